@@ -1,0 +1,18 @@
+package dev.engram.functions.memory;
+
+import dev.engram.memory.session.Session;
+import dev.engram.memory.session.Turn;
+import java.util.List;
+
+/**
+ * What {@code session-get} answers: the turns kept verbatim (oldest first), the rolling summary of the
+ * older ones, the tokens of each, and the seconds left before the session expires unless used.
+ */
+public record SessionView(String sessionId, List<Turn> turns, String summary, int summaryTokens, int turnTokens,
+        long ttlSeconds) {
+
+    static SessionView of(Session session) {
+        return new SessionView(session.sessionId(), session.turns(), session.summary(), session.summaryTokens(),
+                session.turnTokens(), session.ttlSecondsLeft());
+    }
+}

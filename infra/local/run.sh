@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs one Engram function locally: builds it if needed, starts a local Redis when none answers,
+# and starts the packaged function on Java 25 with the JVM flags Jlama needs.
+#
+#   infra/local/run.sh generate            # model from $ENGRAM_MODEL_PATH, else the default Hugging Face id
+#   PORT=8081 infra/local/run.sh generate  # another HTTP port
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+FUNCTION="${1:-generate}"
+if [[ ! -d "functions/$FUNCTION" ]]; then
+  echo "No function '$FUNCTION'; choose one of: $(ls functions | tr '\n' ' ')" >&2
+  exit 2
+fi
+
+source infra/local/java.sh
+
+APP="functions/$FUNCTION/target/quarkus-app/quarkus-run.jar"
+if [[ "${ENGRAM_SKIP_BUILD:-0}" != "1" ]]; then
+  echo "Building $FUNCTION ..."
+  ./mvnw -B -q -ntp -DskipTests package -pl "functions/$FUNCTION" -am
+fi
+
+# Redis: use the one at ENGRAM_REDIS_HOST:ENGRAM_REDIS_PORT if it answers, else start one for this run.
+REDIS_HOST="${ENGRAM_REDIS_HOST:-127.0.0.1}"
+REDIS_PORT="${ENGRAM_REDIS_PORT:-6379}"
+REDIS_PID=""
+redis_up() { (exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT" && printf 'PING\r\n' >&3 && head -c 5 <&3 | grep -q PONG) 2>/dev/null; }
+if ! redis_up; then
+  if ! command -v redis-server >/dev/null; then
+    echo "No Redis at $REDIS_HOST:$REDIS_PORT and redis-server is not installed (apt-get install redis-server)" >&2
+    exit 1
+  fi
+  REDIS_DIR="${ENGRAM_REDIS_DIR:-$ROOT/target/redis-data}"
+  mkdir -p "$REDIS_DIR"
+  echo "Starting redis-server on $REDIS_HOST:$REDIS_PORT (data in $REDIS_DIR)"
+  redis-server "$ROOT/infra/redis/redis.conf" --port "$REDIS_PORT" --dir "$REDIS_DIR" --daemonize no >"$REDIS_DIR/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do redis_up && break; sleep 0.1; done
+  redis_up || { echo "redis-server did not start; see $REDIS_DIR/redis.log" >&2; exit 1; }
+fi
+cleanup() { [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null; true; }
+trap cleanup EXIT INT TERM
+
+export ENGRAM_REDIS_URL="${ENGRAM_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
+# Vector API (incubator) and native access for Jlama's SIMD kernels; see the README.
+JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${ENGRAM_JVM_OPTS:-})
+echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-${ENGRAM_MODEL_ID:-default Hugging Face id}})"
+"$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -jar "$APP" &
+APP_PID=$!
+trap 'kill $APP_PID 2>/dev/null; wait $APP_PID 2>/dev/null; cleanup' EXIT INT TERM
+wait $APP_PID

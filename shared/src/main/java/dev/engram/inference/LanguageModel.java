@@ -1,0 +1,46 @@
+package dev.engram.inference;
+
+/**
+ * The seam between the tasks and whatever runs the transformer: Jlama in this process, or a remote
+ * OpenAI-compatible server. Implementations are thread-safe; whether they serialise generations is
+ * their business.
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    /** The model's name as reported to callers (directory name or Hugging Face id). */
+    String name();
+
+    /**
+     * How many positions a prompt plus its continuation may use. Already reduced by any safety margin
+     * the engine needs, so callers can budget against it directly.
+     */
+    int contextLength();
+
+    /** Token ids of {@code text} as the model's tokenizer splits it, without BOS or special tokens. */
+    int[] tokenize(String text);
+
+    default int countTokens(String text) {
+        return text.isEmpty() ? 0 : tokenize(text).length;
+    }
+
+    /**
+     * The exact text the model will be prompted with: the model's chat template when it has one,
+     * otherwise a raw completion prompt (see {@link Prompt}).
+     */
+    String render(Prompt prompt);
+
+    /** Whether {@link #render} uses a chat template (false: raw completion). */
+    boolean hasChatTemplate();
+
+    /**
+     * Generates a continuation of {@code request.prompt()}, streaming text to {@code listener} as it
+     * becomes final. Blocks until done; {@link Cancellation#cancel()} ends it early.
+     *
+     * @throws dev.engram.errors.InvalidRequestException when the prompt does not fit the context
+     * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready
+     */
+    GenerationResult generate(GenerationRequest request, TokenListener listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,112 @@
+package dev.engram.inference;
+
+import dev.engram.errors.UnavailableException;
+import dev.engram.inference.jlama.JlamaEngine;
+import dev.engram.inference.jlama.ModelLocator;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Owns the function's language model: loads it once in the background when the function starts (so
+ * the HTTP server and liveness are up at once and readiness follows the model), hands it out, and
+ * closes it on shutdown.
+ */
+@ApplicationScoped
+public class Models {
+    private static final Logger LOG = Logger.getLogger(Models.class);
+
+    private final ModelConfig modelConfig;
+    private final InferenceConfig inferenceConfig;
+    private volatile CompletableFuture<LanguageModel> loading;
+
+    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig) {
+        this.modelConfig = modelConfig;
+        this.inferenceConfig = inferenceConfig;
+    }
+
+    /** Starts loading (idempotent). Function modules call this at start-up. */
+    public synchronized void startLoading() {
+        if (loading == null) {
+            loading = CompletableFuture.supplyAsync(this::load, task -> Thread.ofPlatform().name("engram-model-loader").start(task));
+        }
+    }
+
+    /** The loaded model, waiting for the load up to the queue timeout. */
+    public LanguageModel get() {
+        startLoading();
+        Duration wait = inferenceConfig.queueTimeout();
+        try {
+            return loading.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new UnavailableException("model_loading", "The model is still loading; retry shortly", wait);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new UnavailableException("model_unavailable", "The model could not be loaded: " + cause.getMessage(),
+                    Duration.ofSeconds(30), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("model_loading", "Interrupted while waiting for the model", wait);
+        }
+    }
+
+    /** Not requested, loading, ready or failed: what readiness reports. */
+    public State state() {
+        CompletableFuture<LanguageModel> current = loading;
+        if (current == null) {
+            return State.NOT_USED;
+        }
+        if (!current.isDone()) {
+            return State.LOADING;
+        }
+        return current.isCompletedExceptionally() ? State.FAILED : State.READY;
+    }
+
+    /** The load failure, for health output. */
+    public String failure() {
+        CompletableFuture<LanguageModel> current = loading;
+        if (current == null || !current.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            current.join();
+            return null;
+        } catch (Exception e) {
+            return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        }
+    }
+
+    public enum State {
+        NOT_USED,
+        LOADING,
+        READY,
+        FAILED
+    }
+
+    private LanguageModel load() {
+        Path dir = modelConfig.path()
+                .map(ModelLocator::local)
+                .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));
+        try {
+            return JlamaEngine.load(dir, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
+                    inferenceConfig.threads(), inferenceConfig.workDir()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Could not load the model from %s", dir);
+            throw e;
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        CompletableFuture<LanguageModel> current = loading;
+        if (current != null) {
+            current.thenAccept(LanguageModel::close);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.engram.inference.jlama;
+
+import com.github.tjake.jlama.model.AbstractModel;
+import com.github.tjake.jlama.model.ModelSupport;
+import com.github.tjake.jlama.safetensors.DType;
+import com.github.tjake.jlama.safetensors.prompt.PromptContext;
+import com.github.tjake.jlama.safetensors.prompt.PromptSupport;
+import com.github.tjake.jlama.tensor.AbstractTensor;
+import com.github.tjake.jlama.tensor.KvBufferCache;
+import com.github.tjake.jlama.tensor.operations.TensorOperationsProvider;
+import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.FinishReason;
+import dev.engram.inference.GenerationGate;
+import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.GenerationResult;
+import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
+import dev.engram.inference.TokenListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import jdk.incubator.vector.FloatVector;
+import org.jboss.logging.Logger;
+
+/**
+ * The in-process engine: Jlama's forward pass and logits under Engram's own decoding loop, which adds
+ * what Jlama's {@code generate} lacks (top-k, top-p, seeds, stop strings, a context guard) and keeps
+ * the KV cache in memory, one buffer per generation, released when it ends.
+ */
+public final class JlamaEngine implements LanguageModel {
+    private static final Logger LOG = Logger.getLogger(JlamaEngine.class);
+
+    private final AbstractModel model;
+    private final String name;
+    private final GenerationGate gate;
+    private final KvBufferCache kvCache;
+    private final Path workDir;
+    private final boolean ownsWorkDir;
+    private final int usableContext;
+    private final int vocab;
+    private final Set<Integer> endTokens;
+
+    /** Engine settings; see {@link dev.engram.inference.InferenceConfig} for their meaning. */
+    public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
+        public static Options defaults() {
+            return new Options(16, Duration.ofSeconds(30), Optional.empty(), Optional.empty());
+        }
+    }
+
+    private JlamaEngine(AbstractModel model, String name, Options options, Path workDir, boolean ownsWorkDir) {
+        this.model = model;
+        this.name = name;
+        this.gate = new GenerationGate(options.queueSize(), options.queueTimeout());
+        this.kvCache = new KvBufferCache(model);
+        this.workDir = workDir;
+        this.ownsWorkDir = ownsWorkDir;
+        var config = model.getConfig();
+        // Jlama 0.8.4 fails with an index error when it writes the last ~2 x kv-heads positions of the
+        // context, so those positions are never handed out.
+        this.usableContext = config.contextLength - Math.max(8, 2 * config.numberOfKeyValueHeads);
+        this.vocab = config.vocabularySize;
+        this.endTokens = Set.copyOf(config.eosTokens);
+    }
+
+    /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
+    public static JlamaEngine load(Path modelDir, Options options) {
+        boolean ownsWorkDir = options.workDir().isEmpty();
+        Path workDir;
+        try {
+            workDir = ownsWorkDir ? Files.createTempDirectory("engram-kv-") : Files.createDirectories(options.workDir().get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the engine working directory", e);
+        }
+        long start = System.nanoTime();
+        Optional<Integer> threads = options.threads();
+        AbstractModel model;
+        try {
+            model = ModelSupport.loadModel(modelDir.toFile(), workDir.toFile(), DType.F32, DType.I8, Optional.empty(), threads);
+        } catch (IllegalStateException e) {
+            // Jlama's kernel pool is process-wide and can only be sized once.
+            LOG.warnf("Jlama thread count already fixed for this process; ignoring engram.inference.threads=%s", threads.orElse(0));
+            model = ModelSupport.loadModel(modelDir.toFile(), workDir.toFile(), DType.F32, DType.I8, Optional.empty(), Optional.empty());
+        }
+        checkKernels(model);
+        LOG.infof("Loaded %s in %d ms with %s", modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
+        return new JlamaEngine(model, modelDir.getFileName().toString(), options, workDir, ownsWorkDir);
+    }
+
+    /** Which kernels Jlama picked: native SIMD (jlama-native) or the Panama Vector API, with the vector width. */
+    public static String backend() {
+        return TensorOperationsProvider.get().name() + ", " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors";
+    }
+
+    /**
+     * Jlama's Panama kernels read whole vectors; with 512-bit vectors a head smaller than 16 floats
+     * reads past its buffer. jlama-native does not have that limit; without it the JVM must cap the
+     * vector width.
+     */
+    private static void checkKernels(AbstractModel model) {
+        boolean panama = !TensorOperationsProvider.get().name().toLowerCase().contains("native");
+        int floatsPerVector = FloatVector.SPECIES_PREFERRED.vectorBitSize() / Float.SIZE;
+        if (panama && model.getConfig().headSize < floatsPerVector) {
+            model.close();
+            throw new IllegalStateException("Jlama's Panama kernels cannot run head size " + model.getConfig().headSize
+                    + " with " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors: put jlama-native on the "
+                    + "classpath or start the JVM with -XX:MaxVectorSize=" + model.getConfig().headSize * Float.BYTES);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int contextLength() {
+        return usableContext;
+    }
+
+    @Override
+    public int[] tokenize(String text) {
+        return Arrays.stream(model.getTokenizer().encode(text)).mapToInt(Math::toIntExact).toArray();
+    }
+
+    @Override
+    public boolean hasChatTemplate() {
+        return model.promptSupport().isPresent();
+    }
+
+    @Override
+    public String render(Prompt prompt) {
+        Optional<PromptSupport> template = model.promptSupport();
+        if (template.isEmpty()) {
+            return prompt.asCompletionText();
+        }
+        PromptSupport.Builder chat = template.get().builder();
+        if (prompt.system() != null && !prompt.system().isBlank()) {
+            chat.addSystemMessage(prompt.system());
+        }
+        for (Prompt.Message message : prompt.history()) {
+            if (message.role() == Prompt.Role.USER) {
+                chat.addUserMessage(message.text());
+            } else {
+                chat.addAssistantMessage(message.text());
+            }
+        }
+        return chat.addUserMessage(prompt.user()).build().getPrompt();
+    }
+
+    /** The prompt's token ids as the model is fed them (BOS first). */
+    public int[] encodePrompt(String prompt) {
+        return model.encodePrompt(PromptContext.of(prompt));
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, TokenListener listener) {
+        long start = System.nanoTime();
+        int[] prompt = encodePrompt(request.prompt());
+        if (prompt.length >= usableContext) {
+            throw new InvalidRequestException("prompt_too_long", "The prompt is " + prompt.length
+                    + " tokens; this model takes at most " + (usableContext - 1) + " prompt tokens (context "
+                    + model.getConfig().contextLength + ", leaving room for at least one generated token)");
+        }
+        try (GenerationGate.Turn turn = gate.enter()) {
+            return decode(request, listener, prompt, start);
+        } finally {
+            sweepWorkDir();
+        }
+    }
+
+    private GenerationResult decode(GenerationRequest request, TokenListener listener, int[] prompt, long start) {
+        Sampler sampler = new Sampler(request.sampling());
+        StopSequences stops = new StopSequences(request.stop());
+        TokenDecoder decoder = new TokenDecoder(model.getTokenizer().getModel(), model.getConfig().bosToken)
+                .startAfter(prompt[prompt.length - 1]);
+        float[] logits = new float[vocab];
+        try (KvBufferCache.KvBuffer kv = kvCache.getEphemeralKvBuffer();
+                AbstractTensor logitsTensor = model.makeDenseTensor(vocab)) {
+            AbstractTensor hidden = model.batchForward(prompt, 0, kv);
+            int next = pick(hidden.slice(hidden.shape().first() - 1), sampler, logitsTensor, logits);
+            hidden.close();
+            long firstToken = System.nanoTime();
+
+            int generated = 0;
+            int position = prompt.length;
+            FinishReason reason;
+            while (true) {
+                if (endTokens.contains(next)) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                generated++;
+                listener.onText(stops.append(decoder.next(next)));
+                if (stops.stopped()) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                if (generated >= request.maxTokens() || position >= usableContext) {
+                    reason = FinishReason.LENGTH;
+                    break;
+                }
+                if (request.cancellation().isCancelled()) {
+                    reason = FinishReason.CANCELLED;
+                    break;
+                }
+                AbstractTensor out = model.forward(next, position++, kv, Optional.empty());
+                next = pick(out, sampler, logitsTensor, logits);
+                out.close();
+            }
+            if (!stops.stopped()) {
+                listener.onText(stops.flush());
+            }
+            long end = System.nanoTime();
+            return new GenerationResult(stops.text(), reason, prompt.length, generated,
+                    generated == 0 ? end - start : firstToken - start, end - start);
+        }
+    }
+
+    /** Jlama's {@code sample} at temperature 0 returns the argmax and leaves the raw logits in the tensor. */
+    private int pick(AbstractTensor hidden, Sampler sampler, AbstractTensor logitsTensor, float[] logits) {
+        int argmax = model.sample(hidden, 0f, 0f, logitsTensor);
+        if (sampler.greedy()) {
+            return argmax;
+        }
+        java.lang.foreign.MemorySegment.copy(logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
+        return sampler.next(logits, vocab);
+    }
+
+    /** The engine's working directory (for operators and leak tests). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    public int queueDepth() {
+        return gate.queueDepth();
+    }
+
+    /** Anything Jlama may have paged to disk belongs to a finished generation by now. */
+    private void sweepWorkDir() {
+        try (Stream<Path> files = Files.list(workDir)) {
+            files.forEach(ModelFiles::deleteQuietly);
+        } catch (IOException e) {
+            LOG.debugf(e, "Could not sweep %s", workDir);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        sweepWorkDir();
+        if (ownsWorkDir) {
+            ModelFiles.deleteQuietly(workDir);
+        }
+    }
+
+    /** Small file helpers. */
+    static final class ModelFiles {
+        private ModelFiles() {}
+
+        static void deleteQuietly(Path path) {
+            try (Stream<Path> tree = Files.walk(path)) {
+                tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.debugf(e, "Could not delete %s", path);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.engram.inference.jlama;
+
+import com.github.tjake.jlama.safetensors.SafeTensorSupport;
+import dev.engram.errors.UnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Finds the model directory: a local path as given, or a Hugging Face id resolved into the cache
+ * directory, downloading it on first use. Without network the download fails fast with a message
+ * that says what to do, instead of hanging.
+ */
+public final class ModelLocator {
+    private static final Logger LOG = Logger.getLogger(ModelLocator.class);
+    private static final Pattern HF_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final URI HUB = URI.create("https://huggingface.co/api/models/");
+
+    private ModelLocator() {}
+
+    /** A local directory that must already hold a model. */
+    public static Path local(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IllegalStateException("No model at " + dir.toAbsolutePath()
+                    + ": expected config.json, model.safetensors and tokenizer.json there (engram.model.path)");
+        }
+        return dir;
+    }
+
+    /** The cached copy of {@code id}, downloaded into {@code cacheDir} if it is not there yet. */
+    public static Path huggingFace(String id, Path cacheDir, Duration connectTimeout) {
+        if (!HF_ID.matcher(id).matches()) {
+            throw new IllegalStateException("engram.model.id must look like owner/name, got '" + id + "'");
+        }
+        String[] parts = id.split("/");
+        Path cached = SafeTensorSupport.constructLocalModelPath(cacheDir.toString(), parts[0], parts[1]);
+        if (Files.isRegularFile(cached.resolve("config.json")) && Files.exists(cached.resolve(".finished"))) {
+            return cached;
+        }
+        probe(id, connectTimeout);
+        try {
+            Files.createDirectories(cacheDir);
+            LOG.infof("Downloading %s into %s", id, cacheDir);
+            return SafeTensorSupport.maybeDownloadModel(cacheDir.toString(), id).toPath();
+        } catch (IOException e) {
+            throw unreachable(id, e);
+        }
+    }
+
+    /** One cheap request with a short timeout, so an offline machine fails in seconds. */
+    private static void probe(String id, Duration connectTimeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        try (client) {
+            HttpRequest request = HttpRequest.newBuilder(HUB.resolve(id))
+                    .timeout(connectTimeout)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build();
+            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() == 404 || response.statusCode() == 401) {
+                throw new IllegalStateException("Hugging Face has no model '" + id + "' (HTTP " + response.statusCode()
+                        + "); check engram.model.id, or set HF_TOKEN for a gated model");
+            }
+        } catch (IOException e) {
+            throw unreachable(id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(id, e);
+        }
+    }
+
+    private static UnavailableException unreachable(String id, Exception cause) {
+        return new UnavailableException("model_unavailable",
+                "Cannot download model '" + id + "' from Hugging Face (" + cause.getClass().getSimpleName() + ": "
+                        + cause.getMessage() + "). Set engram.model.path (ENGRAM_MODEL_PATH) to a local model "
+                        + "directory, or put the model into engram.model.cache-dir first.",
+                Duration.ofSeconds(30), cause);
+    }
+}

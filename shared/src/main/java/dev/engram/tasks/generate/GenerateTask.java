@@ -1,0 +1,86 @@
+package dev.engram.tasks.generate;
+
+import static dev.engram.tasks.Requests.range;
+import static dev.engram.tasks.Requests.required;
+import static dev.engram.tasks.Requests.text;
+
+import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.GenerationResult;
+import dev.engram.inference.InferenceConfig;
+import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Models;
+import dev.engram.inference.Prompt;
+import dev.engram.inference.Sampling;
+import dev.engram.inference.TokenListener;
+import dev.engram.tasks.Requests;
+import dev.engram.tasks.Timings;
+import dev.engram.tasks.Usage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Free text generation: checks the request, builds the prompt, runs the model, shapes the answer. */
+@ApplicationScoped
+public class GenerateTask {
+    static final int MAX_STOP_STRINGS = 8;
+    static final int MAX_STOP_CHARS = 64;
+
+    private final Models models;
+    private final InferenceConfig config;
+
+    public GenerateTask(Models models, InferenceConfig config) {
+        this.models = models;
+        this.config = config;
+    }
+
+    public GenerateResponse run(GenerateRequest request) {
+        return run(request, TokenListener.NONE);
+    }
+
+    public GenerateResponse run(GenerateRequest request, TokenListener listener) {
+        Requests.body(request);
+        String prompt = text(required(request.prompt(), "prompt"), "prompt");
+        text(request.system(), "system");
+        if (request.sessionId() != null || request.useMemory() != null) {
+            throw new InvalidRequestException("not_supported", "'sessionId' and 'useMemory' are not yet supported");
+        }
+        LanguageModel model = models.get();
+        int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), model.contextLength()) : request.maxTokens();
+        range(maxTokens, "maxTokens", 1, model.contextLength());
+        List<String> stop = stopStrings(request.stop());
+        Sampling sampling = sampling(request);
+
+        String rendered = model.render(Prompt.of(request.system(), prompt));
+        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null), listener);
+        return new GenerateResponse(result.text(), result.finishReason(), model.name(),
+                new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result));
+    }
+
+    static Sampling sampling(GenerateRequest request) {
+        range(request.temperature(), "temperature", 0, 2);
+        if (request.topP() != null && !(request.topP() > 0 && request.topP() <= 1)) {
+            throw new InvalidRequestException("out_of_range", "'topP' must be in (0, 1], got " + request.topP());
+        }
+        range(request.topK(), "topK", 0, 100_000);
+        boolean samplingAsked = request.topP() != null || request.topK() != null || request.seed() != null;
+        float temperature = request.temperature() != null ? request.temperature() : samplingAsked ? 1f : 0f;
+        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
+        return new Sampling(temperature, request.topP() == null ? 1f : request.topP(), request.topK() == null ? 0 : request.topK(), seed);
+    }
+
+    static List<String> stopStrings(List<String> stop) {
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop.size() > MAX_STOP_STRINGS) {
+            throw new InvalidRequestException("out_of_range", "'stop' takes at most " + MAX_STOP_STRINGS + " strings, got " + stop.size());
+        }
+        for (String s : stop) {
+            if (s == null || s.isEmpty() || s.length() > MAX_STOP_CHARS) {
+                throw new InvalidRequestException("invalid_stop", "each 'stop' string must have 1 to " + MAX_STOP_CHARS + " characters");
+            }
+        }
+        return stop;
+    }
+}
