@@ -39,8 +39,14 @@ if ! redis_up; then
   for _ in $(seq 1 50); do redis_up && break; sleep 0.1; done
   redis_up || { echo "redis-server did not start; see $REDIS_DIR/redis.log" >&2; exit 1; }
 fi
-cleanup() { [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null; true; }
-trap cleanup EXIT INT TERM
+APP_PID=""
+stop_all() {
+  set +e
+  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  true
+}
+trap stop_all EXIT INT TERM
 
 export ENGRAM_REDIS_URL="${ENGRAM_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
 # Vector API (incubator) and native access for Jlama's SIMD kernels; see the README.
@@ -48,5 +54,4 @@ JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
 echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-${ENGRAM_MODEL_ID:-default Hugging Face id}})"
 "$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -jar "$APP" &
 APP_PID=$!
-trap 'kill $APP_PID 2>/dev/null; wait $APP_PID 2>/dev/null; cleanup' EXIT INT TERM
-wait $APP_PID
+wait "$APP_PID"

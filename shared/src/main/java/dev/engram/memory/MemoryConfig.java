@@ -26,4 +26,15 @@ public interface MemoryConfig {
      */
     @WithDefault("1024")
     int windowTokens();
+
+    /** The most tokens the model may write for a rolling summary when old turns are folded. */
+    @WithDefault("96")
+    int summaryTokens();
+
+    /**
+     * Echo the exact prompt text the model received in each response's {@code prompt} field. For
+     * debugging and tests only: it returns remembered turns to the caller.
+     */
+    @WithDefault("false")
+    boolean echoPrompt();
 }

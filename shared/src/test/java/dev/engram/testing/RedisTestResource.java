@@ -14,7 +14,14 @@ public class RedisTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new RedisServer().start();
+        RedisServer created = new RedisServer();
+        try {
+            created.start();
+        } catch (RuntimeException e) {
+            created.close(); // its temporary directory
+            throw e;
+        }
+        server = created;
         current = server;
         return Map.of("quarkus.redis.hosts", server.uri());
     }

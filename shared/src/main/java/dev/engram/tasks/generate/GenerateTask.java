@@ -14,13 +14,21 @@ import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
 import dev.engram.tasks.Requests;
+import dev.engram.memory.MemoryConfig;
+import dev.engram.memory.session.Session;
+import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.Timings;
+import dev.engram.tasks.conversation.Conversations;
+import dev.engram.tasks.conversation.MemoryReport;
 import dev.engram.tasks.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Free text generation: checks the request, builds the prompt, runs the model, shapes the answer. */
+/**
+ * Free text generation: checks the request, builds the prompt (with the session's working memory when
+ * a {@code sessionId} is given), runs the model, records the exchange, shapes the answer.
+ */
 @ApplicationScoped
 public class GenerateTask {
     static final int MAX_STOP_STRINGS = 8;
@@ -28,10 +36,14 @@ public class GenerateTask {
 
     private final Models models;
     private final InferenceConfig config;
+    private final Conversations conversations;
+    private final MemoryConfig memoryConfig;
 
-    public GenerateTask(Models models, InferenceConfig config) {
+    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryConfig memoryConfig) {
         this.models = models;
         this.config = config;
+        this.conversations = conversations;
+        this.memoryConfig = memoryConfig;
     }
 
     public GenerateResponse run(GenerateRequest request) {
@@ -42,19 +54,24 @@ public class GenerateTask {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");
-        if (request.sessionId() != null || request.useMemory() != null) {
-            throw new InvalidRequestException("not_supported", "'sessionId' and 'useMemory' are not yet supported");
+        if (request.useMemory() != null) {
+            throw new InvalidRequestException("not_supported", "'useMemory' (long-term memory) is not yet supported");
         }
+        // Validate and read the session before the model is touched: a bad id or a Redis outage costs nothing.
+        Session session = request.sessionId() == null ? null : conversations.open(SessionKeys.DEFAULT_TENANT, request.sessionId());
         LanguageModel model = models.get();
         int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), model.contextLength()) : request.maxTokens();
         range(maxTokens, "maxTokens", 1, model.contextLength());
         List<String> stop = stopStrings(request.stop());
         Sampling sampling = sampling(request);
 
-        String rendered = model.render(Prompt.of(request.system(), prompt));
+        Prompt built = session == null ? Prompt.of(request.system(), prompt) : conversations.prompt(session, request.system(), prompt, model);
+        String rendered = model.render(built);
         GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null), listener);
+        MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), model);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
-                new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result));
+                new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
+                memoryConfig.echoPrompt() ? rendered : null);
     }
 
     static Sampling sampling(GenerateRequest request) {

@@ -1,0 +1,75 @@
+package dev.engram.functions.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.engram.memory.session.Session;
+import dev.engram.memory.session.SessionKeys;
+import dev.engram.memory.session.SessionStore;
+import dev.engram.memory.session.Turn;
+import dev.engram.testing.ModelTestResource;
+import dev.engram.testing.RedisTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With a small window, old turns are folded into a summary within the request, and reach the hook once. */
+@QuarkusTest
+@QuarkusTestResource(ModelTestResource.class)
+@QuarkusTestResource(RedisTestResource.class)
+@TestProfile(GenerateRollingTest.SmallWindow.class)
+class GenerateRollingTest {
+    static final int WINDOW = 60;
+
+    public static class SmallWindow implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("engram.memory.window-tokens", Integer.toString(WINDOW), "engram.memory.summary-tokens", "24");
+        }
+    }
+
+    @Inject
+    SessionStore sessions;
+
+    @Inject
+    RecordingFoldListener folds;
+
+    @Test
+    void theWindowRollsIntoTheSummary() {
+        List<String> prompts = List.of("Once upon a time", "The dog", "Lily wanted to", "Tom had a", "The sun was", "One day");
+        List<String> said = new ArrayList<>();
+        boolean sawSummarized = false;
+        for (String prompt : prompts) {
+            JsonPath answer = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", prompt, "maxTokens", 16);
+            said.add(prompt);
+            said.add(answer.getString("text"));
+            sawSummarized |= answer.getBoolean("memory.summarized");
+            assertThat(answer.getInt("memory.turnTokens")).isLessThanOrEqualTo(WINDOW);
+        }
+        assertThat(sawSummarized).isTrue();
+
+        Session session = sessions.peek(SessionKeys.DEFAULT_TENANT, "rolling");
+        assertThat(session.summary()).isNotBlank();
+        assertThat(session.turnTokens()).isLessThanOrEqualTo(WINDOW);
+        assertThat(session.turns().size()).isLessThan(said.size());
+
+        // Every turn said is either still in the window or was handed to the hook, exactly once, in order.
+        List<Turn> folded = folds.folded("rolling");
+        assertThat(new HashSet<>(folded)).hasSameSizeAs(folded);
+        List<String> accounted = new ArrayList<>(folded.stream().map(Turn::text).toList());
+        accounted.addAll(session.turns().stream().map(Turn::text).toList());
+        assertThat(accounted).containsExactlyElementsOf(said);
+        assertThat(session.foldedTurns()).isEqualTo(folded.size());
+
+        // The summary is what the next prompt carries.
+        JsonPath next = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", "The end", "maxTokens", 4);
+        assertThat(next.getString("prompt")).contains(session.summary());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.engram.tasks.conversation;
+
+import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
+import dev.engram.memory.MemoryConfig;
+import dev.engram.memory.session.FoldResult;
+import dev.engram.memory.session.FoldedTurnsListener;
+import dev.engram.memory.session.Session;
+import dev.engram.memory.session.SessionId;
+import dev.engram.memory.session.SessionStore;
+import dev.engram.memory.session.Turn;
+import io.quarkus.arc.All;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Working memory as the tasks use it: read the session before the model runs, build the prompt from
+ * its summary and the recent turns that fit the window, record the exchange afterwards, and fold the
+ * oldest turns into the summary when the window overflows — asking the model for the summary, since
+ * memory never calls the model itself. Two Redis round trips per request; a third only when folding.
+ */
+@ApplicationScoped
+public class Conversations {
+    private static final Logger LOG = Logger.getLogger(Conversations.class);
+
+    private final SessionStore sessions;
+    private final MemoryConfig config;
+    private final List<FoldedTurnsListener> foldListeners;
+
+    public Conversations(SessionStore sessions, MemoryConfig config, @All List<FoldedTurnsListener> foldListeners) {
+        this.sessions = sessions;
+        this.config = config;
+        this.foldListeners = foldListeners;
+    }
+
+    /** Validates the id and reads the session (one round trip, sliding its TTL). */
+    public Session open(String tenant, String sessionId) {
+        return sessions.load(tenant, SessionId.require(sessionId));
+    }
+
+    /**
+     * The prompt for {@code user} in the context of {@code session}: the system prompt with the rolling
+     * summary appended, then the most recent turns whose tokens fit the {@link #window}
+     * (never starting with an answer whose question was left out), then the new text.
+     */
+    public Prompt prompt(Session session, String system, String user, LanguageModel model) {
+        List<Turn> turns = session.turns();
+        int budget = window(model);
+        int first = turns.size();
+        while (first > 0 && budget - turns.get(first - 1).tokens() >= 0) {
+            budget -= turns.get(--first).tokens();
+        }
+        while (first < turns.size() && Turn.ASSISTANT.equals(turns.get(first).role())) {
+            first++;
+        }
+        List<Prompt.Message> history = new ArrayList<>();
+        for (Turn turn : turns.subList(first, turns.size())) {
+            history.add(new Prompt.Message(Turn.USER.equals(turn.role()) ? Prompt.Role.USER : Prompt.Role.ASSISTANT, turn.text()));
+        }
+        return new Prompt(withSummary(system, session.summary()), history, user);
+    }
+
+    /**
+     * Appends the exchange (one atomic round trip) and, when the turns now exceed the window, folds
+     * the oldest into the summary within this request.
+     */
+    public MemoryReport record(Session session, String userText, String assistantText, LanguageModel model) {
+        long now = System.currentTimeMillis();
+        Session after = sessions.append(session.tenant(), session.sessionId(), List.of(
+                Turn.user(userText, model.countTokens(userText), now),
+                Turn.assistant(assistantText, model.countTokens(assistantText), now)));
+        boolean summarized = false;
+        int count = after.turnsToFold(window(model));
+        if (count > 0) {
+            String summary = summarize(after.summary(), after.turns().subList(0, count), model);
+            FoldResult fold = sessions.fold(after, count, summary, model.countTokens(summary));
+            if (fold.applied()) {
+                summarized = true;
+                foldListeners.forEach(listener -> listener.onFolded(session.tenant(), session.sessionId(), fold.folded()));
+            } else {
+                LOG.debugf("Another instance folded session %s first", session.sessionId());
+            }
+            after = fold.session();
+        }
+        return new MemoryReport(session.sessionId(), after.turns().size(), after.turnTokens(), summarized);
+    }
+
+    /**
+     * {@code engram.memory.window-tokens}, but never more than half the model's context, so the
+     * window, the summary and a new prompt still fit a small model.
+     */
+    int window(LanguageModel model) {
+        return Math.min(config.windowTokens(), model.contextLength() / 2);
+    }
+
+    /** The model writes the new rolling summary from the old one and the turns leaving the window. */
+    String summarize(String previous, List<Turn> folded, LanguageModel model) {
+        StringBuilder transcript = new StringBuilder();
+        if (!previous.isEmpty()) {
+            transcript.append("Summary so far: ").append(previous).append('\n');
+        }
+        for (Turn turn : folded) {
+            transcript.append(turn.role()).append(": ").append(turn.text()).append('\n');
+        }
+        String instruction = "Summarise this conversation in a few sentences, keeping names, facts and decisions.";
+        Prompt prompt = model.hasChatTemplate()
+                ? Prompt.of(instruction, transcript.toString())
+                : Prompt.of(transcript + instruction + "\nSummary:");
+        String text = model.generate(GenerationRequest.greedy(model.render(prompt), config.summaryTokens()), t -> {}).text();
+        return text.strip();
+    }
+
+    static String withSummary(String system, String summary) {
+        if (summary == null || summary.isBlank()) {
+            return system;
+        }
+        String memory = "Summary of the earlier conversation: " + summary;
+        return system == null || system.isBlank() ? memory : system + "\n\n" + memory;
+    }
+}

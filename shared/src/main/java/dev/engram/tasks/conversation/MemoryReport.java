@@ -1,0 +1,7 @@
+package dev.engram.tasks.conversation;
+
+/**
+ * What working memory did for a request: the turns the session keeps verbatim after it, and whether
+ * this request folded old turns into the rolling summary.
+ */
+public record MemoryReport(String sessionId, int turns, int turnTokens, boolean summarized) {}
