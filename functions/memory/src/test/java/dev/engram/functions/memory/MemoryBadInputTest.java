@@ -57,6 +57,13 @@ class MemoryBadInputTest {
     }
 
     @Test
+    void unknownFieldsAreRefusedNotIgnored() {
+        post("session-get", "{\"sessionId\":\"a\",\"tenant\":\"other\"}").statusCode(400)
+                .body("error", is("invalid_json")).body("message", containsString("tenant"));
+        post("session-get", "{\"SESSIONID\":\"a\"}").statusCode(400).body("error", is("invalid_json"));
+    }
+
+    @Test
     void theLongestAndOddestValidIdsAreAccepted() {
         Sessions.get("x".repeat(128)).statusCode(404);
         Sessions.get("Az09._:-").statusCode(404);

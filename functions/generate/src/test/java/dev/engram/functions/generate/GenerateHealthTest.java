@@ -1,0 +1,30 @@
+package dev.engram.functions.generate;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import dev.engram.inference.Models;
+import dev.engram.testing.ModelTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/** Readiness reports the model: up with state "ready" once it is loaded. */
+@QuarkusTest
+@QuarkusTestResource(ModelTestResource.class)
+class GenerateHealthTest {
+    @Inject
+    Models models;
+
+    @Test
+    void readyOnceTheModelIsLoaded() {
+        models.get(); // waits for the background load
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.name", hasItem("model"))
+                .body("checks.find { it.name == 'model' }.data.state", is("ready"));
+        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    }
+}
