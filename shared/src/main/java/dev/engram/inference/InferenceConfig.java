@@ -22,8 +22,10 @@ public interface InferenceConfig {
     Optional<Integer> threads();
 
     /**
-     * The engine's own working directory (Jlama may place KV-cache pages there). Created if missing,
-     * emptied after every generation, deleted on shutdown. Default: a fresh temporary directory.
+     * A working directory for Jlama (where its own generate loop would memory-map KV-cache pages).
+     * Engram's engine keeps every KV cache in memory, so by default there is none and nothing can be
+     * left on disk, even after a SIGKILL; when set, it is created if missing and emptied after every
+     * generation.
      */
     Optional<Path> workDir();
 

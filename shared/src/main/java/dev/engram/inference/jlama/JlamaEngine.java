@@ -16,6 +16,7 @@ import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
@@ -42,8 +43,8 @@ public final class JlamaEngine implements LanguageModel {
     private final String name;
     private final GenerationGate gate;
     private final KvBufferCache kvCache;
-    private final Path workDir;
-    private final boolean ownsWorkDir;
+    /** Empty: Jlama has no working directory at all and every KV page lives in memory. */
+    private final Optional<Path> workDir;
     private final int usableContext;
     private final int vocab;
     private final Set<Integer> endTokens;
@@ -55,13 +56,12 @@ public final class JlamaEngine implements LanguageModel {
         }
     }
 
-    private JlamaEngine(AbstractModel model, String name, Options options, Path workDir, boolean ownsWorkDir) {
+    private JlamaEngine(AbstractModel model, String name, Options options) {
         this.model = model;
         this.name = name;
         this.gate = new GenerationGate(options.queueSize(), options.queueTimeout());
         this.kvCache = new KvBufferCache(model);
-        this.workDir = workDir;
-        this.ownsWorkDir = ownsWorkDir;
+        this.workDir = options.workDir();
         var config = model.getConfig();
         // Jlama 0.8.4 fails with an index error when it writes the last ~2 x kv-heads positions of the
         // context, so those positions are never handed out.
@@ -72,26 +72,27 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
     public static JlamaEngine load(Path modelDir, Options options) {
-        boolean ownsWorkDir = options.workDir().isEmpty();
-        Path workDir;
-        try {
-            workDir = ownsWorkDir ? Files.createTempDirectory("engram-kv-") : Files.createDirectories(options.workDir().get());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the engine working directory", e);
+        File workDir = null;
+        if (options.workDir().isPresent()) {
+            try {
+                workDir = Files.createDirectories(options.workDir().get()).toFile();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the engine working directory", e);
+            }
         }
         long start = System.nanoTime();
         Optional<Integer> threads = options.threads();
         AbstractModel model;
         try {
-            model = ModelSupport.loadModel(modelDir.toFile(), workDir.toFile(), DType.F32, DType.I8, Optional.empty(), threads);
+            model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), threads);
         } catch (IllegalStateException e) {
             // Jlama's kernel pool is process-wide and can only be sized once.
             LOG.warnf("Jlama thread count already fixed for this process; ignoring engram.inference.threads=%s", threads.orElse(0));
-            model = ModelSupport.loadModel(modelDir.toFile(), workDir.toFile(), DType.F32, DType.I8, Optional.empty(), Optional.empty());
+            model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), Optional.empty());
         }
         checkKernels(model);
         LOG.infof("Loaded %s in %d ms with %s", modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
-        return new JlamaEngine(model, modelDir.getFileName().toString(), options, workDir, ownsWorkDir);
+        return new JlamaEngine(model, modelDir.getFileName().toString(), options);
     }
 
     /** Which kernels Jlama picked: native SIMD (jlama-native) or the Panama Vector API, with the vector width. */
@@ -234,8 +235,8 @@ public final class JlamaEngine implements LanguageModel {
         return sampler.next(logits, vocab);
     }
 
-    /** The engine's working directory (for operators and leak tests). */
-    public Path workDir() {
+    /** The configured working directory, if any (for operators and leak tests). */
+    public Optional<Path> workDir() {
         return workDir;
     }
 
@@ -245,10 +246,13 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Anything Jlama may have paged to disk belongs to a finished generation by now. */
     private void sweepWorkDir() {
-        try (Stream<Path> files = Files.list(workDir)) {
+        if (workDir.isEmpty()) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(workDir.get())) {
             files.forEach(ModelFiles::deleteQuietly);
         } catch (IOException e) {
-            LOG.debugf(e, "Could not sweep %s", workDir);
+            LOG.debugf(e, "Could not sweep %s", workDir.get());
         }
     }
 
@@ -256,9 +260,6 @@ public final class JlamaEngine implements LanguageModel {
     public void close() {
         model.close();
         sweepWorkDir();
-        if (ownsWorkDir) {
-            ModelFiles.deleteQuietly(workDir);
-        }
     }
 
     /** Small file helpers. */

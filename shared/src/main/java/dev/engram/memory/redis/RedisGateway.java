@@ -79,6 +79,54 @@ public class RedisGateway {
         }
     }
 
+    /**
+     * One command whose arguments may be binary ({@code byte[]}, sent as-is) or text: vectors are
+     * stored as raw float32 bytes, which the String-only blocking API would mangle.
+     */
+    public Response send(Command command, List<?> args) {
+        RedisDataSource ds = dataSource();
+        try {
+            io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(command);
+            for (Object arg : args) {
+                if (arg instanceof byte[] bytes) {
+                    request.arg(bytes);
+                } else {
+                    request.arg(String.valueOf(arg));
+                }
+            }
+            Response response = ds.getReactive().getRedis().send(io.vertx.mutiny.redis.client.Request.newInstance(request))
+                    .await().atMost(commandTimeout());
+            up();
+            return response;
+        } catch (RuntimeException e) {
+            throw translate(e, command.toString());
+        }
+    }
+
+    /** {@link #eval} with binary-capable arguments (see {@link #send}). */
+    public Response evalBinary(LuaScript script, List<String> keys, List<?> args) {
+        List<Object> all = new ArrayList<>(2 + keys.size() + args.size());
+        all.add(script.sha1());
+        all.add(Integer.toString(keys.size()));
+        all.addAll(keys);
+        all.addAll(args);
+        try {
+            return send(Command.EVALSHA, all);
+        } catch (IllegalStateException e) {
+            ErrorType error = redisError(e);
+            if (error == null || !error.is("NOSCRIPT")) {
+                throw e;
+            }
+            all.set(0, script.source());
+            return send(Command.EVAL, all);
+        }
+    }
+
+    /** The blocking API's own bound (quarkus.redis.timeout, 10 s by default) for {@link #send}. */
+    private static Duration commandTimeout() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.redis.timeout", Duration.class).orElse(Duration.ofSeconds(10));
+    }
+
     private RedisDataSource dataSource() {
         try {
             return redis.getActive();

@@ -5,11 +5,15 @@ import dev.engram.inference.FinishReason;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.conversation.MemoryReport;
+import java.util.List;
 
 /**
  * The answer of {@code POST /generate}. {@code memory} only with a {@code sessionId}; {@code prompt}
- * (the exact prompt text the model saw) only when {@code engram.memory.echo-prompt} is on.
+ * (the exact prompt text the model saw) only when {@code engram.memory.echo-prompt} is on;
+ * {@code memoriesUsed} (ids of the long-term memories put into the prompt, best first) only with
+ * {@code useMemory: true}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GenerateResponse(
-        String text, FinishReason finishReason, String model, Usage usage, Timings timings, MemoryReport memory, String prompt) {}
+        String text, FinishReason finishReason, String model, Usage usage, Timings timings, MemoryReport memory, String prompt,
+        List<String> memoriesUsed) {}

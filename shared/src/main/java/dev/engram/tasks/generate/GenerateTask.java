@@ -20,6 +20,8 @@ import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
+import dev.engram.tasks.recall.MemoryPrompts;
+import dev.engram.tasks.recall.RecalledMemories;
 import dev.engram.tasks.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -27,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Free text generation: checks the request, builds the prompt (with the session's working memory when
- * a {@code sessionId} is given), runs the model, records the exchange, shapes the answer.
+ * a {@code sessionId} is given, and recalled long-term memories with {@code useMemory: true}), runs
+ * the model, records the exchange, shapes the answer.
  */
 @ApplicationScoped
 public class GenerateTask {
@@ -38,12 +41,15 @@ public class GenerateTask {
     private final InferenceConfig config;
     private final Conversations conversations;
     private final MemoryConfig memoryConfig;
+    private final MemoryPrompts memoryPrompts;
 
-    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryConfig memoryConfig) {
+    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryConfig memoryConfig,
+            MemoryPrompts memoryPrompts) {
         this.models = models;
         this.config = config;
         this.conversations = conversations;
         this.memoryConfig = memoryConfig;
+        this.memoryPrompts = memoryPrompts;
     }
 
     public GenerateResponse run(GenerateRequest request) {
@@ -54,9 +60,6 @@ public class GenerateTask {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");
-        if (request.useMemory() != null) {
-            throw new InvalidRequestException("not_supported", "'useMemory' (long-term memory) is not yet supported");
-        }
         // Validate and read the session before the model is touched: a bad id or a Redis outage costs nothing.
         Session session = request.sessionId() == null ? null : conversations.open(SessionKeys.DEFAULT_TENANT, request.sessionId());
         LanguageModel model = models.get();
@@ -65,13 +68,16 @@ public class GenerateTask {
         List<String> stop = stopStrings(request.stop());
         Sampling sampling = sampling(request);
 
-        Prompt built = session == null ? Prompt.of(request.system(), prompt) : conversations.prompt(session, request.system(), prompt, model);
+        RecalledMemories recalled = Boolean.TRUE.equals(request.useMemory())
+                ? memoryPrompts.recall(SessionKeys.DEFAULT_TENANT, request.system(), prompt, model) : null;
+        String system = recalled == null ? request.system() : recalled.system();
+        Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
         String rendered = model.render(built);
         GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null), listener);
         MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), model);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
-                memoryConfig.echoPrompt() ? rendered : null);
+                memoryConfig.echoPrompt() ? rendered : null, recalled == null ? null : recalled.ids());
     }
 
     static Sampling sampling(GenerateRequest request) {

@@ -2,6 +2,11 @@ package dev.engram.functions.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.memory.longterm.LongTermMemory;
+import dev.engram.memory.longterm.MemorySource;
+import dev.engram.memory.longterm.RecallFilter;
+import dev.engram.memory.longterm.RecallHit;
+import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
@@ -41,6 +46,9 @@ class GenerateRollingTest {
     @Inject
     RecordingFoldListener folds;
 
+    @Inject
+    LongTermMemory memory;
+
     @Test
     void theWindowRollsIntoTheSummary() {
         List<String> prompts = List.of("Once upon a time", "The dog", "Lily wanted to", "Tom had a", "The sun was", "One day");
@@ -71,5 +79,16 @@ class GenerateRollingTest {
         // The summary is what the next prompt carries.
         JsonPath next = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", "The end", "maxTokens", 4);
         assertThat(next.getString("prompt")).contains(session.summary());
+
+        // The folded turns became long-term `conversation` memories of the session, one per exchange
+        // (near-identical exchanges of one session are merged by dedup, so there may be fewer).
+        List<RecallHit> remembered = memory.recall(SessionKeys.DEFAULT_TENANT, new RecallQuery("a story", 50,
+                new RecallFilter(null, "rolling", null, null, null), -1f));
+        assertThat(remembered).isNotEmpty().hasSizeLessThanOrEqualTo(folded.size() / 2 + 1);
+        for (RecallHit hit : remembered) {
+            assertThat(hit.source()).isEqualTo(MemorySource.conversation);
+            assertThat(hit.text()).startsWith("user: ").contains("\nassistant: ");
+            assertThat(prompts).anyMatch(p -> hit.text().startsWith("user: " + p + "\n"));
+        }
     }
 }

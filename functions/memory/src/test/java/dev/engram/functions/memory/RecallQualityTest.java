@@ -1,0 +1,125 @@
+package dev.engram.functions.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.engram.memory.longterm.LongTermMemory;
+import dev.engram.memory.longterm.NewMemory;
+import dev.engram.memory.longterm.RecallHit;
+import dev.engram.memory.longterm.RecallQuery;
+import dev.engram.memory.longterm.Remembered;
+import dev.engram.testing.RedisTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Recall quality with MiniLM on a small labelled set written for this test: 40 facts on distinct
+ * topics, 20 queries that paraphrase one fact each (no shared key phrase where avoidable). The
+ * expected fact must be among the top 3 for at least 90% of the queries.
+ */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class RecallQualityTest {
+    static final String TENANT = "quality";
+
+    static final List<String> FACTS = List.of(
+            "Maria's daughter was born on the 3rd of March 2019.",                 // 0
+            "The office wifi password is stored in the team vault under 'office-net'.", // 1
+            "Tom is allergic to peanuts and carries an epinephrine pen.",           // 2
+            "The quarterly sales meeting takes place every first Monday of the quarter.", // 3
+            "Our production database runs PostgreSQL 16 on three replicas.",        // 4
+            "Jane prefers to be contacted by email rather than phone.",             // 5
+            "The company was founded in Helsinki in 2011.",                          // 6
+            "The cat's name is Whiskers and she is nine years old.",                 // 7
+            "Backups are copied to an off-site bucket every night at 2 am.",         // 8
+            "Paul drives an old red Volvo estate.",                                 // 9
+            "The kitchen tap leaks when it is turned fully on.",                     // 10
+            "Lena is learning to play the cello.",                                   // 11
+            "The invoice for the new laptops is due at the end of the month.",       // 12
+            "Our main competitor lowered their prices by ten percent last week.",    // 13
+            "The API rate limit is 100 requests per minute per key.",                // 14
+            "Grandma's apple pie recipe uses cinnamon and a pinch of nutmeg.",       // 15
+            "The user's favourite football team is Arsenal.",                        // 16
+            "Sam is vegetarian and does not eat fish either.",                       // 17
+            "The marathon Erik trained for is in Berlin in September.",              // 18
+            "The garden shed key hangs behind the back door.",                       // 19
+            "The project deadline was moved to the 15th of June.",                   // 20
+            "My sister lives in Toronto with her two sons.",                         // 21
+            "The printer on the second floor is out of toner.",                      // 22
+            "Kim speaks fluent Korean, Japanese and English.",                       // 23
+            "The flight to Lisbon leaves at 7:40 from terminal 2.",                  // 24
+            "The server room temperature must stay below 24 degrees.",               // 25
+            "Ahmed is the contact person for all security incidents.",               // 26
+            "The user is afraid of heights and avoids balconies.",                   // 27
+            "The monthly rent of the apartment is 1200 euros.",                      // 28
+            "The bakery on the corner closes at 6 pm on Saturdays.",                 // 29
+            "Ines wrote her PhD thesis on coral reef ecology.",                      // 30
+            "The car needs new winter tyres before November.",                       // 31
+            "Our mobile app supports iOS 17 and Android 13 or newer.",               // 32
+            "The user's blood type is O negative.",                                  // 33
+            "Léa plays the drums in a jazz band on Fridays.",                        // 34
+            "The wedding anniversary is on the 12th of August.",                     // 35
+            "The water bill is paid automatically by direct debit.",                 // 36
+            "Noah is scared of thunderstorms and hides under the bed.",              // 37
+            "The hiking trail to the lake takes about four hours.",                  // 38
+            "The new intern starts on Tuesday and will sit next to Maya.");          // 39
+
+    /** query → index of the fact that answers it. */
+    static final Map<String, Integer> QUERIES = Map.ofEntries(
+            Map.entry("When is Maria's girl's birthday?", 0),
+            Map.entry("Which foods can Tom not eat?", 2),
+            Map.entry("What database do we use in production?", 4),
+            Map.entry("How should I get in touch with Jane?", 5),
+            Map.entry("Where and when was the firm started?", 6),
+            Map.entry("How old is our pet?", 7),
+            Map.entry("What car does Paul own?", 9),
+            Map.entry("Which instrument is Lena studying?", 11),
+            Map.entry("How many calls can a client make to the API?", 14),
+            Map.entry("Which soccer club does the user support?", 16),
+            Map.entry("Does Sam eat meat?", 17),
+            Map.entry("Where is Erik running his race?", 18),
+            Map.entry("When is the project due now?", 20),
+            Map.entry("Which languages does Kim know?", 23),
+            Map.entry("What time is the plane to Portugal?", 24),
+            Map.entry("Who handles security breaches?", 26),
+            Map.entry("How much does the flat cost per month?", 28),
+            Map.entry("What was Ines's doctoral research about?", 30),
+            Map.entry("What is the user's blood group?", 33),
+            Map.entry("How long is the walk to the lake?", 38));
+
+    @Inject
+    LongTermMemory memory;
+
+    @Test
+    void recallAt3IsAtLeast90Percent() {
+        memory.forgetAll(TENANT);
+        List<Remembered> stored = memory.rememberAll(TENANT, FACTS.stream().map(NewMemory::of).toList());
+        assertThat(stored).extracting(Remembered::deduplicated).containsOnly(false); // 40 distinct facts, 40 records
+
+        int found = 0;
+        int first = 0;
+        List<String> misses = new ArrayList<>();
+        for (var query : QUERIES.entrySet()) {
+            List<RecallHit> hits = memory.recall(TENANT, new RecallQuery(query.getKey(), 3, null, -1f));
+            String expected = stored.get(query.getValue()).id();
+            if (!hits.isEmpty() && hits.getFirst().id().equals(expected)) {
+                first++;
+            }
+            if (hits.stream().anyMatch(h -> h.id().equals(expected))) {
+                found++;
+            } else {
+                misses.add(query.getKey() + " -> " + hits.stream().map(RecallHit::text).toList());
+            }
+        }
+        double recall = found / (double) QUERIES.size();
+        System.out.printf("recall@3 = %.2f (%d/%d), recall@1 = %.2f, with the %s index; misses: %s%n", recall, found,
+                QUERIES.size(), first / (double) QUERIES.size(), memory.indexName(), misses);
+        assertThat(QUERIES).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(FACTS).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(recall).as("recall@3, misses: %s", misses).isGreaterThanOrEqualTo(0.9);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.engram.memory.longterm;
+
+import dev.engram.errors.InvalidRequestException;
+import dev.engram.memory.MemoryConfig;
+import dev.engram.memory.embedding.Embedder;
+import dev.engram.memory.redis.RedisGateway;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Long-term memory: texts with their embeddings in Redis, under the tenant's namespace
+ * ({@link LtmKeys}), recalled by meaning through the {@link VectorIndex} the server allows.
+ *
+ * <p><b>Dedup.</b> A new memory within {@code engram.memory.dedup-distance} (cosine distance) of an
+ * existing one in the same scope — same tenant, same userId, same sessionId (absent = absent) —
+ * updates that memory (new text and vector, tags merged, id and createdAt kept) instead of adding a
+ * near-copy. Two instances remembering the same text at the same instant can still both add it: the
+ * check and the write are two steps.
+ *
+ * <p><b>Forget</b> by id, sessionId, userId or the whole tenant removes the hash, the vector, the
+ * filter fields and the scope-set entries, and bumps the version so warm caches drop them too. The
+ * scope forms read the ids first and then delete them in batches: a memory added in between survives.
+ */
+@ApplicationScoped
+public class LongTermMemory {
+    private static final int FORGET_BATCH = 256;
+    private static final int DEDUP_CANDIDATES = 5;
+
+    private final RedisGateway redis;
+    private final Embedder embedder;
+    private final VectorIndexes indexes;
+    private final MemoryConfig config;
+
+    public LongTermMemory(RedisGateway redis, Embedder embedder, VectorIndexes indexes, MemoryConfig config) {
+        this.redis = redis;
+        this.embedder = embedder;
+        this.indexes = indexes;
+        this.config = config;
+    }
+
+    public Remembered remember(String tenant, NewMemory memory) {
+        return rememberAll(tenant, List.of(memory)).getFirst();
+    }
+
+    /** Validates all first, embeds them in one batch, then stores each (dedup per memory). */
+    public List<Remembered> rememberAll(String tenant, List<NewMemory> memories) {
+        LtmKeys keys = LtmKeys.of(tenant);
+        List<NewMemory> checked = memories.stream().map(this::check).toList();
+        List<float[]> vectors = embedder.embedAll(checked.stream().map(NewMemory::text).toList());
+        List<Remembered> out = new ArrayList<>(checked.size());
+        for (int i = 0; i < checked.size(); i++) {
+            out.add(store(keys, checked.get(i), vectors.get(i)));
+        }
+        return out;
+    }
+
+    public List<RecallHit> recall(String tenant, RecallQuery query) {
+        LtmKeys keys = LtmKeys.of(tenant);
+        String text = MemoryInput.text(query.text(), "query", config.maxTextChars());
+        int k = query.k() == null ? config.recallDefaultK() : query.k();
+        if (k < 1 || k > config.recallMaxK()) {
+            throw new InvalidRequestException("out_of_range", "'k' must be between 1 and " + config.recallMaxK() + ", got " + k);
+        }
+        float minScore = query.minScore() == null ? config.recallMinScore() : query.minScore();
+        if (!(minScore >= -1 && minScore <= 1)) {
+            throw new InvalidRequestException("out_of_range", "'minScore' must be between -1 and 1, got " + query.minScore());
+        }
+        RecallFilter filter = MemoryInput.filter(query.filter());
+        List<VectorIndex.Scored> scored = indexes.get().search(keys, embedder.embed(text), filter, k, minScore);
+        return fetch(keys, scored);
+    }
+
+    public long forgetId(String tenant, String id) {
+        return forget(LtmKeys.of(tenant), List.of(Objects.requireNonNull(MemoryInput.id(id, "id"))));
+    }
+
+    public long forgetSession(String tenant, String sessionId) {
+        LtmKeys keys = LtmKeys.of(tenant);
+        return forget(keys, members(Command.SMEMBERS, keys.session(MemoryInput.id(sessionId, "sessionId"))));
+    }
+
+    public long forgetUser(String tenant, String userId) {
+        LtmKeys keys = LtmKeys.of(tenant);
+        return forget(keys, members(Command.SMEMBERS, keys.user(MemoryInput.id(userId, "userId"))));
+    }
+
+    /** Everything of the tenant. The version key stays (bumped), so no warm cache can mistake an old version for the new state. */
+    public long forgetAll(String tenant) {
+        LtmKeys keys = LtmKeys.of(tenant);
+        return forget(keys, members(Command.HKEYS, keys.vectors()));
+    }
+
+    /** Which index recall uses against this Redis ({@code scan} or {@code query-engine}). */
+    public String indexName() {
+        return indexes.get().name();
+    }
+
+    private NewMemory check(NewMemory m) {
+        return new NewMemory(MemoryInput.text(m.text(), "text", config.maxTextChars()), MemoryInput.tags(m.tags(), "tags"),
+                MemoryInput.id(m.userId(), "userId"), MemoryInput.id(m.sessionId(), "sessionId"),
+                m.source() == null ? MemorySource.user : m.source());
+    }
+
+    private Remembered store(LtmKeys keys, NewMemory m, float[] vector) {
+        RecallHit twin = config.dedupDistance() > 0 ? nearestInScope(keys, m, vector) : null;
+        if (twin != null) {
+            List<String> tags = new ArrayList<>(new LinkedHashSet<>(concat(twin.tags(), m.tags())));
+            MemoryRecord updated = new MemoryRecord(twin.id(), keys.tenant(), m.userId(), m.sessionId(), m.text(), tags,
+                    twin.createdAt(), twin.source(), vector);
+            if (write(keys, updated, "update") >= 0) {
+                return new Remembered(twin.id(), true);
+            }
+        }
+        MemoryRecord created = new MemoryRecord(newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
+                System.currentTimeMillis(), m.source(), vector);
+        write(keys, created, "new");
+        return new Remembered(created.id(), false);
+    }
+
+    /** The closest memory within the dedup distance whose scope is exactly the new memory's. */
+    private RecallHit nearestInScope(LtmKeys keys, NewMemory m, float[] vector) {
+        RecallFilter scope = new RecallFilter(m.userId(), m.sessionId(), null, null, null);
+        List<VectorIndex.Scored> near = indexes.get().search(keys, vector, scope, DEDUP_CANDIDATES, 1 - config.dedupDistance());
+        for (RecallHit hit : fetch(keys, near)) {
+            if (Objects.equals(hit.userId(), m.userId()) && Objects.equals(hit.sessionId(), m.sessionId())) {
+                return hit;
+            }
+        }
+        return null;
+    }
+
+    /** One atomic step: the memory's hash, its vector and filter fields, its scope sets, the version. */
+    private long write(LtmKeys keys, MemoryRecord r, String mode) {
+        List<Object> args = List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
+                Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
+                ScanIndex.Meta.line(r.createdAt(), r.userId(), r.sessionId(), r.tags()), mode, newId());
+        return redis.evalBinary(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.vectors(), keys.meta(), keys.version(),
+                keys.user(r.userId()), keys.session(r.sessionId())), args).toLong();
+    }
+
+    private long forget(LtmKeys keys, List<String> ids) {
+        long removed = 0;
+        for (int from = 0; from < ids.size() || from == 0; from += FORGET_BATCH) {
+            List<String> args = new ArrayList<>();
+            args.add(keys.prefix());
+            args.add(newId());
+            args.addAll(ids.subList(from, Math.min(ids.size(), from + FORGET_BATCH)));
+            removed += redis.eval(LtmScripts.FORGET, List.of(keys.vectors(), keys.meta(), keys.version()), args).toLong();
+        }
+        return removed;
+    }
+
+    private List<String> members(Command command, String key) {
+        Response r = redis.execute(command, key);
+        List<String> out = new ArrayList<>();
+        if (r != null) {
+            r.forEach(member -> out.add(member.toString()));
+        }
+        return out;
+    }
+
+    /** The stored fields of the scored ids, in order; ids forgotten since the search are dropped. */
+    private List<RecallHit> fetch(LtmKeys keys, List<VectorIndex.Scored> scored) {
+        if (scored.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        args.add(keys.prefix());
+        scored.forEach(s -> args.add(s.id()));
+        Response rows = redis.eval(LtmScripts.FETCH, List.of(), args);
+        List<RecallHit> hits = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+            Response row = rows.get(i);
+            if (row == null || row.get(0) == null) {
+                continue;
+            }
+            String tags = str(row.get(1));
+            hits.add(new RecallHit(scored.get(i).id(), row.get(0).toString(), scored.get(i).score(),
+                    tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")), str(row.get(2)), str(row.get(3)),
+                    Long.parseLong(row.get(4).toString()), MemorySource.valueOf(row.get(5).toString())));
+        }
+        return hits;
+    }
+
+    private static String str(Response r) {
+        return r == null ? null : r.toString();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** 64 random bits in hex: unique enough per tenant, and safe in keys and index queries. */
+    private static String newId() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.engram.memory.longterm;
+
+import java.util.List;
+
+/**
+ * How the memories nearest a query are found. The records themselves are always written the same way
+ * by {@link LongTermMemory}; an index only searches them. Two real implementations, chosen at the
+ * first use by {@link VectorIndexes}: {@link QueryEngineIndex} (Redis 8 / Redis Stack: HNSW,
+ * {@code FT.SEARCH ... KNN}) and {@link ScanIndex} (plain Redis: an exact scan in the function).
+ */
+public interface VectorIndex {
+
+    /** The best {@code k} memory ids by cosine similarity passing {@code filter}, with score ≥ minScore, best first. */
+    List<Scored> search(LtmKeys keys, float[] query, RecallFilter filter, int k, float minScore);
+
+    /** For logs and the tests: {@code scan} or {@code query-engine}. */
+    String name();
+
+    record Scored(String id, float score) {}
+}
