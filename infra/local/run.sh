@@ -28,8 +28,13 @@ REDIS_PID=""
 redis_up() { (exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT" && printf 'PING\r\n' >&3 && head -c 5 <&3 | grep -q PONG) 2>/dev/null; }
 if ! redis_up; then
   if ! command -v redis-server >/dev/null; then
-    echo "No Redis at $REDIS_HOST:$REDIS_PORT and redis-server is not installed (apt-get install redis-server)" >&2
-    exit 1
+    if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+      echo "Installing redis-server ..."
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    else
+      echo "No Redis at $REDIS_HOST:$REDIS_PORT and redis-server is not installed (apt-get install redis-server)" >&2
+      exit 1
+    fi
   fi
   REDIS_DIR="${ENGRAM_REDIS_DIR:-$ROOT/target/redis-data}"
   mkdir -p "$REDIS_DIR"
