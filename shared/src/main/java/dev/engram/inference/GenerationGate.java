@@ -52,11 +52,6 @@ public final class GenerationGate {
         }
     }
 
-    /** Callers currently waiting for a turn. */
-    public int queueDepth() {
-        return waiting.get();
-    }
-
     private UnavailableException overloaded(String why) {
         return new UnavailableException("overloaded", "The model is busy: " + why + ". Retry later.", timeout);
     }

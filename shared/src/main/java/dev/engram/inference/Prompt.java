@@ -39,6 +39,11 @@ public record Prompt(String system, List<Message> history, String user) {
         ASSISTANT
     }
 
+    /** {@code system} with {@code section} after a blank line (or {@code section} alone): how memory joins the system part. */
+    public static String appendToSystem(String system, String section) {
+        return system == null || system.isBlank() ? section : system + "\n\n" + section;
+    }
+
     /** The raw-completion rendering described in the class comment. */
     public String asCompletionText() {
         StringBuilder text = new StringBuilder();

@@ -240,10 +240,6 @@ public final class JlamaEngine implements LanguageModel {
         return workDir;
     }
 
-    public int queueDepth() {
-        return gate.queueDepth();
-    }
-
     /** Anything Jlama may have paged to disk belongs to a finished generation by now. */
     private void sweepWorkDir() {
         if (workDir.isEmpty()) {

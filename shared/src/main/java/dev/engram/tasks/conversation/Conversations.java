@@ -117,7 +117,6 @@ public class Conversations {
         if (summary == null || summary.isBlank()) {
             return system;
         }
-        String memory = "Summary of the earlier conversation: " + summary;
-        return system == null || system.isBlank() ? memory : system + "\n\n" + memory;
+        return Prompt.appendToSystem(system, "Summary of the earlier conversation: " + summary);
     }
 }

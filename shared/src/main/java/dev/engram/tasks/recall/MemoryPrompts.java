@@ -1,6 +1,7 @@
 package dev.engram.tasks.recall;
 
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
@@ -60,6 +61,6 @@ public class MemoryPrompts {
         if (ids.isEmpty()) {
             return new RecalledMemories(system, ids);
         }
-        return new RecalledMemories(system == null || system.isBlank() ? block.toString() : system + "\n\n" + block, ids);
+        return new RecalledMemories(Prompt.appendToSystem(system, block.toString()), ids);
     }
 }
