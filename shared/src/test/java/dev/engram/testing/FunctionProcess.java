@@ -32,6 +32,18 @@ public final class FunctionProcess implements AutoCloseable {
 
     /** Starts {@code jar} with {@code env} on a free port and waits until it is ready. */
     public static FunctionProcess start(Path jar, Map<String, String> env) {
+        return start(jar, env, List.of());
+    }
+
+    /** As {@link #start(Path, Map)}, with extra JVM options (they come last, so they win). */
+    public static FunctionProcess start(Path jar, Map<String, String> env, List<String> jvmOptions) {
+        FunctionProcess started = launch(jar, env, jvmOptions);
+        started.awaitReady(Duration.ofSeconds(60));
+        return started;
+    }
+
+    /** Starts {@code jar} on a free port and returns at once, for callers that time the start-up themselves. */
+    public static FunctionProcess launch(Path jar, Map<String, String> env, List<String> jvmOptions) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No packaged function at " + jar + " (run the package phase first)");
         }
@@ -39,25 +51,37 @@ public final class FunctionProcess implements AutoCloseable {
         Path log = jar.resolveSibling("process-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                "-jar", jar.toString()));
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("PORT", Integer.toString(port));
         try {
-            FunctionProcess started = new FunctionProcess(builder.start(), port, log);
-            started.awaitReady(Duration.ofSeconds(60));
-            return started;
+            return new FunctionProcess(builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
     }
 
     public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Polls readiness until it answers 200; fails fast if the process exits. */
+    public void awaitReady(Duration timeout) {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

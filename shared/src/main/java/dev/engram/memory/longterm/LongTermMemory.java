@@ -62,6 +62,30 @@ public class LongTermMemory {
         return out;
     }
 
+    /**
+     * Stores memories whose embeddings were computed elsewhere (a restore, a migration, a benchmark's
+     * synthetic vectors): no embedding and no dedup, so importing n memories costs n writes, not n searches.
+     */
+    public List<String> importAll(String tenant, List<NewMemory> memories, List<float[]> embeddings) {
+        if (memories.size() != embeddings.size()) {
+            throw new IllegalArgumentException(memories.size() + " memories but " + embeddings.size() + " embeddings");
+        }
+        LtmKeys keys = LtmKeys.of(tenant);
+        List<String> ids = new ArrayList<>(memories.size());
+        for (int i = 0; i < memories.size(); i++) {
+            NewMemory m = check(memories.get(i));
+            if (embeddings.get(i).length != embedder.dimensions()) {
+                throw new IllegalArgumentException("embedding " + i + " has " + embeddings.get(i).length
+                        + " dimensions, the embedder " + embedder.dimensions());
+            }
+            MemoryRecord record = new MemoryRecord(newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
+                    System.currentTimeMillis(), m.source(), embeddings.get(i));
+            write(keys, record, "new");
+            ids.add(record.id());
+        }
+        return ids;
+    }
+
     public List<RecallHit> recall(String tenant, RecallQuery query) {
         LtmKeys keys = LtmKeys.of(tenant);
         String text = MemoryInput.text(query.text(), "query", config.maxTextChars());

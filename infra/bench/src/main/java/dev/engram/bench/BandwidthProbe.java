@@ -1,0 +1,74 @@
+package dev.engram.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The machine's memory read bandwidth: every core sums its slice of an off-heap buffer far larger than
+ * the caches with the Vector API. Decoding one token streams every weight once, so this is the
+ * ceiling for decode speed.
+ */
+final class BandwidthProbe {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private BandwidthProbe() {}
+
+    /** Bytes per second, one sample per pass. */
+    static List<Double> measure(long bytes, int passes) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        long floats = bytes / Float.BYTES / (threads * (long) SPECIES.length()) * (threads * (long) SPECIES.length());
+        List<Double> samples = new ArrayList<>();
+        try (Arena arena = Arena.ofShared(); ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            MemorySegment buffer = arena.allocate(floats * Float.BYTES, 64);
+            buffer.fill((byte) 1);
+            long slice = floats / threads;
+            for (int pass = 0; pass <= passes; pass++) {
+                long start = System.nanoTime();
+                List<Future<Float>> parts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    long from = t * slice;
+                    parts.add(pool.submit(() -> sum(buffer, from, slice)));
+                }
+                float total = 0;
+                for (Future<Float> part : parts) {
+                    total += part.get();
+                }
+                long elapsed = System.nanoTime() - start;
+                if (total == 42f) {
+                    System.out.print(""); // keeps the sums alive
+                }
+                if (pass > 0) { // the first pass warms up the JIT and faults the pages in
+                    samples.add(floats * (double) Float.BYTES / (elapsed / 1e9));
+                }
+            }
+        }
+        return samples;
+    }
+
+    private static float sum(MemorySegment buffer, long fromFloat, long count) {
+        FloatVector a = FloatVector.zero(SPECIES);
+        FloatVector b = FloatVector.zero(SPECIES);
+        long step = SPECIES.length();
+        long offset = fromFloat * Float.BYTES;
+        long end = offset + count * Float.BYTES;
+        long stride = step * Float.BYTES;
+        // Two accumulators so the adds do not wait on each other.
+        for (; offset + 2 * stride <= end; offset += 2 * stride) {
+            a = a.add(FloatVector.fromMemorySegment(SPECIES, buffer, offset, ByteOrder.nativeOrder()));
+            b = b.add(FloatVector.fromMemorySegment(SPECIES, buffer, offset + stride, ByteOrder.nativeOrder()));
+        }
+        for (; offset + stride <= end; offset += stride) {
+            a = a.add(FloatVector.fromMemorySegment(SPECIES, buffer, offset, ByteOrder.nativeOrder()));
+        }
+        return a.add(b).reduceLanes(VectorOperators.ADD);
+    }
+}

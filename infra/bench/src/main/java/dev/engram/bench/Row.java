@@ -1,0 +1,23 @@
+package dev.engram.bench;
+
+/**
+ * One line of the result table.
+ *
+ * @param section the issue's row group (bandwidth, decode, prefill, startup, concurrency, memory, classify)
+ * @param name what was measured
+ * @param unit unit of {@code stats}
+ * @param stats median and spread over the repeats
+ * @param ratio the figure divided by its baseline measured in the same run (null when the row is a baseline)
+ * @param ratioOf what {@code ratio} compares, e.g. "engine / Jlama generate"
+ * @param note backend, flags, model and anything else needed to read the figure
+ */
+public record Row(String section, String name, String unit, Stats stats, Double ratio, String ratioOf, String note) {
+
+    public static Row of(String section, String name, String unit, Stats stats, String note) {
+        return new Row(section, name, unit, stats, null, null, note);
+    }
+
+    public Row compared(double ratio, String ratioOf) {
+        return new Row(section, name, unit, stats, ratio, ratioOf, note);
+    }
+}
