@@ -32,8 +32,9 @@ final class MemoryBench {
 
     /**
      * The same short greedy request with and without a {@code sessionId}, interleaved so drift hits
-     * both alike; a fresh session every second request keeps the window from folding (folding is a
-     * model call, not memory overhead). Measured with Redis fsyncing every write (what
+     * both alike. Each session request opens a fresh session, so its prompt is the same as the plain
+     * one and the difference is the memory machinery alone (a longer history costs prefill, not
+     * memory; folding is a model call). Measured with Redis fsyncing every write (what
      * infra/redis/redis.conf asks for) and once a second.
      */
     void sessionOverhead(FunctionClient client, String model) throws Exception {
@@ -57,7 +58,7 @@ final class MemoryBench {
         for (int i = 0; i < n; i++) {
             without.add(client.post("generate", plain).nanos() / 1e6);
             long before = scriptCalls();
-            FunctionClient.Answer a = client.post("generate", withSession(plain, fsync + "-" + i / 2));
+            FunctionClient.Answer a = client.post("generate", withSession(plain, fsync + "-" + i));
             scripts += scriptCalls() - before;
             if (!a.ok()) {
                 throw new IllegalStateException("POST /generate with a session answered " + a.status() + ": " + a.body());
