@@ -132,6 +132,18 @@ class ClassifyEmbeddingTest {
     }
 
     @Test
+    void autoKeepsTheEmbeddingWhenTheTextIsBeyondTheModelsContext() {
+        String text = "He liked to play with his ball. ".repeat(80);
+        List<Map<String, String>> tied = List.of(
+                Map.of("name", "happy", "description", "how the story feels"),
+                Map.of("name", "sad", "description", "how the story feels"));
+        JsonPath auto = Classify.post("text", text, "labels", tied);
+        assertThat(auto.getDouble("margin")).isLessThan(autoMargin);
+        assertThat(auto.getString("mode")).isEqualTo("embedding");
+        assertThat(auto.getString("model")).isEqualTo("all-MiniLM-L6-v2");
+    }
+
+    @Test
     void multiLabelEmbeddingPicksTheLabelsAboveTheThreshold() {
         JsonPath answer = Classify.post("text", "The football match was cancelled because of the storm.",
                 "labels", TOPICS, "mode", "embedding", "multiLabel", true, "threshold", 0.5);
