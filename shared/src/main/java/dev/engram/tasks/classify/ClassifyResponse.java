@@ -12,7 +12,7 @@ import java.util.List;
  * @param label single-label: the top label's name (null when below the threshold); multi-label: the
  *     list of names at or above the threshold, best first
  * @param mode which mode decided: {@code llm} or {@code embedding}
- * @param margin the embedding's top-two probability margin (modes embedding and auto)
+ * @param margin the embedding's top-two margin in its single-label (softmax) probabilities (modes embedding and auto)
  * @param model the model that decided: the language model's name, or the embedder's
  * @param usage llm mode: prompt tokens and scored label tokens; embedding mode: zeros
  * @param memory only with a {@code sessionId}

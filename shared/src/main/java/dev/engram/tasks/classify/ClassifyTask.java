@@ -89,9 +89,12 @@ public class ClassifyTask {
         Object label = choose(ranked, multiLabel, request.threshold());
         MemoryReport memory = session == null ? null
                 : conversations.record(session, text, answerText(label), models.get());
-        ClassifyTimings timings = new ClassifyTimings(ClassifyTimings.ms(outcome.embeddingNanos()), ClassifyTimings.ms(outcome.tokenizeNanos()),
-                ClassifyTimings.ms(outcome.queueNanos()), ClassifyTimings.ms(outcome.promptNanos()), ClassifyTimings.ms(outcome.labelsNanos()), ClassifyTimings.ms(System.nanoTime() - start));
-        return new ClassifyResponse(ranked, label, outcome.mode().wire(), outcome.margin(), outcome.model(), outcome.usage(), timings, memory);
+        ClassifyTimings timings = new ClassifyTimings(ClassifyTimings.ms(outcome.embeddingNanos()),
+                ClassifyTimings.ms(outcome.tokenizeNanos()), ClassifyTimings.ms(outcome.queueNanos()),
+                ClassifyTimings.ms(outcome.promptNanos()), ClassifyTimings.ms(outcome.labelsNanos()),
+                ClassifyTimings.ms(System.nanoTime() - start));
+        return new ClassifyResponse(ranked, label, outcome.mode().wire(), outcome.margin(), outcome.model(), outcome.usage(),
+                timings, memory);
     }
 
     private Outcome auto(String text, List<ClassifyLabel> labels, boolean multiLabel) {
@@ -143,7 +146,10 @@ public class ClassifyTask {
             similarities[i] = round(cosine[i]);
         }
         double[] probabilities = Probabilities.of(cosine, multiLabel, config.embeddingTemperature());
-        return new Outcome(Mode.EMBEDDING, probabilities, null, null, similarities, round(Probabilities.margin(probabilities)),
+        // The margin is always the single-label view: with multi-label, two labels that both clearly
+        // apply are close in probability without being a close call.
+        double margin = Probabilities.margin(Probabilities.softmax(cosine, config.embeddingTemperature()));
+        return new Outcome(Mode.EMBEDDING, probabilities, null, null, similarities, round(margin),
                 EMBEDDER_NAME, new Usage(0, 0), took, 0, 0, 0, 0);
     }
 

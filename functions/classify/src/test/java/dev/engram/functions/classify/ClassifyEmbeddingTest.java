@@ -148,6 +148,10 @@ class ClassifyEmbeddingTest {
         JsonPath answer = Classify.post("text", "The football match was cancelled because of the storm.",
                 "labels", TOPICS, "mode", "embedding", "multiLabel", true, "threshold", 0.5);
         assertThat(answer.getList("label", String.class)).contains("sports", "weather").doesNotContain("cooking");
+        JsonPath single = Classify.post("text", "The football match was cancelled because of the storm.",
+                "labels", TOPICS, "mode", "embedding");
+        assertThat(answer.getDouble("margin")).isEqualTo(single.getDouble("margin"));
+        assertThat(answer.getList("labels.similarity")).isEqualTo(single.getList("labels.similarity"));
     }
 
     @Test
