@@ -1,5 +1,8 @@
 package dev.engram.inference;
 
+import dev.engram.errors.NotSupportedException;
+import java.util.List;
+
 /**
  * The seam between the tasks and whatever runs the transformer: Jlama in this process, or a remote
  * OpenAI-compatible server. Implementations are thread-safe; whether they serialise generations is
@@ -40,6 +43,21 @@ public interface LanguageModel extends AutoCloseable {
      * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready
      */
     GenerationResult generate(GenerationRequest request, TokenListener listener);
+
+    /**
+     * Scores each continuation of {@code prompt}: the log-likelihood the model gives to the
+     * continuation's tokens after the prompt (the text {@code prompt + continuation} tokenised as a
+     * whole, the prompt's tokens removed). The prompt is computed once for all continuations.
+     * Backends that cannot see token probabilities do not override this.
+     *
+     * @throws dev.engram.errors.InvalidRequestException when prompt plus a continuation does not fit the context
+     * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready
+     * @throws NotSupportedException when this backend cannot score (501)
+     */
+    default ContinuationScores scoreContinuations(String prompt, List<String> continuations) {
+        throw new NotSupportedException("Scoring continuations (classify mode 'llm') is not supported by the "
+                + getClass().getSimpleName() + " backend; use mode 'embedding'");
+    }
 
     @Override
     void close();

@@ -9,6 +9,7 @@ import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 import com.github.tjake.jlama.tensor.operations.TensorOperationsProvider;
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationGate;
 import dev.engram.inference.GenerationRequest;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -48,6 +50,7 @@ public final class JlamaEngine implements LanguageModel {
     private final int usableContext;
     private final int vocab;
     private final Set<Integer> endTokens;
+    private final ContinuationScorer scorer;
 
     /** Engine settings; see {@link dev.engram.inference.InferenceConfig} for their meaning. */
     public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
@@ -68,6 +71,7 @@ public final class JlamaEngine implements LanguageModel {
         this.usableContext = config.contextLength - Math.max(8, 2 * config.numberOfKeyValueHeads);
         this.vocab = config.vocabularySize;
         this.endTokens = Set.copyOf(config.eosTokens);
+        this.scorer = new ContinuationScorer(model, kvCache);
     }
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
@@ -222,6 +226,61 @@ public final class JlamaEngine implements LanguageModel {
             long end = System.nanoTime();
             return new GenerationResult(stops.text(), reason, prompt.length, generated,
                     generated == 0 ? end - start : firstToken - start, end - start);
+        }
+    }
+
+    /** Scores under the generation gate: it runs the same non-thread-safe forward pass. */
+    @Override
+    public ContinuationScores scoreContinuations(String prompt, List<String> continuations) {
+        long start = System.nanoTime();
+        int[] promptTokens = encodePrompt(prompt);
+        List<int[]> sequences = continuations.stream().map(c -> withContinuation(prompt, promptTokens, c)).toList();
+        int longest = sequences.stream().mapToInt(t -> t.length).max().orElse(promptTokens.length);
+        if (longest > usableContext) {
+            throw new InvalidRequestException("prompt_too_long", "The classification prompt with its longest label is "
+                    + longest + " tokens; this model takes at most " + usableContext + " (context "
+                    + model.getConfig().contextLength + ")");
+        }
+        long tokenized = System.nanoTime();
+        try (GenerationGate.Turn turn = gate.enter()) {
+            return scorer.score(promptTokens, sequences, start, tokenized - start, System.nanoTime() - tokenized);
+        } finally {
+            sweepWorkDir();
+        }
+    }
+
+    /**
+     * The tokens of {@code prompt + continuation} as the model would read the whole text. Tokenising
+     * the whole prompt again for every label would cost O(labels x prompt), so the continuation is
+     * tokenised after the prompt's last line only (tokenizers do not merge across a newline); when it
+     * still merges into that line, the whole text is tokenised.
+     */
+    private int[] withContinuation(String prompt, int[] promptTokens, String continuation) {
+        int lineStart = prompt.lastIndexOf('\n') + 1;
+        String tail = prompt.substring(lineStart == prompt.length() ? Math.max(0, prompt.length() - 16) : Math.max(lineStart, prompt.length() - 64));
+        int[] tailTokens = tokenize(tail);
+        int[] extended = tokenize(tail + continuation);
+        if (!Arrays.equals(tailTokens, 0, tailTokens.length, extended, 0, Math.min(tailTokens.length, extended.length))
+                || extended.length <= tailTokens.length) {
+            return encodePrompt(prompt + continuation);
+        }
+        int[] sequence = Arrays.copyOf(promptTokens, promptTokens.length + extended.length - tailTokens.length);
+        System.arraycopy(extended, tailTokens.length, sequence, promptTokens.length, extended.length - tailTokens.length);
+        return sequence;
+    }
+
+    /**
+     * The sum of log p(tokens[i] | tokens[..i]) for i ≥ {@code from}, computed one token at a time on
+     * a fresh KV buffer: an independent check of {@link #scoreContinuations}.
+     */
+    public double sequentialLogProb(int[] tokens, int from) {
+        if (tokens.length > usableContext || from < 1) {
+            throw new IllegalArgumentException("tokens must fit the context and scoring starts after the first token");
+        }
+        try (GenerationGate.Turn turn = gate.enter()) {
+            return scorer.sequentialLogProb(tokens, from);
+        } finally {
+            sweepWorkDir();
         }
     }
 
