@@ -73,6 +73,13 @@ public class Bench implements QuarkusApplication {
         if (options.runs("memory")) {
             memory(options, rows);
         }
+        if (options.runs("classify")) {
+            progress("classify");
+            try (FunctionProcess function = FunctionProcess.start(jar(options, "classify"),
+                    Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri))) {
+                new ClassifyBench(options, rows).run(new FunctionClient(function.uri()), options.referenceModel().getFileName().toString());
+            }
+        }
         Report report = new Report(machine(options, (System.nanoTime() - start) / 1e9), rows);
         report.print(System.out);
         report.write(options.out());
