@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.engram.errors.UnavailableException;
+import dev.engram.inference.remote.RemoteConfigs;
 import dev.engram.inference.synthetic.SyntheticModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ class ModelsTest {
 
     static InferenceConfig inference() {
         return new InferenceConfig() {
+            public Backend backend() { return Backend.JLAMA; }
             public int queueSize() { return 4; }
             public Duration queueTimeout() { return Duration.ofSeconds(60); }
             public Optional<Integer> threads() { return Optional.empty(); }
@@ -38,7 +40,7 @@ class ModelsTest {
     @Test
     void notUsedLoadingThenReady() {
         Path dir = SyntheticModel.write(temp.resolve("tiny"), SyntheticModel.Shape.tiny(), 7L);
-        Models models = new Models(model(Optional.of(dir), "unused/unused", temp), inference());
+        Models models = new Models(model(Optional.of(dir), "unused/unused", temp), inference(), RemoteConfigs.unused());
         assertThat(models.state()).isEqualTo(Models.State.NOT_USED);
         models.startLoading();
         LanguageModel loaded = models.get();
@@ -50,7 +52,7 @@ class ModelsTest {
     @Test
     void aMissingDirectoryFailsWithItsPath() {
         Path missing = temp.resolve("no-model-here");
-        Models models = new Models(model(Optional.of(missing), "unused/unused", temp), inference());
+        Models models = new Models(model(Optional.of(missing), "unused/unused", temp), inference(), RemoteConfigs.unused());
         assertThatThrownBy(models::get).isInstanceOfSatisfying(UnavailableException.class, e -> {
             assertThat(e.code()).isEqualTo("model_unavailable");
             assertThat(e.getMessage()).contains(missing.toString()).contains("config.json");
@@ -61,7 +63,7 @@ class ModelsTest {
 
     @Test
     void anUnreachableOrUnknownHubModelFailsFastWithWhatToDo() {
-        Models models = new Models(model(Optional.empty(), "engram-test/no-such-model", temp.resolve("cache")), inference());
+        Models models = new Models(model(Optional.empty(), "engram-test/no-such-model", temp.resolve("cache")), inference(), RemoteConfigs.unused());
         assertThatThrownBy(models::get).isInstanceOfSatisfying(UnavailableException.class, e -> {
             assertThat(e.code()).isEqualTo("model_unavailable");
             assertThat(e.getMessage()).contains("engram-test/no-such-model");
