@@ -166,6 +166,9 @@ public final class RemoteEngine implements LanguageModel {
                 if (choice.hasNonNull("finish_reason")) {
                     finish = choice.get("finish_reason").asText();
                 }
+                if (request.cancellation().isCancelled()) {
+                    break; // closing the stream closes the connection: the server stops too
+                }
             }
         }
         long end = System.nanoTime();
