@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.remote.RemoteConfigs;
+import dev.engram.inference.remote.RemoteEngine;
 import dev.engram.inference.synthetic.SyntheticModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,12 @@ class ModelsTest {
     }
 
     static InferenceConfig inference() {
+        return inference(InferenceConfig.Backend.JLAMA);
+    }
+
+    static InferenceConfig inference(InferenceConfig.Backend backend) {
         return new InferenceConfig() {
-            public Backend backend() { return Backend.JLAMA; }
+            public Backend backend() { return backend; }
             public int queueSize() { return 4; }
             public Duration queueTimeout() { return Duration.ofSeconds(60); }
             public Optional<Integer> threads() { return Optional.empty(); }
@@ -69,5 +74,22 @@ class ModelsTest {
             assertThat(e.getMessage()).contains("engram-test/no-such-model");
         });
         assertThat(models.state()).isEqualTo(Models.State.FAILED);
+    }
+
+    @Test
+    void theRemoteBackendLoadsNoWeightsAndNeedsABaseUrl() {
+        Path missing = temp.resolve("no-model-here"); // would fail a Jlama load
+        Models remote = new Models(model(Optional.of(missing), "unused/unused", temp), inference(InferenceConfig.Backend.REMOTE),
+                RemoteConfigs.to("http://127.0.0.1:9/v1"));
+        assertThat(remote.get()).isInstanceOf(RemoteEngine.class);
+        assertThat(remote.state()).isEqualTo(Models.State.READY);
+        assertThat(((RemoteEngine) remote.loaded()).serverAnswers()).isFalse();
+        remote.close();
+
+        Models unconfigured = new Models(model(Optional.of(missing), "unused/unused", temp), inference(InferenceConfig.Backend.REMOTE),
+                RemoteConfigs.unused());
+        assertThatThrownBy(unconfigured::get).isInstanceOfSatisfying(UnavailableException.class,
+                e -> assertThat(e.getMessage()).contains("engram.inference.remote.base-url"));
+        assertThat(unconfigured.state()).isEqualTo(Models.State.FAILED);
     }
 }
