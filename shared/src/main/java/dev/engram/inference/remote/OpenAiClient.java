@@ -217,11 +217,16 @@ final class OpenAiClient implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
-        http.close();
+        // Let generations in flight finish briefly, then cut them: shutdown must not wait a read timeout.
+        http.shutdown();
         try {
+            if (!http.awaitTermination(Duration.ofSeconds(5))) {
+                http.shutdownNow();
+            }
             watchdog.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            http.shutdownNow();
         }
     }
 }
