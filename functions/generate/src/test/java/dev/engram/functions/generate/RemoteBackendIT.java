@@ -11,6 +11,7 @@ import dev.engram.inference.Sampling;
 import dev.engram.inference.remote.RemoteConfigs;
 import dev.engram.inference.remote.RemoteEngine;
 import dev.engram.testing.FunctionProcess;
+import dev.engram.testing.RedisServer;
 import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;
 import io.restassured.http.ContentType;
@@ -43,8 +44,11 @@ class RemoteBackendIT {
     void aRemoteBackedFunctionAnswersAsTheServerItCallsAndFailsCleanlyWhenItIsGone() {
         Path model = TestModels.stories260K();
         Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
-        try (FunctionProcess server = FunctionProcess.start(jar, Map.of("ENGRAM_MODEL_PATH", model.toString()));
+        try (RedisServer redis = new RedisServer().start();
+                FunctionProcess server = FunctionProcess.start(jar, Map.of("ENGRAM_MODEL_PATH", model.toString(),
+                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MEMORY_ECHO_PROMPT", "true"));
                 FunctionProcess client = FunctionProcess.start(jar, Map.of(
+                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MEMORY_ECHO_PROMPT", "true",
                         "ENGRAM_INFERENCE_BACKEND", "remote",
                         "ENGRAM_INFERENCE_REMOTE_BASE_URL", server.uri() + "/v1",
                         "ENGRAM_INFERENCE_REMOTE_CHAT_TEMPLATE", "false",
@@ -64,6 +68,18 @@ class RemoteBackendIT {
             // System prompt, stop strings and seeded sampling travel too.
             Object[] options = {"system", "A story.", "prompt", "The dog", "temperature", 0.8, "seed", 11, "maxTokens", 40, "stop", List.of("Lily")};
             assertThat(generate(client, options).getString("text")).isEqualTo(generate(server, options).getString("text"));
+
+            // Working memory through the remote engine: the same turns fit the window (tokens counted with the
+            // model's tokenizer, loaded alone), so the third turn sees the same prompt and gets the same answer.
+            JsonPath directThird = null;
+            JsonPath remoteThird = null;
+            for (String prompt : List.of("Once upon a time", "The dog", "Lily wanted to")) {
+                directThird = generate(server, "sessionId", "direct", "prompt", prompt, "maxTokens", 24);
+                remoteThird = generate(client, "sessionId", "remote", "prompt", prompt, "maxTokens", 24);
+            }
+            assertThat(remoteThird.getString("prompt")).isEqualTo(directThird.getString("prompt")).contains("The dog");
+            assertThat(remoteThird.getString("text")).isEqualTo(directThird.getString("text"));
+            assertThat(remoteThird.getInt("memory.turnTokens")).isEqualTo(directThird.getInt("memory.turnTokens"));
 
             // The remote-backed function serves the OpenAI surface as well, with the context it learnt.
             JsonPath models = given().baseUri(client.uri().toString()).get("/v1/models").then().statusCode(200).extract().jsonPath();
