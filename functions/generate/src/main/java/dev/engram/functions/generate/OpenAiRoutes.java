@@ -41,7 +41,7 @@ public class OpenAiRoutes {
 
     void install(@Observes Router router) {
         router.get("/v1/models").order(ORDER).blockingHandler(ctx -> answer(ctx, () -> chat.models()), false);
-        router.post("/v1/chat/completions").order(ORDER).handler(BodyHandler.create().setBodyLimit(BODY_LIMIT))
+        router.post("/v1/chat/completions").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .blockingHandler(this::completions, false);
     }
 
