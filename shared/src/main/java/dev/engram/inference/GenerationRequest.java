@@ -5,9 +5,16 @@ import java.util.Objects;
 
 /**
  * One generation: the rendered prompt text (see {@link LanguageModel#render}), how to sample, how many
- * tokens at most, and the strings that end it (not included in the text).
+ * tokens at most, and the strings that end it (not included in the text). {@code source}, when given,
+ * is the {@link Prompt} the text was rendered from: an engine whose server applies its own chat
+ * template (the remote engine) sends its messages instead of the text; in-process engines ignore it.
  */
-public record GenerationRequest(String prompt, Sampling sampling, int maxTokens, List<String> stop, Cancellation cancellation) {
+public record GenerationRequest(String prompt, Sampling sampling, int maxTokens, List<String> stop, Cancellation cancellation,
+        Prompt source) {
+
+    public GenerationRequest(String prompt, Sampling sampling, int maxTokens, List<String> stop, Cancellation cancellation) {
+        this(prompt, sampling, maxTokens, stop, cancellation, null);
+    }
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");

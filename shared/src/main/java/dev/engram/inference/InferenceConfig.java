@@ -10,6 +10,15 @@ import java.util.Optional;
 @ConfigMapping(prefix = "engram.inference")
 public interface InferenceConfig {
 
+    /** Where generations run: {@code jlama} (in this process) or {@code remote} (an OpenAI-compatible server). */
+    @WithDefault("jlama")
+    Backend backend();
+
+    enum Backend {
+        JLAMA,
+        REMOTE
+    }
+
     /** Requests allowed to wait while one generation runs; more get 503. */
     @WithDefault("16")
     int queueSize();

@@ -1,11 +1,15 @@
 package dev.engram.inference;
 
+import dev.engram.inference.remote.RemoteEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the model is loaded (a function without a model is ready at once). */
+/**
+ * Ready once the model is loaded (a function without a model is ready at once); with the remote
+ * engine, only while the server's {@code /v1/models} answers.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
@@ -22,6 +26,11 @@ public class ModelReadiness implements HealthCheck {
         if (state == Models.State.FAILED) {
             response.withData("error", String.valueOf(models.failure()));
         }
-        return response.status(state == Models.State.READY || state == Models.State.NOT_USED).build();
+        boolean up = state == Models.State.READY || state == Models.State.NOT_USED;
+        if (state == Models.State.READY && models.loaded() instanceof RemoteEngine remote) {
+            up = remote.serverAnswers();
+            response.withData("backend", "remote").withData("server", remote.baseUrl().toString()).withData("serverAnswers", up);
+        }
+        return response.status(up).build();
     }
 }

@@ -3,6 +3,8 @@ package dev.engram.inference;
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.inference.jlama.ModelLocator;
+import dev.engram.inference.remote.RemoteConfig;
+import dev.engram.inference.remote.RemoteEngine;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
@@ -24,11 +26,13 @@ public class Models {
 
     private final ModelConfig modelConfig;
     private final InferenceConfig inferenceConfig;
+    private final RemoteConfig remoteConfig;
     private volatile CompletableFuture<LanguageModel> loading;
 
-    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig) {
+    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig, RemoteConfig remoteConfig) {
         this.modelConfig = modelConfig;
         this.inferenceConfig = inferenceConfig;
+        this.remoteConfig = remoteConfig;
     }
 
     /** Starts loading (idempotent). Function modules call this at start-up. */
@@ -54,6 +58,12 @@ public class Models {
             Thread.currentThread().interrupt();
             throw new UnavailableException("model_loading", "Interrupted while waiting for the model", wait);
         }
+    }
+
+    /** The model if it has finished loading, else null (for readiness). */
+    public LanguageModel loaded() {
+        CompletableFuture<LanguageModel> current = loading;
+        return current != null && current.isDone() && !current.isCompletedExceptionally() ? current.join() : null;
     }
 
     /** Not requested, loading, ready or failed: what readiness reports. */
@@ -90,6 +100,10 @@ public class Models {
     }
 
     private LanguageModel load() {
+        if (inferenceConfig.backend() == InferenceConfig.Backend.REMOTE) {
+            // No weights here: the server holds the model. Jlama is never touched.
+            return RemoteEngine.create(remoteConfig);
+        }
         Path dir = modelConfig.path()
                 .map(ModelLocator::local)
                 .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));

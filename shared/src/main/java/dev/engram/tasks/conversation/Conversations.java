@@ -109,7 +109,9 @@ public class Conversations {
         Prompt prompt = model.hasChatTemplate()
                 ? Prompt.of(instruction, transcript.toString())
                 : Prompt.of(transcript + instruction + "\nSummary:");
-        String text = model.generate(GenerationRequest.greedy(model.render(prompt), config.summaryTokens()), t -> {}).text();
+        // The prompt goes along so a remote engine can send it as chat messages.
+        GenerationRequest request = new GenerationRequest(model.render(prompt), null, config.summaryTokens(), null, null, prompt);
+        String text = model.generate(request, t -> {}).text();
         return text.strip();
     }
 

@@ -73,7 +73,7 @@ public class GenerateTask {
         String system = recalled == null ? request.system() : recalled.system();
         Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
         String rendered = model.render(built);
-        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null), listener);
+        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null, built), listener);
         MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), model);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
@@ -92,7 +92,8 @@ public class GenerateTask {
         return new Sampling(temperature, request.topP() == null ? 1f : request.topP(), request.topK() == null ? 0 : request.topK(), seed);
     }
 
-    static List<String> stopStrings(List<String> stop) {
+    /** Checks a stop list (shared with the OpenAI surface, whose field has the same name). */
+    public static List<String> stopStrings(List<String> stop) {
         if (stop == null) {
             return List.of();
         }

@@ -57,4 +57,31 @@ class GenerateOverloadTest {
             }
         }
     }
+
+    @Test
+    void theOpenAiSurfaceAnswersOverloadWith503RetryAfterStreamOrNot() throws Exception {
+        GenerateSamplingTest.generate("prompt", "Once", "maxTokens", 1);
+        List<Response> responses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+            List<Future<Response>> burst = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                boolean stream = i % 2 == 0;
+                burst.add(pool.submit(() -> given().contentType(ContentType.JSON)
+                        .body(Map.of("messages", List.of(Map.of("role", "user", "content", "He liked to play with his ball. ".repeat(30))),
+                                "max_tokens", 200, "stop", List.of("zzzz"), "stream", stream))
+                        .post("/v1/chat/completions")));
+            }
+            for (Future<Response> f : burst) {
+                responses.add(f.get());
+            }
+        }
+        assertThat(responses.stream().map(Response::statusCode).toList()).containsOnly(200, 503).contains(200, 503);
+        for (Response r : responses) {
+            if (r.statusCode() == 503) {
+                assertThat(r.header("Retry-After")).isNotBlank();
+                assertThat(r.jsonPath().getString("error.code")).isEqualTo("overloaded");
+                assertThat(r.jsonPath().getString("error.type")).isEqualTo("server_error");
+            }
+        }
+    }
 }

@@ -1,0 +1,127 @@
+package dev.engram.functions.generate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.errors.EngramException;
+import dev.engram.errors.InvalidRequestException;
+import dev.engram.errors.UnavailableException;
+import dev.engram.inference.Cancellation;
+import dev.engram.inference.openai.ChatCompletionRequest;
+import dev.engram.tasks.openai.ChatCall;
+import dev.engram.tasks.openai.ChatCompletions;
+import dev.engram.tasks.openai.OpenAiErrors;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * The OpenAI-compatible surface of the generate function, beside Funqy's {@code POST /generate}:
+ * {@code POST /v1/chat/completions} (whole, or server-sent events with {@code stream: true}) and
+ * {@code GET /v1/models}. Routes only: the mapping lives in {@link ChatCompletions}.
+ */
+@ApplicationScoped
+public class OpenAiRoutes {
+    private static final Logger LOG = Logger.getLogger(OpenAiRoutes.class);
+    /** Before Funqy's catch-all route. */
+    private static final int ORDER = -100;
+    private static final long BODY_LIMIT = 4L * 1024 * 1024;
+
+    private final ChatCompletions chat;
+    private final ObjectMapper json;
+
+    public OpenAiRoutes(ChatCompletions chat, ObjectMapper json) {
+        this.chat = chat;
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.get("/v1/models").order(ORDER).blockingHandler(ctx -> answer(ctx, () -> chat.models()), false);
+        router.post("/v1/chat/completions").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                .blockingHandler(this::completions, false);
+    }
+
+    private void completions(RoutingContext ctx) {
+        Cancellation cancellation = new Cancellation();
+        // A client that hangs up ends the generation after the token in flight.
+        ctx.response().closeHandler(closed -> cancellation.cancel());
+        ChatCall call;
+        try {
+            var body = ctx.body() == null ? null : ctx.body().buffer();
+            if (body == null || body.length() == 0) {
+                throw new InvalidRequestException("missing_body", "A JSON request body is required");
+            }
+            call = chat.prepare(json.readValue(body.getBytes(), ChatCompletionRequest.class), cancellation);
+        } catch (Exception e) {
+            fail(ctx, e);
+            return;
+        }
+        if (!call.stream()) {
+            answer(ctx, () -> chat.complete(call));
+            return;
+        }
+        HttpServerResponse response = ctx.response();
+        try {
+            chat.stream(call, chunk -> {
+                if (!response.headWritten()) {
+                    response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+                }
+                if (!response.closed()) {
+                    response.write("data: " + write(chunk) + "\n\n");
+                }
+            });
+            if (!response.closed()) {
+                response.end("data: [DONE]\n\n");
+            }
+        } catch (Exception e) {
+            if (!response.headWritten()) {
+                fail(ctx, e);
+            } else if (!response.closed()) {
+                // Mid-stream the status is sent: the error goes in the stream, as OpenAI-compatible servers do.
+                response.end("data: " + write(OpenAiErrors.body(OpenAiErrors.of(e))) + "\n\n");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        Object get() throws Exception;
+    }
+
+    private void answer(RoutingContext ctx, Answer answer) {
+        try {
+            String body = write(answer.get());
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        } catch (Exception e) {
+            fail(ctx, e);
+        }
+    }
+
+    private void fail(RoutingContext ctx, Exception e) {
+        EngramException error = OpenAiErrors.of(e);
+        if (error.status() >= 500 && !(error instanceof UnavailableException)) {
+            LOG.errorf(e, "Request to %s failed", ctx.request().path());
+        }
+        if (ctx.response().closed()) {
+            return;
+        }
+        if (error instanceof UnavailableException unavailable) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
+        }
+        ctx.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(write(OpenAiErrors.body(error)));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.engram.functions.generate;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.engram.inference.Cancellation;
+import dev.engram.inference.FinishReason;
+import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.GenerationResult;
+import dev.engram.inference.Sampling;
+import dev.engram.inference.remote.RemoteConfigs;
+import dev.engram.inference.remote.RemoteEngine;
+import dev.engram.testing.FunctionProcess;
+import dev.engram.testing.RedisServer;
+import dev.engram.testing.ReferenceCases;
+import dev.engram.testing.TestModels;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The remote engine against a real OpenAI-compatible server: a packaged generate function (Jlama on
+ * stories260K) serves /v1, and a second packaged generate function with
+ * {@code engram.inference.backend=remote} calls it. Both answer the same; when the server dies the
+ * remote-backed one says so with a 503 in bounded time.
+ */
+class RemoteBackendIT {
+
+    static JsonPath generate(FunctionProcess function, Object... fields) {
+        Map<String, Object> body = new HashMap<>();
+        for (int i = 0; i < fields.length; i += 2) {
+            body.put((String) fields[i], fields[i + 1]);
+        }
+        return given().baseUri(function.uri().toString()).contentType(ContentType.JSON).body(body)
+                .post("/generate").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void aRemoteBackedFunctionAnswersAsTheServerItCallsAndFailsCleanlyWhenItIsGone() {
+        Path model = TestModels.stories260K();
+        Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
+        try (RedisServer redis = new RedisServer().start();
+                FunctionProcess server = FunctionProcess.start(jar, Map.of("ENGRAM_MODEL_PATH", model.toString(),
+                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MEMORY_ECHO_PROMPT", "true"));
+                FunctionProcess client = FunctionProcess.start(jar, Map.of(
+                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MEMORY_ECHO_PROMPT", "true",
+                        "ENGRAM_INFERENCE_BACKEND", "remote",
+                        "ENGRAM_INFERENCE_REMOTE_BASE_URL", server.uri() + "/v1",
+                        "ENGRAM_INFERENCE_REMOTE_CHAT_TEMPLATE", "false",
+                        "ENGRAM_INFERENCE_REMOTE_TOKENIZER", model.toString()))) {
+            for (ReferenceCases.Case c : ReferenceCases.load(model)) {
+                Object[] request = {"prompt", c.prompt(), "temperature", 0, "maxTokens", c.maxTokens()};
+                JsonPath direct = generate(server, request);
+                JsonPath remote = generate(client, request);
+                assertThat(remote.getString("text")).isEqualTo(direct.getString("text")).isEqualTo(c.text());
+                assertThat(remote.getString("finishReason")).isEqualTo(direct.getString("finishReason"));
+                assertThat(remote.getString("model")).isEqualTo("stories260K");
+                assertThat(remote.getInt("usage.promptTokens")).isEqualTo(direct.getInt("usage.promptTokens"));
+                assertThat(remote.getInt("usage.completionTokens")).isEqualTo(direct.getInt("usage.completionTokens"));
+                assertThat(remote.getDouble("timings.timeToFirstTokenMs")).isPositive()
+                        .isLessThan(remote.getDouble("timings.totalMs"));
+            }
+            // System prompt, stop strings and seeded sampling travel too.
+            Object[] options = {"system", "A story.", "prompt", "The dog", "temperature", 0.8, "seed", 11, "maxTokens", 40, "stop", List.of("Lily")};
+            assertThat(generate(client, options).getString("text")).isEqualTo(generate(server, options).getString("text"));
+
+            // Working memory through the remote engine: the same turns fit the window (tokens counted with the
+            // model's tokenizer, loaded alone), so the third turn sees the same prompt and gets the same answer.
+            JsonPath directThird = null;
+            JsonPath remoteThird = null;
+            for (String prompt : List.of("Once upon a time", "The dog", "Lily wanted to")) {
+                directThird = generate(server, "sessionId", "direct", "prompt", prompt, "maxTokens", 24);
+                remoteThird = generate(client, "sessionId", "remote", "prompt", prompt, "maxTokens", 24);
+            }
+            assertThat(remoteThird.getString("prompt")).isEqualTo(directThird.getString("prompt")).contains("The dog");
+            assertThat(remoteThird.getString("text")).isEqualTo(directThird.getString("text"));
+            assertThat(remoteThird.getInt("memory.turnTokens")).isEqualTo(directThird.getInt("memory.turnTokens"));
+
+            // The remote-backed function serves the OpenAI surface as well, with the context it learnt.
+            JsonPath models = given().baseUri(client.uri().toString()).get("/v1/models").then().statusCode(200).extract().jsonPath();
+            assertThat(models.getString("data[0].id")).isEqualTo("stories260K");
+            assertThat(models.getInt("data[0].max_model_len")).isEqualTo(504);
+            Response streamed = given().baseUri(client.uri().toString()).contentType(ContentType.JSON)
+                    .body(Map.of("messages", List.of(Map.of("role", "user", "content", "Once upon a time")), "temperature", 0,
+                            "max_tokens", 24, "stream", true))
+                    .post("/v1/chat/completions");
+            assertThat(streamed.contentType()).startsWith("text/event-stream");
+            assertThat(streamed.asString()).endsWith("data: [DONE]\n\n").contains("\"completion_tokens\":24");
+
+            given().baseUri(client.uri().toString()).get("/q/health/ready").then().statusCode(200);
+
+            cancellingClosesTheStreamAndFreesTheServer(server);
+
+            server.kill();
+            long start = System.nanoTime();
+            Response down = given().baseUri(client.uri().toString()).contentType(ContentType.JSON)
+                    .body(Map.of("prompt", "Once upon a time", "maxTokens", 8)).post("/generate");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.header("Retry-After")).isNotBlank();
+            assertThat(down.jsonPath().getString("error")).isEqualTo("remote_unavailable");
+            assertThat(down.jsonPath().getString("message")).contains(server.uri().toString()).contains("3 attempts");
+            // Default policy: 2 retries after 250 ms and 500 ms; refused connections fail at once.
+            assertThat(millis).isBetween(700L, 5_000L);
+            given().baseUri(client.uri().toString()).get("/q/health/ready").then().statusCode(503);
+        }
+    }
+
+    /** A stream cancelled after its first piece ends at once, and the server stops generating (its next request waits for nothing). */
+    private static void cancellingClosesTheStreamAndFreesTheServer(FunctionProcess server) {
+        double fullMs = generate(server, "prompt", "Once upon a time", "maxTokens", 480, "stop", List.of("zzzz")).getDouble("timings.totalMs");
+        try (RemoteEngine engine = RemoteEngine.create(RemoteConfigs.to(server.uri() + "/v1"))) {
+            Cancellation cancellation = new Cancellation();
+            GenerationResult cancelled = engine.generate(new GenerationRequest("Once upon a time", Sampling.GREEDY, 480,
+                    List.of("zzzz"), cancellation), text -> cancellation.cancel());
+            assertThat(cancelled.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(cancelled.completionTokens()).isLessThan(20);
+            assertThat(cancelled.totalNanos() / 1e6).isLessThan(fullMs / 2);
+        }
+        JsonPath next = generate(server, "prompt", "Once", "maxTokens", 1);
+        assertThat(next.getDouble("timings.timeToFirstTokenMs")).isLessThan(fullMs / 2);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.engram.inference.openai;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * {@code GET /v1/models}. {@code max_model_len} is vLLM's extension: the served context length, which
+ * the remote engine reads when it is not configured.
+ */
+public record ModelList(String object, List<Model> data) {
+
+    public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy,
+            @JsonProperty("max_model_len") int maxModelLen) {}
+}
