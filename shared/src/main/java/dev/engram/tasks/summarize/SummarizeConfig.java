@@ -27,6 +27,13 @@ public interface SummarizeConfig {
     int maxChunks();
 
     /**
+     * The most sentences an extractive summary embeds; a text with more is a 400 before any is
+     * embedded (MiniLM embeds ~60–90 sentences a second on two cores: 1000 take 10–15 s).
+     */
+    @WithDefault("1000")
+    int maxExtractiveSentences();
+
+    /**
      * In an extractive summary, a sentence whose cosine similarity (MiniLM) to one already picked
      * reaches this repeats it and is skipped; 1 keeps repeats.
      */

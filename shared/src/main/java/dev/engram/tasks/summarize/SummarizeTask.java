@@ -68,6 +68,10 @@ public class SummarizeTask {
 
     private SummarizeResponse extractive(String text, List<Sentence> sentences, SummarizeRequest request, SummaryStyle style, String focus,
             Session session) {
+        if (sentences.size() > config.maxExtractiveSentences()) {
+            throw new InvalidRequestException("too_long", "'text' has " + sentences.size() + " sentences; extractive mode takes at most "
+                    + config.maxExtractiveSentences() + " (engram.summarize.max-extractive-sentences)");
+        }
         Tally tally = new Tally();
         int maxSentences = request.maxSentences() == null ? Math.min(config.defaultMaxSentences(), config.maxSentences()) : request.maxSentences();
         List<Sentence> picked = new ExtractiveSummarizer(embedder.get(), config.duplicateSimilarity()).pick(sentences, maxSentences, focus);

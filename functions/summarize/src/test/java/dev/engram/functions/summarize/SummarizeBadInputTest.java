@@ -29,6 +29,7 @@ class SummarizeBadInputTest {
                 Arguments.of("text is an array", "{\"text\": [\"a\"]}", 400, "text"),
                 Arguments.of("text over the character limit", "{\"text\": \"" + "a ".repeat(100_001) + "\"}", 400, "text"),
                 Arguments.of("text beyond the chunk limit", "{\"text\": \"" + beyondChunkLimit + "\"}", 400, "chunks"),
+                Arguments.of("more sentences than extractive embeds", "{\"text\": \"" + "Go home now. ".repeat(1001) + "\", \"mode\": \"extractive\"}", 400, "sentences"),
                 Arguments.of("unknown mode", "{\"text\": \"a\", \"mode\": \"magic\"}", 400, "mode"),
                 Arguments.of("mode in capitals", "{\"text\": \"a\", \"mode\": \"EXTRACTIVE\"}", 400, "mode"),
                 Arguments.of("mode is a number", "{\"text\": \"a\", \"mode\": 1}", 400, "mode"),
