@@ -1,0 +1,32 @@
+package dev.engram.functions.summarize;
+
+import dev.engram.inference.Models;
+import dev.engram.tasks.summarize.SummarizeRequest;
+import dev.engram.tasks.summarize.SummarizeResponse;
+import dev.engram.tasks.summarize.SummarizeTask;
+import io.quarkus.funqy.Funq;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** {@code POST /summarize}: abstractive (the model writes) or extractive (key sentences, by embeddings) summaries. */
+@ApplicationScoped
+public class SummarizeFunction {
+    private final SummarizeTask task;
+    private final Models models;
+
+    public SummarizeFunction(SummarizeTask task, Models models) {
+        this.task = task;
+        this.models = models;
+    }
+
+    /** Load the model while the server comes up; extractive summaries do not wait for it. */
+    @Startup
+    void loadModel() {
+        models.startLoading();
+    }
+
+    @Funq
+    public SummarizeResponse summarize(SummarizeRequest request) {
+        return task.run(request);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.engram.functions.translate;
+
+import dev.engram.inference.Models;
+import dev.engram.tasks.translate.Languages;
+import dev.engram.tasks.translate.TranslateRequest;
+import dev.engram.tasks.translate.TranslateResponse;
+import dev.engram.tasks.translate.TranslateTask;
+import io.quarkus.funqy.Funq;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** {@code POST /translate}: text into another language, the source detected when not given. */
+@ApplicationScoped
+public class TranslateFunction {
+    private final TranslateTask task;
+    private final Models models;
+    private final Languages languages;
+
+    public TranslateFunction(TranslateTask task, Models models, Languages languages) {
+        this.task = task;
+        this.models = models;
+        this.languages = languages;
+    }
+
+    /** Load the model and the language detector while the server comes up. */
+    @Startup
+    void load() {
+        models.startLoading();
+        languages.startLoading();
+    }
+
+    @Funq
+    public TranslateResponse translate(TranslateRequest request) {
+        return task.run(request);
+    }
+}
