@@ -121,7 +121,7 @@ public final class AbstractiveSummarizer {
     }
 
     private String call(String stage, int level, Prompt prompt) {
-        GenerationResult result = tally.add(model.generate(GenerationRequest.greedy(model.render(prompt), maxTokens), t -> {}));
+        GenerationResult result = tally.add(model.generate(new GenerationRequest(model.render(prompt), null, maxTokens, null, null, prompt), t -> {}));
         steps.add(new SummaryStep(stage, level, result.promptTokens(), result.completionTokens()));
         return result.text().strip();
     }

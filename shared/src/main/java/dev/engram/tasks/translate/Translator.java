@@ -3,6 +3,7 @@ package dev.engram.tasks.translate;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
 import dev.engram.tasks.text.Chunker;
 import dev.engram.tasks.text.Sentence;
@@ -108,9 +109,10 @@ final class Translator {
     }
 
     private String call(String chunk) {
-        String rendered = model.render(prompts.prompt(chunk));
+        Prompt prompt = prompts.prompt(chunk);
+        String rendered = model.render(prompt);
         int room = model.contextLength() - model.countTokens(rendered) - 1;
-        GenerationRequest request = new GenerationRequest(rendered, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), null);
+        GenerationRequest request = new GenerationRequest(rendered, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), null, prompt);
         GenerationResult result = tally.add(model.generate(request, t -> {}));
         // One chunk is part of one line: a chat model's line breaks would break the layout.
         return result.text().strip().replaceAll("\\s*\\R\\s*", " ");
