@@ -27,6 +27,15 @@ public class EngramException extends RuntimeException {
         return code;
     }
 
+    /**
+     * Carries the code: the Lambda runtime reports a failed invocation as
+     * {@code {"errorType", "errorMessage"}} built from this text (Funqy wraps the exception).
+     */
+    @Override
+    public String toString() {
+        return getClass().getName() + ": " + code + ": " + getMessage();
+    }
+
     public ErrorBody body() {
         return new ErrorBody(code, getMessage());
     }

@@ -2,6 +2,7 @@ package dev.engram.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.bindings.CloudEventErrors;
 import io.quarkus.funqy.runtime.FunctionInvoker;
 import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.vertx.core.http.HttpHeaders;
@@ -37,9 +38,18 @@ public class HttpErrors {
             return;
         }
         Throwable failure = unwrap(ctx.failure());
-        EngramException error = failure instanceof EngramException known ? known : translate(ctx, failure);
+        EngramException known = known(failure);
+        EngramException error = known != null ? known : translate(ctx, failure);
         if (error.status() >= 500 && !(error instanceof UnavailableException)) {
             LOG.errorf(failure, "Request to %s failed", ctx.request().path());
+        }
+        if (CloudEventErrors.isCloudEvent(ctx)) {
+            try {
+                CloudEventErrors.write(ctx, error, json);
+                return;
+            } catch (Exception e) {
+                LOG.errorf(e, "Could not write the error event for %s", ctx.request().path());
+            }
         }
         if (error instanceof UnavailableException unavailable) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
@@ -51,6 +61,23 @@ public class HttpErrors {
             body = "{\"error\":\"internal_error\",\"message\":\"unprintable error\"}";
         }
         ctx.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+
+    /**
+     * The failure as the caller should see it, or null when it is unexpected: an EngramException (however
+     * deeply wrapped), or an unreadable body (a Jackson exception: Funqy's CloudEvent binding passes it on).
+     */
+    public static EngramException known(Throwable failure) {
+        Throwable unwrapped = unwrap(failure);
+        if (unwrapped instanceof EngramException engram) {
+            return engram;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonProcessingException bad) {
+                return new InvalidRequestException("invalid_json", "Invalid JSON body: " + BadJson.describe(bad));
+            }
+        }
+        return null;
     }
 
     /** Funqy wraps what a function throws in its own ApplicationException. */

@@ -1,0 +1,178 @@
+package dev.engram.bindings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.errors.BadJson;
+import dev.engram.errors.EngramException;
+import dev.engram.errors.HttpErrors;
+import dev.engram.errors.InvalidRequestException;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
+import io.quarkus.funqy.runtime.FunctionInvoker;
+import io.quarkus.funqy.runtime.FunqyServerRequest;
+import io.quarkus.funqy.runtime.FunqyServerResponse;
+import io.quarkus.funqy.runtime.RequestContext;
+import io.quarkus.funqy.runtime.RequestContextImpl;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * CloudEvents in a Knative build. Binary mode is Funqy's: this only adds the input's id to the
+ * response as {@code ce-correlationid}. Structured mode is dispatched here, to the same Funqy function
+ * (same strict reader, same invoker): Funqy writes a structured response from a map Engram cannot
+ * add an attribute to, and by the time a failure reaches the error handler the event's id is gone
+ * with the body it was read from.
+ */
+@ApplicationScoped
+public class CloudEventRoutes {
+    static final String INPUT_ID = "engram.cloudevent.id";
+    private static final Logger LOG = Logger.getLogger(CloudEventRoutes.class);
+
+    private final ObjectMapper json;
+
+    public CloudEventRoutes(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        if (!CloudEventNames.knativeBinding()) {
+            return;
+        }
+        // Right after HttpErrors' failure handler, before Funqy's route.
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::route);
+    }
+
+    private void route(RoutingContext ctx) {
+        if (CloudEventErrors.isStructured(ctx) && ctx.request().method() == HttpMethod.POST) {
+            // Quarkus hands the request over paused: resume it, or the body never arrives
+            ctx.request().resume();
+            ctx.request().body().onComplete(read -> {
+                if (read.failed()) {
+                    ctx.fail(read.cause());
+                    return;
+                }
+                // the function blocks (inference, Redis): run it off the event loop
+                ctx.vertx().executeBlocking(() -> {
+                    structured(ctx, read.result());
+                    return null;
+                }, false).onFailure(ctx::fail);
+            });
+            return;
+        }
+        String id = ctx.request().getHeader("ce-id");
+        if (id != null) {
+            ctx.addHeadersEndHandler(v -> {
+                if (!ctx.response().headers().contains("ce-" + CloudEventNames.CORRELATION)) {
+                    ctx.response().putHeader("ce-" + CloudEventNames.CORRELATION, id);
+                }
+            });
+        }
+        ctx.next();
+    }
+
+    private void structured(RoutingContext ctx, Buffer body) {
+        String inputId = null;
+        String function = null;
+        try {
+            JsonNode event = readEvent(body);
+            inputId = event.path("id").asText(null);
+            ctx.put(INPUT_ID, inputId);
+            for (String attribute : new String[] {"specversion", "id", "source", "type"}) {
+                if (!event.path(attribute).isTextual() || event.path(attribute).asText().isEmpty()) {
+                    throw new InvalidRequestException("invalid_cloud_event", "The CloudEvent has no '" + attribute + "' attribute");
+                }
+            }
+            String type = event.get("type").asText();
+            FunctionInvoker invoker = CloudEventNames.function(type).orElseThrow(() -> new EngramException(404, "unknown_event_type",
+                    "No function is triggered by events of type '" + type + "'"));
+            function = invoker.getName();
+            String contentType = event.path("datacontenttype").asText("application/json");
+            if (!contentType.startsWith("application/json")) {
+                throw new EngramException(415, "unsupported_data", "'datacontenttype' must be application/json, got '" + contentType + "'");
+            }
+            Object output = invoke(invoker, readData(invoker, event.get("data")));
+            String answer = json.writeValueAsString(CloudEventErrors.envelope(CloudEventNames.outputType(function),
+                    CloudEventNames.source(function), inputId, output));
+            ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json").end(answer);
+        } catch (Throwable failure) {
+            EngramException error = HttpErrors.known(failure);
+            if (error == null) {
+                LOG.errorf(failure, "CloudEvent to %s failed", function);
+                error = new EngramException(500, "internal_error", "The function failed unexpectedly: " + failure.getClass().getSimpleName());
+            }
+            try {
+                CloudEventErrors.writeStructured(ctx, error, function, inputId, json);
+            } catch (Exception e) {
+                ctx.fail(500, e);
+            }
+        }
+    }
+
+    private JsonNode readEvent(Buffer body) {
+        try {
+            JsonNode event = json.readTree(body.getBytes());
+            if (event == null || !event.isObject()) {
+                throw new InvalidRequestException("invalid_cloud_event", "A structured CloudEvent must be a JSON object");
+            }
+            return event;
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("invalid_json", "Invalid JSON body: " + BadJson.describe(e));
+        }
+    }
+
+    private Object readData(FunctionInvoker invoker, JsonNode data) {
+        if (!invoker.hasInput() || data == null || data.isNull()) {
+            return null;
+        }
+        try {
+            return json.readerFor(json.constructType(invoker.getInputType())).readValue(data);
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("invalid_json", "Invalid JSON in 'data': " + BadJson.describe(e));
+        }
+    }
+
+    /** The function runs as Funqy runs it: in a request context, through its invoker. */
+    private Object invoke(FunctionInvoker invoker, Object input) {
+        ManagedContext requestContext = Arc.container().requestContext();
+        requestContext.activate();
+        try {
+            RequestContextImpl context = new RequestContextImpl();
+            Output output = new Output();
+            invoker.invoke(new FunqyServerRequest() {
+                @Override
+                public RequestContext context() {
+                    return context;
+                }
+
+                @Override
+                public Object extractInput(Class type) {
+                    return input;
+                }
+            }, output);
+            return output.value == null ? null : output.value.await().indefinitely();
+        } finally {
+            requestContext.terminate();
+        }
+    }
+
+    private static final class Output implements FunqyServerResponse {
+        Uni<?> value;
+
+        @Override
+        public Uni<?> getOutput() {
+            return value;
+        }
+
+        @Override
+        public void setOutput(Uni<?> output) {
+            value = output;
+        }
+    }
+}
