@@ -1,6 +1,5 @@
 package dev.engram.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tjake.jlama.model.AbstractModel;
 import com.github.tjake.jlama.model.ModelSupport;
 import com.github.tjake.jlama.model.functions.Generator;
@@ -28,6 +27,8 @@ import java.util.stream.Stream;
  * the other's memory.
  */
 final class DecodeBench {
+    /** Enough for the JIT to compile the loop; a full-length warm-up would cost minutes on the F32 model. */
+    private static final int WARM_UP_TOKENS = 16;
     static final String PROMPT = "The history of the city begins with a small harbour where traders met each spring";
 
     private final BenchOptions options;
@@ -44,7 +45,7 @@ final class DecodeBench {
     EngineFigures engine(BenchModel model, boolean withPrefill, double bandwidth) {
         try (JlamaEngine engine = JlamaEngine.load(model.dir(), new JlamaEngine.Options(4, Duration.ofMinutes(30), Optional.empty(), Optional.empty()))) {
             String backend = JlamaEngine.backend();
-            engine.generate(GenerationRequest.greedy(PROMPT, options.decodeTokens()), t -> {}); // warm-up
+            engine.generate(GenerationRequest.greedy(PROMPT, WARM_UP_TOKENS), t -> {});
             List<Double> decode = new ArrayList<>();
             List<Double> endToEnd = new ArrayList<>();
             String text = null;
@@ -92,7 +93,7 @@ final class DecodeBench {
             int promptTokens = jlama.getTokenizer().encode(PROMPT).length + 1;
             // Jlama's ntokens bounds the position, not the count: prompt + BOS + the tokens to generate.
             int ntokens = promptTokens + options.decodeTokens();
-            jlama.generate(UUID.randomUUID(), PromptContext.of(PROMPT), 0f, ntokens, (s, f) -> {});
+            jlama.generate(UUID.randomUUID(), PromptContext.of(PROMPT), 0f, promptTokens + WARM_UP_TOKENS, (s, f) -> {});
             List<Double> decode = new ArrayList<>();
             int generated = 0;
             for (int i = 0; i < options.repeats(); i++) {
@@ -126,9 +127,9 @@ final class DecodeBench {
     /** (a) The running function: client-side wall time, JSON and HTTP included. */
     void http(BenchModel model, FunctionClient client, EngineFigures engine) throws IOException, InterruptedException {
         Map<String, Object> body = Map.of("prompt", PROMPT, "maxTokens", options.decodeTokens(), "temperature", 0);
-        JsonNode first = client.call("generate", body);
+        client.call("generate", Map.of("prompt", PROMPT, "maxTokens", WARM_UP_TOKENS, "temperature", 0));
         List<Double> endToEnd = new ArrayList<>();
-        int mismatches = first.path("text").asText().equals(engine.text()) ? 0 : 1;
+        int mismatches = 0;
         for (int i = 0; i < options.repeats(); i++) {
             FunctionClient.Answer a = client.post("generate", body);
             if (!a.ok()) {
@@ -139,7 +140,7 @@ final class DecodeBench {
         }
         Stats stats = Stats.of(endToEnd);
         rows.add(Row.of("decode", model.label() + ": POST /generate, end to end", "tok/s", stats,
-                "client wall time; greedy text differs from the engine's in " + mismatches + " of " + (options.repeats() + 1))
+                "client wall time; greedy text differs from the engine's in " + mismatches + " of " + options.repeats())
                 .compared(stats.median() / engine.endToEnd().median(), "a/b (HTTP / engine, end to end); goal >= 0.95"));
     }
 
