@@ -25,7 +25,12 @@ fi
 REDIS_HOST="${ENGRAM_REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${ENGRAM_REDIS_PORT:-6379}"
 REDIS_PID=""
-redis_up() { (exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT" && printf 'PING\r\n' >&3 && head -c 5 <&3 | grep -q PONG) 2>/dev/null; }
+# The functions' Redis user (infra/redis/redis.conf defines it; its password there is for local use only).
+REDIS_USER="${ENGRAM_REDIS_USER:-engram}"
+REDIS_PASSWORD="${ENGRAM_REDIS_PASSWORD:-engram-local-only}"
+# First line of a PING: "+PONG" (no auth needed), "-NOAUTH ..." (a Redis with ACLs, e.g. ours), or nothing.
+redis_ping() { (exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT" && printf 'PING\r\n' >&3 && timeout 2 head -n 1 <&3) 2>/dev/null || true; }
+redis_up() { [[ "$(redis_ping)" =~ ^(\+PONG|-NOAUTH) ]]; }
 if ! redis_up; then
   if ! command -v redis-server >/dev/null; then
     if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
@@ -53,7 +58,14 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
-export ENGRAM_REDIS_URL="${ENGRAM_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
+# A Redis that wants a login (ours: no default user) gets the functions' user; an open one gets none.
+if [[ -z "${ENGRAM_REDIS_URL:-}" ]]; then
+  if [[ "$(redis_ping)" =~ ^-NOAUTH ]]; then
+    export ENGRAM_REDIS_URL="redis://$REDIS_USER:$REDIS_PASSWORD@$REDIS_HOST:$REDIS_PORT"
+  else
+    export ENGRAM_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT"
+  fi
+fi
 # Vector API (incubator) and native access for Jlama's SIMD kernels; see the README.
 JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${ENGRAM_JVM_OPTS:-})
 echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-${ENGRAM_MODEL_ID:-default Hugging Face id}})"

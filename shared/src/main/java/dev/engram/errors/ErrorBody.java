@@ -1,4 +1,7 @@
 package dev.engram.errors;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The JSON body of every error response. */
+@RegisterForReflection
 public record ErrorBody(String error, String message) {}

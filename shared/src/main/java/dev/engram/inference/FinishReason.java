@@ -1,8 +1,10 @@
 package dev.engram.inference;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Why a generation ended. */
+@RegisterForReflection
 public enum FinishReason {
     /** An end-of-sequence token or a stop string. */
     STOP,

@@ -1,8 +1,10 @@
 package dev.engram.inference.openai;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Token counts as OpenAI reports them. */
+@RegisterForReflection
 public record OpenAiUsage(
         @JsonProperty("prompt_tokens") int promptTokens,
         @JsonProperty("completion_tokens") int completionTokens,

@@ -1,5 +1,6 @@
 package dev.engram.memory.longterm;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * @param from createdAt ≥ from (epoch ms)
  * @param to   createdAt ≤ to (epoch ms)
  */
+@RegisterForReflection
 public record RecallFilter(String userId, String sessionId, List<String> tags, Long from, Long to) {
     public static final RecallFilter NONE = new RecallFilter(null, null, null, null, null);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 
 /**
@@ -13,6 +14,7 @@ import java.io.IOException;
  * {@code {"name": ..., "description": ...}}.
  */
 @JsonDeserialize(using = ClassifyLabel.Reader.class)
+@RegisterForReflection
 public record ClassifyLabel(String name, String description) {
 
     public static ClassifyLabel of(String name) {

@@ -1,5 +1,6 @@
 package dev.engram.tasks.classify;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -7,6 +8,7 @@ import java.util.List;
  * {@code llm}, {@code embedding} or {@code auto} (default); {@code threshold} in [0, 1] picks the labels
  * of a multi-label answer (default 0.5) or, for single-label, the least score the top label needs.
  */
+@RegisterForReflection
 public record ClassifyRequest(
         String text, List<ClassifyLabel> labels, Boolean multiLabel, String mode, Double threshold, String sessionId) {
 

@@ -3,6 +3,7 @@ package dev.engram.tasks.classify;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.conversation.MemoryReport;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ import java.util.List;
  * @param memory only with a {@code sessionId}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record ClassifyResponse(
         List<LabelScore> labels, Object label, String mode, Double margin, String model, Usage usage, ClassifyTimings timings,
         MemoryReport memory) {
@@ -27,5 +29,6 @@ public record ClassifyResponse(
      * {@code similarity} (embedding: cosine) say where the score came from.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record LabelScore(String label, double score, Double logProb, Integer tokens, Double similarity) {}
 }

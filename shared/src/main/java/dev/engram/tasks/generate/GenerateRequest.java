@@ -1,5 +1,6 @@
 package dev.engram.tasks.generate;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -7,6 +8,7 @@ import java.util.List;
  * is above 0, or a sampling option ({@code topP}, {@code topK}, {@code seed}) is given without a
  * temperature (then 1.0).
  */
+@RegisterForReflection
 public record GenerateRequest(
         String prompt,
         String system,

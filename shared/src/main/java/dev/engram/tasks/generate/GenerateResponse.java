@@ -5,6 +5,7 @@ import dev.engram.inference.FinishReason;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.conversation.MemoryReport;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * {@code useMemory: true}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record GenerateResponse(
         String text, FinishReason finishReason, String model, Usage usage, Timings timings, MemoryReport memory, String prompt,
         List<String> memoriesUsed) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.conversation.MemoryReport;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  * with a {@code sessionId}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record SummarizeResponse(
         String summary, String mode, int chunks, String model, Usage usage, Timings timings, List<SummaryStep> steps,
         MemoryReport memory) {}

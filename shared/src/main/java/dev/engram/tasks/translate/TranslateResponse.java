@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.conversation.MemoryReport;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -14,10 +15,12 @@ import java.util.List;
  * translation, in order) only when {@code engram.memory.echo-prompt} is on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record TranslateResponse(
         String translation, String sourceLanguage, String targetLanguage, String detectedLanguage, double confidence, int chunks,
         String model, Usage usage, Timings timings, MemoryReport memory, List<Segment> segments) {
 
     /** One chunk of the input and what the model made of it. */
+    @RegisterForReflection
     public record Segment(String source, String translation) {}
 }

@@ -2,12 +2,14 @@ package dev.engram.functions.memory;
 
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.Turn;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
  * What {@code session-get} answers: the turns kept verbatim (oldest first), the rolling summary of the
  * older ones, the tokens of each, and the seconds left before the session expires unless used.
  */
+@RegisterForReflection
 public record SessionView(String sessionId, List<Turn> turns, String summary, int summaryTokens, int turnTokens,
         long ttlSeconds) {
 
