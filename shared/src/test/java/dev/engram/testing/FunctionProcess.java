@@ -23,11 +23,15 @@ public final class FunctionProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    /** A JVM that ends without close() (a test JVM killed, a benchmark stopped with Ctrl-C) must not leave the function running. */
+    private final Thread reaper;
 
     private FunctionProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.reaper = new Thread(process::destroyForcibly, "engram-function-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** Starts {@code jar} with {@code env} on a free port and waits until it is ready. */
@@ -116,6 +120,11 @@ public final class FunctionProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway, on a process that has exited
+        }
     }
 
     private void waitFor() {

@@ -153,17 +153,31 @@ public final class RedisServer implements AutoCloseable {
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook runs anyway; nothing is left to reap
         }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        deleteDir();
     }
 
+    /** The shutdown hook: a JVM ended without close() (SIGTERM, System.exit) leaves neither process nor data. */
     private void destroyNow() {
         Process p = process;
         if (p != null) {
             p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deleteDir();
+    }
+
+    private void deleteDir() {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(dir)) {
+            tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
