@@ -10,7 +10,6 @@ import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Models;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.classify.ClassifyResponse.LabelScore;
@@ -69,7 +68,7 @@ public class ClassifyTask {
             Double margin, String model, Usage usage, long embeddingNanos, long tokenizeNanos, long queueNanos, long promptNanos,
             long labelsNanos) {}
 
-    public ClassifyResponse run(ClassifyRequest request) {
+    public ClassifyResponse run(String tenant, ClassifyRequest request) {
         long start = System.nanoTime();
         Requests.body(request);
         String text = text(request.text());
@@ -78,7 +77,7 @@ public class ClassifyTask {
         boolean multiLabel = Boolean.TRUE.equals(request.multiLabel());
         range(request.threshold(), "threshold", 0, 1);
         // A bad id or a Redis outage costs nothing when found before the model runs.
-        Session session = request.sessionId() == null ? null : conversations.open(SessionKeys.DEFAULT_TENANT, request.sessionId());
+        Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
 
         Outcome outcome = switch (mode) {
             case LLM -> llm(text, labels, multiLabel, models.get());

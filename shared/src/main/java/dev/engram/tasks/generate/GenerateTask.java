@@ -16,7 +16,6 @@ import dev.engram.inference.TokenListener;
 import dev.engram.tasks.Requests;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
@@ -52,16 +51,16 @@ public class GenerateTask {
         this.memoryPrompts = memoryPrompts;
     }
 
-    public GenerateResponse run(GenerateRequest request) {
-        return run(request, TokenListener.NONE);
+    public GenerateResponse run(String tenant, GenerateRequest request) {
+        return run(tenant, request, TokenListener.NONE);
     }
 
-    public GenerateResponse run(GenerateRequest request, TokenListener listener) {
+    public GenerateResponse run(String tenant, GenerateRequest request, TokenListener listener) {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");
         // Validate and read the session before the model is touched: a bad id or a Redis outage costs nothing.
-        Session session = request.sessionId() == null ? null : conversations.open(SessionKeys.DEFAULT_TENANT, request.sessionId());
+        Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
         LanguageModel model = models.get();
         int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), model.contextLength()) : request.maxTokens();
         range(maxTokens, "maxTokens", 1, model.contextLength());
@@ -69,7 +68,7 @@ public class GenerateTask {
         Sampling sampling = sampling(request);
 
         RecalledMemories recalled = Boolean.TRUE.equals(request.useMemory())
-                ? memoryPrompts.recall(SessionKeys.DEFAULT_TENANT, request.system(), prompt, model) : null;
+                ? memoryPrompts.recall(tenant, request.system(), prompt, model) : null;
         String system = recalled == null ? request.system() : recalled.system();
         Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
         String rendered = model.render(built);

@@ -9,7 +9,6 @@ import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Models;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
@@ -43,7 +42,7 @@ public class SummarizeTask {
         this.embedder = embedder;
     }
 
-    public SummarizeResponse run(SummarizeRequest request) {
+    public SummarizeResponse run(String tenant, SummarizeRequest request) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
         if (text.isBlank()) {
@@ -59,7 +58,7 @@ public class SummarizeTask {
             throw new InvalidRequestException("invalid_option", "'maxSentences' applies to extractive mode; abstractive mode takes 'maxTokens'");
         }
         range(request.maxSentences(), "maxSentences", 1, config.maxSentences());
-        Session session = request.sessionId() == null ? null : conversations.open(SessionKeys.DEFAULT_TENANT, request.sessionId());
+        Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
         List<Sentence> sentences = Sentences.split(text);
         return mode == Mode.EXTRACTIVE
                 ? extractive(text, sentences, request, style, focus, session)

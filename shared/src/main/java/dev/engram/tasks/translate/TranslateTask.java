@@ -8,7 +8,6 @@ import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Models;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
@@ -41,7 +40,7 @@ public class TranslateTask {
         this.memoryConfig = memoryConfig;
     }
 
-    public TranslateResponse run(TranslateRequest request) {
+    public TranslateResponse run(String tenant, TranslateRequest request) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
         if (text.isBlank()) {
@@ -49,7 +48,7 @@ public class TranslateTask {
         }
         String target = languages.require(required(request.targetLanguage(), "targetLanguage"), "targetLanguage");
         String given = request.sourceLanguage() == null ? null : languages.require(request.sourceLanguage(), "sourceLanguage");
-        Session session = request.sessionId() == null ? null : conversations.open(SessionKeys.DEFAULT_TENANT, request.sessionId());
+        Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
         Tally tally = new Tally();
         Detection detected = languages.detect(text);
         String source = given != null ? given : detected.language();

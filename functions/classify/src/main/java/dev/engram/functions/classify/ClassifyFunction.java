@@ -4,6 +4,7 @@ import dev.engram.inference.Models;
 import dev.engram.tasks.classify.ClassifyRequest;
 import dev.engram.tasks.classify.ClassifyResponse;
 import dev.engram.tasks.classify.ClassifyTask;
+import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,6 @@ public class ClassifyFunction {
 
     @Funq
     public ClassifyResponse classify(ClassifyRequest request) {
-        return task.run(request);
+        return task.run(SessionKeys.DEFAULT_TENANT, request);
     }
 }

@@ -4,6 +4,7 @@ import dev.engram.inference.Models;
 import dev.engram.tasks.generate.GenerateRequest;
 import dev.engram.tasks.generate.GenerateResponse;
 import dev.engram.tasks.generate.GenerateTask;
+import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,6 @@ public class GenerateFunction {
 
     @Funq
     public GenerateResponse generate(GenerateRequest request) {
-        return task.run(request);
+        return task.run(SessionKeys.DEFAULT_TENANT, request);
     }
 }

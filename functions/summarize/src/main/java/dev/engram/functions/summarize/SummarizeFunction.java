@@ -4,6 +4,7 @@ import dev.engram.inference.Models;
 import dev.engram.tasks.summarize.SummarizeRequest;
 import dev.engram.tasks.summarize.SummarizeResponse;
 import dev.engram.tasks.summarize.SummarizeTask;
+import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,6 @@ public class SummarizeFunction {
 
     @Funq
     public SummarizeResponse summarize(SummarizeRequest request) {
-        return task.run(request);
+        return task.run(SessionKeys.DEFAULT_TENANT, request);
     }
 }

@@ -5,6 +5,7 @@ import dev.engram.tasks.translate.Languages;
 import dev.engram.tasks.translate.TranslateRequest;
 import dev.engram.tasks.translate.TranslateResponse;
 import dev.engram.tasks.translate.TranslateTask;
+import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,6 @@ public class TranslateFunction {
 
     @Funq
     public TranslateResponse translate(TranslateRequest request) {
-        return task.run(request);
+        return task.run(SessionKeys.DEFAULT_TENANT, request);
     }
 }
