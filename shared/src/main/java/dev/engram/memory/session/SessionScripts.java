@@ -25,12 +25,18 @@ final class SessionScripts {
             end
             """;
 
-    /** ARGV[2]: '1' to slide the TTL (a use), '0' to only look. Returns {} when the session is absent. */
+    /**
+     * ARGV[2]: '1' for a use, '0' to only look. Returns {} when the session is absent. A use slides the
+     * TTL only once less than half of it is left: a script that writes makes Redis sync its AOF before
+     * answering (appendfsync always), so in an active conversation the read stays a pure read and the
+     * append after the answer restarts the full TTL; the refresh here only keeps a session from
+     * expiring while a long generation runs on it.
+     */
     static final LuaScript READ = LuaScript.of("session read", SNAPSHOT + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return {}
             end
-            if ARGV[2] == '1' then
+            if ARGV[2] == '1' and redis.call('PTTL', KEYS[1]) * 2 <= tonumber(ARGV[1]) then
               touch()
             end
             return snapshot()

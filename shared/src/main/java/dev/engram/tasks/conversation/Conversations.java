@@ -68,10 +68,18 @@ public class Conversations {
      * the oldest into the summary within this request.
      */
     public MemoryReport record(Session session, String userText, String assistantText, LanguageModel model) {
+        return record(session, userText, assistantText, model.countTokens(assistantText), model);
+    }
+
+    /**
+     * {@link #record(Session, String, String, LanguageModel)} when the caller knows the answer's token
+     * count already (the generation's completion tokens): saves tokenizing the answer again.
+     */
+    public MemoryReport record(Session session, String userText, String assistantText, int assistantTokens, LanguageModel model) {
         long now = System.currentTimeMillis();
         Session after = sessions.append(session.tenant(), session.sessionId(), List.of(
                 Turn.user(userText, model.countTokens(userText), now),
-                Turn.assistant(assistantText, model.countTokens(assistantText), now)));
+                Turn.assistant(assistantText, assistantTokens, now)));
         boolean summarized = false;
         int count = after.turnsToFold(window(model));
         if (count > 0) {

@@ -73,7 +73,7 @@ public class GenerateTask {
         Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
         String rendered = model.render(built);
         GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null, built), listener);
-        MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), model);
+        MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), result.completionTokens(), model);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
                 memoryConfig.echoPrompt() ? rendered : null, recalled == null ? null : recalled.ids());
