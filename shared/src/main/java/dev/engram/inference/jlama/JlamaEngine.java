@@ -51,6 +51,9 @@ public final class JlamaEngine implements LanguageModel {
     private final int vocab;
     private final Set<Integer> endTokens;
     private final ContinuationScorer scorer;
+    private final WordwiseEncoder encoder;
+    /** What Jlama puts before every prompt: BOS for most models, nothing for some. */
+    private final int[] promptPrefix;
 
     /** Engine settings; see {@link dev.engram.inference.InferenceConfig} for their meaning. */
     public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
@@ -72,6 +75,8 @@ public final class JlamaEngine implements LanguageModel {
         this.vocab = config.vocabularySize;
         this.endTokens = Set.copyOf(config.eosTokens);
         this.scorer = new ContinuationScorer(model, kvCache);
+        this.encoder = new WordwiseEncoder(model.getTokenizer());
+        this.promptPrefix = model.encodePrompt(PromptContext.of(""));
     }
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
@@ -132,7 +137,7 @@ public final class JlamaEngine implements LanguageModel {
 
     @Override
     public int[] tokenize(String text) {
-        return Arrays.stream(model.getTokenizer().encode(text)).mapToInt(Math::toIntExact).toArray();
+        return Arrays.stream(encoder.encode(text)).mapToInt(Math::toIntExact).toArray();
     }
 
     @Override
@@ -160,9 +165,16 @@ public final class JlamaEngine implements LanguageModel {
         return chat.addUserMessage(prompt.user()).build().getPrompt();
     }
 
-    /** The prompt's token ids as the model is fed them (BOS first). */
+    /**
+     * The prompt's token ids as the model is fed them: Jlama's {@code encodePrompt} (its prefix, a BOS
+     * the text already starts with not doubled) over the linear {@link WordwiseEncoder}.
+     */
     public int[] encodePrompt(String prompt) {
-        return model.encodePrompt(PromptContext.of(prompt));
+        int[] text = tokenize(prompt);
+        int skip = promptPrefix.length == 1 && text.length > 0 && text[0] == promptPrefix[0] ? 1 : 0;
+        int[] ids = Arrays.copyOf(promptPrefix, promptPrefix.length + text.length - skip);
+        System.arraycopy(text, skip, ids, promptPrefix.length, text.length - skip);
+        return ids;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tjake.jlama.model.ModelSupport;
 import com.github.tjake.jlama.safetensors.tokenizer.Tokenizer;
+import dev.engram.inference.jlama.WordwiseEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,11 +74,11 @@ public abstract sealed class TokenCounter {
     }
 
     static final class Exact extends TokenCounter {
-        private final Tokenizer tokenizer;
+        private final WordwiseEncoder tokenizer;
         private final Path dir;
 
         Exact(Tokenizer tokenizer, Path dir) {
-            this.tokenizer = tokenizer;
+            this.tokenizer = new WordwiseEncoder(tokenizer);
             this.dir = dir;
         }
 
