@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The index for plain Redis (no query engine): an exact scan in the function over the tenant's packed
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * API's int8 dot product (the vectors are unit length, so dot = cosine): ~0.6 ms for 10k memories.
  */
 public class ScanIndex implements VectorIndex {
+    private static final Logger LOG = Logger.getLogger(ScanIndex.class);
     /** Segments per pipelined batch: a few batches in parallel use the pool's connections. */
     private static final int SEGMENTS_PER_BATCH = 8;
     /** Re-reads of a segment that keeps changing while it is read; after that it is used and marked stale. */
@@ -49,13 +51,15 @@ public class ScanIndex implements VectorIndex {
     public List<Scored> search(LtmKeys keys, float[] query, RecallFilter filter, int k, float minScore) {
         Snapshot snapshot = current(keys);
         PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
+        boolean all = filter.userId() == null && filter.sessionId() == null && filter.tags() == null && filter.from() == null
+                && filter.to() == null;
         for (Segment segment : snapshot.segments) {
             Row[] live = segment.live();
             byte[] rows = segment.rows();
             for (int r = 0; r < live.length; r++) {
                 Row row = live[r];
                 if (row == null || (r + 1) * rowBytes > rows.length
-                        || !filter.matches(row.userId(), row.sessionId(), row.tags(), row.createdAt())) {
+                        || !all && !filter.matches(row.userId(), row.sessionId(), row.tags(), row.createdAt())) {
                     continue;
                 }
                 float score = Vectors.dotInt8(query, rows, r * rowBytes, dims);
@@ -105,7 +109,10 @@ public class ScanIndex implements VectorIndex {
             segments[seg] = old != null && seg < old.length ? old[seg] : Segment.EMPTY;
         }
         List<Integer> stale = Segments.stale(old, versions);
+        long start = System.nanoTime();
+        int reads = 0;
         for (int attempt = 0; !stale.isEmpty(); attempt++) {
+            reads += stale.size();
             read(keys, stale, versions, segments);
             stale = changedSince(keys, stale, versions);
             if (attempt + 1 >= MAX_REREADS) {
@@ -113,6 +120,8 @@ public class ScanIndex implements VectorIndex {
                 break;
             }
         }
+        LOG.debugf("Tenant %s: read %d of %d segments in %.1f ms", keys.tenant(), reads, segments.length,
+                (System.nanoTime() - start) / 1e6);
         return new Snapshot(epoch, Long.parseLong(version.getOrDefault("n", "0")), segments);
     }
 
@@ -126,11 +135,15 @@ public class ScanIndex implements VectorIndex {
             commands.add(Command.HGETALL);
             args.add(List.of(keys.segmentMeta(seg)));
         }
+        long start = System.nanoTime();
         List<Response> replies = redis.sendAll(commands, args, 2 * SEGMENTS_PER_BATCH);
+        long received = System.nanoTime();
         for (int i = 0; i < which.size(); i++) {
             int seg = which.get(i);
             into[seg] = Segment.of(versions[seg], replies.get(2 * i), replies.get(2 * i + 1));
         }
+        LOG.debugf("%s segments: %.1f ms to receive, %.1f ms to decode", (Object) which.size(), (received - start) / 1e6,
+                (System.nanoTime() - received) / 1e6);
     }
 
     /** The segments among {@code which} whose version moved while they were read (their new version is noted). */
