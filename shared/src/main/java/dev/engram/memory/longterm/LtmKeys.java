@@ -10,7 +10,7 @@ import dev.engram.memory.session.SessionKeys;
  * <li>What the in-function scan loads ({@link ScanIndex}): every memory has a slot number; slot s is
  *     row {@code s % R} of segment {@code s / R} (R = {@link Segments#ROWS} rows per segment).
  *     {@code vec:<seg>} — a STRING of R fixed-size int8 rows ({@link Vectors#toInt8Row}), written
- *     with SETRANGE; {@code meta:<seg>} — a HASH row → {@code id|createdAt|userId|sessionId|tag,tag}
+ *     with SETRANGE; {@code meta:<seg>} — a HASH row → {@code row|id|createdAt|userId|sessionId|tag,tag}
  *     (a row is live iff it has a meta entry); {@code slots} — a HASH id → slot; {@code free} — a
  *     LIST of slots freed by forget, reused by the next new memory.</li>
  * <li>{@code version} — a HASH {epoch, n, rows, s:<seg>...}: n is incremented by every write and

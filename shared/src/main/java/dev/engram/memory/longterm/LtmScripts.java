@@ -19,7 +19,7 @@ final class LtmScripts {
      * Stores (or, for a dedup update, overwrites) one memory. A new memory takes a freed slot if there
      * is one, else the next slot (rows + 1); an update keeps its slot. KEYS: memory hash, slots,
      * version, user set, session set, free list. ARGV: id, text, tags, userId, sessionId, createdAt,
-     * source, float32 vector bytes, meta line, mode ('new' | 'update'), a fresh epoch (used only if the
+     * source, float32 vector bytes, meta line (stored behind its row number), mode ('new' | 'update'), a fresh epoch (used only if the
      * version has none), the int8 row, the tenant prefix, rows per segment. An update of a memory
      * forgotten meanwhile returns -1 (the caller then adds it as new). Returns the new version n.
      */
@@ -40,7 +40,7 @@ final class LtmScripts {
             local seg = math.floor(slot / per)
             local row = slot % per
             redis.call('SETRANGE', ARGV[13] .. 'vec:' .. seg, row * #ARGV[12], ARGV[12])
-            redis.call('HSET', ARGV[13] .. 'meta:' .. seg, row, ARGV[9])
+            redis.call('HSET', ARGV[13] .. 'meta:' .. seg, row, row .. '|' .. ARGV[9])
             redis.call('HSET', KEYS[1], 'text', ARGV[2], 'tags', ARGV[3], 'createdAt', ARGV[6], 'source', ARGV[7], 'vec', ARGV[8])
             if ARGV[4] ~= '' then
               redis.call('HSET', KEYS[1], 'userId', ARGV[4])

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * int8 segments ({@link Segments}). A warm instance keeps the segments per tenant; every recall costs
  * one {@code HMGET version epoch n}. Only when that moved (any instance wrote or forgot since) does it
  * read the version hash whole and re-read just the segments whose own version {@code s:<seg>}
- * changed — plain GET and HGETALL, pipelined ({@link RedisGateway#sendAll}), then the versions of the
+ * changed — plain GET and HVALS, pipelined ({@link RedisGateway#sendAll}), then the versions of the
  * re-read segments once more to be sure nothing changed in between. A cold instance reads every
  * segment that way. Redis never runs a script longer than one memory's write; scoring is the Vector
  * API's int8 dot product (the vectors are unit length, so dot = cosine): ~0.6 ms for 10k memories.
@@ -128,14 +128,14 @@ public class ScanIndex implements VectorIndex {
         return new Snapshot(epoch, Long.parseLong(version.getOrDefault("n", "0")), segments);
     }
 
-    /** GET and HGETALL of each named segment, pipelined. */
+    /** GET and HVALS of each named segment, pipelined. */
     private void read(LtmKeys keys, List<Integer> which, long[] versions, Segment[] into) {
         List<Command> commands = new ArrayList<>(2 * which.size());
         List<List<?>> args = new ArrayList<>(2 * which.size());
         for (int seg : which) {
             commands.add(Command.GET);
             args.add(List.of(keys.segment(seg)));
-            commands.add(Command.HGETALL);
+            commands.add(Command.HVALS);
             args.add(List.of(keys.segmentMeta(seg)));
         }
         long start = System.nanoTime();

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The scan's packed layout (see {@link LtmKeys}): a tenant's memories are slots, slot s is row
  * {@code s % ROWS} of segment {@code s / ROWS}; a segment is one STRING of fixed-size int8 rows plus a
- * HASH row → {@link Row} line for its live rows. 1024 rows of 388 bytes make a ~390 kB segment: few
+ * HASH row → {@code row|}{@link Row} line for its live rows. 1024 rows of 388 bytes make a ~390 kB segment: few
  * keys to read cold (10 at 10k memories), small enough that a single change re-reads little.
  */
 final class Segments {
@@ -50,11 +50,21 @@ final class Segments {
     record Segment(long version, byte[] rows, Row[] live) {
         static final Segment EMPTY = new Segment(0, new byte[0], new Row[0]);
 
-        /** From the replies to {@code GET vec:<seg>} and {@code HGETALL meta:<seg>}. */
+        /**
+         * From the replies to {@code GET vec:<seg>} and {@code HVALS meta:<seg>}: each value carries its
+         * row number in front ({@code row|line}), so a flat array is enough — no RESP3 map of 1024
+         * entries to build per segment, which made up much of a cold load.
+         */
         static Segment of(long version, Response vectors, Response meta) {
             byte[] rows = vectors == null ? new byte[0] : vectors.toBytes();
             Row[] live = new Row[ROWS];
-            forEachPair(meta, (row, line) -> live[Integer.parseInt(row)] = Row.parse(line));
+            if (meta != null) {
+                for (Response value : meta) {
+                    String entry = value.toString();
+                    int bar = entry.indexOf('|');
+                    live[Integer.parseInt(entry, 0, bar, 10)] = Row.parse(entry.substring(bar + 1));
+                }
+            }
             return new Segment(version, rows, live);
         }
     }
