@@ -25,8 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * near-copy. Two instances remembering the same text at the same instant can still both add it: the
  * check and the write are two steps.
  *
- * <p><b>Forget</b> by id, sessionId, userId or the whole tenant removes the hash, the vector, the
- * filter fields and the scope-set entries, and bumps the version so warm caches drop them too. The
+ * <p><b>Forget</b> by id, sessionId, userId or the whole tenant removes the hash and the scope-set
+ * entries, tombstones the memory's slot (row zeroed, meta entry gone, slot on the free list for the
+ * next new memory) and bumps the versions so warm caches drop it too. Segments are not compacted: a
+ * tenant's segment count is its high-water mark of live memories until it is emptied entirely. The
  * scope forms read the ids first and then delete them in batches: a memory added in between survives.
  */
 @ApplicationScoped
@@ -119,7 +121,7 @@ public class LongTermMemory {
     /** Everything of the tenant. The version key stays (bumped), so no warm cache can mistake an old version for the new state. */
     public long forgetAll(String tenant) {
         LtmKeys keys = LtmKeys.of(tenant);
-        return forget(keys, members(Command.HKEYS, keys.vectors()));
+        return forget(keys, members(Command.HKEYS, keys.slots()));
     }
 
     /** Which index recall uses against this Redis ({@code scan} or {@code query-engine}). */
@@ -161,23 +163,27 @@ public class LongTermMemory {
         return null;
     }
 
-    /** One atomic step: the memory's hash, its vector and filter fields, its scope sets, the version. */
+    /** One atomic step: the memory's hash, its slot's int8 row and filter fields, its scope sets, the versions. */
     private long write(LtmKeys keys, MemoryRecord r, String mode) {
         List<Object> args = List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
                 Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
-                ScanIndex.Meta.line(r.createdAt(), r.userId(), r.sessionId(), r.tags()), mode, newId());
-        return redis.evalBinary(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.vectors(), keys.meta(), keys.version(),
-                keys.user(r.userId()), keys.session(r.sessionId())), args).toLong();
+                new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
+                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS));
+        return redis.evalBinary(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
+                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args).toLong();
     }
 
     private long forget(LtmKeys keys, List<String> ids) {
         long removed = 0;
+        byte[] zeroRow = new byte[Vectors.int8RowBytes(embedder.dimensions())];
         for (int from = 0; from < ids.size() || from == 0; from += FORGET_BATCH) {
-            List<String> args = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
             args.add(keys.prefix());
             args.add(newId());
+            args.add(Integer.toString(Segments.ROWS));
+            args.add(zeroRow);
             args.addAll(ids.subList(from, Math.min(ids.size(), from + FORGET_BATCH)));
-            removed += redis.eval(LtmScripts.FORGET, List.of(keys.vectors(), keys.meta(), keys.version()), args).toLong();
+            removed += redis.evalBinary(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
         }
         return removed;
     }

@@ -7,11 +7,17 @@ import dev.engram.memory.session.SessionKeys;
  * <ul>
  * <li>{@code m:<id>} — a HASH per memory: text, tags (comma-joined), userId, sessionId, createdAt,
  *     source, vec (384 float32, little-endian). The query engine indexes these hashes.</li>
- * <li>{@code vec} — a HASH id → the same vector bytes, and {@code meta} — id → the filter fields
- *     ({@code createdAt|userId|sessionId|tag,tag}): what a warm instance loads to scan in the JVM.</li>
- * <li>{@code version} — a HASH {epoch, n}: n is incremented by every write and forget in the same
- *     script as the change, epoch is a random id set by the first change; never deleted by forget, so
- *     a cached version can never be mistaken for a newer state (not even after Redis lost its data).</li>
+ * <li>What the in-function scan loads ({@link ScanIndex}): every memory has a slot number; slot s is
+ *     row {@code s % R} of segment {@code s / R} (R = {@link Segments#ROWS} rows per segment).
+ *     {@code vec:<seg>} — a STRING of R fixed-size int8 rows ({@link Vectors#toInt8Row}), written
+ *     with SETRANGE; {@code meta:<seg>} — a HASH row → {@code row|id|createdAt|userId|sessionId|tag,tag}
+ *     (a row is live iff it has a meta entry); {@code slots} — a HASH id → slot; {@code free} — a
+ *     LIST of slots freed by forget, reused by the next new memory.</li>
+ * <li>{@code version} — a HASH {epoch, n, rows, s:<seg>...}: n is incremented by every write and
+ *     forget in the same script as the change, and {@code s:<seg>} set to the new n for every segment
+ *     the change touched; rows is the slot high-water mark; epoch is a random id set by the first
+ *     change. Never deleted by forget, so a cached version can never be mistaken for a newer state
+ *     (not even after Redis lost its data).</li>
  * <li>{@code user:<userId>}, {@code session:<sessionId>} — SETs of ids, to forget by scope.</li>
  * <li>{@code idx} — the query-engine index name (Redis 8 / Stack only).</li>
  * </ul>
@@ -31,12 +37,22 @@ public record LtmKeys(String tenant, String prefix) {
         return prefix + "m:" + id;
     }
 
-    public String vectors() {
-        return prefix + "vec";
+    /** The int8 rows of segment {@code seg} (a STRING). */
+    public String segment(int seg) {
+        return prefix + "vec:" + seg;
     }
 
-    public String meta() {
-        return prefix + "meta";
+    /** The filter fields of segment {@code seg}'s live rows (a HASH row → meta line). */
+    public String segmentMeta(int seg) {
+        return prefix + "meta:" + seg;
+    }
+
+    public String slots() {
+        return prefix + "slots";
+    }
+
+    public String freeSlots() {
+        return prefix + "free";
     }
 
     public String version() {

@@ -3,69 +3,106 @@ package dev.engram.memory.longterm;
 import dev.engram.memory.redis.LuaScript;
 
 /**
- * The Lua scripts behind {@link LongTermMemory}. Each is short and bounded (no vector maths in Redis:
- * a Lua scan of 10k vectors blocks the server for ~300 ms); each write or forget bumps the tenant's
- * version in the same atomic step as the change, which is what lets warm instances trust their cache
- * until the version moves. The version is a HASH {epoch, n}: n counts changes, epoch is a random id
- * set by the first change, so a Redis that lost or flushed its data and counted up to the same n again
- * is still seen as different.
+ * The Lua scripts behind {@link LongTermMemory}. Each is short and bounded — O(1) per memory, a
+ * SETRANGE of one fixed-size row, never a scan and no vector maths in Redis (a Lua scan of 10k vectors
+ * blocks the server for ~300 ms) — and each write or forget bumps the tenant's version, and the
+ * version of every segment it touched, in the same atomic step as the change: that is what lets warm
+ * instances trust their cached segments until a version moves. The version is a HASH {epoch, n, rows,
+ * s:<seg>}: n counts changes, epoch is a random id set by the first change, so a Redis that lost or
+ * flushed its data and counted up to the same n again is still seen as different. Segment and scope
+ * keys are built from the tenant prefix inside the scripts (single Redis, not Cluster, like sessions).
  */
 final class LtmScripts {
     private LtmScripts() {}
 
     /**
-     * Stores (or, for a dedup update, overwrites) one memory. KEYS: memory hash, vec, meta, version,
-     * user set, session set. ARGV: id, text, tags, userId, sessionId, createdAt, source, vector bytes,
-     * meta line, mode ('new' | 'update'), a fresh epoch (used only if the version has none). An update of a memory forgotten meanwhile returns -1 (the
-     * caller then adds it as new). Returns the new version.
+     * Stores (or, for a dedup update, overwrites) one memory. A new memory takes a freed slot if there
+     * is one, else the next slot (rows + 1); an update keeps its slot. KEYS: memory hash, slots,
+     * version, user set, session set, free list. ARGV: id, text, tags, userId, sessionId, createdAt,
+     * source, float32 vector bytes, meta line (stored behind its row number), mode ('new' | 'update'), a fresh epoch (used only if the
+     * version has none), the int8 row, the tenant prefix, rows per segment. An update of a memory
+     * forgotten meanwhile returns -1 (the caller then adds it as new). Returns the new version n.
      */
     static final LuaScript WRITE = LuaScript.of("ltm write", """
             if ARGV[10] == 'update' and redis.call('EXISTS', KEYS[1]) == 0 then
               return -1
             end
+            local slot = redis.call('HGET', KEYS[2], ARGV[1])
+            if not slot then
+              slot = redis.call('RPOP', KEYS[6])
+              if not slot then
+                slot = redis.call('HINCRBY', KEYS[3], 'rows', 1) - 1
+              end
+              redis.call('HSET', KEYS[2], ARGV[1], slot)
+            end
+            slot = tonumber(slot)
+            local per = tonumber(ARGV[14])
+            local seg = math.floor(slot / per)
+            local row = slot % per
+            redis.call('SETRANGE', ARGV[13] .. 'vec:' .. seg, row * #ARGV[12], ARGV[12])
+            redis.call('HSET', ARGV[13] .. 'meta:' .. seg, row, row .. '|' .. ARGV[9])
             redis.call('HSET', KEYS[1], 'text', ARGV[2], 'tags', ARGV[3], 'createdAt', ARGV[6], 'source', ARGV[7], 'vec', ARGV[8])
             if ARGV[4] ~= '' then
               redis.call('HSET', KEYS[1], 'userId', ARGV[4])
-              redis.call('SADD', KEYS[5], ARGV[1])
+              redis.call('SADD', KEYS[4], ARGV[1])
             end
             if ARGV[5] ~= '' then
               redis.call('HSET', KEYS[1], 'sessionId', ARGV[5])
-              redis.call('SADD', KEYS[6], ARGV[1])
+              redis.call('SADD', KEYS[5], ARGV[1])
             end
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[8])
-            redis.call('HSET', KEYS[3], ARGV[1], ARGV[9])
-            redis.call('HSETNX', KEYS[4], 'epoch', ARGV[11])
-            return redis.call('HINCRBY', KEYS[4], 'n', 1)
+            redis.call('HSETNX', KEYS[3], 'epoch', ARGV[11])
+            local n = redis.call('HINCRBY', KEYS[3], 'n', 1)
+            redis.call('HSET', KEYS[3], 's:' .. seg, n)
+            return n
             """);
 
     /**
-     * Removes memories by id: their hash, vector, meta and scope-set entries (empty sets vanish by
-     * themselves). KEYS: vec, meta, version. ARGV[1]: the tenant prefix; ARGV[2]: a fresh epoch;
-     * ARGV[3..]: ids (the caller batches them). Returns how many existed.
+     * Removes memories by id: their hash and scope-set entries; their row is zeroed, its meta entry
+     * (the live flag) removed and the slot pushed on the free list. When the tenant has no memory left
+     * its segments, free list and segment versions go too (rows back to 0), so an emptied tenant keeps
+     * only its version. KEYS: slots, version, free list. ARGV[1]: the tenant prefix; ARGV[2]: a fresh
+     * epoch; ARGV[3]: rows per segment; ARGV[4]: an all-zero int8 row; ARGV[5..]: ids (the caller
+     * batches them). Returns how many existed.
      */
     static final LuaScript FORGET = LuaScript.of("ltm forget", """
             local removed = 0
-            for i = 3, #ARGV do
+            local per = tonumber(ARGV[3])
+            local touched = {}
+            for i = 5, #ARGV do
               local id = ARGV[i]
               local key = ARGV[1] .. 'm:' .. id
               local scope = redis.call('HMGET', key, 'userId', 'sessionId')
               if scope[1] then redis.call('SREM', ARGV[1] .. 'user:' .. scope[1], id) end
               if scope[2] then redis.call('SREM', ARGV[1] .. 'session:' .. scope[2], id) end
               removed = removed + redis.call('DEL', key)
-              redis.call('HDEL', KEYS[1], id)
-              redis.call('HDEL', KEYS[2], id)
+              local slot = redis.call('HGET', KEYS[1], id)
+              if slot then
+                redis.call('HDEL', KEYS[1], id)
+                slot = tonumber(slot)
+                local seg = math.floor(slot / per)
+                local row = slot % per
+                redis.call('SETRANGE', ARGV[1] .. 'vec:' .. seg, row * #ARGV[4], ARGV[4])
+                redis.call('HDEL', ARGV[1] .. 'meta:' .. seg, row)
+                redis.call('RPUSH', KEYS[3], slot)
+                touched[seg] = true
+              end
             end
-            redis.call('HSETNX', KEYS[3], 'epoch', ARGV[2])
-            redis.call('HINCRBY', KEYS[3], 'n', 1)
+            redis.call('HSETNX', KEYS[2], 'epoch', ARGV[2])
+            local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              local rows = tonumber(redis.call('HGET', KEYS[2], 'rows') or '0')
+              for seg = 0, math.floor((rows - 1) / per) do
+                redis.call('DEL', ARGV[1] .. 'vec:' .. seg, ARGV[1] .. 'meta:' .. seg)
+                redis.call('HDEL', KEYS[2], 's:' .. seg)
+              end
+              redis.call('DEL', KEYS[3])
+              redis.call('HSET', KEYS[2], 'rows', 0)
+            else
+              for seg in pairs(touched) do
+                redis.call('HSET', KEYS[2], 's:' .. seg, n)
+              end
+            end
             return removed
-            """);
-
-    /**
-     * What a warm instance caches, read in one atomic step so the version matches the data.
-     * KEYS: version, vec, meta. Returns {{epoch, n} (nils when never written), HGETALL vec, HGETALL meta}.
-     */
-    static final LuaScript SNAPSHOT = LuaScript.of("ltm snapshot", """
-            return {redis.call('HMGET', KEYS[1], 'epoch', 'n'), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
             """);
 
     /** The stored fields of the memories named in ARGV[2..] (ARGV[1]: tenant prefix), k ≤ 50 of them. */

@@ -86,21 +86,52 @@ public class RedisGateway {
     public Response send(Command command, List<?> args) {
         RedisDataSource ds = dataSource();
         try {
-            io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(command);
-            for (Object arg : args) {
-                if (arg instanceof byte[] bytes) {
-                    request.arg(bytes);
-                } else {
-                    request.arg(String.valueOf(arg));
-                }
-            }
-            Response response = ds.getReactive().getRedis().send(io.vertx.mutiny.redis.client.Request.newInstance(request))
-                    .await().atMost(commandTimeout());
+            Response response = ds.getReactive().getRedis().send(request(command, args)).await().atMost(commandTimeout());
             up();
             return response;
         } catch (RuntimeException e) {
             throw translate(e, command.toString());
         }
+    }
+
+    /**
+     * Many commands at once, their replies in order: pipelined in batches of {@code perBatch}, the
+     * batches sent together over the client's pooled connections. What a cold instance needs to read
+     * dozens of large values in a few round trips instead of one each (a long Lua script would block
+     * Redis instead). Not atomic: the caller checks versions itself.
+     */
+    public List<Response> sendAll(List<Command> commands, List<List<?>> args, int perBatch) {
+        RedisDataSource ds = dataSource();
+        try {
+            List<io.smallrye.mutiny.Uni<List<Response>>> batches = new ArrayList<>();
+            for (int from = 0; from < commands.size(); from += perBatch) {
+                List<io.vertx.mutiny.redis.client.Request> batch = new ArrayList<>();
+                for (int i = from; i < Math.min(commands.size(), from + perBatch); i++) {
+                    batch.add(request(commands.get(i), args.get(i)));
+                }
+                batches.add(ds.getReactive().getRedis().batch(batch));
+            }
+            List<Response> out = new ArrayList<>(commands.size());
+            if (!batches.isEmpty()) {
+                io.smallrye.mutiny.Uni.join().all(batches).andFailFast().await().atMost(commandTimeout()).forEach(out::addAll);
+            }
+            up();
+            return out;
+        } catch (RuntimeException e) {
+            throw translate(e, commands.isEmpty() ? "an empty batch" : "a batch of " + commands.getFirst());
+        }
+    }
+
+    private static io.vertx.mutiny.redis.client.Request request(Command command, List<?> args) {
+        io.vertx.redis.client.Request request = io.vertx.redis.client.Request.cmd(command);
+        for (Object arg : args) {
+            if (arg instanceof byte[] bytes) {
+                request.arg(bytes);
+            } else {
+                request.arg(String.valueOf(arg));
+            }
+        }
+        return io.vertx.mutiny.redis.client.Request.newInstance(request);
     }
 
     /** {@link #eval} with binary-capable arguments (see {@link #send}). */

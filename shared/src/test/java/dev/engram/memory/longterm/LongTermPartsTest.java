@@ -29,9 +29,51 @@ class LongTermPartsTest {
 
     @Test
     void metaLinesRoundTrip() {
-        String line = ScanIndex.Meta.line(42, "u:1", null, List.of("a", "b.c"));
-        assertThat(ScanIndex.Meta.parse(line)).isEqualTo(new ScanIndex.Meta(42, "u:1", null, List.of("a", "b.c")));
-        assertThat(ScanIndex.Meta.parse(ScanIndex.Meta.line(7, null, "s", List.of()))).isEqualTo(new ScanIndex.Meta(7, null, "s", List.of()));
+        Segments.Row row = new Segments.Row("ab12", 42, "u:1", null, List.of("a", "b.c"));
+        assertThat(Segments.Row.parse(row.line())).isEqualTo(row);
+        Segments.Row bare = new Segments.Row("x", 7, null, "s", List.of());
+        assertThat(bare.line()).isEqualTo("x|7||s|");
+        assertThat(Segments.Row.parse(bare.line())).isEqualTo(bare);
+    }
+
+    @Test
+    void int8RowsScoreLikeFloat32() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        float[] q = unit(random);
+        int dims = q.length;
+        byte[] rows = new byte[3 * Vectors.int8RowBytes(dims)];
+        float[] expected = new float[3];
+        for (int r = 0; r < 3; r++) {
+            float[] v = unit(random);
+            byte[] row = Vectors.toInt8Row(v);
+            assertThat(row).hasSize(4 + dims);
+            System.arraycopy(row, 0, rows, r * row.length, row.length);
+            for (int i = 0; i < dims; i++) {
+                expected[r] += q[i] * v[i];
+            }
+        }
+        for (int r = 0; r < 3; r++) {
+            assertThat(Vectors.dotInt8(q, rows, r * Vectors.int8RowBytes(dims), dims))
+                    .isCloseTo(expected[r], org.assertj.core.data.Offset.offset(5e-3f));
+        }
+        // a vector with itself: ~1; the zero (forgotten) row: exactly 0
+        byte[] self = Vectors.toInt8Row(q);
+        assertThat(Vectors.dotInt8(q, self, 0, dims)).isCloseTo(1f, org.assertj.core.data.Offset.offset(5e-3f));
+        assertThat(Vectors.dotInt8(q, new byte[Vectors.int8RowBytes(dims)], 0, dims)).isZero();
+        assertThat(Vectors.toInt8Row(new float[dims])).containsOnly((byte) 0);
+    }
+
+    private static float[] unit(java.util.SplittableRandom random) {
+        float[] v = new float[384];
+        double norm = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+            norm += v[i] * v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= (float) Math.sqrt(norm);
+        }
+        return v;
     }
 
     @Test

@@ -93,6 +93,8 @@ class RecallQualityTest {
 
     @Inject
     LongTermMemory memory;
+    @Inject
+    dev.engram.memory.embedding.Embedder embedder;
 
     @Test
     void recallAt3IsAtLeast90Percent() {
@@ -121,5 +123,45 @@ class RecallQualityTest {
         assertThat(QUERIES).hasSizeGreaterThanOrEqualTo(20);
         assertThat(FACTS).hasSizeGreaterThanOrEqualTo(40);
         assertThat(recall).as("recall@3, misses: %s", misses).isGreaterThanOrEqualTo(0.9);
+    }
+
+    /**
+     * The scan index scores int8-quantised rows; on the labelled set its top 3 must rank like the exact
+     * float32 cosine (computed here from the same embeddings): the same first hit, the expected fact at
+     * the same rank, scores within 0.01, and a different memory at some rank only where the two have
+     * float32 scores within 0.01 of each other (a near tie the quantisation may flip).
+     */
+    @Test
+    void theInt8ScanRanksLikeExactFloat32Cosine() {
+        memory.forgetAll(TENANT);
+        List<Remembered> stored = memory.rememberAll(TENANT, FACTS.stream().map(NewMemory::of).toList());
+        List<String> ids = stored.stream().map(Remembered::id).toList();
+        List<float[]> facts = embedder.embedAll(FACTS);
+        int identical = 0;
+        for (var query : QUERIES.entrySet()) {
+            float[] q = embedder.embed(query.getKey());
+            List<Integer> exact = new ArrayList<>(java.util.stream.IntStream.range(0, FACTS.size()).boxed().toList());
+            exact.sort((a, b) -> Float.compare(dot(q, facts.get(b)), dot(q, facts.get(a))));
+            List<Integer> scan = memory.recall(TENANT, new RecallQuery(query.getKey(), 3, null, -1f)).stream()
+                    .map(h -> ids.indexOf(h.id())).toList();
+            assertThat(scan).as(query.getKey()).hasSize(3);
+            assertThat(scan.getFirst()).as(query.getKey()).isEqualTo(exact.getFirst());
+            assertThat(scan.indexOf(query.getValue())).as(query.getKey()).isEqualTo(exact.subList(0, 3).indexOf(query.getValue()));
+            for (int i = 0; i < 3; i++) {
+                assertThat(dot(q, facts.get(scan.get(i)))).as(query.getKey() + " rank " + i)
+                        .isCloseTo(dot(q, facts.get(exact.get(i))), org.assertj.core.data.Offset.offset(0.01f));
+            }
+            identical += scan.equals(exact.subList(0, 3)) ? 1 : 0;
+        }
+        System.out.printf("int8 scan top 3 identical to exact float32 top 3 for %d/%d queries%n", identical, QUERIES.size());
+        assertThat(identical).isGreaterThanOrEqualTo(QUERIES.size() * 9 / 10);
+    }
+
+    private static float dot(float[] a, float[] b) {
+        float sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
     }
 }
