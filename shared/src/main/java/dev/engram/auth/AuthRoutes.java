@@ -2,7 +2,6 @@ package dev.engram.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.engram.bindings.CloudEventNames;
 import dev.engram.errors.EngramException;
 import dev.engram.tasks.openai.OpenAiErrors;
 import io.quarkus.runtime.StartupEvent;
@@ -23,8 +22,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuthRoutes {
     private static final Logger LOG = Logger.getLogger(AuthRoutes.class);
-    /** After HttpErrors' failure handler (MIN_VALUE), before CloudEventRoutes (MIN_VALUE + 2), the /v1 routes (-100) and Funqy. */
-    static final int ORDER = Integer.MIN_VALUE + 1;
+    /**
+     * After HttpErrors' failure handler (MIN_VALUE), Quarkus's body handler and CloudEventRoutes (both
+     * MIN_VALUE + 1: structured events are dispatched there, and authenticated there), before the /v1
+     * routes (-100) and Funqy.
+     */
+    static final int ORDER = Integer.MIN_VALUE + 2;
 
     private final Authenticator authenticator;
     private final ApiKeys keys;
@@ -67,10 +70,6 @@ public class AuthRoutes {
             } else if (eventTenant != null) {
                 caller = authenticator.event(eventTenant, ctx.request().getHeader("ce-" + EventSignatures.SIGNATURE),
                         ctx.request().getHeader("ce-id"));
-            } else if (CloudEventNames.knativeBinding() && isStructuredEvent(ctx)) {
-                // The attributes are in the body: CloudEventRoutes reads it and asks the Authenticator.
-                ctx.next();
-                return;
             } else {
                 caller = authenticator.bearer(null);
             }
@@ -116,10 +115,5 @@ public class AuthRoutes {
 
     private static boolean isOpen(String path) {
         return path.equals("/q") || path.startsWith("/q/");
-    }
-
-    private static boolean isStructuredEvent(RoutingContext ctx) {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.startsWith("application/cloudevents+json");
     }
 }

@@ -50,8 +50,8 @@ public class CloudEventRoutes {
         if (!CloudEventNames.knativeBinding()) {
             return;
         }
-        // Right after HttpErrors' failure handler and AuthRoutes (MIN_VALUE + 1), before Funqy's route.
-        router.route().order(Integer.MIN_VALUE + 2).handler(this::route);
+        // Right after HttpErrors' failure handler, before the body handler's turn ends it, AuthRoutes and Funqy's route.
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::route);
     }
 
     private void route(RoutingContext ctx) {
@@ -94,15 +94,17 @@ public class CloudEventRoutes {
                     throw new InvalidRequestException("invalid_cloud_event", "The CloudEvent has no '" + attribute + "' attribute");
                 }
             }
-            if (authenticator.enabled() && ctx.get(Authenticator.CALLER) == null) {
-                // No Bearer header (AuthRoutes checked it when there was one): the event must be signed.
-                ctx.put(Authenticator.CALLER, authenticator.event(event.path(EventSignatures.TENANT).asText(null),
-                        event.path(EventSignatures.SIGNATURE).asText(null), inputId));
-            }
             String type = event.get("type").asText();
             FunctionInvoker invoker = CloudEventNames.function(type).orElseThrow(() -> new EngramException(404, "unknown_event_type",
                     "No function is triggered by events of type '" + type + "'"));
             function = invoker.getName();
+            if (authenticator.enabled()) {
+                // AuthRoutes never sees a structured event: a Bearer header, or else signed attributes.
+                String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+                ctx.put(Authenticator.CALLER, authorization != null ? authenticator.bearer(authorization)
+                        : authenticator.event(event.path(EventSignatures.TENANT).asText(null),
+                                event.path(EventSignatures.SIGNATURE).asText(null), inputId));
+            }
             String contentType = event.path("datacontenttype").asText("application/json");
             if (!contentType.startsWith("application/json")) {
                 throw new EngramException(415, "unsupported_data", "'datacontenttype' must be application/json, got '" + contentType + "'");
