@@ -102,4 +102,48 @@ class GenerateAuthTest {
         // alpha has no cap beyond the model's context
         call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":20}").statusCode(200);
     }
+
+    @Test
+    void promptsAndMemoryContentsAreNotLoggedAtInfoOrAbove() {
+        String secret = "zebra-secret-8812";
+        java.util.List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+                    String text = new java.util.logging.SimpleFormatter().formatMessage(record);
+                    Throwable thrown = record.getThrown();
+                    logged.add(text + (thrown == null ? "" : " " + thrown));
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(handler);
+        try {
+            call(ALPHA_KEY, Method.POST, "/generate", "{\"sessionId\":\"log-check\",\"useMemory\":true,\"prompt\":\"Once " + secret
+                    + "\",\"maxTokens\":4}").statusCode(200);
+            call(ALPHA_KEY, Method.POST, "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + secret
+                    + "\"}],\"max_tokens\":2}").statusCode(200);
+            call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"" + secret + "\",\"maxTokens\":\"x\"}").statusCode(400);
+            call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"" + secret + "\"").statusCode(400);
+            // a Redis outage is logged (WARN) while a session request fails: still without the prompt
+            dev.engram.testing.RedisTestResource.server().stop();
+            try {
+                call(ALPHA_KEY, Method.POST, "/generate", "{\"sessionId\":\"log-check\",\"prompt\":\"" + secret + "\",\"maxTokens\":2}")
+                        .statusCode(503);
+            } finally {
+                dev.engram.testing.RedisTestResource.server().start();
+            }
+        } finally {
+            root.removeHandler(handler);
+        }
+        assertThat(logged).as("the outage was logged, so the handler saw the application's records").isNotEmpty();
+        assertThat(logged).noneMatch(line -> line.contains(secret));
+    }
 }
