@@ -29,9 +29,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
-@TestProfile(MemoryCloudEventAuthTest.Signed.class)
+@TestProfile(MemorySignedCloudEventTest.Signed.class)
 @EnabledIfSystemProperty(named = "engram.binding", matches = "knative", disabledReason = "runs in the -Dengram.binding=knative build")
-class MemoryCloudEventAuthTest {
+class MemorySignedCloudEventTest {
     static final String SECRET = "event-secret-for-tests";
 
     public static class Signed extends AuthProfile {

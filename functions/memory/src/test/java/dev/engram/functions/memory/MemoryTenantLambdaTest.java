@@ -29,9 +29,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
-@TestProfile(MemoryLambdaAuthTest.AlphaDeployment.class)
+@TestProfile(MemoryTenantLambdaTest.AlphaDeployment.class)
 @EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
-class MemoryLambdaAuthTest {
+class MemoryTenantLambdaTest {
     public static class AlphaDeployment extends AuthProfile {
         @Override
         protected Map<String, String> extra() {
