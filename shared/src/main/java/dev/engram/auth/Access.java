@@ -67,6 +67,9 @@ public class Access {
             }
             return caller;
         }
+        if (config.triggerAdmin()) {
+            return Caller.ADMIN;
+        }
         return config.triggerTenant().map(Caller::tenant).orElseThrow(() -> Unauthorized.missing(
                 "This invocation carries no tenant: a Lambda or GCF deployment needs engram.auth.trigger-tenant"));
     }

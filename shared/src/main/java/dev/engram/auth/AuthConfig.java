@@ -32,6 +32,13 @@ public interface AuthConfig {
     Optional<String> triggerTenant();
 
     /**
+     * Lambda and GCF: every invocation of this deployment is an operator's (a {@code tenant-erase}
+     * deployment that only operators may invoke). Wins over {@link #triggerTenant()}.
+     */
+    @WithDefault("false")
+    boolean triggerAdmin();
+
+    /**
      * CloudEvents through a broker (which does not pass an Authorization header on): the shared secret of
      * the HMAC-SHA256 signature an event carries in {@code engramsignature} over
      * {@code engramtenant + "\n" + id}. Without it only events with a Bearer key are accepted.
