@@ -66,6 +66,13 @@ if [[ -z "${ENGRAM_REDIS_URL:-}" ]]; then
     export ENGRAM_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT"
   fi
 fi
+# Authentication: with ENGRAM_AUTH_KEYS (<tenant>:<sha256 of the key>,...) it is on, as in production;
+# without, this local run turns it off, and says so (the function warns at start-up as well).
+if [[ -z "${ENGRAM_AUTH_KEYS:-}" && -z "${ENGRAM_AUTH_ENABLED:-}" ]]; then
+  export ENGRAM_AUTH_ENABLED=false
+  echo "WARNING: authentication is OFF for this local run (no ENGRAM_AUTH_KEYS): every request is tenant 'default'." >&2
+  echo "         To run with keys: ENGRAM_AUTH_KEYS=mytenant:\$(printf %s \"\$KEY\" | sha256sum | cut -d' ' -f1) $0 $FUNCTION" >&2
+fi
 # Vector API (incubator) and native access for Jlama's SIMD kernels; see the README.
 JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${ENGRAM_JVM_OPTS:-})
 echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-${ENGRAM_MODEL_ID:-default Hugging Face id}})"

@@ -2,6 +2,8 @@ package dev.engram.bindings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.auth.Authenticator;
+import dev.engram.auth.EventSignatures;
 import dev.engram.errors.BadJson;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.HttpErrors;
@@ -13,6 +15,7 @@ import io.quarkus.funqy.runtime.FunqyServerRequest;
 import io.quarkus.funqy.runtime.FunqyServerResponse;
 import io.quarkus.funqy.runtime.RequestContext;
 import io.quarkus.funqy.runtime.RequestContextImpl;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -36,16 +39,18 @@ public class CloudEventRoutes {
     private static final Logger LOG = Logger.getLogger(CloudEventRoutes.class);
 
     private final ObjectMapper json;
+    private final Authenticator authenticator;
 
-    public CloudEventRoutes(ObjectMapper json) {
+    public CloudEventRoutes(ObjectMapper json, Authenticator authenticator) {
         this.json = json;
+        this.authenticator = authenticator;
     }
 
     void install(@Observes Router router) {
         if (!CloudEventNames.knativeBinding()) {
             return;
         }
-        // Right after HttpErrors' failure handler, before Funqy's route.
+        // Right after HttpErrors' failure handler, before the body handler's turn ends it, AuthRoutes and Funqy's route.
         router.route().order(Integer.MIN_VALUE + 1).handler(this::route);
     }
 
@@ -93,11 +98,18 @@ public class CloudEventRoutes {
             FunctionInvoker invoker = CloudEventNames.function(type).orElseThrow(() -> new EngramException(404, "unknown_event_type",
                     "No function is triggered by events of type '" + type + "'"));
             function = invoker.getName();
+            if (authenticator.enabled()) {
+                // AuthRoutes never sees a structured event: a Bearer header, or else signed attributes.
+                String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+                ctx.put(Authenticator.CALLER, authorization != null ? authenticator.bearer(authorization)
+                        : authenticator.event(event.path(EventSignatures.TENANT).asText(null),
+                                event.path(EventSignatures.SIGNATURE).asText(null), inputId));
+            }
             String contentType = event.path("datacontenttype").asText("application/json");
             if (!contentType.startsWith("application/json")) {
                 throw new EngramException(415, "unsupported_data", "'datacontenttype' must be application/json, got '" + contentType + "'");
             }
-            Object output = invoke(invoker, readData(invoker, event.get("data")));
+            Object output = invoke(ctx, invoker, readData(invoker, event.get("data")));
             String answer = json.writeValueAsString(CloudEventErrors.envelope(CloudEventNames.outputType(function),
                     CloudEventNames.source(function), inputId, output));
             ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json").end(answer);
@@ -139,10 +151,12 @@ public class CloudEventRoutes {
     }
 
     /** The function runs as Funqy runs it: in a request context, through its invoker. */
-    private Object invoke(FunctionInvoker invoker, Object input) {
+    private Object invoke(RoutingContext ctx, FunctionInvoker invoker, Object input) {
         ManagedContext requestContext = Arc.container().requestContext();
         requestContext.activate();
         try {
+            // as Funqy does: the function's Access finds the authenticated caller through it
+            Arc.container().instance(CurrentVertxRequest.class).get().setCurrent(ctx);
             RequestContextImpl context = new RequestContextImpl();
             Output output = new Output();
             invoker.invoke(new FunqyServerRequest() {

@@ -14,7 +14,12 @@ public class UnavailableException extends EngramException {
     }
 
     public UnavailableException(String code, String message, Duration retryAfter, Throwable cause) {
-        super(503, code, message, cause);
+        this(503, code, message, retryAfter, cause);
+    }
+
+    /** Another "come back later" status (429 for a caller over its rate limit): every binding adds Retry-After alike. */
+    protected UnavailableException(int status, String code, String message, Duration retryAfter, Throwable cause) {
+        super(status, code, message, cause);
         this.retryAfter = retryAfter;
     }
 

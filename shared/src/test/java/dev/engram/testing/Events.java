@@ -14,14 +14,24 @@ public final class Events {
 
     /** Binary mode: attributes in ce-* headers, the data as the JSON body. */
     public static Response binary(String type, String id, String jsonData) {
+        return binary(type, id, jsonData, Map.of());
+    }
+
+    /** Binary mode with more headers (extension attributes as ce-*, an Authorization header). */
+    public static Response binary(String type, String id, String jsonData, Map<String, String> headers) {
         return given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", type)
-                .header("ce-source", "/engram/tests").contentType("application/json").body(jsonData)
+                .header("ce-source", "/engram/tests").headers(headers).contentType("application/json").body(jsonData)
                 .when().post("/");
     }
 
     /** Structured mode: the whole event as one application/cloudevents+json document. */
     public static Response structured(String type, String id, Object data) {
-        Map<String, Object> event = new LinkedHashMap<>();
+        return structured(type, id, data, Map.of());
+    }
+
+    /** Structured mode with extension attributes. */
+    public static Response structured(String type, String id, Object data, Map<String, Object> extensions) {
+        Map<String, Object> event = new LinkedHashMap<>(extensions);
         event.put("specversion", "1.0");
         event.put("id", id);
         event.put("type", type);

@@ -60,6 +60,10 @@ public final class FunctionProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
+        if (!env.containsKey("ENGRAM_AUTH_KEYS") && !env.containsKey("ENGRAM_AUTH_ENABLED")) {
+            // A packaged function runs with authentication on; callers that are not about it give no keys.
+            builder.environment().put("ENGRAM_AUTH_ENABLED", "false");
+        }
         builder.environment().put("PORT", Integer.toString(port));
         try {
             return new FunctionProcess(builder.start(), port, log);

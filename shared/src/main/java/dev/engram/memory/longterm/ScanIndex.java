@@ -48,6 +48,11 @@ public class ScanIndex implements VectorIndex {
     }
 
     @Override
+    public void evict(String tenant) {
+        cache.remove(tenant);
+    }
+
+    @Override
     public List<Scored> search(LtmKeys keys, float[] query, RecallFilter filter, int k, float minScore) {
         Snapshot snapshot = current(keys);
         PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));

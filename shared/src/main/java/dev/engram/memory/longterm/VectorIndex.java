@@ -13,6 +13,9 @@ public interface VectorIndex {
     /** The best {@code k} memory ids by cosine similarity passing {@code filter}, with score ≥ minScore, best first. */
     List<Scored> search(LtmKeys keys, float[] query, RecallFilter filter, int k, float minScore);
 
+    /** Drops whatever this instance caches of the tenant (after a tenant erase). */
+    default void evict(String tenant) {}
+
     /** For logs and the tests: {@code scan} or {@code query-engine}. */
     String name();
 

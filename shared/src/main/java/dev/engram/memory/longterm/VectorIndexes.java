@@ -44,6 +44,14 @@ public class VectorIndexes {
         return index;
     }
 
+    /** Drops this instance's cached index data of a tenant; nothing to do when no index was chosen yet. */
+    public void evict(String tenant) {
+        VectorIndex index = chosen;
+        if (index != null) {
+            index.evict(tenant);
+        }
+    }
+
     private VectorIndex choose() {
         return switch (config.index()) {
             case "scan" -> new ScanIndex(redis, embedder.dimensions());

@@ -1,10 +1,10 @@
 package dev.engram.functions.classify;
 
+import dev.engram.auth.Access;
 import dev.engram.inference.Models;
 import dev.engram.tasks.classify.ClassifyRequest;
 import dev.engram.tasks.classify.ClassifyResponse;
 import dev.engram.tasks.classify.ClassifyTask;
-import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ClassifyFunction {
     private final ClassifyTask task;
+    private final Access access;
     private final Models models;
 
-    public ClassifyFunction(ClassifyTask task, Models models) {
+    public ClassifyFunction(ClassifyTask task, Models models, Access access) {
+        this.access = access;
         this.task = task;
         this.models = models;
     }
@@ -28,6 +30,6 @@ public class ClassifyFunction {
 
     @Funq
     public ClassifyResponse classify(ClassifyRequest request) {
-        return task.run(SessionKeys.DEFAULT_TENANT, request);
+        return task.run(access.tenant(), request);
     }
 }

@@ -1,10 +1,10 @@
 package dev.engram.functions.generate;
 
+import dev.engram.auth.Access;
 import dev.engram.inference.Models;
 import dev.engram.tasks.generate.GenerateRequest;
 import dev.engram.tasks.generate.GenerateResponse;
 import dev.engram.tasks.generate.GenerateTask;
-import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class GenerateFunction {
     private final GenerateTask task;
+    private final Access access;
     private final Models models;
 
-    public GenerateFunction(GenerateTask task, Models models) {
+    public GenerateFunction(GenerateTask task, Models models, Access access) {
+        this.access = access;
         this.task = task;
         this.models = models;
     }
@@ -28,6 +30,6 @@ public class GenerateFunction {
 
     @Funq
     public GenerateResponse generate(GenerateRequest request) {
-        return task.run(SessionKeys.DEFAULT_TENANT, request);
+        return task.run(access.tenant(request == null ? null : request.maxTokens(), "maxTokens"), request);
     }
 }

@@ -2,6 +2,7 @@ package dev.engram.functions.generate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.auth.Access;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.errors.UnavailableException;
@@ -33,14 +34,19 @@ public class OpenAiRoutes {
 
     private final ChatCompletions chat;
     private final ObjectMapper json;
+    private final Access access;
 
-    public OpenAiRoutes(ChatCompletions chat, ObjectMapper json) {
+    public OpenAiRoutes(ChatCompletions chat, ObjectMapper json, Access access) {
         this.chat = chat;
         this.json = json;
+        this.access = access;
     }
 
     void install(@Observes Router router) {
-        router.get("/v1/models").order(ORDER).blockingHandler(ctx -> answer(ctx, () -> chat.models()), false);
+        router.get("/v1/models").order(ORDER).blockingHandler(ctx -> answer(ctx, () -> {
+            access.tenant(ctx, null, null);
+            return chat.models();
+        }), false);
         router.post("/v1/chat/completions").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .blockingHandler(this::completions, false);
     }
@@ -55,7 +61,10 @@ public class OpenAiRoutes {
             if (body == null || body.length() == 0) {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
-            call = chat.prepare(json.readValue(body.getBytes(), ChatCompletionRequest.class), cancellation);
+            ChatCompletionRequest request = json.readValue(body.getBytes(), ChatCompletionRequest.class);
+            access.tenant(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
+                    request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens");
+            call = chat.prepare(request, cancellation);
         } catch (Exception e) {
             fail(ctx, e);
             return;

@@ -1,5 +1,6 @@
 package dev.engram.functions.memory;
 
+import dev.engram.auth.Access;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.memory.longterm.LongTermMemory;
@@ -10,6 +11,7 @@ import dev.engram.memory.longterm.Remembered;
 import java.util.stream.Stream;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
+import dev.engram.memory.erase.TenantEraser;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.tasks.Requests;
@@ -18,17 +20,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The memory endpoints: working memory ({@code POST /session-get}, {@code /session-delete}) and
- * long-term memory ({@code /remember}, {@code /recall}, {@code /forget}). Every request is in the
- * default tenant until authentication exists.
+ * long-term memory ({@code /remember}, {@code /recall}, {@code /forget}), each in the caller's tenant;
+ * and the operators' {@code /tenant-erase}.
  */
 @ApplicationScoped
 public class MemoryFunctions {
     private final SessionStore sessions;
     private final LongTermMemory memory;
+    private final Access access;
+    private final TenantEraser eraser;
 
-    public MemoryFunctions(SessionStore sessions, LongTermMemory memory) {
+    public MemoryFunctions(SessionStore sessions, LongTermMemory memory, Access access, TenantEraser eraser) {
         this.sessions = sessions;
         this.memory = memory;
+        this.access = access;
+        this.eraser = eraser;
     }
 
     /**
@@ -37,8 +43,9 @@ public class MemoryFunctions {
      */
     @Funq("session-get")
     public SessionView sessionGet(SessionRequest request) {
+        String tenant = access.tenant();
         String sessionId = SessionId.require(Requests.body(request).sessionId());
-        Session session = sessions.peek(SessionKeys.DEFAULT_TENANT, sessionId);
+        Session session = sessions.peek(tenant, sessionId);
         if (!session.exists()) {
             throw new EngramException(404, "session_not_found",
                     "No session '" + sessionId + "': it never existed, expired or was deleted");
@@ -49,36 +56,39 @@ public class MemoryFunctions {
     /** Forgets a session at once. Deleting a session that does not exist is not an error. */
     @Funq("session-delete")
     public SessionDeleted sessionDelete(SessionRequest request) {
+        String tenant = access.tenant();
         String sessionId = SessionId.require(Requests.body(request).sessionId());
-        return new SessionDeleted(sessionId, sessions.delete(SessionKeys.DEFAULT_TENANT, sessionId));
+        return new SessionDeleted(sessionId, sessions.delete(tenant, sessionId));
     }
 
     /** Stores a text as a {@code user} memory (or updates a near-identical one in the same scope). */
     @Funq("remember")
     public Remembered remember(RememberRequest request) {
+        String tenant = access.tenant();
         Requests.body(request);
-        return memory.remember(SessionKeys.DEFAULT_TENANT,
+        return memory.remember(tenant,
                 new NewMemory(request.text(), request.tags(), request.userId(), request.sessionId(), MemorySource.user));
     }
 
     /** The memories closest in meaning to {@code query}, best first. */
     @Funq("recall")
     public RecallResponse recall(RecallRequest request) {
+        String tenant = access.tenant();
         Requests.body(request);
-        return new RecallResponse(memory.recall(SessionKeys.DEFAULT_TENANT,
+        return new RecallResponse(memory.recall(tenant,
                 new RecallQuery(request.query(), request.k(), request.filters(), request.minScore())));
     }
 
     /** Removes memories: exactly one of id, sessionId, userId, or all: true (the whole tenant). */
     @Funq("forget")
     public Forgotten forget(ForgetRequest request) {
+        String tenant = access.tenant();
         Requests.body(request);
         long given = Stream.of(request.id(), request.sessionId(), request.userId(), request.all()).filter(v -> v != null).count();
         if (given != 1 || Boolean.FALSE.equals(request.all())) {
             throw new InvalidRequestException("invalid_forget",
                     "'forget' takes exactly one of 'id', 'sessionId', 'userId' or 'all': true");
         }
-        String tenant = SessionKeys.DEFAULT_TENANT;
         if (request.id() != null) {
             return new Forgotten(memory.forgetId(tenant, request.id()));
         }
@@ -89,5 +99,24 @@ public class MemoryFunctions {
             return new Forgotten(memory.forgetUser(tenant, request.userId()));
         }
         return new Forgotten(memory.forgetAll(tenant));
+    }
+
+    /**
+     * Operators only: removes every key of a tenant (working memory, long-term memory, batch jobs, rate
+     * limits, anything under {@code engram:<tenant>:}) and answers how many per store. Revoke the
+     * tenant's keys first, so no request of it writes again during or after the erase.
+     */
+    @Funq("tenant-erase")
+    public TenantErased tenantErase(TenantEraseRequest request) {
+        access.requireAdmin();
+        String tenant = Requests.body(request).tenant();
+        if (tenant == null) {
+            throw new InvalidRequestException("missing_field", "'tenant' is required");
+        }
+        if (!SessionKeys.TENANT.matcher(tenant).matches()) {
+            throw new InvalidRequestException("invalid_tenant", "'tenant' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
+        }
+        var erased = eraser.erase(tenant);
+        return new TenantErased(tenant, erased, erased.total());
     }
 }

@@ -1,10 +1,10 @@
 package dev.engram.functions.summarize;
 
+import dev.engram.auth.Access;
 import dev.engram.inference.Models;
 import dev.engram.tasks.summarize.SummarizeRequest;
 import dev.engram.tasks.summarize.SummarizeResponse;
 import dev.engram.tasks.summarize.SummarizeTask;
-import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class SummarizeFunction {
     private final SummarizeTask task;
+    private final Access access;
     private final Models models;
 
-    public SummarizeFunction(SummarizeTask task, Models models) {
+    public SummarizeFunction(SummarizeTask task, Models models, Access access) {
+        this.access = access;
         this.task = task;
         this.models = models;
     }
@@ -28,6 +30,6 @@ public class SummarizeFunction {
 
     @Funq
     public SummarizeResponse summarize(SummarizeRequest request) {
-        return task.run(SessionKeys.DEFAULT_TENANT, request);
+        return task.run(access.tenant(request == null ? null : request.maxTokens(), "maxTokens"), request);
     }
 }

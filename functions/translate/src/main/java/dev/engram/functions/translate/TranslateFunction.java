@@ -1,11 +1,11 @@
 package dev.engram.functions.translate;
 
+import dev.engram.auth.Access;
 import dev.engram.inference.Models;
 import dev.engram.tasks.translate.Languages;
 import dev.engram.tasks.translate.TranslateRequest;
 import dev.engram.tasks.translate.TranslateResponse;
 import dev.engram.tasks.translate.TranslateTask;
-import dev.engram.memory.session.SessionKeys;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +14,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class TranslateFunction {
     private final TranslateTask task;
+    private final Access access;
     private final Models models;
     private final Languages languages;
 
-    public TranslateFunction(TranslateTask task, Models models, Languages languages) {
+    public TranslateFunction(TranslateTask task, Models models, Languages languages, Access access) {
+        this.access = access;
         this.task = task;
         this.models = models;
         this.languages = languages;
@@ -32,6 +34,6 @@ public class TranslateFunction {
 
     @Funq
     public TranslateResponse translate(TranslateRequest request) {
-        return task.run(SessionKeys.DEFAULT_TENANT, request);
+        return task.run(access.tenant(), request);
     }
 }

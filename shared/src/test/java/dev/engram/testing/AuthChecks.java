@@ -1,0 +1,31 @@
+package dev.engram.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+
+/** The checks every function's auth suite makes, over real HTTP (with {@link AuthProfile}'s keys). */
+public final class AuthChecks {
+    private AuthChecks() {}
+
+    public static ValidatableResponse post(String key, String path, String body) {
+        var request = given().contentType(ContentType.JSON).body(body);
+        if (key != null) {
+            request.header("Authorization", AuthProfile.bearer(key));
+        }
+        return request.when().post(path).then();
+    }
+
+    /** No key, a wrong key, a key not sent as Bearer, an operator key: 401, 401, 401, 403. */
+    public static void refusesWithoutAValidKey(String path, String body) {
+        post(null, path, body).statusCode(401).header("WWW-Authenticate", startsWith("Bearer")).body("error", is("unauthorized"))
+                .body("message", is("An API key is required: send 'Authorization: Bearer <key>'"));
+        post(AuthProfile.WRONG_KEY, path, body).statusCode(401).body("error", is("unauthorized"));
+        given().contentType(ContentType.JSON).header("Authorization", AuthProfile.ALPHA_KEY).body(body).when().post(path).then()
+                .statusCode(401).body("message", is("The Authorization header must be 'Bearer <key>'"));
+        post(AuthProfile.ADMIN_KEY, path, body).statusCode(403).body("error", is("forbidden"));
+    }
+}
