@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A bounded soak on loopback: a packaged generate function (stories260K, a session on half the calls)
  * and a packaged memory function (remember, recall, session-get) under 8 client threads for
- * {@code engram.soak.seconds} (CI: 120) after a warm-up. Every answer is 200 or a documented 429/503;
+ * {@code engram.soak.seconds} (CI: 100) after a warm-up. Every answer is 200 or a documented 429/503;
  * resident memory grows less than {@link #RSS_GROWTH_BOUND_MB}, threads and open files do not grow, and
  * each process's temp dir ends as it started. The figures are printed for the test log.
  */
@@ -38,6 +38,7 @@ class SoakIT {
     static final long WARM_UP_SECONDS = 20;
     static final long RSS_GROWTH_BOUND_MB = 64;
     static final int THREAD_SLACK = 4;
+    static final long SAMPLE_SECONDS = 30;
     static final int FD_SLACK = 16;
     /** Exchanges per session: sessions stay under the window (no folds), so each request does the same work. */
     static final int EXCHANGES_PER_SESSION = 6;
@@ -46,7 +47,7 @@ class SoakIT {
 
     @Test
     void eightThreadsForMinutesLeaveNoGrowthAndOnlyDocumentedErrors() throws Exception {
-        long seconds = Long.getLong("engram.soak.seconds", 120);
+        long seconds = Long.getLong("engram.soak.seconds", 100);
         Path tmpRoot = Files.createTempDirectory(Path.of("target"), "soak-");
         Path generateTmp = Files.createDirectory(tmpRoot.resolve("generate-tmp"));
         Path memoryTmp = Files.createDirectory(tmpRoot.resolve("memory-tmp"));
@@ -69,7 +70,12 @@ class SoakIT {
                 Map<String, Long> warm = counts(statuses);
                 ProcessFigures generateStart = ProcessFigures.of(generate.pid(), generateTmp);
                 ProcessFigures memoryStart = ProcessFigures.of(memory.pid(), memoryTmp);
-                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+                // a figure every 30 s shows the trend (growth that levels off is warm-up; steady growth is a leak)
+                for (long left = seconds; left > 0; left -= SAMPLE_SECONDS) {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(Math.min(SAMPLE_SECONDS, left)));
+                    System.out.printf("[soak] t+%3d s  generate: %s | memory: %s%n", seconds - Math.max(0, left - SAMPLE_SECONDS),
+                            ProcessFigures.of(generate.pid(), generateTmp), ProcessFigures.of(memory.pid(), memoryTmp));
+                }
                 running.set(false);
                 for (Future<?> worker : workers) {
                     worker.get(2, TimeUnit.MINUTES);
