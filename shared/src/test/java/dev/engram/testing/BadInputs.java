@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -164,9 +165,12 @@ public final class BadInputs {
                 replaced(name, "{\"a\":".repeat(DEEP_NESTING) + "1" + "}".repeat(DEEP_NESTING)), false);
         add(cases, name + " given twice", utf8(exampleText.substring(0, exampleText.length() - 1) + ","
                 + JSON.valueToTree(name).toString() + ":" + value + "}"), false);
-        add(cases, name + " in upper case", renamed(name, name.toUpperCase(java.util.Locale.ROOT)), name.equals(name.toUpperCase(java.util.Locale.ROOT)));
-        add(cases, name + " in snake_case", renamed(name, name.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT)),
-                name.equals(name.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT)));
+        // names are matched exactly: another spelling is an unknown field (skipped where it is the same name)
+        for (String other : List.of(name.toUpperCase(Locale.ROOT), name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))) {
+            if (!other.equals(name)) {
+                add(cases, name + " spelled " + other, renamed(name, other), false);
+            }
+        }
     }
 
     private void whole(Map<String, Case> cases) {
