@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -35,6 +36,10 @@ public class StrictJson implements ObjectMapperCustomizer {
         mapper.configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
         mapper.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        // {"prompt": "a", "prompt": "b"} would silently keep the last: refuse it like any other ambiguous body
+        mapper.configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
+        mapper.getFactory().setInputDecorator(new WellFormedText.Utf8Check());
+        mapper.registerModule(new SimpleModule("engram-well-formed-text").addDeserializer(String.class, new WellFormedText.Strings()));
         // Funqy's bindings read with copies of this mapper on which they turn FAIL_ON_UNKNOWN_PROPERTIES off
         // again (Lambda before any startup hook could swap its reader); a problem handler is consulted
         // before that feature, and copies keep it.

@@ -31,6 +31,14 @@ public final class Requests {
         return value;
     }
 
+    /**
+     * True when the text has nothing to read: only whitespace, control characters or separators. Wider
+     * than {@link String#isBlank()}, which keeps "\u0000" or "\u0007" as content the embedder then refuses.
+     */
+    public static boolean blank(String text) {
+        return text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c));
+    }
+
     public static void range(Number value, String field, double min, double max) {
         if (value != null && !(value.doubleValue() >= min && value.doubleValue() <= max)) {
             throw new InvalidRequestException("out_of_range", "'" + field + "' must be between " + plain(min) + " and " + plain(max) + ", got " + value);

@@ -3,6 +3,7 @@ package dev.engram.memory.embedding;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.engram.errors.InvalidRequestException;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -45,6 +46,13 @@ public class MiniLmEmbedder implements Embedder {
 
     @Override
     public List<float[]> embedAll(List<String> texts) {
+        for (String text : texts) {
+            // LangChain4j refuses what trim() empties (control characters too) with an IllegalArgumentException:
+            // the callers check their fields, this keeps a missed one a 400 rather than a 500
+            if (text == null || text.trim().isEmpty()) {
+                throw new InvalidRequestException("empty_text", "A text to embed has no visible characters");
+            }
+        }
         List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
         List<Embedding> embeddings = model().embedAll(segments).content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());

@@ -21,7 +21,8 @@ final class MemoryInput {
         if (text == null) {
             throw new InvalidRequestException("missing_field", "'" + field + "' is required");
         }
-        if (text.isBlank()) {
+        if (text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
+            // wider than isBlank(): control characters alone are nothing to embed either
             throw new InvalidRequestException("empty_text", "'" + field + "' must not be empty or blank");
         }
         if (text.length() > maxChars) {

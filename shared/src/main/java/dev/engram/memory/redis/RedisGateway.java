@@ -32,8 +32,10 @@ public class RedisGateway {
     private static final Logger LOG = Logger.getLogger(RedisGateway.class);
     public static final String UNAVAILABLE = "memory_unavailable";
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    // CONNECTION_CLOSED is not a Redis reply: the Vert.x client fails commands that were in flight when the
+    // connection dropped (Redis killed mid-request) with it, as an ErrorType like a reply
     private static final Set<String> TRANSIENT_ERRORS = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "MISCONF",
-            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "OOM");
+            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "OOM", "CONNECTION_CLOSED");
 
     private final InjectableInstance<RedisDataSource> redis;
     /** Logged on the transitions only, so an outage is one warning, not one per request. */
@@ -182,7 +184,8 @@ public class RedisGateway {
             return new IllegalStateException("Redis rejected " + what + ": " + error, e);
         }
         String message = "Working memory is unavailable: Redis at " + where()
-                + (error != null ? " answered " + error.getMessage()
+                + (error != null && errorKind(error).equals("CONNECTION_CLOSED") ? " closed the connection"
+                        : error != null ? " answered " + error.getMessage()
                         : timedOut(e) ? " did not answer in time" : " cannot be reached");
         if (down.compareAndSet(false, true)) {
             LOG.warnf("%s (%s)", message, rootMessage(e));

@@ -179,7 +179,7 @@ public class ClassifyTask {
 
     private String text(String value) {
         String text = required(value, "text");
-        if (text.isBlank()) {
+        if (Requests.blank(text)) {
             throw new InvalidRequestException("empty_text", "'text' must not be empty");
         }
         if (text.length() > config.maxTextChars()) {

@@ -1,5 +1,6 @@
 package dev.engram.tasks.recall;
 
+import dev.engram.tasks.Requests;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.memory.MemoryConfig;
@@ -42,7 +43,7 @@ public class MemoryPrompts {
     /** The recall query is capped at the memory text limit: a long prompt's head carries its topic. */
     public RecalledMemories recall(String tenant, String system, String user, LanguageModel model) {
         String query = user.length() > config.maxTextChars() ? user.substring(0, config.maxTextChars()) : user;
-        if (query.isBlank()) {
+        if (Requests.blank(query)) {
             return new RecalledMemories(system, List.of());
         }
         List<RecallHit> hits = memory.recall(tenant, new RecallQuery(query, config.recallPromptK(), null, null));

@@ -45,7 +45,7 @@ public class SummarizeTask {
     public SummarizeResponse run(String tenant, SummarizeRequest request) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
-        if (text.isBlank()) {
+        if (Requests.blank(text)) {
             throw new InvalidRequestException("empty_text", "'text' must contain some text to summarise");
         }
         Mode mode = choice(request.mode(), "mode", Mode.class, Mode.ABSTRACTIVE);
