@@ -73,7 +73,6 @@ public class Conversations {
      * Appends the exchange (one atomic round trip) and, when the turns now exceed the window, folds
      * the oldest into the summary within this request.
      */
-    @WithSpan("memory.write")
     public MemoryReport record(Session session, String userText, String assistantText, LanguageModel model) {
         return record(session, userText, assistantText, model.countTokens(assistantText), model);
     }
@@ -82,6 +81,7 @@ public class Conversations {
      * {@link #record(Session, String, String, LanguageModel)} when the caller knows the answer's token
      * count already (the generation's completion tokens): saves tokenizing the answer again.
      */
+    @WithSpan("memory.write") // ArC intercepts the call from the overload above too (subclass interception)
     public MemoryReport record(Session session, String userText, String assistantText, int assistantTokens, LanguageModel model) {
         long now = System.currentTimeMillis();
         Session after = sessions.append(session.tenant(), session.sessionId(), List.of(
