@@ -20,7 +20,8 @@ public record GenerationRequest(String prompt, Sampling sampling, int maxTokens,
         Objects.requireNonNull(prompt, "prompt");
         sampling = sampling == null ? Sampling.GREEDY : sampling;
         stop = stop == null ? List.of() : List.copyOf(stop);
-        cancellation = cancellation == null ? new Cancellation() : cancellation;
+        // Without its own: the request's (its deadline, see Cancellation.begin), or a fresh one.
+        cancellation = cancellation == null ? Cancellation.current() : cancellation;
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be at least 1");
         }

@@ -29,7 +29,8 @@ public class ModelReadiness implements HealthCheck {
         boolean up = state == Models.State.READY || state == Models.State.NOT_USED;
         if (state == Models.State.READY && models.loaded() instanceof RemoteEngine remote) {
             up = remote.serverAnswers();
-            response.withData("backend", "remote").withData("server", remote.baseUrl().toString()).withData("serverAnswers", up);
+            response.withData("backend", "remote").withData("server", remote.baseUrl().toString()).withData("serverAnswers", up)
+                    .withData("breaker", remote.breakerState());
         }
         return response.status(up).build();
     }

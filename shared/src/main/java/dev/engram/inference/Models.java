@@ -7,6 +7,8 @@ import dev.engram.inference.remote.RemoteConfig;
 import dev.engram.inference.remote.RemoteEngine;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,12 +29,24 @@ public class Models {
     private final ModelConfig modelConfig;
     private final InferenceConfig inferenceConfig;
     private final RemoteConfig remoteConfig;
+    private final InferenceObserver observer;
     private volatile CompletableFuture<LanguageModel> loading;
 
+    @Inject
+    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig, RemoteConfig remoteConfig, Instance<InferenceObserver> observers) {
+        this(modelConfig, inferenceConfig, remoteConfig, observers.isResolvable() ? observers.get() : InferenceObserver.NONE);
+    }
+
+    /** Without an observer (tests, tools). */
     public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig, RemoteConfig remoteConfig) {
+        this(modelConfig, inferenceConfig, remoteConfig, InferenceObserver.NONE);
+    }
+
+    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig, RemoteConfig remoteConfig, InferenceObserver observer) {
         this.modelConfig = modelConfig;
         this.inferenceConfig = inferenceConfig;
         this.remoteConfig = remoteConfig;
+        this.observer = observer;
     }
 
     /** Starts loading (idempotent). Function modules call this at start-up. */
@@ -102,14 +116,14 @@ public class Models {
     private LanguageModel load() {
         if (inferenceConfig.backend() == InferenceConfig.Backend.REMOTE) {
             // No weights here: the server holds the model. Jlama is never touched.
-            return RemoteEngine.create(remoteConfig);
+            return RemoteEngine.create(remoteConfig, observer);
         }
         Path dir = modelConfig.path()
                 .map(ModelLocator::local)
                 .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));
         try {
             return JlamaEngine.load(dir, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
-                    inferenceConfig.threads(), inferenceConfig.workDir()));
+                    inferenceConfig.threads(), inferenceConfig.workDir(), observer));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not load the model from %s", dir);
             throw e;

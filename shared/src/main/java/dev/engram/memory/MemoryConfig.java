@@ -91,4 +91,12 @@ public interface MemoryConfig {
     /** Store the turns folded out of working memory as {@code conversation} memories. */
     @WithDefault("true")
     boolean storeFoldedTurns();
+
+    /**
+     * Whether this function needs Redis to do its job (the memory function). Then readiness includes
+     * a Redis PING ({@code redis} check), so a function that cannot reach Redis is taken out of
+     * service; elsewhere memory is per request and readiness ignores Redis.
+     */
+    @WithDefault("false")
+    boolean required();
 }

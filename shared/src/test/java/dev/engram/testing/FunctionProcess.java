@@ -34,7 +34,7 @@ public final class FunctionProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
-    /** Starts {@code jar} with {@code env} on a free port and waits until it is ready. */
+    /** Starts {@code jar} with {@code env} on a free port (or {@code env}'s PORT) and waits until it is ready. */
     public static FunctionProcess start(Path jar, Map<String, String> env) {
         return start(jar, env, List.of());
     }
@@ -51,7 +51,8 @@ public final class FunctionProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No packaged function at " + jar + " (run the package phase first)");
         }
-        int port = freePort();
+        // A given PORT restarts a function where it was (a backend that comes back at the same address).
+        int port = env.containsKey("PORT") ? Integer.parseInt(env.get("PORT")) : freePort();
         Path log = jar.resolveSibling("process-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

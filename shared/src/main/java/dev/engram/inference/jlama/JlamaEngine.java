@@ -14,6 +14,9 @@ import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationGate;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
+import dev.engram.inference.InferenceObserver;
+import dev.engram.inference.Cancellation;
+import dev.engram.errors.UnavailableException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
@@ -54,9 +57,15 @@ public final class JlamaEngine implements LanguageModel {
     private final WordwiseEncoder encoder;
     /** What Jlama puts before every prompt: BOS for most models, nothing for some. */
     private final int[] promptPrefix;
+    private final InferenceObserver observer;
 
     /** Engine settings; see {@link dev.engram.inference.InferenceConfig} for their meaning. */
-    public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
+    public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir,
+            InferenceObserver observer) {
+        public Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
+            this(queueSize, queueTimeout, threads, workDir, InferenceObserver.NONE);
+        }
+
         public static Options defaults() {
             return new Options(16, Duration.ofSeconds(30), Optional.empty(), Optional.empty());
         }
@@ -77,6 +86,7 @@ public final class JlamaEngine implements LanguageModel {
         this.scorer = new ContinuationScorer(model, kvCache);
         this.encoder = new WordwiseEncoder(model.getTokenizer());
         this.promptPrefix = model.encodePrompt(PromptContext.of(""));
+        this.observer = options.observer();
     }
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
@@ -186,14 +196,34 @@ public final class JlamaEngine implements LanguageModel {
                     + " tokens; this model takes at most " + (usableContext - 1) + " prompt tokens (context "
                     + model.getConfig().contextLength + ", leaving room for at least one generated token)");
         }
-        try (GenerationGate.Turn turn = gate.enter()) {
-            return decode(request, listener, prompt, start);
+        InferenceObserver.Generation observed = observer.begin(name);
+        Cancellation cancellation = request.cancellation();
+        try (GenerationGate.Turn turn = gate.enter(cancellation, observed)) {
+            if (cancellation.expired()) {
+                // Its deadline passed before it reached the model (an earlier step of the same request took it all).
+                observed.rejected("deadline_exceeded");
+                throw deadlineExceeded();
+            }
+            try {
+                GenerationResult result = decode(request, listener, prompt, start, observed);
+                observed.finished(result);
+                return result;
+            } catch (RuntimeException | Error e) {
+                observed.failed(e);
+                throw e;
+            }
         } finally {
             sweepWorkDir();
         }
     }
 
-    private GenerationResult decode(GenerationRequest request, TokenListener listener, int[] prompt, long start) {
+    static UnavailableException deadlineExceeded() {
+        return new UnavailableException("deadline_exceeded", "The request's deadline (engram.request.timeout) passed before "
+                + "this generation could start. Retry later or with a smaller task.", Duration.ofSeconds(1));
+    }
+
+    private GenerationResult decode(GenerationRequest request, TokenListener listener, int[] prompt, long start,
+            InferenceObserver.Generation observed) {
         Sampler sampler = new Sampler(request.sampling());
         StopSequences stops = new StopSequences(request.stop());
         TokenDecoder decoder = new TokenDecoder(model.getTokenizer().getModel(), model.getConfig().bosToken)
@@ -205,6 +235,7 @@ public final class JlamaEngine implements LanguageModel {
             int next = pick(hidden.slice(hidden.shape().first() - 1), sampler, logitsTensor, logits);
             hidden.close();
             long firstToken = System.nanoTime();
+            observed.prefilled();
 
             int generated = 0;
             int position = prompt.length;
@@ -226,6 +257,10 @@ public final class JlamaEngine implements LanguageModel {
                 }
                 if (request.cancellation().isCancelled()) {
                     reason = FinishReason.CANCELLED;
+                    break;
+                }
+                if (request.cancellation().expired()) {
+                    reason = FinishReason.TIMEOUT;
                     break;
                 }
                 AbstractTensor out = model.forward(next, position++, kv, Optional.empty());
@@ -254,7 +289,11 @@ public final class JlamaEngine implements LanguageModel {
                     + model.getConfig().contextLength + ")");
         }
         long tokenized = System.nanoTime();
-        try (GenerationGate.Turn turn = gate.enter()) {
+        Cancellation cancellation = Cancellation.current();
+        try (GenerationGate.Turn turn = gate.enter(cancellation, InferenceObserver.Generation.NONE)) {
+            if (cancellation.expired()) {
+                throw deadlineExceeded();
+            }
             return scorer.score(promptTokens, sequences, start, tokenized - start, System.nanoTime() - tokenized);
         } finally {
             sweepWorkDir();
@@ -304,6 +343,16 @@ public final class JlamaEngine implements LanguageModel {
         }
         java.lang.foreign.MemorySegment.copy(logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
         return sampler.next(logits, vocab);
+    }
+
+    /** Requests waiting for the model now (queue depth). */
+    public int waiting() {
+        return gate.waiting();
+    }
+
+    /** Whether a generation or a scoring holds the model now. */
+    public boolean busy() {
+        return gate.busy();
     }
 
     /** The configured working directory, if any (for operators and leak tests). */

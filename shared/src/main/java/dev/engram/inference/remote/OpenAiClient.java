@@ -118,11 +118,15 @@ final class OpenAiClient implements AutoCloseable {
         Duration wait = config.backoff();
         for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
             if (attempt > 0) {
-                sleep(wait);
+                sleep(cancellation == null ? wait : min(wait, cancellation.remaining()));
                 wait = min(wait.multipliedBy(2), config.maxBackoff());
             }
             if (cancellation != null && cancellation.isCancelled()) {
                 break;
+            }
+            if (cancellation != null && cancellation.expired()) {
+                throw new UnavailableException("deadline_exceeded", "The request's deadline (engram.request.timeout) passed while "
+                        + what + " to " + base + " was retried (last: " + last + ")", config.maxBackoff());
             }
             try {
                 Attempt<T> result = call.run();

@@ -2,6 +2,7 @@ package dev.engram.inference.remote;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,4 +55,17 @@ public interface RemoteConfig {
      */
     @WithDefault("true")
     boolean chatTemplate();
+
+    /**
+     * Consecutive failed calls (server unreachable after the retries, or a broken stream) after which
+     * the circuit breaker opens and calls fail fast with 503 {@code inference_unavailable}; 0 disables it.
+     */
+    @WithName("breaker.failure-threshold")
+    @WithDefault("3")
+    int breakerFailureThreshold();
+
+    /** How long an open breaker fails calls fast before one probe call may try the server again. */
+    @WithName("breaker.open-duration")
+    @WithDefault("10s")
+    Duration breakerOpenDuration();
 }

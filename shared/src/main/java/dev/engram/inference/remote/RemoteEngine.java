@@ -6,6 +6,7 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
+import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
@@ -35,19 +36,27 @@ public final class RemoteEngine implements LanguageModel {
     private final RemoteConfig config;
     private final OpenAiClient client;
     private final TokenCounter tokens;
+    private final CircuitBreaker breaker;
+    private final InferenceObserver observer;
     /** What the server's /v1/models said (id, max_model_len); null until it first answered. */
     private volatile Served served;
 
     private record Served(String model, int contextLength) {}
 
-    private RemoteEngine(RemoteConfig config, URI base, TokenCounter tokens) {
+    private RemoteEngine(RemoteConfig config, URI base, TokenCounter tokens, InferenceObserver observer) {
         this.config = config;
         this.client = new OpenAiClient(base, config);
         this.tokens = tokens;
+        this.breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), base);
+        this.observer = observer;
     }
 
     /** Sets the engine up without calling the server: a server that is down only delays readiness. */
     public static RemoteEngine create(RemoteConfig config) {
+        return create(config, InferenceObserver.NONE);
+    }
+
+    public static RemoteEngine create(RemoteConfig config, InferenceObserver observer) {
         String url = config.baseUrl().orElseThrow(() -> new IllegalStateException(
                 "engram.inference.remote.base-url is required when engram.inference.backend=remote"));
         URI base;
@@ -61,11 +70,16 @@ public final class RemoteEngine implements LanguageModel {
         }
         TokenCounter tokens = config.tokenizer().map(TokenCounter::load).orElseGet(TokenCounter::estimate);
         LOG.infof("Remote engine: %s, model %s, tokens by %s", base, config.model().orElse("(first listed)"), tokens.describe());
-        return new RemoteEngine(config, base, tokens);
+        return new RemoteEngine(config, base, tokens, observer);
     }
 
     public URI baseUrl() {
         return client.base();
+    }
+
+    /** The circuit breaker's state: closed, open or half_open (for readiness output and tests). */
+    public String breakerState() {
+        return breaker.state().name().toLowerCase(Locale.ROOT);
     }
 
     /** Whether the server's {@code /v1/models} answers now (one try, bounded by the connect timeout): readiness. */
@@ -132,8 +146,47 @@ public final class RemoteEngine implements LanguageModel {
         return config.chatTemplate();
     }
 
+    /**
+     * Streams one chat completion, behind the circuit breaker: while it is open the call fails at once
+     * without touching the network. The server being unreachable or a broken stream count as
+     * failures; any answer from the server (a 400 included) as a success.
+     */
     @Override
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
+        Served known = served;
+        InferenceObserver.Generation observed = observer.begin(config.model().orElse(known == null ? client.base().toString() : known.model()));
+        try {
+            breaker.allow();
+        } catch (UnavailableException e) {
+            observed.rejected(e.code());
+            throw e;
+        }
+        observed.admitted(0);
+        try {
+            GenerationResult result = stream(request, listener, observed);
+            if (result.finishReason() == FinishReason.CANCELLED && result.completionTokens() == 0) {
+                breaker.released();
+            } else {
+                breaker.succeeded();
+            }
+            observed.finished(result);
+            return result;
+        } catch (UnavailableException e) {
+            if ("remote_unavailable".equals(e.code())) {
+                breaker.failed();
+            } else {
+                breaker.released();
+            }
+            observed.failed(e);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            breaker.succeeded();
+            observed.failed(e);
+            throw e;
+        }
+    }
+
+    private GenerationResult stream(GenerationRequest request, TokenListener listener, InferenceObserver.Generation observed) {
         long start = System.nanoTime();
         byte[] body = body(request);
         StringBuilder text = new StringBuilder();
@@ -158,6 +211,7 @@ public final class RemoteEngine implements LanguageModel {
                 if (!piece.isEmpty()) {
                     if (firstToken == 0) {
                         firstToken = System.nanoTime();
+                        observed.prefilled();
                     }
                     chunks++;
                     text.append(piece);
@@ -166,14 +220,15 @@ public final class RemoteEngine implements LanguageModel {
                 if (choice.hasNonNull("finish_reason")) {
                     finish = choice.get("finish_reason").asText();
                 }
-                if (request.cancellation().isCancelled()) {
+                if (request.cancellation().isCancelled() || request.cancellation().expired()) {
                     break; // closing the stream closes the connection: the server stops too
                 }
             }
         }
         long end = System.nanoTime();
-        FinishReason reason = request.cancellation().isCancelled() && finish == null ? FinishReason.CANCELLED
-                : "length".equals(finish) ? FinishReason.LENGTH : FinishReason.STOP;
+        FinishReason reason = finish != null ? ("length".equals(finish) ? FinishReason.LENGTH : FinishReason.STOP)
+                : request.cancellation().isCancelled() ? FinishReason.CANCELLED
+                : request.cancellation().expired() ? FinishReason.TIMEOUT : FinishReason.STOP;
         // Without a usage chunk: our own count of the prompt, and one token per content chunk (servers send one per token).
         int promptTokens = usage != null ? usage.path("prompt_tokens").asInt() : tokens.tokenize(request.prompt()).length;
         int completionTokens = usage != null ? usage.path("completion_tokens").asInt() : chunks;

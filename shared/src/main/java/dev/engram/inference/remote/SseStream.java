@@ -44,12 +44,12 @@ final class SseStream implements AutoCloseable {
         if (System.nanoTime() - lastRead > readTimeout.toNanos()) {
             timedOut = true;
             closeBody();
-        } else if (cancellation.isCancelled()) {
+        } else if (cancellation.isCancelled() || cancellation.expired()) {
             closeBody();
         }
     }
 
-    /** The next event's data, or null at {@code [DONE]}, at the end of the stream, or once cancelled. */
+    /** The next event's data, or null at {@code [DONE]}, at the end of the stream, or once cancelled or past the deadline. */
     String next() {
         if (done) {
             return null;
@@ -80,7 +80,7 @@ final class SseStream implements AutoCloseable {
             return data.toString();
         } catch (IOException e) {
             done = true;
-            if (cancellation.isCancelled()) {
+            if (cancellation.isCancelled() || cancellation.expired()) {
                 return null;
             }
             throw new UnavailableException("remote_unavailable", timedOut

@@ -6,6 +6,7 @@ import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
+import io.micrometer.core.annotation.Timed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,6 +89,8 @@ public class LongTermMemory {
         return ids;
     }
 
+    // Named in dev.engram.observability.Meters.RECALL_DURATION (memory does not depend on observability).
+    @Timed(value = "engram.memory.recall.duration", description = "Long-term memory recall: embedding the query and searching")
     public List<RecallHit> recall(String tenant, RecallQuery query) {
         LtmKeys keys = LtmKeys.of(tenant);
         String text = MemoryInput.text(query.text(), "query", config.maxTextChars());

@@ -15,7 +15,9 @@ import dev.engram.tasks.Usage;
 import dev.engram.tasks.classify.ClassifyResponse.LabelScore;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
+import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -33,6 +35,10 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ClassifyTask {
+    /** The call's deadline, span and request metrics (field-injected: the constructor stays the task's own). */
+    @Inject
+    Calls calls;
+
     private static final Logger LOG = Logger.getLogger(ClassifyTask.class);
     public static final int MIN_LABELS = 2;
     public static final int MAX_LABELS = 50;
@@ -69,6 +75,10 @@ public class ClassifyTask {
             long labelsNanos) {}
 
     public ClassifyResponse run(String tenant, ClassifyRequest request) {
+        return calls.run("classify", () -> call(tenant, request));
+    }
+
+    private ClassifyResponse call(String tenant, ClassifyRequest request) {
         long start = System.nanoTime();
         Requests.body(request);
         String text = text(request.text());

@@ -1,6 +1,11 @@
 package dev.engram.tasks.conversation;
 
+import dev.engram.errors.UnavailableException;
+import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.GenerationResult;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import java.time.Duration;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.memory.MemoryConfig;
@@ -37,6 +42,7 @@ public class Conversations {
     }
 
     /** Validates the id and reads the session (one round trip, sliding its TTL). */
+    @WithSpan("memory.read")
     public Session open(String tenant, String sessionId) {
         return sessions.load(tenant, SessionId.require(sessionId));
     }
@@ -75,6 +81,7 @@ public class Conversations {
      * {@link #record(Session, String, String, LanguageModel)} when the caller knows the answer's token
      * count already (the generation's completion tokens): saves tokenizing the answer again.
      */
+    @WithSpan("memory.write") // ArC intercepts the call from the overload above too (subclass interception)
     public MemoryReport record(Session session, String userText, String assistantText, int assistantTokens, LanguageModel model) {
         long now = System.currentTimeMillis();
         Session after = sessions.append(session.tenant(), session.sessionId(), List.of(
@@ -82,8 +89,8 @@ public class Conversations {
                 Turn.assistant(assistantText, assistantTokens, now)));
         boolean summarized = false;
         int count = after.turnsToFold(window(model));
-        if (count > 0) {
-            String summary = summarize(after.summary(), after.turns().subList(0, count), model);
+        String summary = count > 0 ? foldSummary(after, count, model) : null;
+        if (summary != null) {
             FoldResult fold = sessions.fold(after, count, summary, model.countTokens(summary));
             if (fold.applied()) {
                 summarized = true;
@@ -94,6 +101,22 @@ public class Conversations {
             after = fold.session();
         }
         return new MemoryReport(session.sessionId(), after.turns().size(), after.turnTokens(), summarized);
+    }
+
+    /**
+     * The new rolling summary, or null when the request's deadline leaves no time to write it whole:
+     * the exchange is already stored, and the fold happens on a later request instead.
+     */
+    private String foldSummary(Session session, int count, LanguageModel model) {
+        try {
+            return summarize(session.summary(), session.turns().subList(0, count), model);
+        } catch (UnavailableException e) {
+            if (!"deadline_exceeded".equals(e.code())) {
+                throw e;
+            }
+            LOG.debugf("No time left to fold session %s; it folds on a later request", session.sessionId());
+            return null;
+        }
     }
 
     /**
@@ -119,8 +142,11 @@ public class Conversations {
                 : Prompt.of(transcript + instruction + "\nSummary:");
         // The prompt goes along so a remote engine can send it as chat messages.
         GenerationRequest request = new GenerationRequest(model.render(prompt), null, config.summaryTokens(), null, null, prompt);
-        String text = model.generate(request, t -> {}).text();
-        return text.strip();
+        GenerationResult result = model.generate(request, t -> {});
+        if (result.finishReason() == FinishReason.TIMEOUT) {
+            throw new UnavailableException("deadline_exceeded", "the rolling summary was cut by the deadline", Duration.ofSeconds(1));
+        }
+        return result.text().strip();
     }
 
     static String withSummary(String system, String summary) {

@@ -22,7 +22,9 @@ import dev.engram.tasks.conversation.MemoryReport;
 import dev.engram.tasks.recall.MemoryPrompts;
 import dev.engram.tasks.recall.RecalledMemories;
 import dev.engram.tasks.Usage;
+import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,6 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @ApplicationScoped
 public class GenerateTask {
+    /** The call's deadline, span and request metrics (field-injected: the constructor stays the task's own). */
+    @Inject
+    Calls calls;
+
     static final int MAX_STOP_STRINGS = 8;
     static final int MAX_STOP_CHARS = 64;
 
@@ -56,6 +62,10 @@ public class GenerateTask {
     }
 
     public GenerateResponse run(String tenant, GenerateRequest request, TokenListener listener) {
+        return calls.run("generate", () -> call(tenant, request, listener));
+    }
+
+    private GenerateResponse call(String tenant, GenerateRequest request, TokenListener listener) {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");

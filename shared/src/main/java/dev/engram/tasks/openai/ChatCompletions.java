@@ -24,7 +24,9 @@ import dev.engram.inference.openai.ModelList;
 import dev.engram.inference.openai.OpenAiUsage;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.generate.GenerateTask;
+import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,6 +42,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @ApplicationScoped
 public class ChatCompletions {
+    /** The call's deadline, span and request metrics (field-injected: the constructor stays the task's own). */
+    @Inject
+    Calls calls;
+
     private final Models models;
     private final InferenceConfig config;
 
@@ -90,6 +96,10 @@ public class ChatCompletions {
 
     /** Runs a non-streaming call. */
     public ChatCompletion complete(ChatCall call) {
+        return calls.run("chat", call.generation().cancellation(), () -> completeCall(call));
+    }
+
+    private ChatCompletion completeCall(ChatCall call) {
         GenerationResult result = call.model().generate(call.generation(), text -> {});
         return new ChatCompletion(id(), "chat.completion", now(), call.model().name(),
                 List.of(new ChatCompletion.Choice(0, ChatMessage.of("assistant", result.text()), finishReason(result), null)),
@@ -102,6 +112,10 @@ public class ChatCompletions {
      * with the finish reason, then the usage chunk. {@code [DONE]} is the transport's business.
      */
     public GenerationResult stream(ChatCall call, ChatSink sink) {
+        return calls.run("chat", call.generation().cancellation(), () -> streamCall(call, sink));
+    }
+
+    private GenerationResult streamCall(ChatCall call, ChatSink sink) {
         String id = id();
         long created = now();
         String name = call.model().name();
@@ -131,8 +145,12 @@ public class ChatCompletions {
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finish)), null);
     }
 
+    /**
+     * OpenAI's values: the deadline ({@code engram.request.timeout}) also cuts the output short, and
+     * OpenAI has no "timeout", so it maps to {@code length} as {@code maxTokens} does.
+     */
     static String finishReason(GenerationResult result) {
-        return result.finishReason() == FinishReason.LENGTH ? "length" : "stop";
+        return result.finishReason() == FinishReason.LENGTH || result.finishReason() == FinishReason.TIMEOUT ? "length" : "stop";
     }
 
     static Prompt prompt(List<ChatMessage> messages) {

@@ -7,6 +7,7 @@ import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ public class MemoryPrompts {
     }
 
     /** The recall query is capped at the memory text limit: a long prompt's head carries its topic. */
+    @WithSpan("memory.recall")
     public RecalledMemories recall(String tenant, String system, String user, LanguageModel model) {
         String query = user.length() > config.maxTextChars() ? user.substring(0, config.maxTextChars()) : user;
         if (Requests.blank(query)) {

@@ -16,7 +16,9 @@ import dev.engram.tasks.text.Sentence;
 import dev.engram.tasks.text.Sentences;
 import dev.engram.tasks.text.SessionText;
 import dev.engram.tasks.text.Tally;
+import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,10 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class SummarizeTask {
+    /** The call's deadline, span and request metrics (field-injected: the constructor stays the task's own). */
+    @Inject
+    Calls calls;
+
     static final int MAX_FOCUS_CHARS = 500;
 
     private final Models models;
@@ -43,6 +49,10 @@ public class SummarizeTask {
     }
 
     public SummarizeResponse run(String tenant, SummarizeRequest request) {
+        return calls.run("summarize", () -> call(tenant, request));
+    }
+
+    private SummarizeResponse call(String tenant, SummarizeRequest request) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
         if (Requests.blank(text)) {

@@ -1,6 +1,9 @@
 package dev.engram.tasks.text;
 
+import dev.engram.errors.UnavailableException;
+import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationResult;
+import java.time.Duration;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.Usage;
 
@@ -17,7 +20,17 @@ public final class Tally {
     private long decodeNanos;
     private int decodedAfterFirst;
 
+    /**
+     * Counts a step. A step cut by the request's deadline ends the task with 503 {@code deadline_exceeded}:
+     * a summary or translation missing its later steps would look complete, and these answers have no
+     * finish reason to say otherwise.
+     */
     public GenerationResult add(GenerationResult result) {
+        if (result.finishReason() == FinishReason.TIMEOUT) {
+            throw new UnavailableException("deadline_exceeded", "The request's deadline (engram.request.timeout) passed after "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms, during one of its model calls; a partial result is not returned. "
+                    + "Retry with a shorter text, or raise engram.request.timeout.", Duration.ofSeconds(1));
+        }
         if (firstTokenNanos < 0) {
             firstTokenNanos = System.nanoTime() - start - (result.totalNanos() - result.timeToFirstTokenNanos());
         }

@@ -14,7 +14,9 @@ import dev.engram.tasks.conversation.MemoryReport;
 import dev.engram.tasks.text.SessionText;
 import dev.engram.tasks.text.Tally;
 import dev.engram.tasks.translate.TranslateResponse.Segment;
+import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,10 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class TranslateTask {
+    /** The call's deadline, span and request metrics (field-injected: the constructor stays the task's own). */
+    @Inject
+    Calls calls;
+
     private final Models models;
     private final Languages languages;
     private final TranslateConfig config;
@@ -41,6 +47,10 @@ public class TranslateTask {
     }
 
     public TranslateResponse run(String tenant, TranslateRequest request) {
+        return calls.run("translate", () -> call(tenant, request));
+    }
+
+    private TranslateResponse call(String tenant, TranslateRequest request) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
         if (text.isBlank()) {

@@ -6,7 +6,18 @@ import java.util.Optional;
 
 /** Remote-engine settings for tests that build engines without Quarkus. */
 public record RemoteConfigs(Optional<String> baseUrl, Optional<String> model, Optional<Integer> contextLength,
-        Optional<Path> tokenizer, int maxRetries, Duration backoff, Duration readTimeout) implements RemoteConfig {
+        Optional<Path> tokenizer, int maxRetries, Duration backoff, Duration readTimeout, int breakerFailureThreshold,
+        Duration breakerOpenDuration) implements RemoteConfig {
+
+    /** The breaker at its defaults (3 failures, 10 s open). */
+    public RemoteConfigs(Optional<String> baseUrl, Optional<String> model, Optional<Integer> contextLength,
+            Optional<Path> tokenizer, int maxRetries, Duration backoff, Duration readTimeout) {
+        this(baseUrl, model, contextLength, tokenizer, maxRetries, backoff, readTimeout, 3, Duration.ofSeconds(10));
+    }
+
+    public RemoteConfigs breaker(int failureThreshold, Duration openDuration) {
+        return new RemoteConfigs(baseUrl, model, contextLength, tokenizer, maxRetries, backoff, readTimeout, failureThreshold, openDuration);
+    }
 
     public static RemoteConfigs unused() {
         return to(null);
@@ -18,15 +29,15 @@ public record RemoteConfigs(Optional<String> baseUrl, Optional<String> model, Op
     }
 
     public RemoteConfigs retries(int retries, Duration firstBackoff) {
-        return new RemoteConfigs(baseUrl, model, contextLength, tokenizer, retries, firstBackoff, readTimeout);
+        return new RemoteConfigs(baseUrl, model, contextLength, tokenizer, retries, firstBackoff, readTimeout, breakerFailureThreshold, breakerOpenDuration);
     }
 
     public RemoteConfigs tokenizer(Path dir) {
-        return new RemoteConfigs(baseUrl, model, contextLength, Optional.of(dir), maxRetries, backoff, readTimeout);
+        return new RemoteConfigs(baseUrl, model, contextLength, Optional.of(dir), maxRetries, backoff, readTimeout, breakerFailureThreshold, breakerOpenDuration);
     }
 
     public RemoteConfigs readTimeout(Duration timeout) {
-        return new RemoteConfigs(baseUrl, model, contextLength, tokenizer, maxRetries, backoff, timeout);
+        return new RemoteConfigs(baseUrl, model, contextLength, tokenizer, maxRetries, backoff, timeout, breakerFailureThreshold, breakerOpenDuration);
     }
 
     @Override

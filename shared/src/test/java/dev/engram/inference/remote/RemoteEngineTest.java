@@ -67,7 +67,8 @@ class RemoteEngineTest {
 
     private static RemoteEngine engine(RemoteConfigs config) {
         return RemoteEngine.create(new RemoteConfigs(config.baseUrl(), java.util.Optional.of("m"), java.util.Optional.of(512),
-                config.tokenizer(), config.maxRetries(), config.backoff(), config.readTimeout()));
+                config.tokenizer(), config.maxRetries(), config.backoff(), config.readTimeout(), config.breakerFailureThreshold(),
+                config.breakerOpenDuration()));
     }
 
     @Test

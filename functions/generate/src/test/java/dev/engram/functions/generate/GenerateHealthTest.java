@@ -26,5 +26,11 @@ class GenerateHealthTest {
                 .body("checks.name", hasItem("model"))
                 .body("checks.find { it.name == 'model' }.data.state", is("ready"));
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+        // Start-up is done once the model load has ended; Redis is optional here, so readiness does not ask it.
+        given().get("/q/health/started").then().statusCode(200)
+                .body("checks.find { it.name == 'model-load' }.data.state", is("ready"));
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'redis' }.status", is("UP"))
+                .body("checks.find { it.name == 'redis' }.data.required", is(false));
     }
 }

@@ -52,7 +52,8 @@ class RemoteBackendIT {
                         "ENGRAM_INFERENCE_BACKEND", "remote",
                         "ENGRAM_INFERENCE_REMOTE_BASE_URL", server.uri() + "/v1",
                         "ENGRAM_INFERENCE_REMOTE_CHAT_TEMPLATE", "false",
-                        "ENGRAM_INFERENCE_REMOTE_TOKENIZER", model.toString()))) {
+                        "ENGRAM_INFERENCE_REMOTE_TOKENIZER", model.toString(),
+                        "ENGRAM_INFERENCE_REMOTE_BREAKER_OPEN_DURATION", "3s"))) {
             for (ReferenceCases.Case c : ReferenceCases.load(model)) {
                 Object[] request = {"prompt", c.prompt(), "temperature", 0, "maxTokens", c.maxTokens()};
                 JsonPath direct = generate(server, request);
@@ -108,6 +109,57 @@ class RemoteBackendIT {
             // Default policy: 2 retries after 250 ms and 500 ms; refused connections fail at once.
             assertThat(millis).isBetween(700L, 5_000L);
             given().baseUri(client.uri().toString()).get("/q/health/ready").then().statusCode(503);
+
+            breakerOpensAndTheRestartedServerClosesIt(client, jar, Map.of("ENGRAM_MODEL_PATH", model.toString(),
+                    "ENGRAM_REDIS_URL", redis.uri(), "PORT", Integer.toString(server.uri().getPort())));
+        }
+    }
+
+    /**
+     * With the server still dead, two more failed calls (threshold 3) open the breaker: the next call is a
+     * fast 503 that does not even try to connect. The server restarted at its address, the breaker lets a
+     * probe through after its open duration (3 s here) and the function answers again.
+     */
+    private static void breakerOpensAndTheRestartedServerClosesIt(FunctionProcess client, Path jar, Map<String, String> serverEnv) {
+        Map<String, Object> body = Map.of("prompt", "Once upon a time", "maxTokens", 8);
+        for (int i = 0; i < 2; i++) {
+            Response failed = given().baseUri(client.uri().toString()).contentType(ContentType.JSON).body(body).post("/generate");
+            assertThat(failed.statusCode()).isEqualTo(503);
+            assertThat(failed.jsonPath().getString("error")).isEqualTo("remote_unavailable");
+        }
+        long start = System.nanoTime();
+        Response fast = given().baseUri(client.uri().toString()).contentType(ContentType.JSON).body(body).post("/generate");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(fast.statusCode()).isEqualTo(503);
+        assertThat(fast.jsonPath().getString("error")).isEqualTo("inference_unavailable");
+        assertThat(fast.header("Retry-After")).isIn("1", "2", "3");
+        // a failed call waits 250 + 500 ms of backoff alone; an open breaker does not connect or wait at all
+        assertThat(millis).as("an open breaker answers without the retries' backoff").isLessThan(700);
+        given().baseUri(client.uri().toString()).get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'model' }.data.breaker", org.hamcrest.Matchers.oneOf("open", "half_open"));
+
+        try (FunctionProcess restarted = FunctionProcess.start(jar, serverEnv)) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            Response answer;
+            while ((answer = given().baseUri(client.uri().toString()).contentType(ContentType.JSON).body(body).post("/generate"))
+                    .statusCode() != 200) {
+                assertThat(answer.statusCode()).isEqualTo(503);
+                assertThat(answer.jsonPath().getString("error")).isEqualTo("inference_unavailable");
+                assertThat(System.nanoTime()).as("the breaker closes once the server is back").isLessThan(deadline);
+                sleep(200);
+            }
+            assertThat(answer.jsonPath().getString("text")).isNotEmpty()
+                    .satisfies(text -> assertThat(", there was a little girl named Lily. She loved to play outside").startsWith(text));
+            given().baseUri(client.uri().toString()).get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'model' }.data.breaker", org.hamcrest.Matchers.is("closed"));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
