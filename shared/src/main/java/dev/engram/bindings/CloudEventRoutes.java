@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class CloudEventRoutes {
-    static final String INPUT_ID = "engram.cloudevent.id";
+    /** The structured event's id, kept on the routing context for functions that use it (batch idempotency). */
+    public static final String INPUT_ID = "engram.cloudevent.id";
     private static final Logger LOG = Logger.getLogger(CloudEventRoutes.class);
 
     private final ObjectMapper json;
