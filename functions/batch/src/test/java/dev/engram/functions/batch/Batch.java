@@ -59,7 +59,11 @@ final class Batch {
 
     static String line(String customId, String function, Map<String, ?> body) {
         try {
-            return JSON.writeValueAsString(Map.of("customId", customId, "function", function, "body", body));
+            Map<String, Object> line = new java.util.LinkedHashMap<>();
+            line.put("customId", customId);
+            line.put("function", function);
+            line.put("body", body);
+            return JSON.writeValueAsString(line);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
