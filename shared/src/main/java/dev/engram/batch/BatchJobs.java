@@ -227,7 +227,7 @@ public class BatchJobs {
     /** A duplicate delivery may arrive while the first one is still creating the job. */
     private BatchStatus statusOrLoading(String tenant, String jobId) {
         Map<String, String> meta = store.meta(BatchKeys.of(tenant, jobId));
-        return meta.isEmpty() ? new BatchStatus(jobId, BatchStatus.LOADING, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null)
+        return meta.isEmpty() ? new BatchStatus(jobId, BatchStatus.LOADING, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null)
                 : view(jobId, meta, System.currentTimeMillis());
     }
 
@@ -256,7 +256,17 @@ public class BatchJobs {
         Double eta = state.equals(BatchStatus.RUNNING) && rate > 0 ? round(pending / rate) : null;
         double percent = total == 0 ? (state.equals(BatchStatus.COMPLETED) ? 100 : 0) : round(100.0 * done / total);
         return new BatchStatus(jobId, state, meta.get("input"), meta.get("output"), total, done, failed, pending, written, percent,
-                round(rate), eta, time(meta, "submittedAt"), time(meta, "startedAt"), time(meta, "finishedAt"), null);
+                round(rate), eta, time(meta, "submittedAt"), time(meta, "startedAt"), time(meta, "finishedAt"), runners(meta), null);
+    }
+
+    private static Map<String, Long> runners(Map<String, String> meta) {
+        Map<String, Long> runners = new java.util.TreeMap<>();
+        meta.forEach((field, value) -> {
+            if (field.startsWith("by:")) {
+                runners.put(field.substring(3), Long.parseLong(value));
+            }
+        });
+        return runners.isEmpty() ? null : runners;
     }
 
     private static long number(Map<String, String> meta, String field) {

@@ -6,13 +6,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * A job as {@code batch-submit}, {@code batch-status} and {@code batch-cancel} answer it. {@code done}
  * counts input lines that have their result (ok or error), {@code failed} those whose result is an
- * error, {@code written} result lines already in the output file. Times are ISO-8601 UTC.
+ * error, {@code written} result lines already in the output file, {@code runners} how many lines each
+ * runner instance committed. Times are ISO-8601 UTC.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchStatus(String jobId, String state, String input, String output, long total, long done, long failed,
         long pending, long written, double percent, double linesPerSecond, Double etaSeconds, String submittedAt,
-        String startedAt, String finishedAt, Boolean duplicate) {
+        String startedAt, String finishedAt, java.util.Map<String, Long> runners, Boolean duplicate) {
 
     public static final String LOADING = "loading";
     public static final String RUNNING = "running";
@@ -21,6 +22,6 @@ public record BatchStatus(String jobId, String state, String input, String outpu
 
     public BatchStatus asDuplicate() {
         return new BatchStatus(jobId, state, input, output, total, done, failed, pending, written, percent, linesPerSecond,
-                etaSeconds, submittedAt, startedAt, finishedAt, true);
+                etaSeconds, submittedAt, startedAt, finishedAt, runners, true);
     }
 }
