@@ -72,7 +72,10 @@ public class BatchLines {
         return m.find() ? m.group(1) : "";
     }
 
-    /** Runs the line stored in an input entry (fields as {@link BatchStore#addLines} wrote them). */
+    /**
+     * Runs the line stored in an input entry (fields as {@link BatchStore#addLines} wrote them); null
+     * when the thread was interrupted mid-line (shutdown), which is no result at all.
+     */
     public ResultLine run(String tenant, long lineNumber, Map<String, String> entry, int maxLineBytes) {
         String customId = entry.getOrDefault("c", "");
         String id = customId.isEmpty() ? null : customId;
@@ -90,6 +93,9 @@ public class BatchLines {
         } catch (EngramException e) {
             return ResultLine.error(id, lineNumber, e.body());
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return null; // the runner is stopping: the line is not done, another runner takes it
+            }
             LOG.errorf(e, "Batch line %d failed", lineNumber);
             return ResultLine.error(id, lineNumber, new ErrorBody("internal_error",
                     "The function failed unexpectedly: " + e.getClass().getSimpleName()));

@@ -159,7 +159,7 @@ public class BatchRunner {
                     }
                     long line = Long.parseLong(claim.entryId().substring(0, claim.entryId().indexOf('-')));
                     ResultLine result = lines.run(keys.tenant(), line, claim.fields(), config.maxLineBytes());
-                    if (stopping) {
+                    if (result == null || stopping) {
                         return; // interrupted mid-line: leave it pending for another runner
                     }
                     store.commit(keys, consumer, claim.entryId(), json.writeValueAsString(result), result.error() != null);

@@ -177,7 +177,10 @@ class BatchLinesTest {
     void badRequestsAre4xxNamingTheProblem() throws Exception {
         Path input = Batch.write(DIR, "ok.jsonl", List.of(classify("x")));
         expect("batch-submit", Map.of(), 400, "missing_field");
-        expect("batch-submit", Map.of("input", "/no/such/file.jsonl"), 400, "input_not_found");
+        expect("batch-submit", Map.of("input", DIR.resolve("missing.jsonl").toAbsolutePath().toString()), 400, "input_not_found");
+        // engram.batch.input-root is target/ in the tests: nothing outside it may be read, relative paths are below it
+        expect("batch-submit", Map.of("input", "/etc/passwd"), 400, "path_not_allowed");
+        expect("batch-submit", Map.of("input", "../pom.xml"), 400, "path_not_allowed");
         expect("batch-submit", Map.of("input", input.toString(), "inputStream", "s"), 400, "invalid_input");
         expect("batch-submit", Map.of("inputStream", "nothing-here", "output", "/tmp/x.jsonl"), 400, "input_not_found");
         expect("batch-submit", Map.of("inputStream", "bad key!"), 400, "invalid_input");
