@@ -218,6 +218,7 @@ public class BatchRunner {
         }
         long total = Long.parseLong(meta.getOrDefault("total", "-1"));
         if (BatchStatus.RUNNING.equals(state) && leased && done == total && written == total) {
+            meta.put("written", Long.toString(written)); // meta was read before this step's copy
             jobs.writeSummary(keys, meta, now);
             if (store.transition(keys, BatchStatus.RUNNING, BatchStatus.COMPLETED, false, "finishedAt", Long.toString(now))) {
                 store.expire(keys, config.retention());

@@ -111,6 +111,7 @@ class BatchJobTest {
         JsonNode summary = Batch.JSON.readTree(input.resolveSibling("mixed.jsonl.results.summary.json").toFile());
         assertThat(summary.get("state").asText()).isEqualTo("completed");
         assertThat(summary.get("done").asInt()).isEqualTo(200);
+        assertThat(summary.get("written").asInt()).isEqualTo(200);
     }
 
     private JsonNode call(String function, Map<String, Object> body) {
