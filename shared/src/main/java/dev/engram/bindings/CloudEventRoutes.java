@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class CloudEventRoutes {
-    static final String INPUT_ID = "engram.cloudevent.id";
+    /** The structured event's id, kept on the routing context for functions that use it (batch idempotency). */
+    public static final String INPUT_ID = "engram.cloudevent.id";
     private static final Logger LOG = Logger.getLogger(CloudEventRoutes.class);
 
     private final ObjectMapper json;
@@ -73,6 +74,7 @@ public class CloudEventRoutes {
         }
         String id = ctx.request().getHeader("ce-id");
         if (id != null) {
+            rememberId(id);
             ctx.addHeadersEndHandler(v -> {
                 if (!ctx.response().headers().contains("ce-" + CloudEventNames.CORRELATION)) {
                     ctx.response().putHeader("ce-" + CloudEventNames.CORRELATION, id);
@@ -89,6 +91,7 @@ public class CloudEventRoutes {
             JsonNode event = readEvent(body);
             inputId = event.path("id").asText(null);
             ctx.put(INPUT_ID, inputId);
+            rememberId(inputId);
             for (String attribute : new String[] {"specversion", "id", "source", "type"}) {
                 if (!event.path(attribute).isTextual() || event.path(attribute).asText().isEmpty()) {
                     throw new InvalidRequestException("invalid_cloud_event", "The CloudEvent has no '" + attribute + "' attribute");
@@ -125,6 +128,25 @@ public class CloudEventRoutes {
                 ctx.fail(500, e);
             }
         }
+    }
+
+    /**
+     * The event's id as a local of the request's (duplicated) Vert.x context, where the function invoked
+     * for it can read it ({@link #currentEventId()}): batch jobs use it as their idempotency key.
+     */
+    private static void rememberId(String id) {
+        if (id != null && io.vertx.core.Vertx.currentContext() != null
+                && io.smallrye.common.vertx.VertxContext.isOnDuplicatedContext()) {
+            io.smallrye.common.vertx.ContextLocals.put(INPUT_ID, id);
+        }
+    }
+
+    /** The id of the CloudEvent whose function runs on this thread, or null (plain HTTP, Lambda, no event). */
+    public static String currentEventId() {
+        if (io.vertx.core.Vertx.currentContext() == null || !io.smallrye.common.vertx.VertxContext.isOnDuplicatedContext()) {
+            return null;
+        }
+        return io.smallrye.common.vertx.ContextLocals.<String>get(INPUT_ID).orElse(null);
     }
 
     private JsonNode readEvent(Buffer body) {

@@ -80,6 +80,9 @@ public class Bench implements QuarkusApplication {
                 new ClassifyBench(options, rows).run(new FunctionClient(function.uri()), options.referenceModel().getFileName().toString());
             }
         }
+        if (options.runs("batch")) {
+            batch(options, rows);
+        }
         Report report = new Report(machine(options, (System.nanoTime() - start) / 1e9), rows);
         report.print(System.out);
         report.write(options.out());
@@ -142,6 +145,21 @@ public class Bench implements QuarkusApplication {
         }
         progress("memory: embeddings");
         bench.embeddings(embedder);
+    }
+
+    private void batch(BenchOptions options, List<Row> rows) throws Exception {
+        Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri,
+                "ENGRAM_TRANSLATE_LANGUAGES", "en,de");
+        BatchBench bench = new BatchBench(options, rows);
+        try (FunctionProcess batch = FunctionProcess.start(jar(options, "batch"), env)) {
+            FunctionClient batchClient = new FunctionClient(batch.uri());
+            for (BatchBench.Workload workload : List.of(BatchBench.classify(), BatchBench.generate())) {
+                progress("batch: " + workload.label());
+                try (FunctionProcess direct = FunctionProcess.start(jar(options, workload.function()), env)) {
+                    bench.run(workload, new FunctionClient(direct.uri()), batchClient);
+                }
+            }
+        }
     }
 
     private Map<String, Object> machine(BenchOptions options, double seconds) throws Exception {

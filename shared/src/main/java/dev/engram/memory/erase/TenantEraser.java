@@ -1,5 +1,6 @@
 package dev.engram.memory.erase;
 
+import dev.engram.batch.BatchKeys;
 import dev.engram.memory.longterm.VectorIndexes;
 import dev.engram.memory.redis.RedisGateway;
 import dev.engram.memory.session.SessionKeys;
@@ -14,7 +15,8 @@ import org.jboss.logging.Logger;
  * Removes everything a tenant has in Redis: every key under {@code engram:<tenant>:} (working memory,
  * long-term memory, batch jobs, rate-limit buckets, anything added later under the same prefix), found
  * with {@code SCAN MATCH} (never {@code KEYS}, which blocks Redis) and removed with {@code UNLINK}
- * (freed in the background) a page at a time; then this instance's cached vectors of the tenant.
+ * (freed in the background) a page at a time; then the tenant's entries in the one cross-tenant key
+ * (the set of unfinished batch jobs) and this instance's cached vectors of the tenant.
  * Other instances' caches see the version key gone and reload (empty) at their next recall.
  *
  * <p>Writes racing the erase (a request of the tenant still in flight) can leave keys behind: revoke
@@ -54,11 +56,27 @@ public class TenantEraser {
                 }
             }
         } while (!"0".equals(cursor));
+        counts[2] += forgetUnfinishedJobs(tenant);
         indexes.evict(tenant);
         ErasedKeys erased = new ErasedKeys(counts[0], counts[1], counts[2], counts[3], counts[4]);
         // Counts only: never the tenant's contents.
         LOG.infof("Erased tenant %s: %d keys (%s)", tenant, erased.total(), erased);
         return erased;
+    }
+
+    /** The one cross-tenant key: the set of unfinished batch jobs runners look for, "<tenant>/<jobId>". */
+    private long forgetUnfinishedJobs(String tenant) {
+        List<String> members = new ArrayList<>();
+        for (Response member : redis.execute(Command.SMEMBERS, BatchKeys.GLOBAL_UNFINISHED)) {
+            if (member.toString().startsWith(tenant + "/")) {
+                members.add(member.toString());
+            }
+        }
+        if (members.isEmpty()) {
+            return 0;
+        }
+        members.addFirst(BatchKeys.GLOBAL_UNFINISHED);
+        return redis.execute(Command.SREM, members.toArray(String[]::new)).toLong();
     }
 
     private static int store(String rest) {

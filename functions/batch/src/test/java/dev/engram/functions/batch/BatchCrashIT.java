@@ -1,0 +1,121 @@
+package dev.engram.functions.batch;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.engram.testing.FunctionProcess;
+import dev.engram.testing.RedisServer;
+import dev.engram.testing.TestModels;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exactly once with real processes: the packaged batch function killed with SIGKILL at three points of
+ * a job (about 10 %, 50 % and 90 % of the lines done) and started again each time; and two runner
+ * JVMs sharing one job. Every customId ends up exactly once in the output, every line a whole result.
+ */
+class BatchCrashIT {
+    static final Path DIR = Path.of("target/batch-crash-it").toAbsolutePath();
+    static final int LINES = 100;
+
+    @AfterAll
+    static void clean() {
+        Batch.delete(DIR);
+    }
+
+    static Map<String, String> env(RedisServer redis) {
+        return Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString(), "ENGRAM_REDIS_URL", redis.uri(),
+                "ENGRAM_BATCH_CLAIM_IDLE", "3s", "ENGRAM_BATCH_POLL_INTERVAL", "500ms", "ENGRAM_BATCH_PROGRESS_INTERVAL", "2s",
+                "ENGRAM_TRANSLATE_LANGUAGES", "en,de");
+    }
+
+    static Path jar() {
+        return Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
+    }
+
+    static JsonPath call(FunctionProcess function, String name, Map<String, ?> body) {
+        return given().baseUri(function.uri().toString()).contentType(ContentType.JSON).body(body)
+                .post("/" + name).then().statusCode(200).extract().jsonPath();
+    }
+
+    static JsonPath await(FunctionProcess function, String jobId, Predicate<JsonPath> condition) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath status = call(function, "batch-status", Map.of("jobId", jobId));
+            if (condition.test(status)) {
+                return status;
+            }
+            Batch.sleep(40);
+        }
+        throw new AssertionError("Job " + jobId + " did not get there; see " + function.log());
+    }
+
+    /** Half fast classify lines, half generate lines of ~0.2 s: slow enough to be killed mid-way. */
+    static Path input(String name, int lines) {
+        List<String> text = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            text.add(i % 2 == 0
+                    ? Batch.line("c-" + i, "classify", Map.of("text", "The team won the cup final.", "labels", Batch.LABELS, "mode", "embedding"))
+                    : Batch.line("g-" + i, "generate", Map.of("prompt", "Once upon a time", "maxTokens", 24, "temperature", 0)));
+        }
+        return Batch.write(DIR, name, text);
+    }
+
+    @Test
+    void aRunnerKilledThreeTimesStillWritesEachLineExactlyOnce() {
+        Path input = input("crash.jsonl", LINES);
+        try (RedisServer redis = new RedisServer().start()) {
+            String jobId;
+            FunctionProcess runner = FunctionProcess.start(jar(), env(redis));
+            try {
+                jobId = call(runner, "batch-submit", Map.of("input", input.toString())).getString("jobId");
+                for (int percent : new int[] {10, 50, 90}) {
+                    JsonPath before = await(runner, jobId, s -> s.getInt("done") >= LINES * percent / 100);
+                    assertThat(before.getString("state")).isEqualTo("running");
+                    assertThat(before.getInt("done")).isLessThan(LINES);
+                    runner.kill(); // SIGKILL: no shutdown hook, no last checkpoint
+                    runner.close();
+                    runner = FunctionProcess.start(jar(), env(redis));
+                }
+                JsonPath done = await(runner, jobId, s -> "completed".equals(s.getString("state")));
+                assertThat(done.getInt("done")).isEqualTo(LINES);
+                assertThat(done.getInt("written")).isEqualTo(LINES);
+                assertThat(done.getInt("failed")).isZero();
+                // four runner processes each did part of the job
+                assertThat(done.getMap("runners")).hasSize(4);
+            } finally {
+                runner.close();
+            }
+            List<JsonNode> output = Batch.output(Path.of(input + ".results.jsonl"));
+            Batch.assertEachCustomIdOnce(output, LINES);
+            assertThat(output).allSatisfy(line -> assertThat(line.get("status").asText()).isEqualTo("ok"));
+            assertThat(output.stream().filter(l -> l.get("customId").asText().startsWith("g-"))
+                    .map(l -> l.get("response").get("text").asText()).distinct()).hasSize(1);
+        }
+    }
+
+    @Test
+    void twoRunnersShareOneJobWithoutDoingALineTwice() {
+        Path input = input("shared.jsonl", 60);
+        try (RedisServer redis = new RedisServer().start();
+                FunctionProcess first = FunctionProcess.start(jar(), env(redis));
+                FunctionProcess second = FunctionProcess.start(jar(), env(redis))) {
+            String jobId = call(first, "batch-submit", Map.of("input", input.toString())).getString("jobId");
+            JsonPath done = await(second, jobId, s -> "completed".equals(s.getString("state")));
+            Map<String, Integer> runners = done.getMap("runners");
+            assertThat(runners).hasSize(2);
+            assertThat(runners.values()).allSatisfy(count -> assertThat(count).isPositive());
+            assertThat(runners.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+            Batch.assertEachCustomIdOnce(Batch.output(Path.of(input + ".results.jsonl")), 60);
+        }
+    }
+}

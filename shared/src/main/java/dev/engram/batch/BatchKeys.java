@@ -1,0 +1,59 @@
+package dev.engram.batch;
+
+import dev.engram.memory.session.SessionKeys;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Where a batch job lives in Redis, all under {@code engram:<tenant>:batch:} so erasing a tenant by
+ * prefix removes its jobs:
+ * <ul>
+ * <li>{@code <prefix><jobId>:meta} HASH — state, counts, times, input/output, sink checkpoint;</li>
+ * <li>{@code <prefix><jobId>:in} STREAM — the input lines, entry id {@code <lineNumber>-1}, consumer group {@code runners};</li>
+ * <li>{@code <prefix><jobId>:out} STREAM — one result line per input line, in completion order;</li>
+ * <li>{@code <prefix><jobId>:done} SET — input entry ids that have their result (the exactly-once guard);</li>
+ * <li>{@code <prefix><jobId>:ids} HASH — customId → first line number (duplicates);</li>
+ * <li>{@code <prefix><jobId>:sink} STRING — the lease of the instance copying results into the file;</li>
+ * <li>{@code <prefix>event:<key>} STRING — idempotency key → jobId;</li>
+ * <li>{@code <prefix>unfinished} SET — this tenant's unfinished jobs.</li>
+ * </ul>
+ * The one cross-tenant key is {@link #GLOBAL_UNFINISHED}: a SET of {@code <tenant>/<jobId>} so an
+ * instance can find every unfinished job after a restart without scanning keys.
+ */
+public record BatchKeys(String tenant, String jobId, String meta, String in, String out, String done, String ids, String sink,
+        String tenantUnfinished) {
+    public static final String GLOBAL_UNFINISHED = "engram:batch-unfinished";
+    public static final String GROUP = "runners";
+    public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public static BatchKeys of(String tenant, String jobId) {
+        if (tenant == null || !SessionKeys.TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("Bad tenant '" + tenant + "'");
+        }
+        String job = prefix(tenant) + jobId + ":";
+        return new BatchKeys(tenant, jobId, job + "meta", job + "in", job + "out", job + "done", job + "ids", job + "sink",
+                prefix(tenant) + "unfinished");
+    }
+
+    public static String prefix(String tenant) {
+        return "engram:" + tenant + ":batch:";
+    }
+
+    /** The idempotency key's key; the event id is kept verbatim (it may hold ':' and '/'). */
+    public static String event(String tenant, String idempotencyKey) {
+        return prefix(tenant) + "event:" + idempotencyKey;
+    }
+
+    /** A producer's input stream named in a submission: inside the tenant's namespace. */
+    public static String inputStream(String tenant, String name) {
+        return prefix(tenant) + "input:" + name;
+    }
+
+    public String globalMember() {
+        return tenant + "/" + jobId;
+    }
+
+    public List<String> jobKeys() {
+        return List.of(meta, in, out, done, ids, sink);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.engram.batch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.errors.UnavailableException;
+import dev.engram.observability.Observability;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Works on batch jobs in this instance: one worker thread per active job takes lines from the job's
+ * consumer group, runs them and commits each result atomically; a ticker thread copies results into
+ * the output files (under a lease, one writer per job), logs progress, finishes completed jobs and
+ * looks for unfinished jobs every poll interval — its own after a restart, and other instances' (so
+ * several instances share one job). Nothing runs before {@link #startRunning()} (called by the batch
+ * function at start-up), so other function modules that link this library start no threads.
+ */
+@ApplicationScoped
+public class BatchRunner {
+    private static final Logger LOG = Logger.getLogger(BatchRunner.class);
+    private static final Duration TICK = Duration.ofMillis(200);
+    private static final Duration IDLE = Duration.ofMillis(250);
+
+    /** A job this instance works on. */
+    private static final class Active {
+        final BatchKeys keys;
+        volatile boolean workerDone;
+        long lastLog;
+
+        Active(BatchKeys keys) {
+            this.keys = keys;
+        }
+    }
+
+    private final BatchStore store;
+    private final BatchLines lines;
+    private final BatchConfig config;
+    private final ObjectMapper json;
+    private final Observability observability;
+    @Inject
+    BatchJobs jobs;
+    /** Names this instance's consumer in the groups and its sink leases; fresh for every start. */
+    private final String consumer = "runner-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private ExecutorService workers;
+    private ScheduledExecutorService ticker;
+    private volatile boolean stopping;
+
+    public BatchRunner(BatchStore store, BatchLines lines, BatchConfig config, ObjectMapper json, Observability observability) {
+        this.observability = observability;
+        this.store = store;
+        this.lines = lines;
+        this.config = config;
+        this.json = json;
+    }
+
+    public String consumer() {
+        return consumer;
+    }
+
+    /** Starts the threads (once) and the search for unfinished jobs. */
+    public synchronized void startRunning() {
+        if (!config.runnerEnabled() || ticker != null || stopping) {
+            return;
+        }
+        workers = Executors.newFixedThreadPool(config.maxActiveJobs(), Thread.ofPlatform().name("engram-batch-worker-", 0).factory());
+        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("engram-batch-ticker").factory());
+        ticker.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("Batch runner %s started", consumer);
+    }
+
+    /** Works on this job now (a fresh submission or a resume) instead of at the next poll. */
+    public void start(BatchKeys keys) {
+        if (ticker != null && !stopping) {
+            ticker.execute(() -> activate(keys));
+        }
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        stopping = true;
+        if (ticker == null) {
+            return;
+        }
+        ticker.shutdownNow();
+        workers.shutdownNow();
+        try {
+            // a line in flight is not committed once stopping is set: another instance takes it after claim-idle
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS) || !ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Batch threads did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void poll() {
+        try {
+            for (String member : store.unfinished()) {
+                int slash = member.indexOf('/');
+                if (slash > 0 && !active.containsKey(member)) {
+                    activate(BatchKeys.of(member.substring(0, slash), member.substring(slash + 1)));
+                }
+            }
+        } catch (UnavailableException e) {
+            LOG.debugf("Batch poll: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Batch poll failed");
+        }
+    }
+
+    /** Runs on the ticker thread only, so the active map and the pool size agree. */
+    private void activate(BatchKeys keys) {
+        if (stopping || active.containsKey(keys.globalMember()) || active.size() >= config.maxActiveJobs()) {
+            return;
+        }
+        Map<String, String> meta = store.meta(keys);
+        String state = meta.get("state");
+        boolean staleLoad = BatchStatus.LOADING.equals(state)
+                && System.currentTimeMillis() - Long.parseLong(meta.getOrDefault("loadedAt", "0")) > config.claimIdle().toMillis();
+        if (!BatchStatus.RUNNING.equals(state) && !staleLoad) {
+            return;
+        }
+        Active job = new Active(keys);
+        job.lastLog = System.currentTimeMillis();
+        active.put(keys.globalMember(), job);
+        workers.execute(() -> work(job));
+    }
+
+    private void work(Active job) {
+        BatchKeys keys = job.keys;
+        try {
+            while (!stopping) {
+                try {
+                    BatchStore.Claim claim = store.claim(keys, consumer, config.claimIdle());
+                    if (BatchStatus.LOADING.equals(claim.state())) {
+                        jobs.load(keys); // a submitter that died while copying the input
+                        continue;
+                    }
+                    if (!BatchStatus.RUNNING.equals(claim.state())) {
+                        return;
+                    }
+                    if (claim.entryId() == null) {
+                        Map<String, String> meta = store.meta(keys);
+                        if (Long.parseLong(meta.getOrDefault("done", "0")) >= Long.parseLong(meta.getOrDefault("total", "0"))) {
+                            return;
+                        }
+                        Thread.sleep(IDLE); // the rest is held by other runners; a dead one's lines are claimed after claim-idle
+                        continue;
+                    }
+                    long line = Long.parseLong(claim.entryId().substring(0, claim.entryId().indexOf('-')));
+                    ResultLine result = lines.run(keys.tenant(), line, claim.fields(), config.maxLineBytes());
+                    if (result == null || stopping) {
+                        return; // interrupted mid-line: leave it pending for another runner
+                    }
+                    store.commit(keys, consumer, claim.entryId(), json.writeValueAsString(result), result.error() != null);
+                    observability.batchLine(result.error() != null ? "error" : "ok");
+                } catch (UnavailableException e) {
+                    LOG.warnf("Batch job %s waits for Redis: %s", keys.globalMember(), e.getMessage());
+                    Thread.sleep(1000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.errorf(e, "Batch worker for %s stopped", keys.globalMember());
+        } finally {
+            job.workerDone = true;
+        }
+    }
+
+    private void tick() {
+        for (Active job : active.values()) {
+            try {
+                step(job);
+            } catch (UnavailableException e) {
+                LOG.debugf("Batch sink waits for Redis: %s", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Batch sink for %s failed; retrying", job.keys.globalMember());
+            }
+        }
+    }
+
+    /** Copies new results if this instance holds the job's sink lease, logs progress, finishes the job. */
+    private void step(Active job) {
+        BatchKeys keys = job.keys;
+        // the lease first, then the checkpoint: a checkpoint read before taking over could be older than the file
+        boolean leased = store.lease(keys, consumer, lease());
+        Map<String, String> meta = store.meta(keys);
+        String state = meta.getOrDefault("state", "missing");
+        if (BatchStatus.LOADING.equals(state) && !job.workerDone) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long written = Long.parseLong(meta.getOrDefault("written", "0"));
+        long done = Long.parseLong(meta.getOrDefault("done", "0"));
+        leased &= meta.containsKey("output");
+        if (leased && written < done || leased && BatchStatus.RUNNING.equals(state) && !meta.containsKey("sinkOffset")) {
+            written = BatchSink.copy(store, keys, consumer, Path.of(meta.get("output")), meta);
+            if (written < 0) {
+                return;
+            }
+        }
+        if (now - job.lastLog >= config.progressInterval().toMillis()) {
+            job.lastLog = now;
+            BatchStatus status = BatchJobs.view(keys.jobId(), meta, now);
+            LOG.infof("Batch job %s %s: %d/%d done (%d failed), %d written, %.2f lines/s%s", keys.globalMember(), state,
+                    status.done(), status.total(), status.failed(), written, status.linesPerSecond(),
+                    status.etaSeconds() == null ? "" : String.format(", about %.0f s left", status.etaSeconds()));
+        }
+        long total = Long.parseLong(meta.getOrDefault("total", "-1"));
+        if (BatchStatus.RUNNING.equals(state) && leased && done == total && written == total) {
+            meta.put("written", Long.toString(written)); // meta was read before this step's copy
+            jobs.writeSummary(keys, meta, now);
+            if (store.transition(keys, BatchStatus.RUNNING, BatchStatus.COMPLETED, false, "finishedAt", Long.toString(now))) {
+                store.expire(keys, config.retention());
+                LOG.infof("Batch job %s completed: %d lines, %s failed, output %s", keys.globalMember(), total,
+                        meta.getOrDefault("failed", "0"), meta.get("output"));
+            }
+            active.remove(keys.globalMember());
+        } else if (!BatchStatus.RUNNING.equals(state) && !BatchStatus.LOADING.equals(state) && job.workerDone
+                && (!leased || written >= done)) {
+            active.remove(keys.globalMember()); // completed elsewhere, or cancelled with its results copied
+        } else if (job.workerDone && done < total && !stopping) {
+            active.remove(keys.globalMember()); // the worker gave up (logged): the next poll starts a fresh one
+        }
+    }
+
+    /** Long enough to survive a slow tick, short enough that a crashed writer's job moves on soon. */
+    private Duration lease() {
+        Duration idle = config.claimIdle();
+        return idle.compareTo(Duration.ofSeconds(10)) < 0 ? (idle.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : idle)
+                : Duration.ofSeconds(10);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.engram.batch;
+
+import dev.engram.memory.redis.LuaScript;
+import dev.engram.memory.redis.RedisGateway;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every Redis operation of batch jobs (keys: {@link BatchKeys}; atomic steps: {@link BatchScripts}). */
+@ApplicationScoped
+public class BatchStore {
+    private static final LuaScript READ_META = LuaScript.of("batch-read-meta", "return redis.call('HGETALL', KEYS[1])");
+
+    /** A claimed input line: its stream entry id and fields; or only the job's state when there was none. */
+    public record Claim(String state, String entryId, Map<String, String> fields) {}
+
+    /** A result in the job's results stream. */
+    public record Result(String id, String json) {}
+
+    private final RedisGateway redis;
+
+    public BatchStore(RedisGateway redis) {
+        this.redis = redis;
+    }
+
+    /** Ties an idempotency key to a job id; returns the job id already tied to it, or null when this call won. */
+    public String reserveEvent(String tenant, String key, String jobId, Duration ttl) {
+        String eventKey = BatchKeys.event(tenant, key);
+        Response set = redis.execute(Command.SET, eventKey, jobId, "NX", "PX", Long.toString(ttl.toMillis()));
+        if (set != null && "OK".equals(set.toString())) {
+            return null;
+        }
+        Response existing = redis.execute(Command.GET, eventKey);
+        return existing == null ? jobId : existing.toString();
+    }
+
+    public void releaseEvent(String tenant, String key) {
+        redis.execute(Command.DEL, BatchKeys.event(tenant, key));
+    }
+
+    /** Creates the job (state loading) unless it exists; returns whether it was created. */
+    public boolean create(BatchKeys keys, Map<String, String> fields) {
+        if (redis.execute(Command.HSETNX, keys.meta(), "state", BatchStatus.LOADING).toLong() == 0) {
+            return false;
+        }
+        List<String> args = new ArrayList<>();
+        args.add(keys.meta());
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        redis.execute(Command.HSET, args.toArray(String[]::new));
+        redis.execute(Command.XGROUP, "CREATE", keys.in(), BatchKeys.GROUP, "0", "MKSTREAM");
+        redis.execute(Command.SADD, keys.tenantUnfinished(), keys.jobId());
+        redis.execute(Command.SADD, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
+        return true;
+    }
+
+    /** Appends lines given as (n, customId, field, value) quadruples; returns the last line number stored. */
+    public long addLines(BatchKeys keys, List<String> quadruples) {
+        List<String> args = new ArrayList<>(quadruples.size() + 1);
+        args.add(Long.toString(System.currentTimeMillis()));
+        args.addAll(quadruples);
+        return redis.eval(BatchScripts.ADD_LINES, List.of(keys.in(), keys.ids(), keys.meta()), args).toLong();
+    }
+
+    public Map<String, String> meta(BatchKeys keys) {
+        Response flat = redis.eval(READ_META, List.of(keys.meta()), List.of());
+        return pairs(flat);
+    }
+
+    public void setFields(BatchKeys keys, String... fieldValues) {
+        String[] args = new String[fieldValues.length + 1];
+        args[0] = keys.meta();
+        System.arraycopy(fieldValues, 0, args, 1, fieldValues.length);
+        redis.execute(Command.HSET, args);
+    }
+
+    public Claim claim(BatchKeys keys, String consumer, Duration claimIdle) {
+        Response reply = redis.eval(BatchScripts.CLAIM, List.of(keys.meta(), keys.in()),
+                List.of(BatchKeys.GROUP, consumer, Long.toString(claimIdle.toMillis())));
+        String state = reply.get(0).toString();
+        if (reply.size() < 3) {
+            return new Claim(state, null, Map.of());
+        }
+        return new Claim(state, reply.get(1).toString(), pairs(reply.get(2)));
+    }
+
+    public void commit(BatchKeys keys, String consumer, String entryId, String resultJson, boolean failed) {
+        redis.eval(BatchScripts.COMMIT, List.of(keys.in(), keys.out(), keys.done(), keys.meta()),
+                List.of(BatchKeys.GROUP, entryId, resultJson, failed ? "1" : "0", Long.toString(System.currentTimeMillis()), consumer));
+    }
+
+    public boolean lease(BatchKeys keys, String owner, Duration lease) {
+        return redis.eval(BatchScripts.LEASE, List.of(keys.sink()), List.of(owner, Long.toString(lease.toMillis()))).toLong() == 1;
+    }
+
+    public boolean checkpoint(BatchKeys keys, String owner, String id, long offset, long written) {
+        return redis.eval(BatchScripts.CHECKPOINT, List.of(keys.sink(), keys.meta()),
+                List.of(owner, id, Long.toString(offset), Long.toString(written))).toLong() == 1;
+    }
+
+    /** Results after {@code afterId} (exclusive), oldest first. */
+    public List<Result> results(BatchKeys keys, String afterId, int count) {
+        Response reply = redis.execute(Command.XRANGE, keys.out(), "(" + afterId, "+", "COUNT", Integer.toString(count));
+        List<Result> results = new ArrayList<>(reply.size());
+        for (Response entry : reply) {
+            results.add(new Result(entry.get(0).toString(), pairs(entry.get(1)).get("r")));
+        }
+        return results;
+    }
+
+    /** A producer's input stream: entries after {@code afterId}, each entry's {@code line} field (null when it has none). */
+    public List<Map.Entry<String, String>> inputStream(String key, String afterId, int count) {
+        Response reply = redis.execute(Command.XRANGE, key, "(" + afterId, "+", "COUNT", Integer.toString(count));
+        List<Map.Entry<String, String>> lines = new ArrayList<>(reply == null ? 0 : reply.size());
+        if (reply != null) {
+            for (Response entry : reply) {
+                lines.add(new java.util.AbstractMap.SimpleEntry<>(entry.get(0).toString(), pairs(entry.get(1)).get("line")));
+            }
+        }
+        return lines;
+    }
+
+    public boolean exists(String key) {
+        return redis.execute(Command.EXISTS, key).toLong() == 1;
+    }
+
+    /** Moves the job from one of {@code expected} states to {@code state}, keeping the unfinished sets in step. */
+    public boolean transition(BatchKeys keys, String expected, String state, boolean unfinished, String... fieldValues) {
+        List<String> args = new ArrayList<>(List.of(expected, state, keys.jobId(), keys.globalMember(), unfinished ? "1" : "0"));
+        args.addAll(List.of(fieldValues));
+        return redis.eval(BatchScripts.TRANSITION, List.of(keys.meta(), keys.tenantUnfinished(), BatchKeys.GLOBAL_UNFINISHED), args)
+                .toLong() == 1;
+    }
+
+    /** Every unfinished job of every tenant, as {@code <tenant>/<jobId>}. */
+    public Set<String> unfinished() {
+        Set<String> members = new HashSet<>();
+        Response reply = redis.execute(Command.SMEMBERS, BatchKeys.GLOBAL_UNFINISHED);
+        if (reply != null) {
+            reply.forEach(r -> members.add(r.toString()));
+        }
+        return members;
+    }
+
+    /** A finished job's keys expire after the retention time. */
+    public void expire(BatchKeys keys, Duration retention) {
+        for (String key : keys.jobKeys()) {
+            redis.execute(Command.PEXPIRE, key, Long.toString(retention.toMillis()));
+        }
+    }
+
+    /** Removes a job that could not be loaded (too large, unreadable). */
+    public void delete(BatchKeys keys) {
+        List<String> all = new ArrayList<>(keys.jobKeys());
+        redis.execute(Command.DEL, all.toArray(String[]::new));
+        redis.execute(Command.SREM, keys.tenantUnfinished(), keys.jobId());
+        redis.execute(Command.SREM, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
+    }
+
+    private static Map<String, String> pairs(Response flat) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (flat == null) {
+            return map;
+        }
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(flat.get(i).toString(), flat.get(i + 1) == null ? null : flat.get(i + 1).toString());
+        }
+        return map;
+    }
+}
