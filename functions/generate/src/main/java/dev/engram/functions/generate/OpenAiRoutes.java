@@ -8,6 +8,7 @@ import dev.engram.errors.InvalidRequestException;
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.openai.ChatCompletionRequest;
+import dev.engram.tasks.Requests;
 import dev.engram.tasks.openai.ChatCall;
 import dev.engram.tasks.openai.ChatCompletions;
 import dev.engram.tasks.openai.OpenAiErrors;
@@ -61,7 +62,7 @@ public class OpenAiRoutes {
             if (body == null || body.length() == 0) {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
-            ChatCompletionRequest request = json.readValue(body.getBytes(), ChatCompletionRequest.class);
+            ChatCompletionRequest request = Requests.body(json.readValue(body.getBytes(), ChatCompletionRequest.class));
             access.tenant(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
                     request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens");
             call = chat.prepare(request, cancellation);
