@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * would need a hash tag; Engram targets a single Redis (or a primary with replicas).
  */
 public record SessionKeys(String meta, String turns) {
-    /** The tenant of every request until authentication exists. */
+    /** The tenant of every request while authentication is off (engram.auth.enabled=false). */
     public static final String DEFAULT_TENANT = "default";
 
     /** Tenants come from the server (auth), never from a request body: a bad one is a bug. */
