@@ -20,6 +20,7 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
+import dev.engram.nativelibs.ExtractedLibraries;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,6 +111,7 @@ public final class JlamaEngine implements LanguageModel {
             model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), Optional.empty());
         }
         checkKernels(model);
+        ExtractedLibraries.removeLoaded("libjlama");
         LOG.infof("Loaded %s in %d ms with %s", modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
         return new JlamaEngine(model, modelDir.getFileName().toString(), options);
     }

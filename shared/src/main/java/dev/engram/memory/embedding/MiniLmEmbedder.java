@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.nativelibs.ExtractedLibraries;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -84,6 +85,7 @@ public class MiniLmEmbedder implements Embedder {
         Model(int threads, boolean spin) {
             super(null); // LangChain4j's default executor, used only to split large batches
             OrtEnvironment env = OrtEnvironment.getEnvironment();
+            ExtractedLibraries.removeLoaded("libonnxruntime");
             // the options are only read while the session is created
             try (InputStream onnx = resource(ONNX); InputStream tokenizer = resource(TOKENIZER);
                     OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

@@ -39,6 +39,20 @@ class GenerateNoLeakTest {
         assertThat(count(tmp)).as("entries in %s", tmp).isLessThanOrEqualTo(tmpEntriesAfterOne);
     }
 
+    /** Jlama copies libjlama.so into a temp directory at load; the engine deletes the copy once loaded. */
+    @Test
+    void jlamasExtractedNativeLibraryIsNotLeftInTheTempDir() throws IOException {
+        models.get();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> files = Files.walk(tmp, 2)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("libjlama")).toList())
+                    .as("libjlama copies under %s", tmp).isEmpty();
+        }
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            assertThat(maps.anyMatch(line -> line.contains("libjlama"))).as("libjlama is loaded").isTrue();
+        }
+    }
+
     private static long count(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.count();
