@@ -32,25 +32,25 @@ final class BatchScripts {
             """);
 
     /**
-     * One step of a runner: while the job is running, the next new line for this consumer, else a line
-     * another consumer has held longer than the claim idle time (a crashed runner's). Returns
-     * {state, entryId, fields} or {state} when there is nothing to take. KEYS: meta, in.
-     * ARGV: group, consumer, claim idle ms.
+     * One step of a runner: while the job is running, up to ARGV[4] new lines for this consumer, else
+     * as many lines another consumer has held longer than the claim idle time (a crashed runner's).
+     * Returns {state, entryId, fields, entryId, fields...}, or {state} when there is nothing to take.
+     * KEYS: meta, in. ARGV: group, consumer, claim idle ms, most lines.
      */
     static final LuaScript CLAIM = LuaScript.of("batch-claim", """
             local state = redis.call('HGET', KEYS[1], 'state')
             if state ~= 'running' then return {state or 'missing'} end
-            local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[2], '>')
-            if fresh and fresh[1] and #fresh[1][2] > 0 then
-              local e = fresh[1][2][1]
-              return {state, e[1], e[2]}
+            local out = {state}
+            local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[4], 'STREAMS', KEYS[2], '>')
+            local entries = fresh and fresh[1] and fresh[1][2] or {}
+            if #entries == 0 then
+              entries = redis.call('XAUTOCLAIM', KEYS[2], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])[2]
             end
-            local stale = redis.call('XAUTOCLAIM', KEYS[2], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', 1)
-            if #stale[2] > 0 and stale[2][1] then
-              local e = stale[2][1]
-              return {state, e[1], e[2]}
+            for _, e in ipairs(entries) do
+              -- XAUTOCLAIM answers an entry deleted meanwhile as nil
+              if e then out[#out + 1] = e[1]; out[#out + 1] = e[2] end
             end
-            return {state}
+            return out
             """);
 
     /**

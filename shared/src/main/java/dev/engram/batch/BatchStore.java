@@ -12,14 +12,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Every Redis operation of batch jobs (keys: {@link BatchKeys}; atomic steps: {@link BatchScripts}). */
 @ApplicationScoped
 public class BatchStore {
     private static final LuaScript READ_META = LuaScript.of("batch-read-meta", "return redis.call('HGETALL', KEYS[1])");
 
-    /** A claimed input line: its stream entry id and fields; or only the job's state when there was none. */
-    public record Claim(String state, String entryId, Map<String, String> fields) {}
+    /** The job's state and the input lines claimed (none when there was nothing to take). */
+    public record Claim(String state, List<Line> lines) {}
+
+    /** A claimed input line: its stream entry id ({@code <line>-0}) and fields. */
+    public record Line(String entryId, Map<String, String> fields) {
+        public long number() {
+            return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
+        }
+    }
 
     /** A result in the job's results stream. */
     public record Result(String id, String json) {}
@@ -83,18 +91,43 @@ public class BatchStore {
         redis.execute(Command.HSET, args);
     }
 
-    public Claim claim(BatchKeys keys, String consumer, Duration claimIdle) {
+    /** Up to {@code most} lines for {@code consumer}: new ones, else ones idle longer than {@code claimIdle}. */
+    public Claim claim(BatchKeys keys, String consumer, Duration claimIdle, int most) {
         Response reply = redis.eval(BatchScripts.CLAIM, List.of(keys.meta(), keys.in()),
-                List.of(BatchKeys.GROUP, consumer, Long.toString(claimIdle.toMillis())));
-        String state = reply.get(0).toString();
-        if (reply.size() < 3) {
-            return new Claim(state, null, Map.of());
+                List.of(BatchKeys.GROUP, consumer, Long.toString(claimIdle.toMillis()), Integer.toString(most)));
+        List<Line> lines = new ArrayList<>((reply.size() - 1) / 2);
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            lines.add(new Line(reply.get(i).toString(), pairs(reply.get(i + 1))));
         }
-        return new Claim(state, reply.get(1).toString(), pairs(reply.get(2)));
+        return new Claim(reply.get(0).toString(), lines);
     }
 
-    public void commit(BatchKeys keys, String consumer, String entryId, String resultJson, boolean failed) {
-        redis.eval(BatchScripts.COMMIT, List.of(keys.in(), keys.out(), keys.done(), keys.meta()),
+    /**
+     * Hands claimed lines back unrun (a cancel or a shutdown in the middle of a claim): they become
+     * idle for {@code claimIdle} at once, so any runner's next claim takes them instead of waiting.
+     */
+    public void release(BatchKeys keys, String consumer, List<Line> lines, Duration claimIdle) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(keys.in(), BatchKeys.GROUP, consumer, "0"));
+        lines.forEach(line -> args.add(line.entryId()));
+        args.addAll(List.of("IDLE", Long.toString(claimIdle.toMillis()), "JUSTID"));
+        redis.execute(Command.XCLAIM, args.toArray(String[]::new));
+    }
+
+    /** The job's state alone: a read Redis answers without waiting for a disk sync. */
+    public String state(BatchKeys keys) {
+        Response state = redis.execute(Command.HGET, keys.meta(), "state");
+        return state == null ? "missing" : state.toString();
+    }
+
+    /**
+     * Commits a line's result (exactly once, see {@link BatchScripts#COMMIT}) without waiting: the
+     * supplier waits for the acknowledgement, which comes after Redis synced the write.
+     */
+    public Supplier<Response> commitLater(BatchKeys keys, String consumer, String entryId, String resultJson, boolean failed) {
+        return redis.evalLater(BatchScripts.COMMIT, List.of(keys.in(), keys.out(), keys.done(), keys.meta()),
                 List.of(BatchKeys.GROUP, entryId, resultJson, failed ? "1" : "0", Long.toString(System.currentTimeMillis()), consumer));
     }
 

@@ -103,7 +103,7 @@ public class LongTermMemory {
             throw new InvalidRequestException("out_of_range", "'minScore' must be between -1 and 1, got " + query.minScore());
         }
         RecallFilter filter = MemoryInput.filter(query.filter());
-        List<VectorIndex.Scored> scored = indexes.get().search(keys, embedder.embed(text), filter, k, minScore);
+        List<VectorIndex.Scored> scored = indexes.get().search(keys, () -> embedder.embed(text), filter, k, minScore);
         return fetch(keys, scored);
     }
 
@@ -172,7 +172,7 @@ public class LongTermMemory {
                 Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
                 new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
                 Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS));
-        return redis.evalBinary(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
+        return redis.eval(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
                 keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args).toLong();
     }
 
@@ -186,7 +186,7 @@ public class LongTermMemory {
             args.add(Integer.toString(Segments.ROWS));
             args.add(zeroRow);
             args.addAll(ids.subList(from, Math.min(ids.size(), from + FORGET_BATCH)));
-            removed += redis.evalBinary(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
+            removed += redis.eval(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
         }
         return removed;
     }

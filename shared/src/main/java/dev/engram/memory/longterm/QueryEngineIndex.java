@@ -5,6 +5,7 @@ import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,7 +36,8 @@ public class QueryEngineIndex implements VectorIndex {
     }
 
     @Override
-    public List<Scored> search(LtmKeys keys, float[] query, RecallFilter filter, int k, float minScore) {
+    public List<Scored> search(LtmKeys keys, Supplier<float[]> queryVector, RecallFilter filter, int k, float minScore) {
+        float[] query = queryVector.get(); // FT.SEARCH needs it in the one command
         ensureIndex(keys);
         String knn = "(" + clauses(filter) + ")=>[KNN " + k + " @vec $v AS dist]";
         Response r = redis.send(Command.FT_SEARCH, List.of(keys.index(), knn, "PARAMS", "2", "v", Vectors.toBytes(query),

@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * The index for plain Redis (no query engine): an exact scan in the function over the tenant's packed
  * int8 segments ({@link Segments}). A warm instance keeps the segments per tenant; every recall costs
- * one {@code HMGET version epoch n}. Only when that moved (any instance wrote or forgot since) does it
+ * one {@code HMGET version epoch n}, sent before the query is embedded so the two overlap. Only when that moved (any instance wrote or forgot since) does it
  * read the version hash whole and re-read just the segments whose own version {@code s:<seg>}
  * changed — plain GET and HVALS, pipelined ({@link RedisGateway#sendAll}), then the versions of the
  * re-read segments once more to be sure nothing changed in between. A cold instance reads every
@@ -53,8 +54,11 @@ public class ScanIndex implements VectorIndex {
     }
 
     @Override
-    public List<Scored> search(LtmKeys keys, float[] query, RecallFilter filter, int k, float minScore) {
-        Snapshot snapshot = current(keys);
+    public List<Scored> search(LtmKeys keys, Supplier<float[]> queryVector, RecallFilter filter, int k, float minScore) {
+        // the version check is in flight while the supplier embeds the query: a round trip less on the critical path
+        Supplier<Response> version = redis.sendLater(Command.HMGET, List.of(keys.version(), "epoch", "n"));
+        float[] query = queryVector.get();
+        Snapshot snapshot = current(keys, version.get());
         PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
         boolean all = filter.userId() == null && filter.sessionId() == null && filter.tags() == null && filter.from() == null
                 && filter.to() == null;
@@ -88,8 +92,7 @@ public class ScanIndex implements VectorIndex {
     }
 
     /** The cached snapshot if the tenant's version is still Redis's, else one refreshed segment by segment. */
-    Snapshot current(LtmKeys keys) {
-        Response now = redis.execute(Command.HMGET, keys.version(), "epoch", "n");
+    private Snapshot current(LtmKeys keys, Response now) {
         String epoch = str(now.get(0));
         long n = num(now.get(1));
         Snapshot cached = cache.get(keys.tenant());

@@ -63,8 +63,29 @@ class LongTermPartsTest {
         assertThat(Vectors.toInt8Row(new float[dims])).containsOnly((byte) 0);
     }
 
+    @Test
+    void int8DotCoversEveryLengthNotJustWholeVectorBlocks() {
+        // 384 fills the unrolled loop exactly; other lengths go through the single-vector loop and the scalar tail
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int dims : new int[] {1, 7, 8, 45, 63, 384, 389}) {
+            float[] q = unit(random, dims);
+            byte[] row = Vectors.toInt8Row(unit(random, dims));
+            double expected = 0; // the same int8 values, summed one by one
+            for (int i = 0; i < dims; i++) {
+                expected += q[i] * row[4 + i];
+            }
+            expected *= Vectors.int8Scale(row, 0);
+            assertThat(Vectors.dotInt8(q, row, 0, dims)).as("dims " + dims)
+                    .isCloseTo((float) expected, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
     private static float[] unit(java.util.SplittableRandom random) {
-        float[] v = new float[384];
+        return unit(random, 384);
+    }
+
+    private static float[] unit(java.util.SplittableRandom random, int dims) {
+        float[] v = new float[dims];
         double norm = 0;
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) random.nextGaussian();

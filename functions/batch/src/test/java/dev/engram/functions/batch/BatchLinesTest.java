@@ -136,13 +136,14 @@ class BatchLinesTest {
         JsonPath cancelled = Batch.post("batch-cancel", Map.of("jobId", jobId), 200);
         assertThat(cancelled.getString("state")).isEqualTo("cancelled");
         int atCancel = cancelled.getInt("done");
-        // the line in flight may still land; then nothing more
+        // the line in flight may still land, and so may the one before it if its commit was still on its way to
+        // disk when the cancel was counted (commits are not waited for); then nothing more
         Batch.sleep(2000);
         JsonPath settled = Batch.status(jobId);
         Batch.sleep(1500);
         JsonPath later = Batch.status(jobId);
         assertThat(later.getString("state")).isEqualTo("cancelled");
-        assertThat(later.getInt("done")).isBetween(atCancel, atCancel + 1).isEqualTo(settled.getInt("done")).isLessThan(40);
+        assertThat(later.getInt("done")).isBetween(atCancel, atCancel + 2).isEqualTo(settled.getInt("done")).isLessThan(40);
         assertThat(later.getInt("written")).isEqualTo(later.getInt("done"));
         assertThat(later.getString("etaSeconds")).isNull();
         assertThat(Batch.output(Path.of(later.getString("output")))).hasSize(later.getInt("done"));
