@@ -53,7 +53,7 @@ final class MemoryBench {
     }
 
     private void sessionOverhead(FunctionClient client, String model, Map<String, Object> plain, String fsync) throws Exception {
-        int n = options.quick() ? 30 : 100;
+        int n = options.quick() ? 50 : 300; // a difference of two medians of noisy timings: many samples
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         long scripts = 0;

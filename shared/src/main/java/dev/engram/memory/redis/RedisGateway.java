@@ -106,10 +106,10 @@ public class RedisGateway {
      * stored as raw bytes, which a String-only API would mangle.
      *
      * <p>Sent on the {@link #connection shared connection} and awaited here. Measured in a running
-     * function on loopback, one command took ~0.57 ms through the blocking data source, ~0.45 ms on the
+     * function on loopback, one command took 0.45–0.6 ms through the blocking data source or the
      * pooled Vert.x client (borrowing and returning a connection are hand-offs between threads too)
-     * and ~0.2 ms on one open connection — for a session request, whose two commands are its whole
-     * memory cost, that is most of the overhead.
+     * and 0.2–0.35 ms on one open connection — for a session request, whose two commands are its
+     * whole memory cost, that was most of the overhead.
      */
     public Response send(Command command, List<?> args) {
         return await(connection().send(request(command, args)), command.toString());
@@ -158,7 +158,8 @@ public class RedisGateway {
      * Vert.x connection pipelines the senders' commands over it, so one is enough for short commands
      * (no command here blocks). Bulk reads ({@link #sendAll}) use the pool instead, so that a cold
      * instance's megabytes never queue in front of a session's read. A broken connection (Redis
-     * restarted) is dropped; the next command opens a new one.
+     * restarted) is dropped, and so is one a command timed out on (a Redis behind a partition may
+     * never close it); the next command opens a new one.
      */
     private RedisConnection connection() {
         CompletableFuture<RedisConnection> current = shared.get();
@@ -199,6 +200,10 @@ public class RedisGateway {
         } catch (ExecutionException e) {
             throw translate(e.getCause(), what);
         } catch (TimeoutException e) {
+            CompletableFuture<RedisConnection> hung = shared.getAndSet(null);
+            if (hung != null && hung.isDone() && !hung.isCompletedExceptionally()) {
+                hung.join().close();
+            }
             throw translate(e, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
