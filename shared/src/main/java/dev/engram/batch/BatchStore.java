@@ -103,8 +103,8 @@ public class BatchStore {
     }
 
     /**
-     * Hands claimed lines back unrun (a cancel or a shutdown in the middle of a claim): they become
-     * idle for {@code claimIdle} at once, so any runner's next claim takes them instead of waiting.
+     * Hands claimed lines back unrun (a cancel, or a line that failed in the middle of a claim): they
+     * become idle for {@code claimIdle} at once, so any runner's next claim takes them instead of waiting.
      */
     public void release(BatchKeys keys, String consumer, List<Line> lines, Duration claimIdle) {
         if (lines.isEmpty()) {
