@@ -1,11 +1,15 @@
 package dev.engram.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.engram.memory.session.SessionKeys;
+import dev.engram.memory.session.SessionStore;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.util.UUID;
 
 /** The checks every function's auth suite makes, over real HTTP (with {@link AuthProfile}'s keys). */
 public final class AuthChecks {
@@ -27,5 +31,22 @@ public final class AuthChecks {
         given().contentType(ContentType.JSON).header("Authorization", AuthProfile.ALPHA_KEY).body(body).when().post(path).then()
                 .statusCode(401).body("message", is("The Authorization header must be 'Bearer <key>'"));
         post(AuthProfile.ADMIN_KEY, path, body).statusCode(403).body("error", is("forbidden"));
+    }
+
+    /**
+     * {@code body} (a JSON object) with a fresh {@code sessionId}, sent with alpha's key, keeps one
+     * exchange in alpha's session only — not in beta's nor in the default tenant's; the same id sent
+     * with beta's key is beta's own session, and alpha's is untouched.
+     */
+    public static void keepsTheSessionInTheCallersTenant(SessionStore sessions, String path, String body) {
+        String id = "auth-" + UUID.randomUUID();
+        String withSession = body.substring(0, body.lastIndexOf('}')) + ",\"sessionId\":\"" + id + "\"}";
+        post(AuthProfile.ALPHA_KEY, path, withSession).statusCode(200);
+        assertThat(sessions.peek(AuthProfile.ALPHA, id).turns()).hasSize(2);
+        assertThat(sessions.peek(AuthProfile.BETA, id).exists()).isFalse();
+        assertThat(sessions.peek(SessionKeys.DEFAULT_TENANT, id).exists()).isFalse();
+        post(AuthProfile.BETA_KEY, path, withSession).statusCode(200);
+        assertThat(sessions.peek(AuthProfile.BETA, id).turns()).hasSize(2);
+        assertThat(sessions.peek(AuthProfile.ALPHA, id).turns()).hasSize(2);
     }
 }

@@ -1,12 +1,7 @@
 package dev.engram.functions.summarize;
 
-import static dev.engram.testing.AuthProfile.ALPHA;
 import static dev.engram.testing.AuthProfile.ALPHA_KEY;
-import static dev.engram.testing.AuthProfile.BETA;
-import static dev.engram.testing.AuthProfile.BETA_KEY;
-import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.testing.AuthChecks;
 import dev.engram.testing.AuthProfile;
@@ -16,7 +11,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /summarize} with authentication on: a valid tenant key is needed, and a session lands in the caller's tenant. */
@@ -38,14 +32,6 @@ class SummarizeAuthTest {
 
     @Test
     void aSessionIsKeptInTheCallersTenant() {
-        String id = "auth-" + UUID.randomUUID();
-        String body = "{\"text\":\"The council met on Tuesday. It voted for a new park. Work starts in spring.\",\"mode\":\"extractive\",\"maxSentences\":1,\"sessionId\":\"SID\"}".replace("SID", id);
-        AuthChecks.post(ALPHA_KEY, "/summarize", body).statusCode(200);
-        assertThat(sessions.peek(ALPHA, id).turns()).hasSize(2);
-        assertThat(sessions.peek(BETA, id).exists()).isFalse();
-        assertThat(sessions.peek(SessionKeys.DEFAULT_TENANT, id).exists()).isFalse();
-        AuthChecks.post(BETA_KEY, "/summarize", body).statusCode(200);
-        assertThat(sessions.peek(BETA, id).turns()).hasSize(2);
-        assertThat(sessions.peek(ALPHA, id).turns()).hasSize(2);
+        AuthChecks.keepsTheSessionInTheCallersTenant(sessions, "/summarize", BODY);
     }
 }
