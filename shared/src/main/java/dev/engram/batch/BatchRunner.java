@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -197,6 +198,22 @@ public class BatchRunner {
             LOG.errorf(e, "Batch worker for %s stopped", keys.globalMember());
         } finally {
             job.workerDone = true;
+            finishSoon();
+        }
+    }
+
+    /**
+     * A step for every job now rather than at the next tick: a worker that ran out of lines leaves its
+     * job's last results to copy and the job to complete, and a job's caller waits for that (up to a
+     * tick, 200 ms, was 4 % of a 200-line classify job).
+     */
+    private void finishSoon() {
+        try {
+            if (!stopping) {
+                ticker.execute(this::tick);
+            }
+        } catch (RejectedExecutionException e) {
+            // shutting down
         }
     }
 
