@@ -32,9 +32,10 @@ public interface InferenceConfig {
 
     /**
      * A working directory for Jlama (where its own generate loop would memory-map KV-cache pages).
-     * Engram's engine keeps every KV cache in memory, so by default there is none and nothing can be
-     * left on disk, even after a SIGKILL; when set, it is created if missing and emptied after every
-     * generation.
+     * Engram's engine keeps every KV cache in memory, so nothing is written there and nothing can be
+     * left on disk, even after a SIGKILL; unset, Jlama gets one fixed directory shared by every load
+     * ({@code <java.io.tmpdir>/engram-jlama}); when set, it is created if missing and emptied after
+     * every generation.
      */
     Optional<Path> workDir();
 

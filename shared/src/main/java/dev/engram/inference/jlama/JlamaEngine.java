@@ -92,13 +92,11 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
     public static JlamaEngine load(Path modelDir, Options options) {
-        File workDir = null;
-        if (options.workDir().isPresent()) {
-            try {
-                workDir = Files.createDirectories(options.workDir().get()).toFile();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create the engine working directory", e);
-            }
+        File workDir;
+        try {
+            workDir = Files.createDirectories(options.workDir().orElseGet(JlamaEngine::sharedWorkDir)).toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the engine working directory", e);
         }
         long start = System.nanoTime();
         Optional<Integer> threads = options.threads();
@@ -114,6 +112,16 @@ public final class JlamaEngine implements LanguageModel {
         ExtractedLibraries.removeLoaded("libjlama");
         LOG.infof("Loaded %s in %d ms with %s", modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
         return new JlamaEngine(model, modelDir.getFileName().toString(), options);
+    }
+
+    /**
+     * The working directory Jlama gets when none is configured. Given none, Jlama makes a fresh temp
+     * directory at every load, removed only at a normal JVM exit: every killed instance left an empty
+     * one behind. This one has a fixed name, so all loads on a machine reuse it; nothing is written
+     * into it, since the engine keeps its KV buffers in memory.
+     */
+    static Path sharedWorkDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "engram-jlama");
     }
 
     /** Which kernels Jlama picked: native SIMD (jlama-native) or the Panama Vector API, with the vector width. */

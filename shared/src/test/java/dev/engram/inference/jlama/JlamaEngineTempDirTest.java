@@ -1,0 +1,43 @@
+package dev.engram.inference.jlama;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.engram.testing.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Loading a model leaves nothing new in the temp dir but the one shared working directory: Jlama,
+ * given no working directory, made a fresh one per load, which a killed instance never removed.
+ */
+class JlamaEngineTempDirTest {
+
+    @Test
+    void loadsReuseOneWorkingDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<String> before = names(tmp);
+        for (int i = 0; i < 2; i++) {
+            JlamaEngine engine = JlamaEngine.load(TestModels.stories260K(), JlamaEngine.Options.defaults());
+            engine.close();
+        }
+        Set<String> added = new HashSet<>(names(tmp));
+        added.removeAll(before);
+        added.remove(JlamaEngine.sharedWorkDir().getFileName().toString());
+        assertThat(added).as("new entries in %s", tmp).isEmpty();
+        try (Stream<Path> inside = Files.list(JlamaEngine.sharedWorkDir())) {
+            assertThat(inside.toList()).as("the shared working directory").isEmpty();
+        }
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+}
