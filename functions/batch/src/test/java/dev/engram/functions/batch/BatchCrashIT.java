@@ -9,12 +9,16 @@ import dev.engram.testing.RedisServer;
 import dev.engram.testing.TestModels;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +40,18 @@ class BatchCrashIT {
         return Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString(), "ENGRAM_REDIS_URL", redis.uri(),
                 "ENGRAM_BATCH_CLAIM_IDLE", "3s", "ENGRAM_BATCH_POLL_INTERVAL", "500ms", "ENGRAM_BATCH_PROGRESS_INTERVAL", "2s",
                 "ENGRAM_TRANSLATE_LANGUAGES", "en,de");
+    }
+
+    /** The runners' own java.io.tmpdir, so what killed instances leave behind can be seen. */
+    static final Path RUNNER_TMP = DIR.resolve("runner-tmp");
+
+    static List<String> jvm() {
+        try {
+            Files.createDirectories(RUNNER_TMP);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return List.of("-Djava.io.tmpdir=" + RUNNER_TMP);
     }
 
     static Path jar() {
@@ -75,7 +91,7 @@ class BatchCrashIT {
         Path input = input("crash.jsonl", LINES);
         try (RedisServer redis = new RedisServer().start()) {
             String jobId;
-            FunctionProcess runner = FunctionProcess.start(jar(), env(redis));
+            FunctionProcess runner = FunctionProcess.start(jar(), env(redis), jvm());
             try {
                 jobId = call(runner, "batch-submit", Map.of("input", input.toString())).getString("jobId");
                 for (int percent : new int[] {10, 50, 90}) {
@@ -84,7 +100,7 @@ class BatchCrashIT {
                     assertThat(before.getInt("done")).isLessThan(LINES);
                     runner.kill(); // SIGKILL: no shutdown hook, no last checkpoint
                     runner.close();
-                    runner = FunctionProcess.start(jar(), env(redis));
+                    runner = FunctionProcess.start(jar(), env(redis), jvm());
                 }
                 JsonPath done = await(runner, jobId, s -> "completed".equals(s.getString("state")));
                 assertThat(done.getInt("done")).isEqualTo(LINES);
@@ -94,6 +110,14 @@ class BatchCrashIT {
                 assertThat(done.getMap("runners")).hasSize(4);
             } finally {
                 runner.close();
+            }
+            // three SIGKILLed instances and one stopped: nothing of theirs in the temp dir but the fixed
+            // names every instance reuses (Jlama's working directory, Vert.x's cache root), both empty
+            try (Stream<Path> left = Files.walk(RUNNER_TMP)) {
+                assertThat(left.filter(p -> !p.equals(RUNNER_TMP)).map(p -> RUNNER_TMP.relativize(p).toString()).toList())
+                        .as("left in the runners' temp dir").isSubsetOf("engram-jlama", "vertx-cache");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             List<JsonNode> output = Batch.output(Path.of(input + ".results.jsonl"));
             Batch.assertEachCustomIdOnce(output, LINES);
