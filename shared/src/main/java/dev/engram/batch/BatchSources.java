@@ -27,7 +27,7 @@ interface BatchSources extends AutoCloseable {
 
     static BatchSources file(Path path, int maxLineBytes) {
         try {
-            return of(Files.newInputStream(path), maxLineBytes);
+            return of(Files.newInputStream(path), maxLineBytes, () -> {});
         } catch (IOException e) {
             throw new InvalidRequestException("input_not_found", "Cannot read the input file " + path + ": " + e.getMessage());
         }
@@ -44,19 +44,7 @@ interface BatchSources extends AutoCloseable {
                 client.close();
                 throw new InvalidRequestException("input_not_found", "The input URL answered " + response.statusCode() + ": " + url);
             }
-            BatchSources lines = of(response.body(), maxLineBytes);
-            return new BatchSources() {
-                @Override
-                public BoundedLines.Line next() throws IOException {
-                    return lines.next();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    lines.close();
-                    client.close();
-                }
-            };
+            return of(response.body(), maxLineBytes, client::close);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidRequestException("input_not_found", "Cannot read the input URL " + url + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -65,7 +53,8 @@ interface BatchSources extends AutoCloseable {
         }
     }
 
-    private static BatchSources of(InputStream in, int maxLineBytes) {
+    /** The lines of {@code in}; closing closes {@code in}, then {@code alsoClose} (what {@code in} came from). */
+    private static BatchSources of(InputStream in, int maxLineBytes, Runnable alsoClose) {
         BoundedLines lines = new BoundedLines(in, maxLineBytes);
         return new BatchSources() {
             @Override
@@ -75,7 +64,11 @@ interface BatchSources extends AutoCloseable {
 
             @Override
             public void close() throws IOException {
-                in.close();
+                try {
+                    in.close();
+                } finally {
+                    alsoClose.run();
+                }
             }
         };
     }

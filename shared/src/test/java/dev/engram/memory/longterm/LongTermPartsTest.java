@@ -2,6 +2,7 @@ package dev.engram.memory.longterm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.testing.UnitVectors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,8 +69,8 @@ class LongTermPartsTest {
         // 384 fills the unrolled loop exactly; other lengths go through the single-vector loop and the scalar tail
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
         for (int dims : new int[] {1, 7, 8, 45, 63, 384, 389}) {
-            float[] q = unit(random, dims);
-            byte[] row = Vectors.toInt8Row(unit(random, dims));
+            float[] q = UnitVectors.random(random, dims);
+            byte[] row = Vectors.toInt8Row(UnitVectors.random(random, dims));
             double expected = 0; // the same int8 values, summed one by one
             for (int i = 0; i < dims; i++) {
                 expected += q[i] * row[4 + i];
@@ -81,21 +82,9 @@ class LongTermPartsTest {
     }
 
     private static float[] unit(java.util.SplittableRandom random) {
-        return unit(random, 384);
+        return UnitVectors.random(random, 384);
     }
 
-    private static float[] unit(java.util.SplittableRandom random, int dims) {
-        float[] v = new float[dims];
-        double norm = 0;
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
-            norm += v[i] * v[i];
-        }
-        for (int i = 0; i < v.length; i++) {
-            v[i] /= (float) Math.sqrt(norm);
-        }
-        return v;
-    }
 
     @Test
     void filtersMatchOnEveryGivenField() {
