@@ -1,0 +1,99 @@
+package dev.engram.inference.kernels;
+
+import static dev.engram.inference.kernels.Lanes.FLOATS;
+import static dev.engram.inference.kernels.Lanes.LENGTH;
+import static dev.engram.inference.kernels.Lanes.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+
+/** 32-bit float weights, row after row, little-endian; any row length (a tail shorter than a vector is summed last). */
+public record F32Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    public F32Matrix {
+        if (data.byteSize() < bytesFor(rows, cols)) {
+            throw new IllegalArgumentException("F32 data too short for " + rows + " x " + cols);
+        }
+    }
+
+    public static long bytesFor(int rows, int cols) {
+        return (long) rows * cols * Float.BYTES;
+    }
+
+    @Override
+    public long bytes() {
+        return bytesFor(rows, cols);
+    }
+
+    @Override
+    public String format() {
+        return "F32";
+    }
+
+    @Override
+    public void decode(float[] x, float[] sums, int first, int tokens, float[] y, int from, int to) {
+        int xo = first * cols;
+        int yo = first * rows;
+        switch (tokens) {
+            case 1 -> {
+                for (int r = from; r < to; r++) {
+                    y[yo + r] = dot1(r, x, xo);
+                }
+            }
+            case 2 -> {
+                for (int r = from; r < to; r++) {
+                    dot2(r, x, xo, y, yo);
+                }
+            }
+            case 4 -> {
+                for (int r = from; r < to; r++) {
+                    dot2(r, x, xo, y, yo);
+                    dot2(r, x, xo + 2 * cols, y, yo + 2 * rows);
+                }
+            }
+            default -> throw new IllegalArgumentException("decode takes 1, 2 or 4 tokens, got " + tokens);
+        }
+    }
+
+    private float dot1(int row, float[] x, int xo) {
+        long base = (long) row * cols * Float.BYTES;
+        int whole = cols - cols % LENGTH;
+        FloatVector acc = FloatVector.zero(FLOATS);
+        for (int i = 0; i < whole; i += LENGTH) {
+            acc = FloatVector.fromMemorySegment(FLOATS, data, base + 4L * i, ORDER).fma(FloatVector.fromArray(FLOATS, x, xo + i), acc);
+        }
+        float sum = Lanes.sum(acc);
+        for (int i = whole; i < cols; i++) {
+            sum += data.get(FLOAT, base + 4L * i) * x[xo + i];
+        }
+        return sum;
+    }
+
+    private void dot2(int row, float[] x, int xo, float[] y, int yo) {
+        long base = (long) row * cols * Float.BYTES;
+        int whole = cols - cols % LENGTH;
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = acc0;
+        for (int i = 0; i < whole; i += LENGTH) {
+            FloatVector w = FloatVector.fromMemorySegment(FLOATS, data, base + 4L * i, ORDER);
+            acc0 = w.fma(FloatVector.fromArray(FLOATS, x, xo + i), acc0);
+            acc1 = w.fma(FloatVector.fromArray(FLOATS, x, xo + cols + i), acc1);
+        }
+        float sum0 = Lanes.sum(acc0);
+        float sum1 = Lanes.sum(acc1);
+        for (int i = whole; i < cols; i++) {
+            float w = data.get(FLOAT, base + 4L * i);
+            sum0 += w * x[xo + i];
+            sum1 += w * x[xo + cols + i];
+        }
+        y[yo + row] = sum0;
+        y[yo + rows + row] = sum1;
+    }
+
+    @Override
+    public void dequantize(int row, int count, float[] out, int offset) {
+        MemorySegment.copy(data, FLOAT, (long) row * cols * Float.BYTES, out, offset, count * cols);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.engram.inference.kernels;
+
+/**
+ * Matrix products over a {@link Team}: rows are shared out in chunks, so every member streams its own
+ * part of the weights. Several matrices with the same input (query, key and value; gate and up) run as
+ * one step.
+ *
+ * <p>Which kernel runs depends on what the tokens are, never on how many share the step: tokens being
+ * decoded (and every output-head product) use {@link WeightMatrix#decode}; the tokens of a prompt use
+ * {@link Gemm}. A sequence therefore gets the same numbers alone or in any batch.
+ */
+public final class MatMul {
+    /** Chunks per member and step: enough to even out a preempted member, few enough to stream long runs of rows. */
+    private static final int CHUNKS_PER_MEMBER = 8;
+    private static final int PREFILL_CHUNK = 16;
+
+    private final Team team;
+    private final ThreadLocal<float[]> panels = new ThreadLocal<>();
+
+    public MatMul(Team team) {
+        this.team = team;
+    }
+
+    public Team team() {
+        return team;
+    }
+
+    /** {@code y[i][t * rows + r]} = token {@code t}'s product with matrix {@code i}, for {@code tokens} decoded tokens. */
+    public void decode(WeightMatrix[] w, float[] x, int tokens, float[][] y) {
+        float[] sums = null;
+        for (WeightMatrix m : w) {
+            if (m.needsBlockSums()) {
+                sums = WeightMatrix.blockSums(x, tokens, m.cols());
+                break;
+            }
+        }
+        float[] blockSums = sums;
+        int[] starts = starts(w);
+        int rows = starts[w.length];
+        int chunk = Math.max(16, rows / (team.size() * CHUNKS_PER_MEMBER) / 4 * 4);
+        team.forEach(rows, chunk, (from, to) -> {
+            for (int i = 0; i < w.length; i++) {
+                int lo = Math.max(from, starts[i]);
+                int hi = Math.min(to, starts[i + 1]);
+                if (lo < hi) {
+                    decodeRows(w[i], x, blockSums, tokens, y[i], lo - starts[i], hi - starts[i]);
+                }
+            }
+        });
+    }
+
+    public void decode(WeightMatrix w, float[] x, int tokens, float[] y) {
+        decode(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
+    }
+
+    /** Tokens in groups of four, then two, then one: the per-token arithmetic is the same in each. */
+    private static void decodeRows(WeightMatrix w, float[] x, float[] sums, int tokens, float[] y, int from, int to) {
+        int first = 0;
+        for (; tokens - first >= 4; first += 4) {
+            w.decode(x, sums, first, 4, y, from, to);
+        }
+        for (; tokens - first >= 2; first += 2) {
+            w.decode(x, sums, first, 2, y, from, to);
+        }
+        for (; first < tokens; first++) {
+            w.decode(x, sums, first, 1, y, from, to);
+        }
+    }
+
+    /** Like {@link #decode(WeightMatrix[], float[], int, float[][])} for the tokens of a prompt. */
+    public void prefill(WeightMatrix[] w, float[] x, int tokens, float[][] y) {
+        int[] starts = starts(w);
+        team.forEach(starts[w.length], PREFILL_CHUNK, (from, to) -> {
+            for (int i = 0; i < w.length; i++) {
+                int lo = Math.max(from, starts[i]);
+                int hi = Math.min(to, starts[i + 1]);
+                if (lo < hi) {
+                    Gemm.multiply(w[i], x, tokens, y[i], lo - starts[i], hi - starts[i], panel(w[i].cols()));
+                }
+            }
+        });
+    }
+
+    public void prefill(WeightMatrix w, float[] x, int tokens, float[] y) {
+        prefill(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
+    }
+
+    private float[] panel(int cols) {
+        float[] panel = panels.get();
+        if (panel == null || panel.length < Gemm.ROWS * cols) {
+            panel = Gemm.panel(cols);
+            panels.set(panel);
+        }
+        return panel;
+    }
+
+    /** Where each matrix's rows begin in the step's shared row numbering. */
+    private static int[] starts(WeightMatrix[] w) {
+        int[] starts = new int[w.length + 1];
+        for (int i = 0; i < w.length; i++) {
+            starts[i + 1] = starts[i] + w[i].rows();
+        }
+        return starts;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.engram.inference.llama;
+
+import dev.engram.inference.kernels.VectorOps;
+
+/**
+ * Rotary position embeddings and causal self-attention for one layer over a group of tokens, each
+ * reading its own sequence's cache. Every token is computed on its own (no sums across tokens), so its
+ * result does not depend on the other tokens of the step.
+ */
+final class Attention {
+    private final LlamaConfig config;
+    /** Per frequency pair: the rotation speed, already divided by any long-context scale. */
+    private final float[] frequencies;
+    private final float scale;
+    private final ThreadLocal<float[]> scores;
+
+    Attention(LlamaConfig config) {
+        this.config = config;
+        int half = config.headSize() / 2;
+        this.frequencies = new float[half];
+        for (int i = 0; i < half; i++) {
+            float frequency = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headSize()));
+            frequencies[i] = config.ropeScale() == null ? frequency : frequency / config.ropeScale()[i];
+        }
+        this.scale = (float) (1.0 / Math.sqrt(config.headSize()));
+        this.scores = ThreadLocal.withInitial(() -> new float[config.contextLength()]);
+    }
+
+    /** cos and sin of every pair's angle at each token's position: {@code [t][i]}, cos then sin. */
+    float[] rotations(int[] positions, int n) {
+        int half = frequencies.length;
+        float[] table = new float[n * half * 2];
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < half; i++) {
+                float angle = positions[t] * frequencies[i];
+                table[(t * half + i) * 2] = (float) StrictMath.cos(angle);
+                table[(t * half + i) * 2 + 1] = (float) StrictMath.sin(angle);
+            }
+        }
+        return table;
+    }
+
+    /** Rotates {@code heads} heads of token {@code t}'s vector at {@code offset} in {@code x}. */
+    void rotate(float[] x, int offset, int heads, float[] rotations, int t) {
+        int size = config.headSize();
+        int half = size / 2;
+        int r = t * half * 2;
+        boolean halves = config.ropeStyle() == LlamaConfig.RopeStyle.HALVES;
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * size;
+            for (int i = 0; i < half; i++) {
+                int a = halves ? base + i : base + 2 * i;
+                int b = halves ? base + i + half : base + 2 * i + 1;
+                float cos = rotations[r + 2 * i];
+                float sin = rotations[r + 2 * i + 1];
+                float x0 = x[a];
+                float x1 = x[b];
+                x[a] = x0 * cos - x1 * sin;
+                x[b] = x0 * sin + x1 * cos;
+            }
+        }
+    }
+
+    /** Stores token {@code t}'s key and value rows at its position in its cache. */
+    static void store(KvCache cache, int layer, int position, float[] k, float[] v, int t, int kvDim) {
+        System.arraycopy(k, t * kvDim, cache.keys(layer, position), cache.offset(position), kvDim);
+        System.arraycopy(v, t * kvDim, cache.values(layer, position), cache.offset(position), kvDim);
+    }
+
+    /**
+     * Head {@code head} of token {@code t}: attends over positions 0..position of its cache, writes the
+     * head's output into {@code out}.
+     */
+    void attend(float[] q, int t, int head, KvCache cache, int layer, int position, float[] out) {
+        int size = config.headSize();
+        int kvOffset = head / (config.heads() / config.kvHeads()) * size;
+        int qo = t * config.queryDim() + head * size;
+        float[] s = scores.get();
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p <= position; p++) {
+            float score = VectorOps.dot(q, qo, cache.keys(layer, p), cache.offset(p) + kvOffset, size) * scale;
+            s[p] = score;
+            if (score > max) {
+                max = score;
+            }
+        }
+        float sum = 0;
+        for (int p = 0; p <= position; p++) {
+            float e = (float) Math.exp(s[p] - max);
+            s[p] = e;
+            sum += e;
+        }
+        float inverse = 1f / sum;
+        java.util.Arrays.fill(out, qo, qo + size, 0f);
+        for (int p = 0; p <= position; p++) {
+            VectorOps.addScaled(out, qo, s[p] * inverse, cache.values(layer, p), cache.offset(p) + kvOffset, size);
+        }
+    }
+}

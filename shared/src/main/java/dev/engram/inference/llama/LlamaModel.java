@@ -1,0 +1,210 @@
+package dev.engram.inference.llama;
+
+import dev.engram.inference.kernels.MatMul;
+import dev.engram.inference.kernels.VectorOps;
+import dev.engram.inference.kernels.WeightMatrix;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Llama-family forward pass over a step of several sequences: decoded tokens of running sequences
+ * and prompt chunks of new ones. Decoded tokens go through the layers together (each matrix streamed
+ * once for all of them), prompt tokens together through the blocked product; each token reads and
+ * writes only its own sequence's cache.
+ *
+ * <p>Not thread-safe: one step at a time (the engine's scheduler thread). The kernels run on the
+ * {@link MatMul}'s team.
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final LlamaConfig config;
+    private final LlamaWeights weights;
+    private final MatMul matMul;
+    private final Attention attention;
+    private final Buffers decodeBuffers = new Buffers();
+    private final Buffers promptBuffers = new Buffers();
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, MatMul matMul) {
+        this.config = config;
+        this.weights = weights;
+        this.matMul = matMul;
+        this.attention = new Attention(config);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public LlamaWeights weights() {
+        return weights;
+    }
+
+    /** Activations of one group of tokens, reused from step to step (grown, never shrunk). */
+    private final class Buffers {
+        int capacity;
+        float[] x;
+        float[] xn;
+        float[] q;
+        float[] k;
+        float[] v;
+        float[] att;
+        float[] out;
+        float[] gate;
+        float[] up;
+
+        void ensure(int n) {
+            if (n <= capacity) {
+                return;
+            }
+            capacity = Math.max(n, capacity * 2);
+            x = new float[capacity * config.dim()];
+            xn = new float[capacity * config.dim()];
+            q = new float[capacity * config.queryDim()];
+            k = new float[capacity * config.kvDim()];
+            v = new float[capacity * config.kvDim()];
+            att = new float[capacity * config.queryDim()];
+            out = new float[capacity * config.dim()];
+            gate = new float[capacity * config.hiddenDim()];
+            up = new float[capacity * config.hiddenDim()];
+        }
+    }
+
+    /**
+     * Computes one step. Every chunk's positions must fit its cache ({@link KvCache#ensure}). Returns
+     * the logits asked for, chunk after chunk, {@code vocabularySize} floats per token.
+     */
+    public float[] forward(List<Chunk> chunks) {
+        List<Chunk> decoded = new ArrayList<>();
+        List<Chunk> prompts = new ArrayList<>();
+        int wanted = 0;
+        for (Chunk chunk : chunks) {
+            if (chunk.end() > chunk.cache().capacity()) {
+                throw new IllegalStateException("the cache holds " + chunk.cache().capacity() + " positions, the chunk ends at " + chunk.end());
+            }
+            (chunk.prompt() ? prompts : decoded).add(chunk);
+            wanted += chunk.logits();
+        }
+        float[] finals = new float[wanted * config.dim()];
+        int[] finalSlot = slots(chunks);
+        run(decoded, false, decodeBuffers, chunks, finalSlot, finals);
+        run(prompts, true, promptBuffers, chunks, finalSlot, finals);
+        float[] logits = new float[wanted * config.vocabularySize()];
+        float[] normed = new float[finals.length];
+        for (int t = 0; t < wanted; t++) {
+            VectorOps.rmsNorm(finals, t * config.dim(), weights.outputNorm(), config.normEps(), normed, t * config.dim(), config.dim());
+        }
+        matMul.decode(weights.output(), normed, wanted, logits);
+        return logits;
+    }
+
+    /** Where each chunk's first wanted logits row goes in the result. */
+    private static int[] slots(List<Chunk> chunks) {
+        int[] slots = new int[chunks.size()];
+        int next = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            slots[i] = next;
+            next += chunks.get(i).logits();
+        }
+        return slots;
+    }
+
+    private void run(List<Chunk> group, boolean prompt, Buffers b, List<Chunk> all, int[] slots, float[] finals) {
+        if (group.isEmpty()) {
+            return;
+        }
+        int n = group.stream().mapToInt(c -> c.tokens().length).sum();
+        int[] positions = new int[n];
+        KvCache[] caches = new KvCache[n];
+        b.ensure(n);
+        int dim = config.dim();
+        int t = 0;
+        for (Chunk chunk : group) {
+            for (int i = 0; i < chunk.tokens().length; i++, t++) {
+                int token = chunk.tokens()[i];
+                if (token < 0 || token >= config.vocabularySize()) {
+                    throw new IllegalArgumentException("token id " + token + " is outside the vocabulary");
+                }
+                weights.embedding().dequantize(token, 1, b.x, t * dim);
+                positions[t] = chunk.start() + i;
+                caches[t] = chunk.cache();
+            }
+        }
+        float[] rotations = attention.rotations(positions, n);
+        for (int layer = 0; layer < config.layers(); layer++) {
+            layer(layer, weights.layers()[layer], n, prompt, b, positions, caches, rotations);
+        }
+        t = 0;
+        for (Chunk chunk : group) {
+            int slot = slots[all.indexOf(chunk)];
+            int first = chunk.tokens().length - chunk.logits();
+            for (int i = first; i < chunk.tokens().length; i++) {
+                System.arraycopy(b.x, (t + i) * dim, finals, (slot + i - first) * dim, dim);
+            }
+            t += chunk.tokens().length;
+        }
+    }
+
+    private void layer(int l, LlamaWeights.Layer w, int n, boolean prompt, Buffers b, int[] positions, KvCache[] caches,
+            float[] rotations) {
+        int dim = config.dim();
+        int kvDim = config.kvDim();
+        int queryDim = config.queryDim();
+        int perChunk = Math.max(1, n / (matMul.team().size() * 4));
+        matMul.team().forEach(n, perChunk, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                VectorOps.rmsNorm(b.x, t * dim, w.attentionNorm(), config.normEps(), b.xn, t * dim, dim);
+            }
+        });
+        multiply(prompt, new WeightMatrix[] {w.query(), w.key(), w.value()}, b.xn, n, new float[][] {b.q, b.k, b.v});
+        matMul.team().forEach(n, perChunk, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                addBias(b.q, t * queryDim, w.queryBias());
+                addBias(b.k, t * kvDim, w.keyBias());
+                addBias(b.v, t * kvDim, w.valueBias());
+                attention.rotate(b.q, t * queryDim, config.heads(), rotations, t);
+                attention.rotate(b.k, t * kvDim, config.kvHeads(), rotations, t);
+                Attention.store(caches[t], l, positions[t], b.k, b.v, t, kvDim);
+            }
+        });
+        int heads = config.heads();
+        matMul.team().forEach(n * heads, Math.max(1, n * heads / (matMul.team().size() * 8)), (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int t = item / heads;
+                attention.attend(b.q, t, item % heads, caches[t], l, positions[t], b.att);
+            }
+        });
+        multiply(prompt, new WeightMatrix[] {w.attentionOutput()}, b.att, n, new float[][] {b.out});
+        VectorOps.add(b.x, b.out, n * dim);
+        matMul.team().forEach(n, perChunk, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                VectorOps.rmsNorm(b.x, t * dim, w.ffnNorm(), config.normEps(), b.xn, t * dim, dim);
+            }
+        });
+        multiply(prompt, new WeightMatrix[] {w.gate(), w.up()}, b.xn, n, new float[][] {b.gate, b.up});
+        int hidden = config.hiddenDim();
+        matMul.team().forEach(n * hidden, Math.max(hidden, n * hidden / (matMul.team().size() * 4)),
+                (from, to) -> VectorOps.swiGlu(b.gate, b.up, from, to));
+        multiply(prompt, new WeightMatrix[] {w.down()}, b.gate, n, new float[][] {b.out});
+        VectorOps.add(b.x, b.out, n * dim);
+    }
+
+    private void multiply(boolean prompt, WeightMatrix[] w, float[] x, int n, float[][] y) {
+        if (prompt) {
+            matMul.prefill(w, x, n, y);
+        } else {
+            matMul.decode(w, x, n, y);
+        }
+    }
+
+    private static void addBias(float[] x, int offset, float[] bias) {
+        if (bias != null) {
+            for (int i = 0; i < bias.length; i++) {
+                x[offset + i] += bias[i];
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.engram.inference.llama;
+
+import dev.engram.inference.kernels.WeightMatrix;
+
+/**
+ * A Llama-family model's weights in the kernels' formats. Norm weights and biases are small and kept
+ * as float arrays; matrices stay in their segments. {@code storage} owns those segments (a mapped file
+ * or memory allocated at load) and is closed with the weights.
+ */
+public record LlamaWeights(WeightMatrix embedding, Layer[] layers, float[] outputNorm, WeightMatrix output, AutoCloseable storage)
+        implements AutoCloseable {
+
+    /** One transformer block. Biases are null when the family has none. */
+    public record Layer(
+            float[] attentionNorm,
+            WeightMatrix query,
+            WeightMatrix key,
+            WeightMatrix value,
+            float[] queryBias,
+            float[] keyBias,
+            float[] valueBias,
+            WeightMatrix attentionOutput,
+            float[] ffnNorm,
+            WeightMatrix gate,
+            WeightMatrix up,
+            WeightMatrix down) {}
+
+    /** Bytes one decoded token reads: every matrix once (the embedding row lookup is negligible). */
+    public long bytesPerToken() {
+        long bytes = output.bytes();
+        for (Layer layer : layers) {
+            bytes += layer.query().bytes() + layer.key().bytes() + layer.value().bytes() + layer.attentionOutput().bytes()
+                    + layer.gate().bytes() + layer.up().bytes() + layer.down().bytes();
+        }
+        return bytes;
+    }
+
+    /** The format most of the weights are stored in (that of the first layer's gate). */
+    public String format() {
+        return layers[0].gate().format();
+    }
+
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not release the model's memory", e);
+        }
+    }
+}
