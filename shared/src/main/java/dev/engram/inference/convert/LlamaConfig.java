@@ -179,4 +179,14 @@ public record LlamaConfig(String architecture, int embeddingLength, int feedForw
     public boolean permutesQueryKey() {
         return architecture.equals("llama");
     }
+
+    /** Width of the key and value projections. */
+    public int kvDim() {
+        return headCountKv * headDim;
+    }
+
+    /** Width of the query projection (differs from the hidden size when head_dim says so). */
+    public int queryDim() {
+        return headCount * headDim;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.engram.inference.llama;
 
+import dev.engram.inference.convert.LlamaConfig;
+
 import dev.engram.inference.kernels.VectorOps;
 
 /**
@@ -9,20 +11,16 @@ import dev.engram.inference.kernels.VectorOps;
  */
 final class Attention {
     private final LlamaConfig config;
-    /** Per frequency pair: the rotation speed, already divided by any long-context scale. */
+    private final boolean pairs;
     private final float[] frequencies;
     private final float scale;
     private final ThreadLocal<float[]> scores;
 
-    Attention(LlamaConfig config) {
+    Attention(LlamaConfig config, Rotary rotary) {
         this.config = config;
-        int half = config.headSize() / 2;
-        this.frequencies = new float[half];
-        for (int i = 0; i < half; i++) {
-            float frequency = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headSize()));
-            frequencies[i] = config.ropeScale() == null ? frequency : frequency / config.ropeScale()[i];
-        }
-        this.scale = (float) (1.0 / Math.sqrt(config.headSize()));
+        this.pairs = rotary.pairs();
+        this.frequencies = rotary.frequencies();
+        this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
         this.scores = ThreadLocal.withInitial(() -> new float[config.contextLength()]);
     }
 
@@ -42,15 +40,14 @@ final class Attention {
 
     /** Rotates {@code heads} heads of token {@code t}'s vector at {@code offset} in {@code x}. */
     void rotate(float[] x, int offset, int heads, float[] rotations, int t) {
-        int size = config.headSize();
+        int size = config.headDim();
         int half = size / 2;
         int r = t * half * 2;
-        boolean halves = config.ropeStyle() == LlamaConfig.RopeStyle.HALVES;
         for (int h = 0; h < heads; h++) {
             int base = offset + h * size;
             for (int i = 0; i < half; i++) {
-                int a = halves ? base + i : base + 2 * i;
-                int b = halves ? base + i + half : base + 2 * i + 1;
+                int a = pairs ? base + 2 * i : base + i;
+                int b = pairs ? base + 2 * i + 1 : base + i + half;
                 float cos = rotations[r + 2 * i];
                 float sin = rotations[r + 2 * i + 1];
                 float x0 = x[a];
@@ -72,8 +69,8 @@ final class Attention {
      * head's output into {@code out}.
      */
     void attend(float[] q, int t, int head, KvCache cache, int layer, int position, float[] out) {
-        int size = config.headSize();
-        int kvOffset = head / (config.heads() / config.kvHeads()) * size;
+        int size = config.headDim();
+        int kvOffset = head / (config.headCount() / config.headCountKv()) * size;
         int qo = t * config.queryDim() + head * size;
         float[] s = scores.get();
         float max = Float.NEGATIVE_INFINITY;

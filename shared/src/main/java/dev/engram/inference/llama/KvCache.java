@@ -1,5 +1,7 @@
 package dev.engram.inference.llama;
 
+import dev.engram.inference.convert.LlamaConfig;
+
 import java.util.Arrays;
 
 /**
@@ -21,7 +23,7 @@ public final class KvCache implements AutoCloseable {
 
     public KvCache(KvPool pool, LlamaConfig config) {
         this.pool = pool;
-        this.layers = config.layers();
+        this.layers = config.blockCount();
         this.kvDim = config.kvDim();
         this.keys = new float[layers][0][];
         this.values = new float[layers][0][];

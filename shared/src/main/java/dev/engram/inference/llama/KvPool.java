@@ -1,5 +1,7 @@
 package dev.engram.inference.llama;
 
+import dev.engram.inference.convert.LlamaConfig;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,7 +15,7 @@ public final class KvPool {
     private final AtomicLong used = new AtomicLong();
 
     public KvPool(LlamaConfig config, long budgetBytes) {
-        this.pageBytes = (long) KvCache.PAGE * config.kvDim() * Float.BYTES * 2 * config.layers();
+        this.pageBytes = (long) KvCache.PAGE * config.kvDim() * Float.BYTES * 2 * config.blockCount();
         if (budgetBytes < pageBytes) {
             throw new IllegalArgumentException("the KV memory budget (" + budgetBytes + " bytes) is smaller than one page of "
                     + KvCache.PAGE + " positions (" + pageBytes + " bytes)");

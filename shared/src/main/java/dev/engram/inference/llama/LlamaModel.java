@@ -1,5 +1,7 @@
 package dev.engram.inference.llama;
 
+import dev.engram.inference.convert.LlamaConfig;
+
 import dev.engram.inference.kernels.MatMul;
 import dev.engram.inference.kernels.VectorOps;
 import dev.engram.inference.kernels.WeightMatrix;
@@ -23,11 +25,11 @@ public final class LlamaModel implements AutoCloseable {
     private final Buffers decodeBuffers = new Buffers();
     private final Buffers promptBuffers = new Buffers();
 
-    public LlamaModel(LlamaConfig config, LlamaWeights weights, MatMul matMul) {
+    public LlamaModel(LlamaConfig config, Rotary rotary, LlamaWeights weights, MatMul matMul) {
         this.config = config;
         this.weights = weights;
         this.matMul = matMul;
-        this.attention = new Attention(config);
+        this.attention = new Attention(config, rotary);
     }
 
     public LlamaConfig config() {
@@ -56,15 +58,15 @@ public final class LlamaModel implements AutoCloseable {
                 return;
             }
             capacity = Math.max(n, capacity * 2);
-            x = new float[capacity * config.dim()];
-            xn = new float[capacity * config.dim()];
+            x = new float[capacity * config.embeddingLength()];
+            xn = new float[capacity * config.embeddingLength()];
             q = new float[capacity * config.queryDim()];
             k = new float[capacity * config.kvDim()];
             v = new float[capacity * config.kvDim()];
             att = new float[capacity * config.queryDim()];
-            out = new float[capacity * config.dim()];
-            gate = new float[capacity * config.hiddenDim()];
-            up = new float[capacity * config.hiddenDim()];
+            out = new float[capacity * config.embeddingLength()];
+            gate = new float[capacity * config.feedForwardLength()];
+            up = new float[capacity * config.feedForwardLength()];
         }
     }
 
@@ -83,14 +85,14 @@ public final class LlamaModel implements AutoCloseable {
             (chunk.prompt() ? prompts : decoded).add(chunk);
             wanted += chunk.logits();
         }
-        float[] finals = new float[wanted * config.dim()];
+        float[] finals = new float[wanted * config.embeddingLength()];
         int[] finalSlot = slots(chunks);
         run(decoded, false, decodeBuffers, chunks, finalSlot, finals);
         run(prompts, true, promptBuffers, chunks, finalSlot, finals);
-        float[] logits = new float[wanted * config.vocabularySize()];
+        float[] logits = new float[wanted * config.vocabSize()];
         float[] normed = new float[finals.length];
         for (int t = 0; t < wanted; t++) {
-            VectorOps.rmsNorm(finals, t * config.dim(), weights.outputNorm(), config.normEps(), normed, t * config.dim(), config.dim());
+            VectorOps.rmsNorm(finals, t * config.embeddingLength(), weights.outputNorm(), config.rmsNormEpsilon(), normed, t * config.embeddingLength(), config.embeddingLength());
         }
         matMul.decode(weights.output(), normed, wanted, logits);
         return logits;
@@ -115,12 +117,12 @@ public final class LlamaModel implements AutoCloseable {
         int[] positions = new int[n];
         KvCache[] caches = new KvCache[n];
         b.ensure(n);
-        int dim = config.dim();
+        int dim = config.embeddingLength();
         int t = 0;
         for (Chunk chunk : group) {
             for (int i = 0; i < chunk.tokens().length; i++, t++) {
                 int token = chunk.tokens()[i];
-                if (token < 0 || token >= config.vocabularySize()) {
+                if (token < 0 || token >= config.vocabSize()) {
                     throw new IllegalArgumentException("token id " + token + " is outside the vocabulary");
                 }
                 weights.embedding().dequantize(token, 1, b.x, t * dim);
@@ -129,7 +131,7 @@ public final class LlamaModel implements AutoCloseable {
             }
         }
         float[] rotations = attention.rotations(positions, n);
-        for (int layer = 0; layer < config.layers(); layer++) {
+        for (int layer = 0; layer < config.blockCount(); layer++) {
             layer(layer, weights.layers()[layer], n, prompt, b, positions, caches, rotations);
         }
         t = 0;
@@ -145,13 +147,13 @@ public final class LlamaModel implements AutoCloseable {
 
     private void layer(int l, LlamaWeights.Layer w, int n, boolean prompt, Buffers b, int[] positions, KvCache[] caches,
             float[] rotations) {
-        int dim = config.dim();
+        int dim = config.embeddingLength();
         int kvDim = config.kvDim();
         int queryDim = config.queryDim();
         int perChunk = Math.max(1, n / (matMul.team().size() * 4));
         matMul.team().forEach(n, perChunk, (from, to) -> {
             for (int t = from; t < to; t++) {
-                VectorOps.rmsNorm(b.x, t * dim, w.attentionNorm(), config.normEps(), b.xn, t * dim, dim);
+                VectorOps.rmsNorm(b.x, t * dim, w.attentionNorm(), config.rmsNormEpsilon(), b.xn, t * dim, dim);
             }
         });
         multiply(prompt, new WeightMatrix[] {w.query(), w.key(), w.value()}, b.xn, n, new float[][] {b.q, b.k, b.v});
@@ -160,12 +162,12 @@ public final class LlamaModel implements AutoCloseable {
                 addBias(b.q, t * queryDim, w.queryBias());
                 addBias(b.k, t * kvDim, w.keyBias());
                 addBias(b.v, t * kvDim, w.valueBias());
-                attention.rotate(b.q, t * queryDim, config.heads(), rotations, t);
-                attention.rotate(b.k, t * kvDim, config.kvHeads(), rotations, t);
+                attention.rotate(b.q, t * queryDim, config.headCount(), rotations, t);
+                attention.rotate(b.k, t * kvDim, config.headCountKv(), rotations, t);
                 Attention.store(caches[t], l, positions[t], b.k, b.v, t, kvDim);
             }
         });
-        int heads = config.heads();
+        int heads = config.headCount();
         matMul.team().forEach(n * heads, Math.max(1, n * heads / (matMul.team().size() * 8)), (from, to) -> {
             for (int item = from; item < to; item++) {
                 int t = item / heads;
@@ -176,11 +178,11 @@ public final class LlamaModel implements AutoCloseable {
         VectorOps.add(b.x, b.out, n * dim);
         matMul.team().forEach(n, perChunk, (from, to) -> {
             for (int t = from; t < to; t++) {
-                VectorOps.rmsNorm(b.x, t * dim, w.ffnNorm(), config.normEps(), b.xn, t * dim, dim);
+                VectorOps.rmsNorm(b.x, t * dim, w.ffnNorm(), config.rmsNormEpsilon(), b.xn, t * dim, dim);
             }
         });
         multiply(prompt, new WeightMatrix[] {w.gate(), w.up()}, b.xn, n, new float[][] {b.gate, b.up});
-        int hidden = config.hiddenDim();
+        int hidden = config.feedForwardLength();
         matMul.team().forEach(n * hidden, Math.max(hidden, n * hidden / (matMul.team().size() * 4)),
                 (from, to) -> VectorOps.swiGlu(b.gate, b.up, from, to));
         multiply(prompt, new WeightMatrix[] {w.down()}, b.gate, n, new float[][] {b.out});
