@@ -182,6 +182,13 @@ public final class EngramEngine implements LanguageModel {
                     reason = FinishReason.STOP;
                     break;
                 }
+                // Tokens the scheduler made before it saw a cancellation or deadline are not the answer.
+                FinishReason interrupted = sequence.interrupted();
+                if (interrupted != null) {
+                    sequence.cancellation.cancel();
+                    reason = interrupted;
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
