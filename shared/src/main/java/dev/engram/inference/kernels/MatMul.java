@@ -10,8 +10,7 @@ package dev.engram.inference.kernels;
  * {@link Gemm}. A sequence therefore gets the same numbers alone or in any batch.
  */
 public final class MatMul {
-    /** Chunks per member and step: enough to even out a preempted member, few enough to stream long runs of rows. */
-    private static final int CHUNKS_PER_MEMBER = 8;
+    private static final int DECODE_CHUNK = 16;
     private static final int PREFILL_CHUNK = 16;
 
     private final Team team;
@@ -36,9 +35,7 @@ public final class MatMul {
         }
         float[] blockSums = sums;
         int[] starts = starts(w);
-        int rows = starts[w.length];
-        int chunk = Math.max(16, rows / (team.size() * CHUNKS_PER_MEMBER) / 4 * 4);
-        team.forEach(rows, chunk, (from, to) -> {
+        team.forEach(starts[w.length], DECODE_CHUNK, (from, to) -> {
             for (int i = 0; i < w.length; i++) {
                 int lo = Math.max(from, starts[i]);
                 int hi = Math.min(to, starts[i + 1]);

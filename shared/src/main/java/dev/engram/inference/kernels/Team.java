@@ -28,19 +28,33 @@ public final class Team implements AutoCloseable {
         final Body body;
         final int items;
         final int chunk;
+        final int members;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(Body body, int items, int chunk) {
+        Job(Body body, int items, int chunk, int members) {
             this.body = body;
             this.items = items;
             this.chunk = chunk;
+            this.members = members;
         }
 
+        /**
+         * Takes chunks until none is left. Chunks shrink as the work runs out (a share of what is left,
+         * never less than {@code chunk}), so the members finish close together.
+         */
         void work() {
-            for (int from = next.getAndAdd(chunk); from < items; from = next.getAndAdd(chunk)) {
-                int to = Math.min(items, from + chunk);
+            while (true) {
+                int from = next.get();
+                if (from >= items) {
+                    return;
+                }
+                int size = Math.max(chunk, (items - from) / (2 * members) / chunk * chunk);
+                int to = Math.min(items, from + size);
+                if (!next.compareAndSet(from, to)) {
+                    continue;
+                }
                 try {
                     body.run(from, to);
                 } catch (Throwable t) {
@@ -76,8 +90,8 @@ public final class Team implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} over {@code [0, items)} in chunks of {@code chunk} items (the last may be
-     * shorter) on every member, and returns when all are done. Chunks start at multiples of
+     * Runs {@code body} over {@code [0, items)} in chunks of at least {@code chunk} items (the last may
+     * be shorter) on every member, and returns when all are done. Chunks start at multiples of
      * {@code chunk}, so kernels can rely on aligned groups.
      */
     public void forEach(int items, int chunk, Body body) {
@@ -88,7 +102,7 @@ public final class Team implements AutoCloseable {
             body.run(0, items);
             return;
         }
-        Job current = new Job(body, items, chunk);
+        Job current = new Job(body, items, chunk, size);
         job = current;
         for (int i = 0; i < members.length; i++) {
             if (parked.get(i + 1) == 1) {

@@ -168,7 +168,7 @@ public final class LlamaModel implements AutoCloseable {
             }
         });
         int heads = config.headCount();
-        matMul.team().forEach(n * heads, Math.max(1, n * heads / (matMul.team().size() * 8)), (from, to) -> {
+        matMul.team().forEach(n * heads, Math.max(1, n * heads / (matMul.team().size() * 2)), (from, to) -> {
             for (int item = from; item < to; item++) {
                 int t = item / heads;
                 attention.attend(b.q, t, item % heads, caches[t], l, positions[t], b.att);
@@ -183,7 +183,7 @@ public final class LlamaModel implements AutoCloseable {
         });
         multiply(prompt, new WeightMatrix[] {w.gate(), w.up()}, b.xn, n, new float[][] {b.gate, b.up});
         int hidden = config.feedForwardLength();
-        matMul.team().forEach(n * hidden, Math.max(hidden, n * hidden / (matMul.team().size() * 4)),
+        matMul.team().forEach(n * hidden, Math.max(256, n * hidden / matMul.team().size()),
                 (from, to) -> VectorOps.swiGlu(b.gate, b.up, from, to));
         multiply(prompt, new WeightMatrix[] {w.down()}, b.gate, n, new float[][] {b.out});
         VectorOps.add(b.x, b.out, n * dim);
