@@ -17,7 +17,12 @@ public final class StartupLog {
 
     /** The log's WARN and ERROR lines. */
     public static List<String> problems(Path log) {
-        return lines(log).stream().filter(line -> PROBLEM.matcher(line).matches()).toList();
+        return problems(lines(log));
+    }
+
+    /** The WARN and ERROR lines among these log lines. */
+    public static List<String> problems(List<String> lines) {
+        return lines.stream().filter(line -> PROBLEM.matcher(line).matches()).toList();
     }
 
     public static List<String> lines(Path log) {
