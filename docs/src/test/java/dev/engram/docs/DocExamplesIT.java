@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
 class DocExamplesIT {
     /** The directory the batch examples read and write; the function's input and output root. */
     static final String DOC_BATCH_ROOT = "/tmp/batch-demo";
+    /** Where the docs' Redis is (the test's runs on a free port). */
+    static final String DOC_REDIS = "127.0.0.1:6379";
     static final ObjectMapper JSON = new ObjectMapper();
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -61,12 +63,14 @@ class DocExamplesIT {
                 redis.flushAll();
                 Map<Example, String> rewrites = new LinkedHashMap<>();
                 for (Example example : MarkdownExamples.read(page, Functions.KEYS)) {
-                    List<Printed> printed = run(example, functions, redis, batchRoot);
+                    Map<String, String> shown = Map.of(batchRoot.toString(), DOC_BATCH_ROOT, "127.0.0.1:" + redis.port(), DOC_REDIS);
+                    List<Printed> printed = run(example, functions, redis, batchRoot, shown);
                     checked++;
                     if (example.output() == null) {
                         continue;
                     }
-                    List<String> differences = Outputs.differences(example.output().text(), printed, example.vary());
+                    List<String> differences = Outputs.differences(example.output().text(), printed, example.vary(),
+                            example.unordered());
                     if (!differences.isEmpty()) {
                         if (update) {
                             rewrites.put(example, printed.stream().map(Printed::text).collect(Collectors.joining("\n")));
@@ -85,7 +89,7 @@ class DocExamplesIT {
         assertThat(failures).as("examples whose output differs from the docs (-Dengram.docs.update=true rewrites them)").isEmpty();
     }
 
-    List<Printed> run(Example example, Functions functions, RedisServer redis, Path batchRoot) {
+    List<Printed> run(Example example, Functions functions, RedisServer redis, Path batchRoot, Map<String, String> shown) {
         boolean redisDown = "killed".equals(example.attributes().get("redis"));
         if (redisDown) {
             redis.kill();
@@ -95,8 +99,8 @@ class DocExamplesIT {
             for (Command command : example.commands()) {
                 switch (command) {
                     case Command.WriteFile write -> write(local(write.path(), batchRoot), write.content());
-                    case Command.ReadFile read -> printed.add(Printed.file(docPaths(read(local(read.path(), batchRoot)), batchRoot)));
-                    case Command.Curl curl -> printed.add(call(example, curl, functions, batchRoot));
+                    case Command.ReadFile read -> printed.add(Printed.file(asShown(read(local(read.path(), batchRoot)), shown)));
+                    case Command.Curl curl -> printed.add(call(example, curl, functions, batchRoot, shown));
                 }
             }
             return printed;
@@ -107,8 +111,9 @@ class DocExamplesIT {
         }
     }
 
-    Printed call(Example example, Command.Curl curl, Functions functions, Path batchRoot) {
-        FunctionProcess function = functions.get(example.attributes().getOrDefault("function", Functions.serving(curl.path())));
+    Printed call(Example example, Command.Curl curl, Functions functions, Path batchRoot, Map<String, String> shown) {
+        String name = example.attributes().get("function");
+        FunctionProcess function = functions.get(name != null ? name : Functions.serving(curl.path()));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(function.uri() + curl.path())).timeout(Duration.ofMinutes(2))
                 .method(curl.method(), curl.body() == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(curl.body().replace(DOC_BATCH_ROOT, batchRoot.toString())));
@@ -116,7 +121,7 @@ class DocExamplesIT {
         String until = example.attributes().get("until");
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
-            Printed printed = send(request.build(), curl.include(), batchRoot);
+            Printed printed = send(request.build(), curl.include(), shown);
             if (until == null || reached(printed, until)) {
                 return printed;
             }
@@ -127,12 +132,12 @@ class DocExamplesIT {
         }
     }
 
-    Printed send(HttpRequest request, boolean include, Path batchRoot) {
+    Printed send(HttpRequest request, boolean include, Map<String, String> shown) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             Map<String, String> headers = new TreeMap<>();
             response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(", ", values)));
-            return new Printed(include, response.statusCode(), headers, docPaths(response.body(), batchRoot));
+            return new Printed(include, response.statusCode(), headers, asShown(response.body(), shown));
         } catch (IOException e) {
             throw new UncheckedIOException(request.uri() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -159,9 +164,12 @@ class DocExamplesIT {
         return batchRoot.resolve(docPath.substring(DOC_BATCH_ROOT.length() + 1));
     }
 
-    /** What was printed, with the test's batch directory shown as the docs' one. */
-    static String docPaths(String text, Path batchRoot) {
-        return text.replace(batchRoot.toString(), DOC_BATCH_ROOT);
+    /** What was printed, with the test's batch directory and Redis address shown as the docs' ones. */
+    static String asShown(String text, Map<String, String> shown) {
+        for (Map.Entry<String, String> e : shown.entrySet()) {
+            text = text.replace(e.getKey(), e.getValue());
+        }
+        return text;
     }
 
     /** Puts each example's new output into its block, last block first so earlier line numbers hold. */

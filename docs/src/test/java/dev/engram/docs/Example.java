@@ -1,6 +1,7 @@
 package dev.engram.docs;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +30,23 @@ record Example(Path file, int line, Map<String, String> attributes, List<Command
     }
 
     Set<String> vary() {
-        String extra = attributes.getOrDefault("vary", "");
-        java.util.Set<String> all = new java.util.HashSet<>(ALWAYS_VARY);
-        for (String name : extra.split(",")) {
+        Set<String> all = new HashSet<>(ALWAYS_VARY);
+        all.addAll(list("vary"));
+        return all;
+    }
+
+    /** Arrays whose elements may come in any order (health checks). */
+    Set<String> unordered() {
+        return list("unordered");
+    }
+
+    private Set<String> list(String attribute) {
+        Set<String> names = new HashSet<>();
+        for (String name : attributes.getOrDefault(attribute, "").split(",")) {
             if (!name.isBlank()) {
-                all.add(name.strip());
+                names.add(name.strip());
             }
         }
-        return all;
+        return names;
     }
 }

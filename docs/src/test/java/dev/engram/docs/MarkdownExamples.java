@@ -53,9 +53,20 @@ final class MarkdownExamples {
             throw new UncheckedIOException(e);
         }
         List<Example> examples = new ArrayList<>();
+        String fence = null; // the backticks of the fenced block the line is in: a marker there is quoted, not live
         for (int i = 0; i < lines.size(); i++) {
-            Matcher marker = MARKER.matcher(lines.get(i).strip());
-            if (!marker.matches()) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("```")) {
+                String ticks = line.replaceFirst("[^`].*$", "");
+                if (fence == null) {
+                    fence = ticks;
+                } else if (line.equals(ticks) && ticks.length() >= fence.length()) {
+                    fence = null;
+                }
+                continue;
+            }
+            Matcher marker = MARKER.matcher(line);
+            if (fence != null || !marker.matches()) {
                 continue;
             }
             String where = file.getFileName() + ":" + (i + 1);
@@ -77,6 +88,7 @@ final class MarkdownExamples {
                 }
             }
             examples.add(new Example(file, i + 1, attributes(marker.group(1)), commands, output));
+            i = (output != null ? output.to() : script.to()); // the closing fence of the last block
         }
         return examples;
     }

@@ -21,15 +21,17 @@ final class Outputs {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Set<String> vary;
+    private final Set<String> unordered;
     private final List<String> problems = new ArrayList<>();
 
-    private Outputs(Set<String> vary) {
+    private Outputs(Set<String> vary, Set<String> unordered) {
         this.vary = vary;
+        this.unordered = unordered;
     }
 
     /** Every difference, empty when the block shows what was printed. */
-    static List<String> differences(String block, List<Printed> printed, Set<String> vary) {
-        Outputs outputs = new Outputs(vary);
+    static List<String> differences(String block, List<Printed> printed, Set<String> vary, Set<String> unordered) {
+        Outputs outputs = new Outputs(vary, unordered);
         List<String> expected = split(block, printed);
         if (expected.size() != printed.size()) {
             outputs.problems.add("the block shows " + expected.size() + " outputs, the commands printed " + printed.size());
@@ -149,7 +151,11 @@ final class Outputs {
                 return;
             }
             for (String name : wantNames) {
-                match(want.get(name), got.get(name), path + "." + name);
+                if (unordered.contains(name) && want.get(name).isArray() && got.get(name).isArray()) {
+                    matchAnyOrder(want.get(name), got.get(name), path + "." + name);
+                } else {
+                    match(want.get(name), got.get(name), path + "." + name);
+                }
             }
             for (String name : vary) {
                 if (want.has(name) && got.has(name) && want.get(name).getNodeType() != got.get(name).getNodeType()) {
@@ -172,6 +178,28 @@ final class Outputs {
             }
         } else if (!want.equals(got)) {
             problems.add(path + " is " + got + ", the block shows " + want);
+        }
+    }
+
+    /** Each shown element matches a different printed one, in whatever order they came. */
+    private void matchAnyOrder(JsonNode want, JsonNode got, String path) {
+        if (want.size() != got.size()) {
+            problems.add(path + " has " + got.size() + " elements, the block shows " + want.size() + ": " + got);
+            return;
+        }
+        List<JsonNode> left = new ArrayList<>();
+        got.forEach(left::add);
+        for (JsonNode element : want) {
+            JsonNode partner = left.stream().filter(candidate -> {
+                Outputs alone = new Outputs(vary, unordered);
+                alone.match(element, candidate, path);
+                return alone.problems.isEmpty();
+            }).findFirst().orElse(null);
+            if (partner == null) {
+                problems.add(path + " has no element like " + element + ": " + got);
+                return;
+            }
+            left.remove(partner);
         }
     }
 
