@@ -2,7 +2,7 @@ package dev.engram.docs;
 
 import java.util.Map;
 
-/** A shell command a checked example may use: curl, writing a file with a here-document, or cat of a file. */
+/** A shell command a checked example may use: curl, mkdir -p, writing a file with a here-document, or cat of a file. */
 sealed interface Command {
 
     /** Whether the command prints something the output block shows. */
@@ -21,6 +21,13 @@ sealed interface Command {
 
     /** {@code cat > path <<'EOF'} … {@code EOF}. */
     record WriteFile(String path, String content) implements Command {
+        public boolean prints() {
+            return false;
+        }
+    }
+
+    /** {@code mkdir -p path}. */
+    record MakeDir(String path) implements Command {
         public boolean prints() {
             return false;
         }

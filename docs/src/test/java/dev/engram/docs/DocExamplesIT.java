@@ -98,6 +98,7 @@ class DocExamplesIT {
             List<Printed> printed = new ArrayList<>();
             for (Command command : example.commands()) {
                 switch (command) {
+                    case Command.MakeDir dir -> mkdirs(local(dir.path(), batchRoot));
                     case Command.WriteFile write -> write(local(write.path(), batchRoot), write.content());
                     case Command.ReadFile read -> printed.add(Printed.file(asShown(read(local(read.path(), batchRoot)), shown)));
                     case Command.Curl curl -> printed.add(call(example, curl, functions, batchRoot, shown));
@@ -158,10 +159,21 @@ class DocExamplesIT {
     }
 
     static Path local(String docPath, Path batchRoot) {
+        if (docPath.equals(DOC_BATCH_ROOT)) {
+            return batchRoot;
+        }
         if (!docPath.startsWith(DOC_BATCH_ROOT + "/")) {
             throw new IllegalArgumentException("a checked example reads and writes files under " + DOC_BATCH_ROOT + " only, not " + docPath);
         }
         return batchRoot.resolve(docPath.substring(DOC_BATCH_ROOT.length() + 1));
+    }
+
+    static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** What was printed, with the test's batch directory and Redis address shown as the docs' ones. */

@@ -53,8 +53,12 @@ final class Shell {
         if (name.equals("cat") && words.size() == 2) {
             return new Command.ReadFile(words.get(1));
         }
+        if (name.equals("mkdir") && words.size() == 3 && words.get(1).equals("-p")) {
+            return new Command.MakeDir(words.get(2));
+        }
         if (!name.equals("curl")) {
-            throw new IllegalArgumentException("only curl, cat FILE and cat > FILE <<'EOF' run in a checked example, not '" + name + "'");
+            throw new IllegalArgumentException("only curl, mkdir -p DIR, cat FILE and cat > FILE <<'EOF' run in a checked example, not '"
+                    + name + "'");
         }
         String method = null;
         String url = null;
