@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark harness: builds the functions and the harness, then measures (see README, "Performance").
+# The benchmark harness: builds the functions and the harness, then measures (see docs/performance.md).
 #
 #   infra/bench/run.sh            # full run, under 15 minutes on 2 cores (the first run also writes
 #                                 # the synthetic 1B models, ~10 GB, into ~/.cache/engram/synthetic)

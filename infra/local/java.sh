@@ -10,7 +10,13 @@ if [[ -z "${JAVA_HOME:-}" || "$(java_major "$JAVA_HOME" 2>/dev/null)" != "25" ]]
     fi
   done
   if [[ -z "$JAVA_HOME" ]]; then
-    echo "No Java 25 JDK found (looked in /usr/lib/jvm); install Temurin 25 or set JAVA_HOME" >&2
+    cat >&2 <<'EOF'
+No Java 25 JDK found (looked at JAVA_HOME and in /usr/lib/jvm). Install one, then run this again:
+  - Debian/Ubuntu, Eclipse Temurin from Adoptium's apt repository (https://adoptium.net/installation/linux/):
+      apt-get install temurin-25-jdk
+  - or the distribution's own package, where it has one: apt-get install openjdk-25-jdk
+  - or unpack a JDK 25 tarball (https://adoptium.net/temurin/releases/?version=25) and set JAVA_HOME to it.
+EOF
     exit 1
   fi
 fi

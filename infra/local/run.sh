@@ -2,8 +2,10 @@
 # Runs one Engram function locally: builds it if needed, starts a local Redis when none answers,
 # and starts the packaged function on Java 25 with the JVM flags Jlama needs.
 #
-#   infra/local/run.sh generate            # model from $ENGRAM_MODEL_PATH, else the default Hugging Face id
-#   PORT=8081 infra/local/run.sh generate  # another HTTP port
+#   infra/local/run.sh generate            # the model the project carries (stories260K)
+#   ENGRAM_MODEL_PATH=/models/my-model infra/local/run.sh generate   # a model directory of your own
+#   ENGRAM_MODEL_ID=owner/name infra/local/run.sh generate           # a Hugging Face model, downloaded once
+#   PORT=8081 infra/local/run.sh memory    # another HTTP port
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -73,9 +75,14 @@ if [[ -z "${ENGRAM_AUTH_KEYS:-}" && -z "${ENGRAM_AUTH_ENABLED:-}" ]]; then
   echo "WARNING: authentication is OFF for this local run (no ENGRAM_AUTH_KEYS): every request is tenant 'default'." >&2
   echo "         To run with keys: ENGRAM_AUTH_KEYS=mytenant:\$(printf %s \"\$KEY\" | sha256sum | cut -d' ' -f1) $0 $FUNCTION" >&2
 fi
-# Vector API (incubator) and native access for Jlama's SIMD kernels; see the README.
+# The model: without a path or a Hugging Face id, the tiny stories260K the project carries (it writes
+# children's stories; see docs/models.md for a real model).
+if [[ -z "${ENGRAM_MODEL_PATH:-}" && -z "${ENGRAM_MODEL_ID:-}" ]]; then
+  export ENGRAM_MODEL_PATH="$ROOT/shared/src/main/resources/models/stories260K"
+fi
+# Vector API (incubator) and native access for Jlama's SIMD kernels; see docs/engine.md.
 JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${ENGRAM_JVM_OPTS:-})
-echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-${ENGRAM_MODEL_ID:-default Hugging Face id}})"
+echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-$ENGRAM_MODEL_ID})"
 "$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -jar "$APP" &
 APP_PID=$!
 wait "$APP_PID"

@@ -114,18 +114,27 @@ public class Models {
     }
 
     private LanguageModel load() {
-        if (inferenceConfig.backend() == InferenceConfig.Backend.REMOTE) {
-            // No weights here: the server holds the model. Jlama is never touched.
-            return RemoteEngine.create(remoteConfig, observer);
-        }
-        Path dir = modelConfig.path()
-                .map(ModelLocator::local)
-                .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));
         try {
-            return JlamaEngine.load(dir, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
-                    inferenceConfig.threads(), inferenceConfig.workDir(), observer));
+            if (inferenceConfig.backend() == InferenceConfig.Backend.REMOTE) {
+                // No weights here: the server holds the model. Jlama is never touched.
+                return RemoteEngine.create(remoteConfig, observer);
+            }
+            Path dir = modelConfig.path()
+                    .map(ModelLocator::local)
+                    .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));
+            try {
+                return JlamaEngine.load(dir, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
+                        inferenceConfig.threads(), inferenceConfig.workDir(), observer));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("Could not load the model in " + dir + " (" + e.getMessage() + "). It must be a "
+                        + "supported model: config.json, model.safetensors (or an index and shards) and tokenizer.json", e);
+            }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Could not load the model from %s", dir);
+            // Said at start-up, where the operator looks, not only in the first request's 503. A wrong setting is
+            // explained by its message (which names the fix); anything else keeps its stack trace.
+            boolean setting = e.getCause() == null || e instanceof UnavailableException;
+            LOG.errorf(setting ? null : e, "The model is not loaded; requests that need it answer 503 model_unavailable until the "
+                    + "function is restarted with a working model. %s", e.getMessage());
             throw e;
         }
     }

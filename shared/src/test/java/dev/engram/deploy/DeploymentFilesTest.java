@@ -53,9 +53,15 @@ class DeploymentFilesTest {
         return modules;
     }
 
-    /** The CloudEvent types a module's functions answer: the name, or its Funqy mapping's trigger in application.properties. */
+    /**
+     * The CloudEvent types a module's functions answer: the name, or its Funqy mapping's trigger in the
+     * configuration of the Knative build (src/main/resources-knative) or in application.properties.
+     */
     static Set<String> eventTypes(String module, Set<String> functions) throws IOException {
-        String props = Files.readString(ROOT.resolve("functions").resolve(module).resolve("src/main/resources/application.properties"));
+        Path dir = ROOT.resolve("functions").resolve(module).resolve("src/main");
+        Path knative = dir.resolve("resources-knative/META-INF/microprofile-config.properties");
+        String props = Files.readString(dir.resolve("resources/application.properties"))
+                + (Files.exists(knative) ? "\n" + Files.readString(knative) : "");
         Set<String> types = new TreeSet<>();
         for (String function : functions) {
             Matcher m = Pattern.compile("(?m)^quarkus\\.funqy\\.knative-events\\.mapping\\." + Pattern.quote(function) + "\\.trigger=(\\S+)$")
@@ -80,10 +86,10 @@ class DeploymentFilesTest {
         return sources(ROOT.resolve("functions").resolve(module)).stream().anyMatch(s -> s.contains("import dev.engram.inference"));
     }
 
-    /** Environment variables the functions read: README's config table in env form, and ${VAR} in the properties. */
+    /** Environment variables the functions read: the configuration page's table in env form, and ${VAR} in the properties. */
     static Set<String> knownEnv() throws IOException {
         Set<String> known = new HashSet<>();
-        for (String line : Files.readAllLines(ROOT.resolve("README.md"))) {
+        for (String line : Files.readAllLines(ROOT.resolve("docs/configuration.md"))) {
             Matcher m = Pattern.compile("^\\| `((?:engram|quarkus)\\.[a-z0-9.-]+)`").matcher(line);
             if (m.find()) {
                 known.add(m.group(1).toUpperCase().replaceAll("[.-]", "_"));

@@ -128,6 +128,18 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Empties every database (between tests that share one server and must not see each other's keys). */
+    public synchronized void flushAll() {
+        try {
+            String answer = send("*1\r\n$8\r\nFLUSHALL\r\n");
+            if (!answer.startsWith("+OK")) {
+                throw new IllegalStateException("FLUSHALL answered " + answer.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public synchronized boolean running() {
         return process != null && process.isAlive();
     }

@@ -34,7 +34,7 @@ public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeT
         Integer tokens = null;
         Path root = Path.of(System.getProperty("engram.bench.root", ".")).toAbsolutePath().normalize();
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "engram", "synthetic");
-        Path model = root.resolveSibling("shared").resolve("models").resolve("stories260K");
+        Path model = root.resolve("shared/src/main/resources/models/stories260K");
         Path functions = root.resolve("functions");
         Path out = null;
         Set<String> only = Set.of();

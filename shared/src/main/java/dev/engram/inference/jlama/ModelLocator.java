@@ -29,7 +29,9 @@ public final class ModelLocator {
     public static Path local(Path dir) {
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
             throw new IllegalStateException("No model at " + dir.toAbsolutePath()
-                    + ": expected config.json, model.safetensors and tokenizer.json there (engram.model.path)");
+                    + ": expected config.json, model.safetensors and tokenizer.json there. Set ENGRAM_MODEL_PATH "
+                    + "(engram.model.path) to a model directory, or unset it and set ENGRAM_MODEL_ID (engram.model.id) "
+                    + "to a Hugging Face model id");
         }
         return dir;
     }
