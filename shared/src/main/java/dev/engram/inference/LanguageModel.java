@@ -59,6 +59,9 @@ public interface LanguageModel extends AutoCloseable {
                 + getClass().getSimpleName() + " backend; use mode 'embedding'");
     }
 
+    /** What the engine is doing now: queue, running generations, readiness. */
+    EngineStatus status();
+
     @Override
     void close();
 }

@@ -1,6 +1,6 @@
 package dev.engram.observability;
 
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,9 +1,10 @@
 package dev.engram.observability;
 
 import dev.engram.inference.GenerationResult;
+import dev.engram.inference.EngineStatus;
 import dev.engram.inference.InferenceObserver;
-import dev.engram.inference.Models;
-import dev.engram.inference.jlama.JlamaEngine;
+import dev.engram.inference.LanguageModel;
+import dev.engram.inference.models.Models;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,15 +34,16 @@ public class Observability implements InferenceObserver {
         this.registry = registry;
         this.tracer = tracer;
         this.models = models;
-        // Gauges read the loaded engine's gate; a remote engine has no queue (the server has its own).
-        Gauge.builder(Meters.QUEUE_DEPTH, models, m -> engine(m) == null ? 0 : engine(m).waiting())
+        // A remote engine reports 0 for both: the server queues and batches for itself.
+        Gauge.builder(Meters.QUEUE_DEPTH, models, m -> status(m).waiting())
                 .description("Requests waiting for the model").register(registry);
-        Gauge.builder(Meters.ACTIVE, models, m -> engine(m) != null && engine(m).busy() ? 1 : 0)
-                .description("Generations holding the model").register(registry);
+        Gauge.builder(Meters.ACTIVE, models, m -> status(m).running())
+                .description("Generations running now (the batch size)").register(registry);
     }
 
-    private static JlamaEngine engine(Instance<Models> models) {
-        return models.isResolvable() && models.get().loaded() instanceof JlamaEngine jlama ? jlama : null;
+    private static EngineStatus status(Instance<Models> models) {
+        LanguageModel model = models.isResolvable() ? models.get().loaded() : null;
+        return model == null ? new EngineStatus("none", 0, 0) : model.status();
     }
 
     /**

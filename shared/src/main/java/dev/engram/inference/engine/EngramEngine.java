@@ -2,6 +2,7 @@ package dev.engram.inference.engine;
 
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.ContinuationScores;
+import dev.engram.inference.EngineStatus;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
@@ -19,7 +20,9 @@ import dev.engram.inference.kernels.Team;
 import dev.engram.inference.llama.KvPool;
 import dev.engram.inference.llama.LlamaModel;
 import dev.engram.inference.tokenizer.Tokenizer;
+import dev.engram.inference.convert.LlamaConfig;
 import dev.engram.inference.gguf.GgufFile;
+import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.llama.LlamaLoader;
 import dev.engram.inference.quant.RowFormat;
 import dev.engram.inference.tokenizer.Tokenizers;
@@ -106,13 +109,13 @@ public final class EngramEngine implements LanguageModel {
         return PromptTokens.withBos(tokenizer, template.isPresent() ? PromptTokens.encodeRendered(tokenizer, text) : tokenizer.encode(text));
     }
 
-    /** Requests waiting for a place in the batch. */
-    public int waiting() {
-        return scheduler.waiting();
+    @Override
+    public EngineStatus status() {
+        return new EngineStatus("engram", scheduler.waiting(), scheduler.batchSize());
     }
 
     /** Sequences being generated together now. */
-    public int batchSize() {
+    int batchSize() {
         return scheduler.batchSize();
     }
 
@@ -271,6 +274,31 @@ public final class EngramEngine implements LanguageModel {
         } catch (IOException | RuntimeException e) {
             team.close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether this engine runs the model at {@code location}: any GGUF file (its architecture is checked
+     * at load), or a Hugging Face directory of a Llama-family model whose weights are F32, F16 or BF16
+     * (Jlama's own pre-quantised formats are left to Jlama).
+     */
+    public static boolean runs(Path location) throws IOException {
+        if (ggufIn(location) != null) {
+            return true;
+        }
+        LlamaConfig config;
+        try {
+            config = LlamaConfig.fromHuggingFace(location);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        try (SafetensorsModel weights = SafetensorsModel.open(location)) {
+            for (String name : weights.names()) {
+                weights.tensor(name).rowFormat();
+            }
+            return config != null;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -16,6 +16,7 @@ import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.Cancellation;
+import dev.engram.inference.EngineStatus;
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
@@ -60,7 +61,7 @@ public final class JlamaEngine implements LanguageModel {
     private final int[] promptPrefix;
     private final InferenceObserver observer;
 
-    /** Engine settings; see {@link dev.engram.inference.InferenceConfig} for their meaning. */
+    /** Engine settings; see {@link dev.engram.inference.models.InferenceConfig} for their meaning. */
     public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir,
             InferenceObserver observer) {
         public Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
@@ -353,6 +354,11 @@ public final class JlamaEngine implements LanguageModel {
         }
         java.lang.foreign.MemorySegment.copy(logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
         return sampler.next(logits, vocab);
+    }
+
+    @Override
+    public EngineStatus status() {
+        return new EngineStatus("jlama", gate.waiting(), gate.busy() ? 1 : 0);
     }
 
     /** Requests waiting for the model now (queue depth). */

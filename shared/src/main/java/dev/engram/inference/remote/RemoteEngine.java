@@ -1,5 +1,7 @@
 package dev.engram.inference.remote;
 
+import dev.engram.inference.EngineStatus;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.errors.UnavailableException;
@@ -71,6 +73,12 @@ public final class RemoteEngine implements LanguageModel {
         TokenCounter tokens = config.tokenizer().map(TokenCounter::load).orElseGet(TokenCounter::estimate);
         LOG.infof("Remote engine: %s, model %s, tokens by %s", base, config.model().orElse("(first listed)"), tokens.describe());
         return new RemoteEngine(config, base, tokens, observer);
+    }
+
+    /** The server batches and queues for itself: nothing waits here. */
+    @Override
+    public EngineStatus status() {
+        return new EngineStatus("remote", 0, 0);
     }
 
     public URI baseUrl() {

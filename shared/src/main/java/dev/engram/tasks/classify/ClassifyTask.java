@@ -7,7 +7,7 @@ import dev.engram.errors.InvalidRequestException;
 import dev.engram.errors.NotSupportedException;
 import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.LanguageModel;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.session.Session;
 import dev.engram.tasks.Requests;

@@ -5,7 +5,7 @@ import static dev.engram.tasks.Requests.text;
 
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.LanguageModel;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.Session;
 import dev.engram.tasks.Requests;

@@ -8,7 +8,7 @@ import dev.engram.batch.BatchRunner;
 import dev.engram.batch.BatchStatus;
 import dev.engram.batch.BatchSubmitRequest;
 import dev.engram.batch.StorageObjectEvent;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.tasks.translate.Languages;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.Startup;

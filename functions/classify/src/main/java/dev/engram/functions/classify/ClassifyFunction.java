@@ -1,7 +1,7 @@
 package dev.engram.functions.classify;
 
 import dev.engram.auth.Access;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.tasks.classify.ClassifyRequest;
 import dev.engram.tasks.classify.ClassifyResponse;
 import dev.engram.tasks.classify.ClassifyTask;

@@ -3,7 +3,7 @@ package dev.engram.functions.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionKeys;

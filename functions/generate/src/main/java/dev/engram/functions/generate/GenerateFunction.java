@@ -1,7 +1,7 @@
 package dev.engram.functions.generate;
 
 import dev.engram.auth.Access;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.tasks.generate.GenerateRequest;
 import dev.engram.tasks.generate.GenerateResponse;
 import dev.engram.tasks.generate.GenerateTask;

@@ -3,7 +3,7 @@ package dev.engram.functions.generate;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;

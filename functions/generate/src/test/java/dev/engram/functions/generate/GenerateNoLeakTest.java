@@ -2,7 +2,7 @@ package dev.engram.functions.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.testing.ModelTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

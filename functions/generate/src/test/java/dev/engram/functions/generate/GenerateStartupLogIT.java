@@ -32,7 +32,7 @@ class GenerateStartupLogIT {
             awaitStarted(function);
             List<String> errors = StartupLog.problems(function.log()).stream().filter(line -> line.contains(" ERROR ")).toList();
             assertThat(errors).as("log %s", function.log()).singleElement().satisfies(line -> assertThat(line)
-                    .contains("[dev.engram.inference.Models]", "No model at " + missing, "Set ENGRAM_MODEL_PATH", "ENGRAM_MODEL_ID"));
+                    .contains("[dev.engram.inference.models.Models]", "No model at " + missing, "Set ENGRAM_MODEL_PATH", "ENGRAM_MODEL_ID"));
 
             given().baseUri(function.uri().toString()).get("/q/health/ready").then().statusCode(503);
             given().baseUri(function.uri().toString()).contentType(ContentType.JSON).body(Map.of("prompt", "Once upon a time"))

@@ -2,7 +2,7 @@ package dev.engram.functions.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;

@@ -1,7 +1,7 @@
 package dev.engram.functions.summarize;
 
 import dev.engram.auth.Access;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.tasks.summarize.SummarizeRequest;
 import dev.engram.tasks.summarize.SummarizeResponse;
 import dev.engram.tasks.summarize.SummarizeTask;

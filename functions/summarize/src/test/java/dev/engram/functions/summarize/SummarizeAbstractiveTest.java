@@ -4,7 +4,7 @@ import static dev.engram.functions.summarize.Summaries.summarize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.inference.LanguageModel;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;

@@ -1,7 +1,7 @@
 package dev.engram.functions.translate;
 
 import dev.engram.auth.Access;
-import dev.engram.inference.Models;
+import dev.engram.inference.models.Models;
 import dev.engram.tasks.translate.Languages;
 import dev.engram.tasks.translate.TranslateRequest;
 import dev.engram.tasks.translate.TranslateResponse;

@@ -1,4 +1,4 @@
-package dev.engram.inference;
+package dev.engram.inference.models;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package dev.engram.inference;
+package dev.engram.inference.models;
 
 import dev.engram.inference.remote.RemoteEngine;
 import jakarta.enterprise.context.ApplicationScoped;

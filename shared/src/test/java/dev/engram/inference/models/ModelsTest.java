@@ -1,9 +1,13 @@
-package dev.engram.inference;
+package dev.engram.inference.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.engram.errors.UnavailableException;
+import dev.engram.inference.LanguageModel;
+import dev.engram.inference.engine.EngramEngine;
+import dev.engram.inference.jlama.JlamaEngine;
+import io.quarkus.runtime.configuration.MemorySize;
 import dev.engram.inference.remote.RemoteConfigs;
 import dev.engram.inference.remote.RemoteEngine;
 import dev.engram.inference.synthetic.SyntheticModel;
@@ -38,6 +42,10 @@ class ModelsTest {
             public Duration queueTimeout() { return Duration.ofSeconds(60); }
             public Optional<Integer> threads() { return Optional.empty(); }
             public Optional<Path> workDir() { return Optional.empty(); }
+            public Optional<WeightFormat> quantize() { return Optional.empty(); }
+            public int maxBatch() { return 4; }
+            public int stepTokens() { return 64; }
+            public Optional<MemorySize> kvMemory() { return Optional.of(new MemorySize(java.math.BigInteger.valueOf(64L << 20))); }
             public int defaultMaxTokens() { return 16; }
         };
     }
@@ -52,6 +60,19 @@ class ModelsTest {
         assertThat(models.state()).isEqualTo(Models.State.READY);
         assertThat(loaded.name()).isEqualTo("tiny");
         models.close();
+    }
+
+    @Test
+    void aLlamaFamilyModelRunsOnTheOwnEngineUnlessJlamaIsAskedFor() {
+        Path dir = SyntheticModel.write(temp.resolve("tiny"), SyntheticModel.Shape.tiny(), 7L);
+        Models local = new Models(model(Optional.of(dir), "unused/unused", temp), inference(InferenceConfig.Backend.LOCAL), RemoteConfigs.unused());
+        assertThat(local.get()).isInstanceOf(EngramEngine.class);
+        assertThat(local.get().status().backend()).isEqualTo("engram");
+        local.close();
+        Models jlama = new Models(model(Optional.of(dir), "unused/unused", temp), inference(InferenceConfig.Backend.JLAMA), RemoteConfigs.unused());
+        assertThat(jlama.get()).isInstanceOf(JlamaEngine.class);
+        assertThat(jlama.get().status().backend()).isEqualTo("jlama");
+        jlama.close();
     }
 
     @Test

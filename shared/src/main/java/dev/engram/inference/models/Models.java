@@ -1,8 +1,13 @@
-package dev.engram.inference;
+package dev.engram.inference.models;
 
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.jlama.JlamaEngine;
-import dev.engram.inference.jlama.ModelLocator;
+import dev.engram.inference.InferenceObserver;
+import dev.engram.inference.LanguageModel;
+import dev.engram.inference.engine.EngramEngine;
+import dev.engram.inference.quant.RowFormat;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.io.IOException;
 import dev.engram.inference.remote.RemoteConfig;
 import dev.engram.inference.remote.RemoteEngine;
 import jakarta.annotation.PreDestroy;
@@ -119,15 +124,18 @@ public class Models {
                 // No weights here: the server holds the model. Jlama is never touched.
                 return RemoteEngine.create(remoteConfig, observer);
             }
-            Path dir = modelConfig.path()
+            Path location = modelConfig.path()
                     .map(ModelLocator::local)
                     .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));
             try {
-                return JlamaEngine.load(dir, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
+                if (inferenceConfig.backend() == InferenceConfig.Backend.LOCAL && EngramEngine.runs(location)) {
+                    return loadOwn(location);
+                }
+                return JlamaEngine.load(location, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
                         inferenceConfig.threads(), inferenceConfig.workDir(), observer));
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("Could not load the model in " + dir + " (" + e.getMessage() + "). It must be a "
-                        + "supported model: config.json, model.safetensors (or an index and shards) and tokenizer.json", e);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("Could not load the model in " + location + " (" + e.getMessage() + "). It must be a "
+                        + "GGUF file, or a directory with config.json, model.safetensors (or an index and shards) and tokenizer.json", e);
             }
         } catch (RuntimeException e) {
             // Said at start-up, where the operator looks, not only in the first request's 503. A wrong setting is
@@ -137,6 +145,17 @@ public class Models {
                     + "function is restarted with a working model. %s", e.getMessage());
             throw e;
         }
+    }
+
+    private EngramEngine loadOwn(Path location) throws IOException {
+        long start = System.nanoTime();
+        long kvMemory = inferenceConfig.kvMemory().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 4);
+        EngramEngine engine = EngramEngine.load(location, new EngramEngine.Options(
+                inferenceConfig.threads().orElse(Runtime.getRuntime().availableProcessors()),
+                inferenceConfig.quantize().map(f -> RowFormat.valueOf(f.name())), kvMemory, inferenceConfig.maxBatch(),
+                inferenceConfig.stepTokens(), inferenceConfig.queueSize(), inferenceConfig.queueTimeout(), observer));
+        LOG.infof("Loaded %s in %d ms: %s", location.getFileName(), (System.nanoTime() - start) / 1_000_000, engine.describe());
+        return engine;
     }
 
     @PreDestroy

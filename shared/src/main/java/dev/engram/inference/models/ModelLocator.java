@@ -1,4 +1,4 @@
-package dev.engram.inference.jlama;
+package dev.engram.inference.models;
 
 import com.github.tjake.jlama.safetensors.SafeTensorSupport;
 import dev.engram.errors.UnavailableException;
@@ -25,15 +25,31 @@ public final class ModelLocator {
 
     private ModelLocator() {}
 
-    /** A local directory that must already hold a model. */
-    public static Path local(Path dir) {
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new IllegalStateException("No model at " + dir.toAbsolutePath()
-                    + ": expected config.json, model.safetensors and tokenizer.json there. Set ENGRAM_MODEL_PATH "
-                    + "(engram.model.path) to a model directory, or unset it and set ENGRAM_MODEL_ID (engram.model.id) "
+    /**
+     * A local model: a GGUF file, a directory holding one, or a Hugging Face directory with
+     * config.json. Anything else is refused with the fix named.
+     */
+    public static Path local(Path location) {
+        boolean found = Files.isRegularFile(location) ? location.getFileName().toString().endsWith(".gguf")
+                : Files.isRegularFile(location.resolve("config.json")) || holdsOneGguf(location);
+        if (!found) {
+            throw new IllegalStateException("No model at " + location.toAbsolutePath()
+                    + ": expected a .gguf file, or a directory with config.json, model.safetensors and tokenizer.json. Set "
+                    + "ENGRAM_MODEL_PATH (engram.model.path) to a model, or unset it and set ENGRAM_MODEL_ID (engram.model.id) "
                     + "to a Hugging Face model id");
         }
-        return dir;
+        return location;
+    }
+
+    private static boolean holdsOneGguf(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".gguf")).count() == 1;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The cached copy of {@code id}, downloaded into {@code cacheDir} if it is not there yet. */
