@@ -78,8 +78,8 @@ class BlockQuantTest {
                 assertThat(q4[b * 18 + j]).isEqualTo((byte) 0x88); // q = (int) (0 + 8.5) = 8 in both nibbles
             }
         }
-        assertThat(dequantize(RowFormat.Q8_0, q8, 64)).allSatisfy(v -> assertThat(v == 0f).isTrue());
-        assertThat(dequantize(RowFormat.Q4_0, q4, 64)).allSatisfy(v -> assertThat(v == 0f).isTrue());
+        assertAllZero(dequantize(RowFormat.Q8_0, q8, 64));
+        assertAllZero(dequantize(RowFormat.Q4_0, q4, 64));
     }
 
     @Test
@@ -127,9 +127,7 @@ class BlockQuantTest {
         x[0] = -0.0f;
         x[1] = 1e-30f; // its scale underflows F16 to zero: the block reads back as zeros
         float[] back = dequantize(RowFormat.Q8_0, quantize(RowFormat.Q8_0, x), 32);
-        for (float v : back) {
-            assertThat(v == 0f).isTrue();
-        }
+        assertAllZero(back);
         x[2] = 60000f; // near F16's maximum: scale 472.4 is representable
         back = dequantize(RowFormat.Q8_0, quantize(RowFormat.Q8_0, x), 32);
         assertThat(back[2]).isCloseTo(60000f, org.assertj.core.data.Offset.offset(300f));
@@ -186,6 +184,13 @@ class BlockQuantTest {
         assertThat(RowFormat.F16.rowBytes(3)).isEqualTo(6);
         assertThat(BlockQ8_0.bytes(64)).isEqualTo(68);
         assertThat(BlockQ4_0.bytes(64)).isEqualTo(36);
+    }
+
+    /** Zero of either sign (GGML's Q4_0 scale of a zero block is -0.0). */
+    private static void assertAllZero(float[] values) {
+        for (float v : values) {
+            assertThat(v).isZero();
+        }
     }
 
     private static byte[] quantize(RowFormat format, float[] x) {
