@@ -1,6 +1,7 @@
 package dev.engram.inference.quant;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.LongStream;
 
 /**
@@ -92,11 +93,17 @@ public enum RowFormat {
      */
     public static void convertRows(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
             int rowLength, long firstRow, long endRow) {
+        convertRows(from, src, to, dst, rowLength, firstRow, endRow, LongUnaryOperator.identity());
+    }
+
+    /** {@link #convertRows}, with destination row {@code r} taken from source row {@code sourceRow(r)} (a row permutation). */
+    public static void convertRows(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
+            int rowLength, long firstRow, long endRow, LongUnaryOperator sourceRow) {
         long srcRowBytes = from.rowBytes(rowLength);
         long dstRowBytes = to.rowBytes(rowLength);
         float[] row = new float[rowLength];
         for (long r = firstRow; r < endRow; r++) {
-            from.decode(src, r * srcRowBytes, row, 0, rowLength);
+            from.decode(src, sourceRow.applyAsLong(r) * srcRowBytes, row, 0, rowLength);
             to.encode(row, 0, rowLength, dst, r * dstRowBytes);
         }
     }
@@ -104,8 +111,14 @@ public enum RowFormat {
     /** {@link #convertRows} over all {@code rows} rows, in parallel on the common fork-join pool. */
     public static void convertMatrix(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
             int rowLength, long rows) {
+        convertMatrix(from, src, to, dst, rowLength, rows, LongUnaryOperator.identity());
+    }
+
+    /** {@link #convertMatrix} with a row permutation, as in {@link #convertRows(RowFormat, MemorySegment, RowFormat, MemorySegment, int, long, long, LongUnaryOperator)}. */
+    public static void convertMatrix(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
+            int rowLength, long rows, LongUnaryOperator sourceRow) {
         long tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         LongStream.range(0, tasks).parallel().forEach(t -> convertRows(from, src, to, dst, rowLength,
-                t * ROWS_PER_TASK, Math.min(rows, (t + 1) * ROWS_PER_TASK)));
+                t * ROWS_PER_TASK, Math.min(rows, (t + 1) * ROWS_PER_TASK), sourceRow));
     }
 }

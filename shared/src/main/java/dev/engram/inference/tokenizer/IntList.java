@@ -1,0 +1,40 @@
+package dev.engram.inference.tokenizer;
+
+import java.util.Arrays;
+
+/** A growable array of ints, for collecting token ids without boxing. */
+final class IntList {
+    private int[] values;
+    private int size;
+
+    IntList(int capacity) {
+        values = new int[Math.max(4, capacity)];
+    }
+
+    void add(int value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = value;
+    }
+
+    void addAll(int[] more) {
+        if (size + more.length > values.length) {
+            values = Arrays.copyOf(values, Math.max(size + more.length, size * 2));
+        }
+        System.arraycopy(more, 0, values, size, more.length);
+        size += more.length;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int get(int index) {
+        return values[index];
+    }
+
+    int[] toArray() {
+        return Arrays.copyOf(values, size);
+    }
+}
