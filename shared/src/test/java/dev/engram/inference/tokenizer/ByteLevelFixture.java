@@ -21,12 +21,12 @@ import java.util.regex.Pattern;
  * written as a Llama-3-style (or Qwen2-style) Hugging Face directory: tokenizer.json with a Split regex
  * and ByteLevel, special tokens, tokenizer_config.json with a chat template, config.json with its end tokens.
  */
-final class ByteLevelFixture {
-    static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+public final class ByteLevelFixture {
+    public static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    static final String QWEN2_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+    public static final String QWEN2_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    static final List<String> SPECIALS = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
+    public static final List<String> SPECIALS = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
             "<|end_header_id|>", "<|eot_id|>", "<|im_start|>", "<|im_end|>");
     private static final String CORPUS = """
             Once upon a time, there was a little girl named Lily. She loved to play outside in the park.
@@ -45,7 +45,7 @@ final class ByteLevelFixture {
     private ByteLevelFixture() {}
 
     /** Writes the tokenizer files into {@code dir} with {@code merges} merges learned from the corpus. */
-    static void write(Path dir, String pattern, boolean nfc, int mergeCount, String chatTemplate) throws IOException {
+    public static void write(Path dir, String pattern, boolean nfc, int mergeCount, String chatTemplate) throws IOException {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (int b = 0; b < 256; b++) {
             vocab.put(String.valueOf(TextbookBpe.byteChar(b)), vocab.size());
