@@ -33,6 +33,11 @@ public final class ChatTemplate {
     private static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
             .withTrimBlocks(true)
             .withLstripBlocks(true)
+            // a template comes from a model file: bound what it can make the renderer do
+            .withMaxOutputSize(64L << 20)
+            .withMaxStringLength(64L << 20)
+            .withMaxMacroRecursionDepth(20)
+            .withRangeLimit(10_000)
             .withLegacyOverrides(LegacyOverrides.newBuilder()
                     .withParseWhitespaceControlStrictly(true)
                     .withUseTrimmingForNotesAndExpressions(true)

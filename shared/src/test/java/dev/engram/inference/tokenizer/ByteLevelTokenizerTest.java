@@ -133,8 +133,10 @@ class ByteLevelTokenizerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("WordPiece");
         Files.writeString(json, original.replace("\"normalizer\" : null", "\"normalizer\" : {\"type\" : \"Lowercase\"}"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("Lowercase");
-        Files.writeString(json, original.replace("\"<|eot_id|>\",", "\"<|eot_id|>\",").replaceFirst("\"id\" : \\d+", "\"id\" : 2147483647"));
+        Files.writeString(json, original.replaceFirst("\"id\" : \\d+", "\"id\" : 2147483647"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("2147483647");
+        Files.writeString(json, original.replaceFirst("\"id\" : \\d+", "\"id\" : 100000"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("ids reach 100000");
         Files.writeString(json, original.substring(0, original.length() / 2));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("malformed");
     }
