@@ -9,6 +9,7 @@ import dev.engram.inference.gguf.GgufTensor;
 import dev.engram.inference.safetensors.SafetensorsFixture;
 import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.safetensors.SafetensorsTensor;
+import dev.engram.inference.synthetic.SyntheticModel;
 import dev.engram.inference.tokenizer.ByteLevelFixture;
 import dev.engram.inference.tokenizer.Tokenizer;
 import dev.engram.inference.tokenizer.Tokenizers;
@@ -98,6 +99,28 @@ class GgufExportFamiliesTest {
         }
         Files.writeString(model.resolve("config.json"), Files.readString(model.resolve("config.json")).replace("llama3", "yarn"));
         assertThatThrownBy(() -> GgufExport.export(model, GgmlType.F32, out)).hasMessageContaining("yarn");
+    }
+
+    /** The benchmark's random-weight models (SentencePiece-style synthetic vocabulary) export too. */
+    @Test
+    void syntheticModelsExport() throws IOException {
+        SyntheticModel.Shape shape = SyntheticModel.Shape.tiny();
+        Path model = SyntheticModel.write(dir.resolve("synthetic"), shape, 7);
+        Path out = dir.resolve("synthetic.gguf");
+        GgufExport.Result result = GgufExport.export(model, GgmlType.Q4_0, out);
+        assertThat(result.config().embeddingLength()).isEqualTo(shape.hidden());
+        assertThat(result.config().headDim()).isEqualTo(shape.headSize());
+        try (GgufFile file = GgufFile.open(out)) {
+            assertThat(file.tensor("blk.1.ffn_down.weight").type()).isEqualTo(GgmlType.Q4_0);
+            assertThat(file.tensor("blk.1.ffn_down.weight").shape()).containsExactly(shape.intermediate(), shape.hidden());
+            assertThat(file.getStrings("tokenizer.ggml.tokens")).hasSize(shape.vocab());
+            Tokenizer tokenizer = Tokenizers.fromGguf(file);
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            for (int id : tokenizer.encode("the quick brown fox")) {
+                text.writeBytes(tokenizer.bytes(id));
+            }
+            assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(" the quick brown fox");
+        }
     }
 
     private static float[] floats(GgufTensor tensor) {
