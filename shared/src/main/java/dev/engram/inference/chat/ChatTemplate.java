@@ -33,6 +33,11 @@ public final class ChatTemplate {
     private static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
             .withTrimBlocks(true)
             .withLstripBlocks(true)
+            // a template comes from a model file: bound what it can make the renderer do
+            .withMaxOutputSize(64L << 20)
+            .withMaxStringLength(64L << 20)
+            .withMaxMacroRecursionDepth(20)
+            .withRangeLimit(10_000)
             .withLegacyOverrides(LegacyOverrides.newBuilder()
                     .withParseWhitespaceControlStrictly(true)
                     .withUseTrimmingForNotesAndExpressions(true)
@@ -138,12 +143,25 @@ public final class ChatTemplate {
         context.put("eos_token", eosToken);
         RenderResult result = JINJAVA.renderForResult(source, context);
         for (TemplateError error : result.getErrors()) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL || error.getException() instanceof TemplateRefusal) {
-                String message = error.getException() instanceof TemplateRefusal refusal ? refusal.getMessage() : error.getMessage();
-                throw new IllegalArgumentException("the chat template refused the conversation: " + message);
+            TemplateRefusal refusal = refusal(error.getException());
+            if (refusal != null) {
+                throw new IllegalArgumentException("the chat template refused the conversation: " + refusal.getMessage());
+            }
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new IllegalArgumentException("the chat template failed: " + error.getMessage());
             }
         }
         return result.getOutput();
+    }
+
+    /** The refusal somewhere in the causes of {@code e} (jinjava wraps what a function throws), or null. */
+    private static TemplateRefusal refusal(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TemplateRefusal refusal) {
+                return refusal;
+            }
+        }
+        return null;
     }
 
     /** {@code raise_exception(message)} in a template: the template refuses what it was given. */

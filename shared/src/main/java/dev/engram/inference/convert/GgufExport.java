@@ -1,5 +1,6 @@
 package dev.engram.inference.convert;
 
+import dev.engram.inference.llama.LlamaConfig;
 import dev.engram.inference.chat.ChatTemplate;
 import dev.engram.inference.gguf.GgmlType;
 import dev.engram.inference.gguf.GgufValue;

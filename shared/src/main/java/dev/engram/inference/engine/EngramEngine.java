@@ -20,7 +20,7 @@ import dev.engram.inference.kernels.Team;
 import dev.engram.inference.llama.KvPool;
 import dev.engram.inference.llama.LlamaModel;
 import dev.engram.inference.tokenizer.Tokenizer;
-import dev.engram.inference.convert.LlamaConfig;
+import dev.engram.inference.llama.LlamaConfig;
 import dev.engram.inference.gguf.GgufFile;
 import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.llama.LlamaLoader;

@@ -23,6 +23,13 @@ final class GgufParser {
     static final int MAX_DIMS = 4;
     static final int MAX_KEY_BYTES = 65_535;
     private static final int MAX_NESTING = 8;
+    /**
+     * Metadata limits far above real files (the largest arrays are vocabularies of a few hundred
+     * thousand entries, the largest strings embedded tokenizer.json files of tens of MB), so a hostile
+     * file cannot make the reader allocate gigabytes from a count that merely fits in the file.
+     */
+    static final int MAX_ARRAY_LENGTH = 1 << 22;
+    static final long MAX_STRING_BYTES = 128L << 20;
     /** Name length, dimension count, type and offset: a tensor info takes at least this. */
     private static final int MIN_TENSOR_INFO = 8 + 4 + 4 + 8;
     /** Key length, value type and the smallest value. */
@@ -152,7 +159,7 @@ final class GgufParser {
             case FLOAT32 -> GgufValue.float32(Float.intBitsToFloat(u32("a FLOAT32")));
             case FLOAT64 -> GgufValue.float64(Double.longBitsToDouble(u64("a FLOAT64")));
             case BOOL -> GgufValue.bool(bool());
-            case STRING -> GgufValue.string(string("a string", Long.MAX_VALUE));
+            case STRING -> GgufValue.string(string("a string", MAX_STRING_BYTES));
             case ARRAY -> array(depth);
         };
     }
@@ -163,8 +170,8 @@ final class GgufParser {
         }
         GgufValueType element = valueType("an array's element type");
         long count = count("an array's length", element.minBytes());
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("an array of " + count + " elements is too long");
+        if (count > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException("an array of " + count + " elements is too long (at most " + MAX_ARRAY_LENGTH + ")");
         }
         int n = (int) count;
         return switch (element) {
@@ -188,7 +195,7 @@ final class GgufParser {
             case STRING -> {
                 List<String> values = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    values.add(string("a string", Long.MAX_VALUE));
+                    values.add(string("a string", MAX_STRING_BYTES));
                 }
                 yield GgufValue.strings(values);
             }
@@ -257,10 +264,7 @@ final class GgufParser {
             throw new IllegalArgumentException(what + " is " + Long.toUnsignedString(length) + " bytes long");
         }
         long at = take(length, what);
-        byte[] bytes = new byte[(int) Math.min(length, Integer.MAX_VALUE - 8)];
-        if (bytes.length != length) {
-            throw new IllegalArgumentException(what + " is " + length + " bytes long");
-        }
+        byte[] bytes = new byte[(int) length];
         MemorySegment.copy(file, ValueLayout.JAVA_BYTE, at, bytes, 0, bytes.length);
         return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-import dev.engram.inference.convert.LlamaConfig;
 import dev.engram.inference.gguf.GgufFile;
 import dev.engram.inference.gguf.GgufTensor;
 import dev.engram.inference.kernels.F32Matrix;

@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-import dev.engram.inference.convert.LlamaConfig;
 
 /**
  * How a checkpoint applies rotary position embeddings: which dimensions rotate together, and each

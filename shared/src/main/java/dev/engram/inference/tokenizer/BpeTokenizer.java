@@ -164,7 +164,7 @@ public final class BpeTokenizer implements Tokenizer {
         }
         if (sentencePiece) {
             String marked = (vocabulary.addSpacePrefix() && startsSegment ? SPACE_MARK : "") + text.replace(" ", SPACE_MARK);
-            int[] symbols = new int[marked.length() * 4];
+            int[] symbols = new int[marked.length() * 3]; // UTF-8 takes at most 3 bytes per UTF-16 unit
             int n = 0;
             for (int i = 0; i < marked.length(); ) {
                 int cp = marked.codePointAt(i);

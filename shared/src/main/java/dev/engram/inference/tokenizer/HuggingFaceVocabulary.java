@@ -64,6 +64,9 @@ public final class HuggingFaceVocabulary {
             added.put(id, token.path("special").asBoolean(false));
         }
         int size = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        if (size > 2 * byId.size() + 1024) {
+            throw new IllegalArgumentException("ids reach " + (size - 1) + " but only " + byId.size() + " pieces are given");
+        }
         List<String> pieces = new ArrayList<>(size);
         List<TokenType> types = new ArrayList<>(size);
         Map<String, Integer> ids = new HashMap<>();

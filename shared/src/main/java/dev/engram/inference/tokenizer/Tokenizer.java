@@ -20,15 +20,18 @@ public interface Tokenizer {
     int[] encode(String text);
 
     /**
-     * Like {@link #encode}, but the spellings of control and user-defined tokens become those tokens:
-     * for text the engine rendered itself from a chat template.
+     * Like {@link #encode}, but the spellings of control, user-defined and unknown tokens become those
+     * tokens (the longest spelling wins where several start at one place): for text the engine rendered
+     * itself from a chat template. Plain text after such a token gets the dummy space prefix again, as
+     * in llama.cpp and Hugging Face.
      */
     int[] encodeWithSpecialTokens(String text);
 
     /**
      * The bytes {@code token} stands for in decoded text: a piece's UTF-8 (a SentencePiece {@code ▁}
      * as a space, a byte-level piece mapped back to its bytes), a byte-fallback token's single byte,
-     * and nothing for control tokens. A multi-byte character may be split over several tokens.
+     * and nothing for control, unknown and unused tokens. A multi-byte character may be split over
+     * several tokens.
      */
     byte[] bytes(int token);
 

@@ -1,5 +1,6 @@
 package dev.engram.inference.convert;
 
+import dev.engram.inference.llama.LlamaConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

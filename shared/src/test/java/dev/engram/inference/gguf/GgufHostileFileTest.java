@@ -92,6 +92,14 @@ class GgufHostileFileTest {
         }, "array's length");
         refused(h -> {
             header(h, 3, 0, 1);
+            h.string("bytes");
+            h.u32(GgufValueType.ARRAY.id());
+            h.u32(GgufValueType.UINT8.id());
+            h.u64(GgufParser.MAX_ARRAY_LENGTH + 1L); // fits in the file, but would take 32 MB as longs: refused
+            pad(h, GgufParser.MAX_ARRAY_LENGTH + 9);
+        }, "too long");
+        refused(h -> {
+            header(h, 3, 0, 1);
             h.string("k");
             h.u32(13);
             h.u64(0);

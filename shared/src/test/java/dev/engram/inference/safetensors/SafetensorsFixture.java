@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds safetensors bytes by hand for tests. */
-final class SafetensorsFixture {
-    record Entry(String name, String dtype, long[] shape, byte[] data) {}
+public final class SafetensorsFixture {
+    public record Entry(String name, String dtype, long[] shape, byte[] data) {}
 
     private SafetensorsFixture() {}
 
-    static byte[] file(List<Entry> entries) {
+    public static byte[] file(List<Entry> entries) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("__metadata__", Map.of("format", "pt"));
         long offset = 0;
@@ -39,7 +39,7 @@ final class SafetensorsFixture {
         return out.toByteArray();
     }
 
-    static byte[] floats(float... values) {
+    public static byte[] floats(float... values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             buffer.putFloat(v);

@@ -22,6 +22,8 @@ final class TextbookBpe {
     private final Map<String, Integer> vocab = new HashMap<>();
     private final Map<String, Integer> ranks = new HashMap<>();
     private final boolean byteLevel;
+    private final boolean ignoreMerges;
+    private final boolean nfc;
     private final Pattern split;
 
     TextbookBpe(Path tokenizerJson) throws IOException {
@@ -33,6 +35,8 @@ final class TextbookBpe {
             ranks.putIfAbsent(key, rank++);
         }
         byteLevel = root.toString().contains("\"ByteLevel\"");
+        ignoreMerges = root.path("model").path("ignore_merges").asBoolean(false);
+        nfc = root.path("normalizer").path("type").asText("").equals("NFC");
         String regex = root.path("pre_tokenizer").findValue("Regex") == null ? null
                 : root.path("pre_tokenizer").findValue("Regex").asText();
         split = regex == null ? null : Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS);
@@ -44,11 +48,15 @@ final class TextbookBpe {
             word(symbolsOf("\u2581" + text.replace(' ', '\u2581')), ids);
             return ids;
         }
-        Matcher m = split.matcher(text);
+        Matcher m = split.matcher(nfc ? java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFC) : text);
         while (m.find()) {
             StringBuilder mapped = new StringBuilder();
             for (byte b : m.group().getBytes(StandardCharsets.UTF_8)) {
                 mapped.append(byteChar(b & 0xFF));
+            }
+            if (ignoreMerges && vocab.containsKey(mapped.toString())) {
+                ids.add(vocab.get(mapped.toString()));
+                continue;
             }
             List<String> symbols = new ArrayList<>();
             mapped.codePoints().forEach(cp -> symbols.add(Character.toString(cp)));

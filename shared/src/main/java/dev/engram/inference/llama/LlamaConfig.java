@@ -1,4 +1,4 @@
-package dev.engram.inference.convert;
+package dev.engram.inference.llama;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
