@@ -9,12 +9,15 @@ import java.util.Optional;
 @ConfigMapping(prefix = "engram.model")
 public interface ModelConfig {
 
-    /** A local model directory (config.json, safetensors, tokenizer.json). Wins over {@link #id()}. */
+    /**
+     * A local model: a GGUF file, a directory holding one, or a Hugging Face directory (config.json,
+     * safetensors, tokenizer.json). Wins over {@link #id()}. Neither set: the tiny stories260K model
+     * the project carries.
+     */
     Optional<Path> path();
 
     /** A Hugging Face model id ({@code owner/name}), downloaded once into {@link #cacheDir()}. */
-    @WithDefault("tjake/Llama-3.2-1B-Instruct-JQ4")
-    String id();
+    Optional<String> id();
 
     /** Where downloaded models are kept. */
     @WithDefault("${user.home}/.cache/engram/models")

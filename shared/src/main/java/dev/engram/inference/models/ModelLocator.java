@@ -3,6 +3,10 @@ package dev.engram.inference.models;
 import com.github.tjake.jlama.safetensors.SafeTensorSupport;
 import dev.engram.errors.UnavailableException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.StandardCopyOption;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +26,10 @@ public final class ModelLocator {
     private static final Logger LOG = Logger.getLogger(ModelLocator.class);
     private static final Pattern HF_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final URI HUB = URI.create("https://huggingface.co/api/models/");
+
+    private static final String EMBEDDED = "models/stories260K/";
+    private static final String[] EMBEDDED_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+        "README.md"};
 
     private ModelLocator() {}
 
@@ -49,6 +57,47 @@ public final class ModelLocator {
             return files.filter(f -> f.getFileName().toString().endsWith(".gguf")).count() == 1;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The stories260K model the project carries (shared/src/main/resources/models/stories260K): used
+     * in place when the classes are plain files, copied once into {@code cacheDir} when they are
+     * packaged in a jar (a model is read from files).
+     */
+    public static Path embedded(Path cacheDir) {
+        return embedded(ModelLocator.class.getClassLoader(), cacheDir);
+    }
+
+    static Path embedded(ClassLoader classes, Path cacheDir) {
+        URL config = classes.getResource(EMBEDDED + "config.json");
+        if (config == null) {
+            throw new IllegalStateException("The embedded model is missing from the classpath (" + EMBEDDED + ")");
+        }
+        try {
+            if (config.getProtocol().equals("file")) {
+                return Path.of(config.toURI()).getParent();
+            }
+            Path target = cacheDir.resolve("embedded").resolve("stories260K");
+            Files.createDirectories(target);
+            for (String name : EMBEDDED_FILES) {
+                Path file = target.resolve(name);
+                try (InputStream in = classes.getResourceAsStream(EMBEDDED + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("The embedded model has no " + name);
+                    }
+                    byte[] bytes = in.readAllBytes();
+                    if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
+                        // Written beside and moved into place, so a killed instance never leaves half a file.
+                        Path part = target.resolve(name + ".part");
+                        Files.write(part, bytes);
+                        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+            }
+            return target;
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("Could not read the embedded model: " + e.getMessage(), e);
         }
     }
 

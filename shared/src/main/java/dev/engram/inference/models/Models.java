@@ -126,7 +126,9 @@ public class Models {
             }
             Path location = modelConfig.path()
                     .map(ModelLocator::local)
-                    .orElseGet(() -> ModelLocator.huggingFace(modelConfig.id(), modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()));
+                    .orElseGet(() -> modelConfig.id()
+                            .map(id -> ModelLocator.huggingFace(id, modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()))
+                            .orElseGet(() -> ModelLocator.embedded(modelConfig.cacheDir())));
             try {
                 if (inferenceConfig.backend() == InferenceConfig.Backend.LOCAL && EngramEngine.runs(location)) {
                     return loadOwn(location);

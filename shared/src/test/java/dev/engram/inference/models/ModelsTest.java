@@ -25,7 +25,7 @@ class ModelsTest {
     static ModelConfig model(Optional<Path> path, String id, Path cacheDir) {
         return new ModelConfig() {
             public Optional<Path> path() { return path; }
-            public String id() { return id; }
+            public Optional<String> id() { return Optional.ofNullable(id); }
             public Path cacheDir() { return cacheDir; }
             public Duration downloadConnectTimeout() { return Duration.ofSeconds(5); }
         };
@@ -73,6 +73,39 @@ class ModelsTest {
         assertThat(jlama.get()).isInstanceOf(JlamaEngine.class);
         assertThat(jlama.get().status().backend()).isEqualTo("jlama");
         jlama.close();
+    }
+
+    @Test
+    void withoutPathOrIdTheEmbeddedStoriesModelServes() {
+        Models models = new Models(model(Optional.empty(), null, temp), inference(InferenceConfig.Backend.LOCAL), RemoteConfigs.unused());
+        assertThat(models.get().name()).isEqualTo("stories260K");
+        assertThat(models.get()).isInstanceOf(EngramEngine.class);
+        models.close();
+    }
+
+    @Test
+    void fromAJarTheEmbeddedModelIsCopiedOnceIntoTheCache() throws Exception {
+        Path source = ModelLocator.embedded(temp);
+        Path jar = temp.resolve("models.jar");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            for (String name : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md"}) {
+                out.putNextEntry(new java.util.jar.JarEntry("models/stories260K/" + name));
+                out.write(java.nio.file.Files.readAllBytes(source.resolve(name)));
+                out.closeEntry();
+            }
+        }
+        try (var classes = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
+            Path copied = ModelLocator.embedded(classes, temp.resolve("cache"));
+            assertThat(copied).startsWith(temp.resolve("cache"));
+            assertThat(java.nio.file.Files.mismatch(copied.resolve("model.safetensors"), source.resolve("model.safetensors"))).isEqualTo(-1);
+            long modified = java.nio.file.Files.getLastModifiedTime(copied.resolve("model.safetensors")).toMillis();
+            Thread.sleep(20);
+            assertThat(ModelLocator.embedded(classes, temp.resolve("cache"))).isEqualTo(copied);
+            assertThat(java.nio.file.Files.getLastModifiedTime(copied.resolve("model.safetensors")).toMillis()).isEqualTo(modified);
+            try (var files = java.nio.file.Files.list(copied)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+            }
+        }
     }
 
     @Test
