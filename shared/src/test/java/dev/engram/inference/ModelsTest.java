@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.remote.RemoteConfigs;
 import dev.engram.inference.remote.RemoteEngine;
-import dev.engram.inference.synthetic.SyntheticModel;
+import dev.engram.testing.synthetic.SyntheticModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

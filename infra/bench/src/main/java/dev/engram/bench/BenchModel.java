@@ -1,7 +1,7 @@
 package dev.engram.bench;
 
 import com.github.tjake.jlama.safetensors.DType;
-import dev.engram.inference.synthetic.SyntheticModel;
+import dev.engram.testing.synthetic.SyntheticModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.engram.inference.synthetic;
+package dev.engram.testing.synthetic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -217,7 +217,7 @@ public final class SyntheticModel {
         return String.format(Locale.ROOT, """
                 # Synthetic random-weight Llama
 
-                Written by Engram's `dev.engram.inference.synthetic.SyntheticModel`. The weights are
+                Written by Engram's `dev.engram.testing.synthetic.SyntheticModel`. The weights are
                 pseudo-random (normal-ish, std %s; norms 1.0), generated from a seed: **the text it produces is
                 meaningless; only its speed is.** Its cost per token equals that of a trained model of the
                 same shape, which is what benchmarks measure.
