@@ -2,7 +2,6 @@ package dev.engram.bench;
 
 import dev.engram.inference.LanguageModel;
 import dev.engram.testing.synthetic.SyntheticModel;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
@@ -49,11 +48,5 @@ record Prompts(Prompt decode, List<Prompt> prefill) {
             text.setLength(text.length() - 1);
         }
         return text.toString();
-    }
-
-    @Override
-    public String toString() {
-        return "Prompts[decode=" + Arrays.toString(decode.ids()) + ", prefill sizes="
-                + prefill.stream().map(p -> String.valueOf(p.tokens())).toList() + "]";
     }
 }

@@ -1,5 +1,7 @@
 package dev.engram.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * One line of the result table.
  *
@@ -26,7 +28,8 @@ public record Row(String section, String name, String unit, Stats stats, Double 
         return new Row(section, name, unit, stats, ratio, ratioOf, goal, note);
     }
 
-    /** Whether the ratio reaches its goal (null when there is no goal). */
+    /** Whether the ratio reaches its goal (null when there is no goal); in the JSON too. */
+    @JsonProperty
     public Boolean goalMet() {
         return goal == null || ratio == null ? null : ratio >= goal;
     }
