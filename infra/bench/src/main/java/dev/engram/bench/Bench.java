@@ -1,6 +1,6 @@
 package dev.engram.bench;
 
-import dev.engram.inference.jlama.JlamaEngine;
+import dev.engram.inference.gguf.GgmlType;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.redis.RedisGateway;
@@ -12,13 +12,13 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import io.vertx.redis.client.Command;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -63,9 +63,10 @@ public class Bench implements QuarkusApplication {
         }
         List<Row> rows = new ArrayList<>();
         long start = System.nanoTime();
-        double bandwidth = bandwidth(options, rows);
+        BandwidthBench.Ceiling ceiling = BandwidthBench.run(options, rows);
+        Optional<LlamaCpp> llama = options.llamaCpp().map(LlamaCpp::at);
         if (options.runs("decode") || options.runs("prefill") || options.runs("concurrency")) {
-            inference(options, rows, bandwidth);
+            inference(options, rows, ceiling, llama);
         }
         if (options.runs("startup")) {
             startup(options, rows);
@@ -83,43 +84,44 @@ public class Bench implements QuarkusApplication {
         if (options.runs("batch")) {
             batch(options, rows);
         }
-        Report report = new Report(machine(options, (System.nanoTime() - start) / 1e9), rows);
+        Report report = new Report(machine(options, llama, (System.nanoTime() - start) / 1e9), rows);
         report.print(System.out);
         report.write(options.out());
         System.out.println("\nWritten to " + options.out());
         return 0;
     }
 
-    private static double bandwidth(BenchOptions options, List<Row> rows) throws Exception {
-        progress("memory bandwidth");
-        Stats stats = Stats.of(BandwidthProbe.measure(options.quick() ? 1L << 29 : 1L << 30, options.quick() ? 3 : 5)
-                .stream().map(b -> b / 1e9).toList());
-        rows.add(Row.of("bandwidth", "memory read bandwidth (ceiling)", "GB/s", stats,
-                Runtime.getRuntime().availableProcessors() + " threads, Vector API sum over " + (options.quick() ? "512 MiB" : "1 GiB")));
-        return stats.median() * 1e9;
-    }
-
-    private void inference(BenchOptions options, List<Row> rows, double bandwidth) throws Exception {
+    private void inference(BenchOptions options, List<Row> rows, BandwidthBench.Ceiling ceiling, Optional<LlamaCpp> llama)
+            throws Exception {
         progress("preparing synthetic models in " + options.cacheDir());
-        List<BenchModel> models = BenchModel.prepare(options);
-        DecodeBench decode = new DecodeBench(options, rows);
-        BenchModel main = models.stream().filter(m -> m.label().endsWith("Q4")).findFirst().orElse(models.getFirst());
-        for (BenchModel model : models) {
-            boolean isMain = model == main;
-            progress("decode " + model.label() + ": engine");
-            DecodeBench.EngineFigures engine = decode.engine(model, isMain && options.runs("prefill"), bandwidth);
-            progress("decode " + model.label() + ": Jlama generate");
-            decode.jlama(model, engine);
-            progress("decode " + model.label() + ": POST /generate");
+        List<BenchWeights> formats = BenchWeights.prepare(options);
+        InferenceBench inference = new InferenceBench(options, rows, ceiling, llama);
+        BenchWeights main = formats.getFirst();
+        for (BenchWeights weights : formats) {
+            boolean isMain = weights == main;
+            Optional<InferenceBench.EngineFigures> engine = inference.run(weights, isMain && options.runs("prefill"));
+            Optional<Path> engineModel = EngineUnderTest.model(weights);
+            if (engine.isEmpty() || engineModel.isEmpty()) {
+                continue;
+            }
+            if (weights.jlamaDir().isPresent()) {
+                new JlamaBaseline(options, rows).run(weights, weights.jlamaDir().get(), engine.get());
+            }
+            progress("decode " + weights.label() + ": POST /generate");
             try (FunctionProcess function = FunctionProcess.start(jar(options, "generate"),
-                    Map.of("ENGRAM_MODEL_PATH", model.dir().toString()), List.of("-Xmx2g"))) {
+                    Map.of("ENGRAM_MODEL_PATH", engineModel.get().toString()), List.of("-Xmx2g"))) {
                 FunctionClient client = new FunctionClient(function.uri());
-                decode.http(model, client, engine);
+                GenerateHttpBench.run(options, rows, weights, client, engine.get());
                 if (isMain && options.runs("concurrency")) {
-                    progress("concurrency " + model.label());
-                    ConcurrencyBench.run(client, model.label(), Math.max(8, options.decodeTokens() / 4), options.repeats(), rows);
+                    progress("concurrency " + weights.label());
+                    ConcurrencyBench.run(client, weights.label(), Math.max(8, options.decodeTokens() / 4), options.repeats(), rows);
                 }
             }
+        }
+        if (llama.isPresent()) {
+            String reference = options.referenceModel().getFileName().toString();
+            inference.fixedCost(reference + " F32", BenchWeights.gguf(options.referenceModel(),
+                    options.cacheDir().resolve(reference + "-F32.gguf"), GgmlType.F32));
         }
     }
 
@@ -162,15 +164,16 @@ public class Bench implements QuarkusApplication {
         }
     }
 
-    private Map<String, Object> machine(BenchOptions options, double seconds) throws Exception {
+    private Map<String, Object> machine(BenchOptions options, Optional<LlamaCpp> llama, double seconds) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("date", Instant.now().toString());
-        m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown"));
+        m.put("cpu", BandwidthBench.cpu());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", Runtime.version().toString());
         m.put("jvmFlags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        m.put("backend", JlamaEngine.backend());
+        m.put("engine", EngineUnderTest.describe());
+        m.put("vectorBits", BandwidthBench.vectorBits());
+        m.put("llamaCpp", llama.map(l -> "node-llama-cpp " + l.version()).orElse("not run (--llama-cpp none)"));
         m.put("redis", redis.execute(Command.INFO, "server").toString().lines().filter(l -> l.startsWith("redis_version"))
                 .findFirst().orElse("?").strip());
         m.put("mode", (options.quick() ? "quick" : "full") + (options.tiny() ? ", tiny model" : "") + ", " + options.repeats()
@@ -183,7 +186,10 @@ public class Bench implements QuarkusApplication {
         return options.functionsDir().resolve(function).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    private static final long STARTED = System.nanoTime();
+
+    /** A step on stderr, with the seconds since the harness started (to see where a run's time goes). */
     static void progress(String what) {
-        System.err.println("[bench] " + what);
+        System.err.printf("[bench %4ds] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, what);
     }
 }

@@ -4,12 +4,13 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The harness's command line.
  *
- * @param quick fewer repeats and tokens (under 3 minutes)
+ * @param quick fewer repeats and tokens, no F32 (under 4 minutes)
  * @param tiny every inference row on a tiny model instead of the Llama-3.2-1B shape (the smoke test)
  * @param repeats measured runs per figure (after one warm-up)
  * @param decodeTokens greedy tokens per decode run
@@ -18,13 +19,14 @@ import java.util.Set;
  * @param functionsDir the {@code functions/} directory holding the packaged functions
  * @param out the JSON result file
  * @param only sections to run (empty: all)
+ * @param llamaCpp where node-llama-cpp is installed (the llama.cpp baseline); empty: no llama.cpp rows
  */
 public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeTokens, Path cacheDir, Path referenceModel,
-        Path functionsDir, Path out, Set<String> only) {
+        Path functionsDir, Path out, Set<String> only, Optional<Path> llamaCpp) {
 
     static final String USAGE = """
             infra/bench/run.sh [--quick] [--tiny] [--repeats N] [--tokens N] [--only section,section]
-                               [--cache DIR] [--model DIR] [--functions DIR] [--out FILE]
+                               [--cache DIR] [--model DIR] [--functions DIR] [--out FILE] [--llama-cpp DIR|none]
             sections: bandwidth decode prefill startup concurrency memory classify batch""";
 
     public static BenchOptions parse(String... args) {
@@ -37,6 +39,7 @@ public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeT
         Path model = root.resolve("shared/src/main/resources/models/stories260K");
         Path functions = root.resolve("functions");
         Path out = null;
+        Optional<Path> llamaCpp = Optional.of(root.resolve("infra/bench/llama-cpp"));
         Set<String> only = Set.of();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
@@ -51,6 +54,10 @@ public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeT
                 case "--functions" -> functions = Path.of(value(rest, arg));
                 case "--out" -> out = Path.of(value(rest, arg));
                 case "--only" -> only = Set.of(value(rest, arg).split(","));
+                case "--llama-cpp" -> {
+                    String dir = value(rest, arg);
+                    llamaCpp = dir.equals("none") ? Optional.empty() : Optional.of(Path.of(dir));
+                }
                 default -> throw new IllegalArgumentException("Unknown argument '" + arg + "'\n" + USAGE);
             }
         }
@@ -59,7 +66,7 @@ public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeT
         }
         int r = repeats != null ? repeats : quick ? 2 : 3;
         int t = tokens != null ? tokens : quick ? 32 : 128;
-        return new BenchOptions(quick, tiny, r, t, cache, model, functions, out, only);
+        return new BenchOptions(quick, tiny, r, t, cache, model, functions, out, only, llamaCpp);
     }
 
     public boolean runs(String section) {

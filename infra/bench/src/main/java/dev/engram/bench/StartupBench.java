@@ -37,7 +37,7 @@ final class StartupBench {
             rows.add(Row.of("startup", target.function() + ": AOT / plain", "x", Stats.of(aot.median() / plain.median()),
                     "start-up time ratio"));
         } finally {
-            DecodeBench.deleteTree(aotDir);
+            BenchFiles.deleteTree(aotDir);
         }
     }
 

@@ -10,7 +10,7 @@ import dev.engram.inference.gguf.GgufTensor;
 import dev.engram.inference.safetensors.SafetensorsFixture;
 import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.safetensors.SafetensorsTensor;
-import dev.engram.inference.synthetic.SyntheticModel;
+import dev.engram.testing.synthetic.SyntheticModel;
 import dev.engram.inference.tokenizer.ByteLevelFixture;
 import dev.engram.inference.tokenizer.Tokenizer;
 import dev.engram.inference.tokenizer.Tokenizers;

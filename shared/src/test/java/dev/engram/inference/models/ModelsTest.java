@@ -10,7 +10,7 @@ import dev.engram.inference.jlama.JlamaEngine;
 import io.quarkus.runtime.configuration.MemorySize;
 import dev.engram.inference.remote.RemoteConfigs;
 import dev.engram.inference.remote.RemoteEngine;
-import dev.engram.inference.synthetic.SyntheticModel;
+import dev.engram.testing.synthetic.SyntheticModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.engram.inference.synthetic;
+package dev.engram.testing.synthetic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.engram.inference.synthetic;
+package dev.engram.testing.synthetic;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,0 +1,89 @@
+package dev.engram.bench;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * llama.cpp, the baseline of the decode and prefill rows: node-llama-cpp's prebuilt CPU binaries
+ * driven by {@code bench.mjs} in its install directory ({@code infra/bench/llama-cpp}, installed by
+ * {@code infra/bench/run.sh} with {@code npm ci}). Each {@link #run} is one Node process that loads
+ * one GGUF file and exits, so llama.cpp never holds memory while the engine is measured.
+ */
+final class LlamaCpp {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final String version;
+
+    private LlamaCpp(Path dir, String version) {
+        this.dir = dir;
+        this.version = version;
+    }
+
+    /** What the Node script is asked to do; see bench.mjs. Absent (null) parts are not done. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Request(String model, int threads, Integer batchSize, Integer contextSize, Integer repeats, List<int[]> prefill,
+            Decode decode, Integer warmUpTokens, List<String> tokenize) {}
+
+    /** A greedy continuation of {@code prompt} (ids, BOS included) of {@code tokens} tokens. */
+    record Decode(int[] prompt, int tokens) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Result(JsonNode llama, double loadMs, int contextSize, int batchSize, List<Prefill> prefill, DecodeResult decode,
+            List<int[]> tokenize) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Prefill(int tokens, List<Double> tokensPerSecond) {}
+
+    /** Speeds per repeat; the greedy ids of the first repeat (end-of-generation tokens kept) and their text. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DecodeResult(List<Double> tokensPerSecond, int[] tokens, String text, boolean sameEveryRepeat) {}
+
+    /**
+     * node-llama-cpp as installed in {@code dir}.
+     *
+     * @throws IllegalStateException naming the install command when it is not installed there
+     */
+    static LlamaCpp at(Path dir) {
+        Path manifest = dir.resolve("node_modules/node-llama-cpp/package.json");
+        if (!Files.isRegularFile(manifest) || !Files.isRegularFile(dir.resolve("bench.mjs"))) {
+            throw new IllegalStateException("node-llama-cpp is not installed in " + dir
+                    + ": run (cd " + dir + " && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci), as infra/bench/run.sh does");
+        }
+        try {
+            return new LlamaCpp(dir, JSON.readTree(manifest.toFile()).path("version").asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + manifest, e);
+        }
+    }
+
+    static boolean installedIn(Path dir) {
+        return Files.isRegularFile(dir.resolve("node_modules/node-llama-cpp/package.json"));
+    }
+
+    /** The node-llama-cpp version, e.g. 3.21.1. */
+    String version() {
+        return version;
+    }
+
+    Result run(Request request, Duration timeout) throws IOException, InterruptedException {
+        String out = Subprocess.run(List.of("node", dir.resolve("bench.mjs").toString()), dir,
+                Map.of("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true"), JSON.writeValueAsString(request), timeout);
+        return JSON.readValue(out, Result.class);
+    }
+
+    /** How the result was obtained, for a row's note. */
+    String describe(Result result) {
+        return "node-llama-cpp " + version + " (llama.cpp " + result.llama().path("release").path("release").asText("?") + ", "
+                + result.llama().path("buildType").asText("?") + "), " + result.llama().path("threads").asInt() + " threads, batch "
+                + result.batchSize();
+    }
+}
