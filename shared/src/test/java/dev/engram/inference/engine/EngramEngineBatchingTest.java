@@ -7,7 +7,7 @@ import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Sampling;
-import dev.engram.inference.synthetic.SyntheticModel;
+import dev.engram.testing.synthetic.SyntheticModel;
 import dev.engram.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
