@@ -143,7 +143,7 @@ public final class EngramEngine implements LanguageModel {
             observed.finished(result);
             return result;
         } catch (RuntimeException | Error e) {
-            sequence.cancellation.cancel();
+            sequence.abandoned = true;
             if (sequence.firstTokenAt == 0 && e instanceof dev.engram.errors.UnavailableException unavailable) {
                 observed.rejected(unavailable.code());
             } else {
@@ -181,21 +181,21 @@ public final class EngramEngine implements LanguageModel {
                 generated++;
                 listener.onText(stops.append(decoder.next(event.token())));
                 if (stops.stopped()) {
-                    sequence.cancellation.cancel();
+                    sequence.abandoned = true;
                     reason = FinishReason.STOP;
                     break;
                 }
                 // Tokens the scheduler made before it saw a cancellation or deadline are not the answer.
                 FinishReason interrupted = sequence.interrupted();
                 if (interrupted != null) {
-                    sequence.cancellation.cancel();
+                    sequence.abandoned = true;
                     reason = interrupted;
                     break;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            sequence.cancellation.cancel();
+            sequence.abandoned = true;
             reason = FinishReason.CANCELLED;
         }
         if (!stops.stopped()) {

@@ -139,7 +139,7 @@ final class Scheduler implements AutoCloseable {
         for (Iterator<Sequence> it = waiting.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
             RuntimeException refusal = null;
-            if (s.cancellation.isCancelled()) {
+            if (s.abandoned || s.cancellation.isCancelled()) {
                 it.remove();
                 end(s, FinishReason.CANCELLED, null);
                 continue;

@@ -21,6 +21,11 @@ final class Sequence {
     final Cancellation cancellation;
     final TokenChannel channel = new TokenChannel();
     final long submittedAt = System.nanoTime();
+    /**
+     * Set by the caller when it needs no more tokens (a stop string, an error): ends this sequence only,
+     * not the request's {@link Cancellation}, which a task may share between several generations.
+     */
+    volatile boolean abandoned;
     /** When the first token was sampled (0 until then). */
     volatile long firstTokenAt;
     KvCache cache;
@@ -86,7 +91,7 @@ final class Sequence {
 
     /** Why the caller wants it to end before its next step, if it does. */
     FinishReason interrupted() {
-        if (cancellation.isCancelled()) {
+        if (abandoned || cancellation.isCancelled()) {
             return FinishReason.CANCELLED;
         }
         if (cancellation.expired()) {

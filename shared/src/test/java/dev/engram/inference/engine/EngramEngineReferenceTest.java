@@ -2,14 +2,17 @@ package dev.engram.inference.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
+import dev.engram.inference.Sampling;
 import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,5 +50,20 @@ class EngramEngineReferenceTest {
             assertThat(result.finishReason()).isEqualTo(c.stopped_on_bos() ? FinishReason.STOP : FinishReason.LENGTH);
             assertThat(result.promptTokens()).isEqualTo(c.prompt_token_ids().length);
         }
+    }
+
+    /** A task runs several generations under one request's cancellation: a stop string ends one answer, not the request. */
+    @Test
+    void aStopStringEndsItsOwnGenerationOnlyNotTheSharedCancellation() {
+        Cancellation shared = new Cancellation();
+        GenerationResult stopped = engine.generate(new GenerationRequest("Once upon a time", Sampling.GREEDY, 60, List.of("."), shared),
+                t -> {});
+        assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(shared.isCancelled()).isFalse();
+        GenerationResult next = engine.generate(new GenerationRequest("Once upon a time", Sampling.GREEDY, 20, List.of(), shared),
+                t -> {});
+        assertThat(next.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(next.completionTokens()).isEqualTo(20);
+        assertThat(next.text()).startsWith(stopped.text());
     }
 }

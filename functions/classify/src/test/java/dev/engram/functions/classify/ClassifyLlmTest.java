@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.engram.inference.models.Models;
-import dev.engram.inference.jlama.JlamaEngine;
+import dev.engram.inference.engine.EngramEngine;
+import dev.engram.inference.llama.Chunk;
+import dev.engram.inference.llama.KvCache;
+import dev.engram.inference.llama.KvPool;
+import dev.engram.inference.llama.LlamaModel;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
@@ -39,7 +43,7 @@ class ClassifyLlmTest {
     void scoresEqualTheTokenByTokenLogLikelihoods() {
         JsonPath answer = Classify.post("text", TEXT, "labels", LABELS, "mode", "llm");
         assertThat(answer.getString("mode")).isEqualTo("llm");
-        JlamaEngine engine = (JlamaEngine) models.get();
+        EngramEngine engine = (EngramEngine) models.get();
         String prompt = ClassifyPrompts.prompt(engine, TEXT, LABELS.stream().map(ClassifyLabel::of).toList());
         List<String> continuations = ClassifyPrompts.continuations(engine, LABELS.stream().map(ClassifyLabel::of).toList());
         int[] promptTokens = engine.encodePrompt(prompt);
@@ -48,7 +52,7 @@ class ClassifyLlmTest {
             int[] full = engine.encodePrompt(prompt + continuations.get(i));
             int shared = commonPrefix(promptTokens, full);
             int tokens = full.length - shared;
-            double expected = engine.sequentialLogProb(full, shared) / tokens;
+            double expected = sequentialLogProb(engine.model(), full, shared) / tokens;
             Map<String, Object> scored = labelEntry(answer, LABELS.get(i));
             assertThat(((Number) scored.get("logProb")).doubleValue()).as(LABELS.get(i)).isCloseTo(expected, within(1e-4));
             assertThat(scored.get("tokens")).isEqualTo(tokens);
@@ -139,6 +143,29 @@ class ClassifyLlmTest {
     static Map<String, Object> labelEntry(JsonPath answer, String label) {
         List<Map<String, Object>> labels = answer.getList("labels");
         return labels.stream().filter(l -> label.equals(l.get("label"))).findFirst().orElseThrow();
+    }
+
+    /** The log-likelihood of {@code tokens[from..]}, one decode step per token on a cache of its own. */
+    static double sequentialLogProb(LlamaModel model, int[] tokens, int from) {
+        double sum = 0;
+        try (KvCache cache = new KvCache(new KvPool(model.config(), 64L << 20), model.config())) {
+            assertThat(cache.ensure(tokens.length)).isTrue();
+            for (int position = 0; position < tokens.length - 1; position++) {
+                float[] logits = model.forward(List.of(Chunk.decode(tokens[position], position, cache)));
+                if (position + 1 >= from) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (float l : logits) {
+                        max = Math.max(max, l);
+                    }
+                    double norm = 0;
+                    for (float l : logits) {
+                        norm += Math.exp(l - max);
+                    }
+                    sum += logits[tokens[position + 1]] - max - Math.log(norm);
+                }
+            }
+        }
+        return sum;
     }
 
     static int commonPrefix(int[] a, int[] b) {

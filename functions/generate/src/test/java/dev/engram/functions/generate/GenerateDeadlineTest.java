@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(ModelTestResource.class)
 @TestProfile(GenerateDeadlineTest.ShortDeadline.class)
 class GenerateDeadlineTest {
-    /** Greedy "Once upon a time" runs ~340 tokens (its end-of-story token), ~0.7 s here: the budget cuts it. */
-    static final int BUDGET_MS = 300;
+    /** Greedy "Once upon a time" runs ~340 tokens (its end-of-story token), well over the budget on either engine. */
+    static final int BUDGET_MS = 60;
 
     public static class ShortDeadline implements QuarkusTestProfile {
         @Override
@@ -57,7 +57,7 @@ class GenerateDeadlineTest {
         assertThat(cut.getString("text")).isNotEmpty();
         assertThat(cut.getInt("usage.promptTokens")).isEqualTo(5);
         // the deadline plus the token in flight; loose, as 2 cores shared with other builds can stall a token
-        assertThat(cut.getDouble("timings.totalMs")).isGreaterThanOrEqualTo(BUDGET_MS - 50).isLessThan(BUDGET_MS + 2_000);
+        assertThat(cut.getDouble("timings.totalMs")).isGreaterThanOrEqualTo(BUDGET_MS - 10).isLessThan(BUDGET_MS + 2_000);
         // greedy: the cut text is the start of the reference implementation's whole story
         String story = ReferenceCases.load(TestModels.stories260K()).stream()
                 .filter(c -> c.prompt().equals("Once upon a time")).max(java.util.Comparator.comparingInt(ReferenceCases.Case::maxTokens))

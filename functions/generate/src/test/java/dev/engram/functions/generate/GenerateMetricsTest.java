@@ -36,7 +36,7 @@ class GenerateMetricsTest {
     public static class NoQueue implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.inference.queue-size", "0", "engram.inference.queue-timeout", "200ms");
+            return Map.of("engram.inference.queue-size", "0", "engram.inference.queue-timeout", "200ms", "engram.inference.max-batch", "1");
         }
     }
 

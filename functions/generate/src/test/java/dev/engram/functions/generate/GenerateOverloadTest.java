@@ -27,7 +27,7 @@ class GenerateOverloadTest {
     public static class SmallQueue implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.inference.queue-size", "2", "engram.inference.queue-timeout", "200ms");
+            return Map.of("engram.inference.queue-size", "2", "engram.inference.queue-timeout", "200ms", "engram.inference.max-batch", "1");
         }
     }
 

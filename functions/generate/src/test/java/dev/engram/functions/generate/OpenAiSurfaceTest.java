@@ -52,7 +52,7 @@ class OpenAiSurfaceTest {
         assertThat(models.getString("object")).isEqualTo("list");
         assertThat(models.getList("data.id")).containsExactly("stories260K");
         assertThat(models.getString("data[0].object")).isEqualTo("model");
-        assertThat(models.getInt("data[0].max_model_len")).isEqualTo(504);
+        assertThat(models.getInt("data[0].max_model_len")).isEqualTo(512);
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SummarizeBadInputTest {
 
     static Stream<Arguments> badRequests() {
-        // stories260K: usable context 504, so maxTokens may be 1 … 126; 64 chunks hold ~25,000 of its tokens.
+        // stories260K: context 512, so maxTokens may be 1 … 128; 64 chunks hold ~25,000 of its tokens.
         String beyondChunkLimit = "The little dog ran to the park and played with a red ball all day long. ".repeat(2000);
         return Stream.of(
                 Arguments.of("empty body", "", 400, "body"),
@@ -36,7 +36,7 @@ class SummarizeBadInputTest {
                 Arguments.of("unknown style", "{\"text\": \"a\", \"style\": \"haiku\"}", 400, "style"),
                 Arguments.of("maxTokens zero", "{\"text\": \"a\", \"maxTokens\": 0}", 400, "maxTokens"),
                 Arguments.of("maxTokens negative", "{\"text\": \"a\", \"maxTokens\": -5}", 400, "maxTokens"),
-                Arguments.of("maxTokens over a quarter of the context", "{\"text\": \"a\", \"maxTokens\": 127}", 400, "maxTokens"),
+                Arguments.of("maxTokens over a quarter of the context", "{\"text\": \"a\", \"maxTokens\": 129}", 400, "maxTokens"),
                 Arguments.of("maxTokens is a string", "{\"text\": \"a\", \"maxTokens\": \"10\"}", 400, "maxTokens"),
                 Arguments.of("maxTokens is a float", "{\"text\": \"a\", \"maxTokens\": 10.5}", 400, "maxTokens"),
                 Arguments.of("maxSentences zero", "{\"text\": \"a\", \"mode\": \"extractive\", \"maxSentences\": 0}", 400, "maxSentences"),
