@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -19,7 +21,8 @@ import java.util.Set;
 /**
  * A deterministic corpus of bad request bodies built from one valid example body (a JSON object):
  * truncations at every structural position, random byte mutations, each field given a wrong type,
- * huge numbers and strings, control characters, lone surrogates, raw invalid UTF-8, deep nesting,
+ * huge numbers and strings, control characters, lone surrogates (in every string, however deep),
+ * raw invalid UTF-8, deep nesting,
  * duplicate and unknown keys, empty and non-object bodies, wrong Content-Types.
  *
  * <p>Each case says whether it {@linkplain Case#mayBeValid() may be valid}: a mutation the generator
@@ -64,7 +67,7 @@ public final class BadInputs {
         return new BadInputs(exampleJson);
     }
 
-    /** Fields that hold any text: control characters and lone surrogates in them may be accepted. */
+    /** Fields that hold any text: control characters in them may be accepted (a lone surrogate never is). */
     public BadInputs freeText(String... fields) {
         freeText.addAll(List.of(fields));
         return this;
@@ -87,6 +90,7 @@ public final class BadInputs {
         for (Map.Entry<String, JsonNode> field : example.properties()) {
             fieldCases(cases, field.getKey(), field.getValue());
         }
+        nestedText(cases, example, "");
         whole(cases);
         Random random = new Random(seed);
         int mutations = Math.max(30, MIN_CASES + 10 - cases.size());
@@ -148,8 +152,9 @@ public final class BadInputs {
             add(cases, name + " is huge", replaced(name, "\"" + "a".repeat(HUGE_STRING_CHARS) + "\""), loose);
             boolean anyText = loose || freeText.contains(name);
             add(cases, name + " has escaped control characters", replaced(name, "\"a\\u0000b\\u0007c\\u001f\""), anyText);
-            add(cases, name + " is a lone high surrogate", replaced(name, "\"a\\ud800b\""), anyText);
-            add(cases, name + " is a lone low surrogate", replaced(name, "\"\\udc00\""), anyText);
+            // not text at all, whatever the field holds: no UTF-8 encoder can write half a surrogate pair
+            add(cases, name + " is a lone high surrogate", replaced(name, "\"a\\ud800b\""), false);
+            add(cases, name + " is a lone low surrogate", replaced(name, "\"\\udc00\""), false);
             // raw bytes, not Java strings: a Java String cannot carry them
             add(cases, name + " has a raw control byte", replacedBytes(name, "a", new byte[] {0x01}, "b"), false);
             add(cases, name + " has a raw newline", replacedBytes(name, "a", new byte[] {'\n'}, "b"), false);
@@ -171,6 +176,49 @@ public final class BadInputs {
                 add(cases, name + " spelled " + other, renamed(name, other), false);
             }
         }
+    }
+
+    /**
+     * Every string below the top level (a list element, a chat message's content, a content part's text,
+     * a label object's name) once with a lone high and once with a lone low surrogate: refused wherever
+     * the text sits, also in fields kept as JSON trees or read by a custom deserializer.
+     */
+    private void nestedText(Map<String, Case> cases, JsonNode node, String path) {
+        if (node.isTextual() && path.matches(".*[.\\[].*")) {
+            add(cases, path + " has a lone high surrogate", replacedAt(path, "\"a\\ud800b\""), false);
+            add(cases, path + " has a lone low surrogate", replacedAt(path, "\"\\udc00\""), false);
+        }
+        if (node.isObject()) {
+            node.properties().forEach(field -> nestedText(cases, field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey()));
+        }
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            nestedText(cases, node.get(i), path + "[" + i + "]");
+        }
+    }
+
+    /** The example with the string at {@code path} (as {@link #nestedText} names it) replaced by raw JSON. */
+    private byte[] replacedAt(String path, String json) {
+        ObjectNode copy = example.deepCopy();
+        JsonNode parent = copy;
+        String[] steps = path.replace("[", ".[").split("\\.");
+        for (int i = 0; i < steps.length - 1; i++) {
+            parent = steps[i].startsWith("[") ? parent.get(index(steps[i])) : parent.get(steps[i]);
+        }
+        String last = steps[steps.length - 1];
+        if (last.startsWith("[")) {
+            ((ArrayNode) parent).set(index(last), TextNode.valueOf("\u0000PLACEHOLDER\u0000"));
+        } else {
+            ((ObjectNode) parent).put(last, "\u0000PLACEHOLDER\u0000");
+        }
+        try {
+            return utf8(JSON.writeValueAsString(copy).replace("\"\\u0000PLACEHOLDER\\u0000\"", json));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int index(String step) {
+        return Integer.parseInt(step.substring(1, step.length() - 1));
     }
 
     private void whole(Map<String, Case> cases) {
