@@ -23,7 +23,8 @@ import java.util.Set;
  * truncations at every structural position, random byte mutations, each field given a wrong type,
  * huge numbers and strings, control characters, lone surrogates (in every string, however deep),
  * raw invalid UTF-8, deep nesting,
- * duplicate and unknown keys, empty and non-object bodies, wrong Content-Types.
+ * duplicate and unknown keys, empty and non-object bodies, wrong Content-Types; and, for fields that
+ * name files or URLs, the {@linkplain #hostile hostile} places a caller must never reach through them.
  *
  * <p>Each case says whether it {@linkplain Case#mayBeValid() may be valid}: a mutation the generator
  * cannot prove invalid (a byte changed inside a string, control characters in free text, a null for an
@@ -36,6 +37,23 @@ public final class BadInputs {
     public static final int HUGE_STRING_CHARS = 250_000;
     public static final int DEEP_NESTING = 10_000;
     public static final int MIN_CASES = 100;
+    /**
+     * Values for a field that names a file: system files, kernel and device files, escapes from the
+     * caller's directory, another tenant's files, file: URLs, unbounded names, control characters.
+     */
+    public static final List<String> HOSTILE_PATHS = List.of("/etc/passwd", "/etc/shadow", "/proc/self/environ", "/proc/self/mem",
+            "/proc/1/cmdline", "/sys/kernel/notes", "/dev/zero", "/dev/stdin", "/dev/full", "/dev/null", "/dev/tty", "/",
+            "/tmp", ".", "..", "../../../../../../etc/passwd", "a/../../../etc/passwd", "../other-tenant/results.jsonl",
+            "file:///etc/passwd", "file:/proc/self/environ", "file://localhost/etc/passwd", "file:%zz",
+            "a/".repeat(600) + "x", "x".repeat(300), "d/".repeat(40) + "x", "in\u0000.jsonl", "in\n.jsonl", "\u001b[31m.jsonl");
+    /** Values for a field that may name a URL: loopback, private, link-local and metadata addresses in many spellings, other schemes. */
+    public static final List<String> HOSTILE_URLS = List.of("http://127.0.0.1/", "http://localhost:8080/x.jsonl", "http://[::1]/",
+            "http://0.0.0.0/", "http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/",
+            "http://metadata.google.internal/computeMetadata/v1/", "http://10.0.0.1/x.jsonl", "http://192.168.1.1/",
+            "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://user@127.0.0.1/",
+            "gopher://127.0.0.1:6379/_PING", "dict://127.0.0.1:6379/info", "ftp://127.0.0.1/x", "ldap://127.0.0.1/",
+            "https://example.com/x.jsonl", "HTTP://127.0.0.1/", "http:/127.0.0.1/", "http://" + "a".repeat(3000) + "/",
+            "jar:file:///etc/passwd!/x");
 
     public record Case(String name, byte[] body, String contentType, boolean mayBeValid) {
         @Override
@@ -51,6 +69,7 @@ public final class BadInputs {
     private final String exampleText;
     private final Set<String> freeText = new java.util.HashSet<>();
     private final Set<String> lenient = new java.util.HashSet<>();
+    private final Map<String, List<String>> hostile = new LinkedHashMap<>();
     private long seed = 20261129L;
 
     private BadInputs(String exampleJson) {
@@ -79,6 +98,12 @@ public final class BadInputs {
         return this;
     }
 
+    /** Each of {@code values} in turn as {@code field} (e.g. {@link #HOSTILE_PATHS}): never valid. */
+    public BadInputs hostile(String field, List<String> values) {
+        hostile.computeIfAbsent(field, f -> new java.util.ArrayList<>()).addAll(values);
+        return this;
+    }
+
     public BadInputs seed(long seed) {
         this.seed = seed;
         return this;
@@ -91,6 +116,8 @@ public final class BadInputs {
             fieldCases(cases, field.getKey(), field.getValue());
         }
         nestedText(cases, example, "");
+        hostile.forEach((field, values) -> values.forEach(value ->
+                add(cases, field + " is " + shorten(value), replaced(field, JSON.valueToTree(value).toString()), false)));
         whole(cases);
         Random random = new Random(seed);
         int mutations = Math.max(30, MIN_CASES + 10 - cases.size());
