@@ -80,6 +80,14 @@ fi
 if [[ -z "${ENGRAM_MODEL_PATH:-}" && -z "${ENGRAM_MODEL_ID:-}" ]]; then
   export ENGRAM_MODEL_PATH="$ROOT/shared/src/main/resources/models/stories260K"
 fi
+# Batch jobs read and write files only below a data directory an operator names (per tenant:
+# <dir>/<tenant>/); this local run names one unless ENGRAM_BATCH_INPUT_ROOT / _OUTPUT_ROOT are set.
+if [[ "$FUNCTION" == "batch" ]]; then
+  export ENGRAM_BATCH_INPUT_ROOT="${ENGRAM_BATCH_INPUT_ROOT:-$ROOT/target/batch-data}"
+  export ENGRAM_BATCH_OUTPUT_ROOT="${ENGRAM_BATCH_OUTPUT_ROOT:-$ENGRAM_BATCH_INPUT_ROOT}"
+  mkdir -p "$ENGRAM_BATCH_INPUT_ROOT"
+  echo "Batch files: inputs below $ENGRAM_BATCH_INPUT_ROOT/<tenant>/, results below $ENGRAM_BATCH_OUTPUT_ROOT/<tenant>/" >&2
+fi
 # Vector API (incubator) and native access for Jlama's SIMD kernels; see docs/engine.md.
 JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${ENGRAM_JVM_OPTS:-})
 echo "Starting $FUNCTION on port ${PORT:-8080} (model: ${ENGRAM_MODEL_PATH:-$ENGRAM_MODEL_ID})"

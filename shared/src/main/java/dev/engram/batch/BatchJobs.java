@@ -3,10 +3,10 @@ package dev.engram.batch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.errors.EngramException;
+import dev.engram.errors.ErrorBody;
 import dev.engram.errors.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ public class BatchJobs {
     private final BatchConfig config;
     private final BatchRunner runner;
     private final ObjectMapper json;
+    private final UrlInputs urls;
 
     public BatchJobs(BatchStore store, BatchLines lines, BatchConfig config, BatchRunner runner, ObjectMapper json) {
         this.store = store;
@@ -33,6 +34,7 @@ public class BatchJobs {
         this.config = config;
         this.runner = runner;
         this.json = json;
+        this.urls = new UrlInputs(config.url());
     }
 
     /**
@@ -56,12 +58,12 @@ public class BatchJobs {
         if (request.input() != null && request.inputStream() != null) {
             throw new InvalidRequestException("invalid_input", "Give 'input' or 'inputStream', not both");
         }
-        Map<String, String> source = source(tenant, request);
+        String jobId = request.jobId() != null ? request.jobId() : "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        Map<String, String> source = source(tenant, jobId, request);
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : eventId;
         if (key != null && (key.isEmpty() || key.length() > MAX_KEY)) {
             throw new InvalidRequestException("invalid_idempotency_key", "'idempotencyKey' must be 1 to " + MAX_KEY + " characters");
         }
-        String jobId = request.jobId() != null ? request.jobId() : "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         if (key != null) {
             String earlier = store.reserveEvent(tenant, key, jobId, config.retention());
             if (earlier != null) {
@@ -89,16 +91,15 @@ public class BatchJobs {
     }
 
     /**
-     * A storage "object finalized" event: the object {@code <input-root>/<bucket>/<name>} is the input,
-     * the results go beside it (or to {@code <output-root>/<bucket>/<name>.results.jsonl}).
+     * A storage "object finalized" event: the object {@code <input-root>/<tenant>/<bucket>/<name>} is the
+     * input, the results go to {@code <output-root>/<tenant>/<bucket>/<name>.results.jsonl}.
      */
     public BatchStatus submitObject(String tenant, StorageObjectEvent event, String eventId) {
         if (event == null) {
             throw new InvalidRequestException("missing_body", "A storage event needs data {bucket, name}");
         }
-        Path input = BatchPaths.storageObject(event.bucket(), event.name(), config.inputRoot());
-        String output = config.outputRoot().isPresent() ? event.bucket() + "/" + event.name() + BatchPaths.RESULTS_SUFFIX : null;
-        return submit(tenant, new BatchSubmitRequest(null, input.toString(), null, output, null), eventId);
+        BatchFiles.Place input = BatchFiles.storageObject(event.bucket(), event.name(), config.inputRoot(), tenant);
+        return submit(tenant, new BatchSubmitRequest(null, input.name(), null, null, null), eventId);
     }
 
     /** Copies the input into the job's input stream (idempotent: a reload after a crash skips what is there) and starts it. */
@@ -106,7 +107,7 @@ public class BatchJobs {
         Map<String, String> meta = store.meta(keys);
         long loaded = Long.parseLong(meta.getOrDefault("loaded", "0"));
         long n = 0;
-        try (BatchSources source = open(meta)) {
+        try (BatchSources source = open(keys, meta)) {
             List<String> chunk = new ArrayList<>();
             for (BoundedLines.Line line = source.next(); line != null; line = source.next()) {
                 if (++n > config.maxLines()) {
@@ -130,7 +131,7 @@ public class BatchJobs {
                 store.addLines(keys, chunk);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the input of batch job " + keys.jobId(), e);
+            throw new InvalidRequestException("input_unreadable", "Cannot read the input: " + BatchFiles.reason(e));
         }
         String now = Long.toString(System.currentTimeMillis());
         store.transition(keys, BatchStatus.LOADING, BatchStatus.RUNNING, true, "total", Long.toString(n), "startedAt", now);
@@ -177,26 +178,48 @@ public class BatchJobs {
         finished.put("state", BatchStatus.COMPLETED);
         finished.put("finishedAt", Long.toString(finishedAt));
         try {
-            BatchSink.summary(Path.of(meta.get("output")), json.writeValueAsString(view(keys.jobId(), finished, finishedAt)));
+            BatchSink.summary(outputPath(meta), outputDir(keys), json.writeValueAsString(view(keys.jobId(), finished, finishedAt)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    BatchSources open(Map<String, String> meta) {
+    /** Ends the job as failed (its input cannot be read, its output not written): a final state, with the reason in its status. */
+    void fail(BatchKeys keys, ErrorBody error) {
+        if (store.transition(keys, BatchStatus.LOADING + "," + BatchStatus.RUNNING, BatchStatus.FAILED, false,
+                "finishedAt", Long.toString(System.currentTimeMillis()), "error", error.error(), "errorMessage", error.message())) {
+            store.expire(keys, config.retention());
+        }
+    }
+
+    /** Where the job's results file is (jobs submitted before outputs were relative kept only "output"). */
+    static Path outputPath(Map<String, String> meta) {
+        return Path.of(meta.getOrDefault("outputPath", meta.get("output")));
+    }
+
+    /** The job's tenant's output directory, where its results file must be. */
+    Path outputDir(BatchKeys keys) {
+        return BatchFiles.outputDir(config.outputRoot(), keys.tenant());
+    }
+
+    BatchSources open(BatchKeys keys, Map<String, String> meta) {
         String kind = meta.get("inputKind");
         return switch (kind) {
-            case "file" -> BatchSources.file(Path.of(meta.get("inputPath")), config.maxLineBytes());
-            case "url" -> BatchSources.url(meta.get("input"), config.maxLineBytes());
+            case "file" -> BatchSources.file(Path.of(meta.get("inputPath")), BatchFiles.inputDir(config.inputRoot(), keys.tenant()),
+                    config.maxLineBytes());
+            case "url" -> BatchSources.url(urls, meta.get("input"), config.maxLineBytes());
             case "stream" -> BatchSources.stream(store, meta.get("inputPath"), config.maxLineBytes());
             default -> throw new IllegalStateException("Unknown input kind " + kind);
         };
     }
 
-    /** Where the job reads and writes, checked before anything is created. */
-    private Map<String, String> source(String tenant, BatchSubmitRequest request) {
+    /**
+     * Where the job reads and writes, checked before anything is created: a file of the tenant's, an
+     * allowed URL or a stream of the tenant's; the results file below the tenant's output directory.
+     */
+    private Map<String, String> source(String tenant, String jobId, BatchSubmitRequest request) {
         Map<String, String> source = new LinkedHashMap<>();
-        Path output = null;
+        String defaultOutput = jobId + BatchFiles.RESULTS_SUFFIX;
         if (request.inputStream() != null) {
             if (!BatchKeys.JOB_ID.matcher(request.inputStream()).matches()) {
                 throw new InvalidRequestException("invalid_input", "'inputStream' must be 1 to 64 characters from A-Z a-z 0-9 . _ -");
@@ -206,28 +229,24 @@ public class BatchJobs {
                 throw new InvalidRequestException("input_not_found", "No Redis stream " + key);
             }
             source.putAll(Map.of("inputKind", "stream", "input", request.inputStream(), "inputPath", key));
-        } else if (BatchPaths.isUrl(request.input())) {
+        } else if (BatchFiles.isUrl(request.input())) {
+            urls.check(request.input());
             source.putAll(Map.of("inputKind", "url", "input", request.input(), "inputPath", request.input()));
         } else {
-            Path path = BatchPaths.inputFile(request.input(), config.inputRoot());
-            source.putAll(Map.of("inputKind", "file", "input", request.input(), "inputPath", path.toString()));
-            output = path.resolveSibling(path.getFileName() + BatchPaths.RESULTS_SUFFIX);
+            BatchFiles.Place input = BatchFiles.input(request.input(), config.inputRoot(), tenant);
+            source.putAll(Map.of("inputKind", "file", "input", request.input(), "inputPath", input.path().toString()));
+            defaultOutput = input.name() + BatchFiles.RESULTS_SUFFIX;
         }
-        if (request.output() != null) {
-            output = BatchPaths.output(request.output(), config.outputRoot());
-        } else if (output == null) {
-            throw new InvalidRequestException("missing_field", "'output' is required when the input is not a file");
-        } else if (config.outputRoot().isPresent()) {
-            output = BatchPaths.output(output.getFileName().toString(), config.outputRoot());
-        }
-        source.put("output", output.toString());
+        BatchFiles.Place output = BatchFiles.output(request.output() != null ? request.output() : defaultOutput, config.outputRoot(), tenant);
+        source.put("output", output.name());
+        source.put("outputPath", output.path().toString());
         return source;
     }
 
     /** A duplicate delivery may arrive while the first one is still creating the job. */
     private BatchStatus statusOrLoading(String tenant, String jobId) {
         Map<String, String> meta = store.meta(BatchKeys.of(tenant, jobId));
-        return meta.isEmpty() ? new BatchStatus(jobId, BatchStatus.LOADING, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null)
+        return meta.isEmpty() ? new BatchStatus(jobId, BatchStatus.LOADING, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null)
                 : view(jobId, meta, System.currentTimeMillis());
     }
 
@@ -245,7 +264,7 @@ public class BatchJobs {
         String state = meta.getOrDefault("state", BatchStatus.LOADING);
         long resumedAt = number(meta, "resumedAt");
         long end = switch (state) {
-            case BatchStatus.COMPLETED -> number(meta, "finishedAt");
+            case BatchStatus.COMPLETED, BatchStatus.FAILED -> number(meta, "finishedAt");
             case BatchStatus.CANCELLED -> number(meta, "cancelledAt");
             default -> now;
         };
@@ -256,7 +275,8 @@ public class BatchJobs {
         Double eta = state.equals(BatchStatus.RUNNING) && rate > 0 ? round(pending / rate) : null;
         double percent = total == 0 ? (state.equals(BatchStatus.COMPLETED) ? 100 : 0) : round(100.0 * done / total);
         return new BatchStatus(jobId, state, meta.get("input"), meta.get("output"), total, done, failed, pending, written, percent,
-                round(rate), eta, time(meta, "submittedAt"), time(meta, "startedAt"), time(meta, "finishedAt"), runners(meta), null);
+                round(rate), eta, time(meta, "submittedAt"), time(meta, "startedAt"), time(meta, "finishedAt"), runners(meta),
+                meta.containsKey("error") ? new ErrorBody(meta.get("error"), meta.get("errorMessage")) : null, null);
     }
 
     private static Map<String, Long> runners(Map<String, String> meta) {

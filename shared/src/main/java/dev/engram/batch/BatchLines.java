@@ -107,16 +107,18 @@ public class BatchLines {
         try {
             node = json.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new dev.engram.errors.InvalidRequestException("invalid_json", "Invalid JSON line: " + BadJson.describe(e));
+            // not the parser's own words: they quote the text, and the input may be a file the caller cannot read
+            var at = e.getLocation();
+            throw new dev.engram.errors.InvalidRequestException("invalid_json",
+                    "The line is not valid JSON" + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")"));
         }
         if (node == null || !node.isObject()) {
             throw new dev.engram.errors.InvalidRequestException("invalid_line", "A line must be a JSON object {customId, function, body}");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
+            if (!FIELDS.contains(names.next())) {
                 throw new dev.engram.errors.InvalidRequestException("invalid_line",
-                        "unknown field '" + name + "' (known fields: body, customId, function)");
+                        "A line has an unknown field (known fields: body, customId, function)");
             }
         }
         JsonNode customId = node.get("customId");

@@ -2,13 +2,16 @@ package dev.engram.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.errors.EngramException;
+import dev.engram.errors.ErrorBody;
 import dev.engram.errors.UnavailableException;
+import dev.engram.memory.redis.RedisGateway;
 import dev.engram.observability.Observability;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,9 @@ public class BatchRunner {
         final BatchKeys keys;
         volatile boolean workerDone;
         long lastLog;
+        /** Writes into the output that failed in a row (the ticker's alone), and when the next may be tried. */
+        int sinkFailures;
+        long nextSinkAttempt;
         /** Recent time per line (moving average), 0 before the first; the worker thread's alone. */
         private long lineNanos;
 
@@ -167,7 +173,7 @@ public class BatchRunner {
                 try {
                     BatchStore.Claim claim = store.claim(keys, consumer, config.claimIdle(), job.chunk(config.claimIdle()));
                     if (BatchStatus.LOADING.equals(claim.state())) {
-                        jobs.load(keys); // a submitter that died while copying the input
+                        loadOrFail(keys); // a submitter that died while copying the input
                         continue;
                     }
                     if (!BatchStatus.RUNNING.equals(claim.state())) {
@@ -199,6 +205,18 @@ public class BatchRunner {
         } finally {
             job.workerDone = true;
             finishSoon();
+        }
+    }
+
+    /** Copies the input of a job whose submitter died mid-way; an input that can no longer be read fails the job. */
+    private void loadOrFail(BatchKeys keys) {
+        try {
+            jobs.load(keys);
+        } catch (UnavailableException e) {
+            throw e;
+        } catch (EngramException e) {
+            LOG.warnf("Batch job %s failed: its input cannot be loaded (%s)", keys.globalMember(), e.code());
+            jobs.fail(keys, e.body());
         }
     }
 
@@ -262,15 +280,48 @@ public class BatchRunner {
     }
 
     private void tick() {
+        long now = System.currentTimeMillis();
         for (Active job : active.values()) {
+            if (now < job.nextSinkAttempt) {
+                continue;
+            }
             try {
                 step(job);
+                job.sinkFailures = 0;
             } catch (UnavailableException e) {
-                LOG.debugf("Batch sink waits for Redis: %s", e.getMessage());
+                if (!RedisGateway.UNAVAILABLE.equals(e.code())) {
+                    sinkFailed(job, e, e.getMessage());
+                } else {
+                    LOG.debugf("Batch sink waits for Redis: %s", e.getMessage());
+                }
+            } catch (UncheckedIOException e) {
+                sinkFailed(job, e, BatchFiles.reason(e.getCause()));
+            } catch (EngramException e) {
+                sinkFailed(job, e, e.getMessage());
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Batch sink for %s failed; retrying", job.keys.globalMember());
+                sinkFailed(job, e, e.getClass().getSimpleName());
             }
         }
+    }
+
+    /**
+     * The output could not be written: tried again after 200 ms, 400 ms, 800 ms..., and after
+     * {@code engram.batch.sink-attempts} failures in a row the job fails — a file that cannot be written
+     * must not keep a job running, nor the ticker busy, for ever.
+     */
+    private void sinkFailed(Active job, RuntimeException e, String reason) {
+        BatchKeys keys = job.keys;
+        job.sinkFailures++;
+        if (job.sinkFailures < config.sinkAttempts()) {
+            LOG.warnf("Batch output of %s cannot be written (%s); try %d of %d", keys.globalMember(), reason, job.sinkFailures,
+                    config.sinkAttempts());
+            job.nextSinkAttempt = System.currentTimeMillis() + (TICK.toMillis() << Math.min(job.sinkFailures - 1, 10));
+            return;
+        }
+        LOG.errorf(e, "Batch job %s failed: its output cannot be written", keys.globalMember());
+        String output = store.meta(keys).getOrDefault("output", "");
+        jobs.fail(keys, new ErrorBody("output_failed", "The output '" + output + "' cannot be written: " + reason));
+        active.remove(keys.globalMember());
     }
 
     /** Copies new results if this instance holds the job's sink lease, logs progress, finishes the job. */
@@ -280,6 +331,10 @@ public class BatchRunner {
         boolean leased = store.lease(keys, consumer, lease());
         Map<String, String> meta = store.meta(keys);
         String state = meta.getOrDefault("state", "missing");
+        if (BatchStatus.FAILED.equals(state)) {
+            active.remove(keys.globalMember()); // failed here or elsewhere: its worker stops at its next claim
+            return;
+        }
         if (BatchStatus.LOADING.equals(state) && !job.workerDone) {
             return;
         }
@@ -288,7 +343,7 @@ public class BatchRunner {
         long done = Long.parseLong(meta.getOrDefault("done", "0"));
         leased &= meta.containsKey("output");
         if (leased && written < done || leased && BatchStatus.RUNNING.equals(state) && !meta.containsKey("sinkOffset")) {
-            written = BatchSink.copy(store, keys, consumer, Path.of(meta.get("output")), meta);
+            written = BatchSink.copy(store, keys, consumer, BatchJobs.outputPath(meta), jobs.outputDir(keys), meta);
             if (written < 0) {
                 return;
             }

@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -25,16 +23,16 @@ final class BatchSink {
 
     private BatchSink() {}
 
-    /** Copies what is new; returns the lines in the file afterwards, or -1 when the lease was lost. */
-    static long copy(BatchStore store, BatchKeys keys, String owner, Path output, Map<String, String> meta) {
+    /**
+     * Copies what is new into {@code output}, a file of the tenant whose output directory is {@code dir};
+     * returns the lines in the file afterwards, or -1 when the lease was lost.
+     */
+    static long copy(BatchStore store, BatchKeys keys, String owner, Path output, Path dir, Map<String, String> meta) {
         String afterId = meta.getOrDefault("sinkId", "0-0");
         long offset = Long.parseLong(meta.getOrDefault("sinkOffset", "0"));
         long written = Long.parseLong(meta.getOrDefault("written", "0"));
         try {
-            if (output.getParent() != null) {
-                Files.createDirectories(output.getParent());
-            }
-            try (FileChannel file = FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            try (FileChannel file = BatchFiles.write(output, dir)) {
                 if (file.size() < offset) {
                     // the file was replaced or cut by someone else: rebuild it from the results stream
                     LOG.warnf("Batch output %s is shorter than its checkpoint (%d < %d bytes): rewriting it", output, file.size(), offset);
@@ -68,16 +66,20 @@ final class BatchSink {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write batch output " + output, e);
+            throw new UncheckedIOException("Cannot write the batch output", e);
         }
     }
 
     /** The summary beside the output: the final status as JSON. */
-    static void summary(Path output, String json) {
-        try {
-            Files.writeString(BatchPaths.summary(output), json + "\n", StandardCharsets.UTF_8);
+    static void summary(Path output, Path dir, String json) {
+        try (FileChannel file = BatchFiles.write(BatchFiles.summary(output), dir)) {
+            file.truncate(0);
+            ByteBuffer buffer = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buffer.hasRemaining()) {
+                file.write(buffer);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the batch summary beside " + output, e);
+            throw new UncheckedIOException("Cannot write the batch summary", e);
         }
     }
 }

@@ -3,20 +3,13 @@ package dev.engram.batch;
 import dev.engram.errors.InvalidRequestException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 
-/** A job's input, line by line: a file, an http(s) URL, or a Redis stream of {@code line} fields. */
+/** A job's input, line by line: a tenant's file, an allowed URL, or a Redis stream of {@code line} fields. */
 interface BatchSources extends AutoCloseable {
 
     /** The next line, or null at the end. */
@@ -25,36 +18,26 @@ interface BatchSources extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    static BatchSources file(Path path, int maxLineBytes) {
+    /** A checked input file of the tenant whose directory is {@code dir} ({@link BatchFiles}). */
+    static BatchSources file(Path path, Path dir, int maxLineBytes) {
         try {
-            return of(Files.newInputStream(path), maxLineBytes, () -> {});
+            return of(BatchFiles.read(path, dir), maxLineBytes);
         } catch (IOException e) {
-            throw new InvalidRequestException("input_not_found", "Cannot read the input file " + path + ": " + e.getMessage());
+            throw new InvalidRequestException("input_unreadable", "Cannot read the input file: " + BatchFiles.reason(e));
         }
     }
 
-    static BatchSources url(String url, int maxLineBytes) {
+    /** An input URL, fetched as {@link UrlInputs} allows. */
+    static BatchSources url(UrlInputs urls, String url, int maxLineBytes) {
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                response.body().close();
-                client.close();
-                throw new InvalidRequestException("input_not_found", "The input URL answered " + response.statusCode() + ": " + url);
-            }
-            return of(response.body(), maxLineBytes, client::close);
-        } catch (IOException | IllegalArgumentException e) {
+            return of(urls.open(url), maxLineBytes);
+        } catch (IOException e) {
             throw new InvalidRequestException("input_not_found", "Cannot read the input URL " + url + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted", e));
         }
     }
 
-    /** The lines of {@code in}; closing closes {@code in}, then {@code alsoClose} (what {@code in} came from). */
-    private static BatchSources of(InputStream in, int maxLineBytes, Runnable alsoClose) {
+    /** The lines of {@code in}; closing closes {@code in} (and with it what it came from). */
+    private static BatchSources of(InputStream in, int maxLineBytes) {
         BoundedLines lines = new BoundedLines(in, maxLineBytes);
         return new BatchSources() {
             @Override
@@ -64,11 +47,7 @@ interface BatchSources extends AutoCloseable {
 
             @Override
             public void close() throws IOException {
-                try {
-                    in.close();
-                } finally {
-                    alsoClose.run();
-                }
+                in.close();
             }
         };
     }

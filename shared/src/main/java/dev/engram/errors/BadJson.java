@@ -15,9 +15,10 @@ public final class BadJson {
                     + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            // messages[0].content, as the request's own error messages write a place
             String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
+                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
             return "field '" + field + "': " + mapping.getOriginalMessage();
         }
         if (e instanceof JsonProcessingException parse) {

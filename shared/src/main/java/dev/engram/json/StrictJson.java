@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -39,7 +40,8 @@ public class StrictJson implements ObjectMapperCustomizer {
         // {"prompt": "a", "prompt": "b"} would silently keep the last: refuse it like any other ambiguous body
         mapper.configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
         mapper.getFactory().setInputDecorator(new WellFormedText.Utf8Check());
-        mapper.registerModule(new SimpleModule("engram-well-formed-text").addDeserializer(String.class, new WellFormedText.Strings()));
+        mapper.registerModule(new SimpleModule("engram-well-formed-text").addDeserializer(String.class, new WellFormedText.Strings())
+                .addDeserializer(JsonNode.class, new WellFormedText.Trees()));
         // Funqy's bindings read with copies of this mapper on which they turn FAIL_ON_UNKNOWN_PROPERTIES off
         // again (Lambda before any startup hook could swap its reader); a problem handler is consulted
         // before that feature, and copies keep it.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/configuration.md lists every {@code engram.*} property the code reads (every method of every
- * {@code @ConfigMapping} interface in shared), and no property the code does not read.
+ * {@code @ConfigMapping} interface in shared, and of the groups they hold), and no property the code does not read.
  */
 class ConfigurationDocsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -71,6 +71,8 @@ class ConfigurationDocsTest {
                 for (Method value : values.getDeclaredMethods()) {
                     into.add(name + ".\"<tenant>\"." + kebab(value.getName()));
                 }
+            } else if (method.getReturnType().isInterface() && method.getReturnType().getName().startsWith("dev.engram.")) {
+                properties(name, method.getReturnType(), into); // a group: engram.batch.url.*
             } else {
                 into.add(name);
             }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -19,8 +21,10 @@ import java.util.Set;
 /**
  * A deterministic corpus of bad request bodies built from one valid example body (a JSON object):
  * truncations at every structural position, random byte mutations, each field given a wrong type,
- * huge numbers and strings, control characters, lone surrogates, raw invalid UTF-8, deep nesting,
- * duplicate and unknown keys, empty and non-object bodies, wrong Content-Types.
+ * huge numbers and strings, control characters, lone surrogates (in every string, however deep),
+ * raw invalid UTF-8, deep nesting,
+ * duplicate and unknown keys, empty and non-object bodies, wrong Content-Types; and, for fields that
+ * name files or URLs, the {@linkplain #hostile hostile} places a caller must never reach through them.
  *
  * <p>Each case says whether it {@linkplain Case#mayBeValid() may be valid}: a mutation the generator
  * cannot prove invalid (a byte changed inside a string, control characters in free text, a null for an
@@ -33,6 +37,23 @@ public final class BadInputs {
     public static final int HUGE_STRING_CHARS = 250_000;
     public static final int DEEP_NESTING = 10_000;
     public static final int MIN_CASES = 100;
+    /**
+     * Values for a field that names a file: system files, kernel and device files, escapes from the
+     * caller's directory, another tenant's files, file: URLs, unbounded names, control characters.
+     */
+    public static final List<String> HOSTILE_PATHS = List.of("/etc/passwd", "/etc/shadow", "/proc/self/environ", "/proc/self/mem",
+            "/proc/1/cmdline", "/sys/kernel/notes", "/dev/zero", "/dev/stdin", "/dev/full", "/dev/null", "/dev/tty", "/",
+            "/tmp", ".", "..", "../../../../../../etc/passwd", "a/../../../etc/passwd", "../other-tenant/results.jsonl",
+            "file:///etc/passwd", "file:/proc/self/environ", "file://localhost/etc/passwd", "file:%zz",
+            "a/".repeat(600) + "x", "x".repeat(300), "d/".repeat(40) + "x", "in\u0000.jsonl", "in\n.jsonl", "\u001b[31m.jsonl");
+    /** Values for a field that may name a URL: loopback, private, link-local and metadata addresses in many spellings, other schemes. */
+    public static final List<String> HOSTILE_URLS = List.of("http://127.0.0.1/", "http://localhost:8080/x.jsonl", "http://[::1]/",
+            "http://0.0.0.0/", "http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/",
+            "http://metadata.google.internal/computeMetadata/v1/", "http://10.0.0.1/x.jsonl", "http://192.168.1.1/",
+            "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://user@127.0.0.1/",
+            "gopher://127.0.0.1:6379/_PING", "dict://127.0.0.1:6379/info", "ftp://127.0.0.1/x", "ldap://127.0.0.1/",
+            "https://example.com/x.jsonl", "HTTP://127.0.0.1/", "http:/127.0.0.1/", "http://" + "a".repeat(3000) + "/",
+            "jar:file:///etc/passwd!/x");
 
     public record Case(String name, byte[] body, String contentType, boolean mayBeValid) {
         @Override
@@ -48,6 +69,7 @@ public final class BadInputs {
     private final String exampleText;
     private final Set<String> freeText = new java.util.HashSet<>();
     private final Set<String> lenient = new java.util.HashSet<>();
+    private final Map<String, List<String>> hostile = new LinkedHashMap<>();
     private long seed = 20261129L;
 
     private BadInputs(String exampleJson) {
@@ -64,7 +86,7 @@ public final class BadInputs {
         return new BadInputs(exampleJson);
     }
 
-    /** Fields that hold any text: control characters and lone surrogates in them may be accepted. */
+    /** Fields that hold any text: control characters in them may be accepted (a lone surrogate never is). */
     public BadInputs freeText(String... fields) {
         freeText.addAll(List.of(fields));
         return this;
@@ -73,6 +95,12 @@ public final class BadInputs {
     /** Fields that accept more than their example suggests (no range, a string for a list, ignored): their cases may be valid. */
     public BadInputs lenient(String... fields) {
         lenient.addAll(List.of(fields));
+        return this;
+    }
+
+    /** Each of {@code values} in turn as {@code field} (e.g. {@link #HOSTILE_PATHS}): never valid. */
+    public BadInputs hostile(String field, List<String> values) {
+        hostile.computeIfAbsent(field, f -> new java.util.ArrayList<>()).addAll(values);
         return this;
     }
 
@@ -87,6 +115,9 @@ public final class BadInputs {
         for (Map.Entry<String, JsonNode> field : example.properties()) {
             fieldCases(cases, field.getKey(), field.getValue());
         }
+        nestedText(cases, example, "");
+        hostile.forEach((field, values) -> values.forEach(value ->
+                add(cases, field + " is " + shorten(value), replaced(field, JSON.valueToTree(value).toString()), false)));
         whole(cases);
         Random random = new Random(seed);
         int mutations = Math.max(30, MIN_CASES + 10 - cases.size());
@@ -148,8 +179,9 @@ public final class BadInputs {
             add(cases, name + " is huge", replaced(name, "\"" + "a".repeat(HUGE_STRING_CHARS) + "\""), loose);
             boolean anyText = loose || freeText.contains(name);
             add(cases, name + " has escaped control characters", replaced(name, "\"a\\u0000b\\u0007c\\u001f\""), anyText);
-            add(cases, name + " is a lone high surrogate", replaced(name, "\"a\\ud800b\""), anyText);
-            add(cases, name + " is a lone low surrogate", replaced(name, "\"\\udc00\""), anyText);
+            // not text at all, whatever the field holds: no UTF-8 encoder can write half a surrogate pair
+            add(cases, name + " is a lone high surrogate", replaced(name, "\"a\\ud800b\""), false);
+            add(cases, name + " is a lone low surrogate", replaced(name, "\"\\udc00\""), false);
             // raw bytes, not Java strings: a Java String cannot carry them
             add(cases, name + " has a raw control byte", replacedBytes(name, "a", new byte[] {0x01}, "b"), false);
             add(cases, name + " has a raw newline", replacedBytes(name, "a", new byte[] {'\n'}, "b"), false);
@@ -171,6 +203,49 @@ public final class BadInputs {
                 add(cases, name + " spelled " + other, renamed(name, other), false);
             }
         }
+    }
+
+    /**
+     * Every string below the top level (a list element, a chat message's content, a content part's text,
+     * a label object's name) once with a lone high and once with a lone low surrogate: refused wherever
+     * the text sits, also in fields kept as JSON trees or read by a custom deserializer.
+     */
+    private void nestedText(Map<String, Case> cases, JsonNode node, String path) {
+        if (node.isTextual() && path.matches(".*[.\\[].*")) {
+            add(cases, path + " has a lone high surrogate", replacedAt(path, "\"a\\ud800b\""), false);
+            add(cases, path + " has a lone low surrogate", replacedAt(path, "\"\\udc00\""), false);
+        }
+        if (node.isObject()) {
+            node.properties().forEach(field -> nestedText(cases, field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey()));
+        }
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            nestedText(cases, node.get(i), path + "[" + i + "]");
+        }
+    }
+
+    /** The example with the string at {@code path} (as {@link #nestedText} names it) replaced by raw JSON. */
+    private byte[] replacedAt(String path, String json) {
+        ObjectNode copy = example.deepCopy();
+        JsonNode parent = copy;
+        String[] steps = path.replace("[", ".[").split("\\.");
+        for (int i = 0; i < steps.length - 1; i++) {
+            parent = steps[i].startsWith("[") ? parent.get(index(steps[i])) : parent.get(steps[i]);
+        }
+        String last = steps[steps.length - 1];
+        if (last.startsWith("[")) {
+            ((ArrayNode) parent).set(index(last), TextNode.valueOf("\u0000PLACEHOLDER\u0000"));
+        } else {
+            ((ObjectNode) parent).put(last, "\u0000PLACEHOLDER\u0000");
+        }
+        try {
+            return utf8(JSON.writeValueAsString(copy).replace("\"\\u0000PLACEHOLDER\\u0000\"", json));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int index(String step) {
+        return Integer.parseInt(step.substring(1, step.length() - 1));
     }
 
     private void whole(Map<String, Case> cases) {

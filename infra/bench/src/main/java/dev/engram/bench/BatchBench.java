@@ -22,12 +22,15 @@ final class BatchBench {
 
     private final BenchOptions options;
     private final List<Row> rows;
+    /** The batch function's input and output root; the files are tenant default's (authentication off). */
+    private final Path root;
     private final Path dir;
 
     BatchBench(BenchOptions options, List<Row> rows) {
         this.options = options;
         this.rows = rows;
-        this.dir = options.out().toAbsolutePath().getParent().resolve("batch-bench");
+        this.root = options.out().toAbsolutePath().getParent().resolve("batch-bench");
+        this.dir = root.resolve("default");
     }
 
     static Workload classify() {
@@ -79,8 +82,13 @@ final class BatchBench {
             rows.add(Row.of("batch", workload.label() + ": runner overhead per line", "%", Stats.of(overhead),
                     "time per line in the job over time per direct call, minus 1 (goal < 5)"));
         } finally {
-            delete(dir);
+            delete(root);
         }
+    }
+
+    /** What the batch function needs set to read and write here (engram.batch.input-root, output-root). */
+    Map<String, String> env() {
+        return Map.of("ENGRAM_BATCH_INPUT_ROOT", root.toString(), "ENGRAM_BATCH_OUTPUT_ROOT", root.toString());
     }
 
     /** Runs one job on the first {@code lines} lines of the input (a copy) and returns its seconds. */

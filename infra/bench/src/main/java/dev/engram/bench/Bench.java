@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,7 +154,9 @@ public class Bench implements QuarkusApplication {
         Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri,
                 "ENGRAM_TRANSLATE_LANGUAGES", "en,de");
         BatchBench bench = new BatchBench(options, rows);
-        try (FunctionProcess batch = FunctionProcess.start(jar(options, "batch"), env)) {
+        Map<String, String> batchEnv = new HashMap<>(env);
+        batchEnv.putAll(bench.env());
+        try (FunctionProcess batch = FunctionProcess.start(jar(options, "batch"), batchEnv)) {
             FunctionClient batchClient = new FunctionClient(batch.uri());
             for (BatchBench.Workload workload : List.of(BatchBench.classify(), BatchBench.generate())) {
                 progress("batch: " + workload.label());

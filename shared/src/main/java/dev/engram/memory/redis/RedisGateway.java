@@ -10,13 +10,13 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.impl.PooledRedisConnection;
 import io.vertx.redis.client.impl.types.ErrorType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  * connections are re-opened by the client after Redis comes back, so no restart is needed) and turns
  * "Redis cannot serve this now" into a 503 the caller can retry.
  *
- * <p>Failures are split in two: Redis unreachable, timing out, or answering with a transient error
+ * <p>Failures are split in two ({@link RedisFailures}): Redis unreachable, timing out, the connection
+ * closed or reset under a command (also inside a pipelined batch), or a transient error reply
  * ({@code LOADING} after a restart, {@code BUSY}, {@code READONLY}, {@code OOM}...) is
  * {@code memory_unavailable}; any other error reply (a script or type error) is a bug and stays a 500.
  */
@@ -43,10 +44,16 @@ public class RedisGateway {
     private static final Logger LOG = Logger.getLogger(RedisGateway.class);
     public static final String UNAVAILABLE = "memory_unavailable";
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    // CONNECTION_CLOSED is not a Redis reply: the Vert.x client fails commands that were in flight when the
-    // connection dropped (Redis killed mid-request) with it, as an ErrorType like a reply
-    private static final Set<String> TRANSIENT_ERRORS = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "MISCONF",
-            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "OOM", "CONNECTION_CLOSED");
+
+    /** The shared connection as handed out, with the slot it was opened for: a failure drops exactly this one. */
+    private record Shared(CompletableFuture<RedisConnection> slot, RedisConnection connection) {}
+
+    /** A command refused before it was written, on a connection that had closed: {@link #sendLater} sends it again. */
+    private static final class NotSent extends RuntimeException {
+        NotSent(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
 
     private final InjectableInstance<RedisDataSource> redis;
     /** The blocking bound on one command, the data source's own (quarkus.redis.timeout, 10 s by default). */
@@ -86,7 +93,7 @@ public class RedisGateway {
             try {
                 return reply.get();
             } catch (IllegalStateException e) {
-                ErrorType error = redisError(e);
+                ErrorType error = RedisFailures.reply(e);
                 if (error == null || !error.is("NOSCRIPT")) {
                     throw e;
                 }
@@ -112,17 +119,30 @@ public class RedisGateway {
      * whole memory cost, that was most of the overhead.
      */
     public Response send(Command command, List<?> args) {
-        return await(connection().send(request(command, args)), command.toString());
+        return sendLater(command, args).get();
     }
 
     /**
      * {@link #send} that returns at once: the command is on its way, and the supplier waits for the
      * answer. Lets a caller overlap a round trip with its own CPU work (recall checks the index version
-     * while the query embeds).
+     * while the query embeds). A command the client refused unsent because the connection had already
+     * closed goes once more on a fresh connection: nothing was written, so nothing can happen twice.
      */
     public Supplier<Response> sendLater(Command command, List<?> args) {
-        Future<io.vertx.redis.client.Response> reply = connection().send(request(command, args));
-        return () -> await(reply, command.toString());
+        Shared first = connection();
+        Future<io.vertx.redis.client.Response> reply = first.connection().send(request(command, args));
+        return () -> {
+            try {
+                return await(first, reply, command);
+            } catch (NotSent e) {
+                Shared fresh = connection();
+                try {
+                    return await(fresh, fresh.connection().send(request(command, args)), command);
+                } catch (NotSent again) {
+                    throw translate(again.getCause(), command.toString());
+                }
+            }
+        };
     }
 
     /**
@@ -157,11 +177,15 @@ public class RedisGateway {
      * The connection single commands share: Redis answers one connection's commands in order, and the
      * Vert.x connection pipelines the senders' commands over it, so one is enough for short commands
      * (no command here blocks). Bulk reads ({@link #sendAll}) use the pool instead, so that a cold
-     * instance's megabytes never queue in front of a session's read. A broken connection (Redis
-     * restarted) is dropped, and so is one a command timed out on (a Redis behind a partition may
-     * never close it); the next command opens a new one.
+     * instance's megabytes never queue in front of a session's read.
+     *
+     * <p>A connection is dropped when it reports its end, and also whenever a command on it fails at
+     * the connection level or times out: the pool can hand out a connection whose socket closed before
+     * the handlers here were registered (Redis killed just then), and such a connection reports nothing
+     * ever again — keeping it would answer 503 for as long as the function lives. The next command
+     * opens a new one.
      */
-    private RedisConnection connection() {
+    private Shared connection() {
         CompletableFuture<RedisConnection> current = shared.get();
         if (current == null || current.isCompletedExceptionally()) {
             CompletableFuture<RedisConnection> fresh = new CompletableFuture<>();
@@ -172,24 +196,65 @@ public class RedisGateway {
                         return;
                     }
                     RedisConnection c = opened.result();
-                    c.exceptionHandler(e -> drop(fresh, c));
-                    c.endHandler(v -> drop(fresh, c));
+                    Shared handle = new Shared(fresh, c);
+                    c.exceptionHandler(e -> drop(handle, false));
+                    c.endHandler(v -> drop(handle, false));
                     fresh.complete(c);
                 });
             }
             current = shared.get();
+            if (current == null) {
+                return connection(); // dropped between the two reads: open another
+            }
         }
-        return awaitRaw(current, "connect");
+        try {
+            return new Shared(current, awaitRaw(current, "connect"));
+        } catch (UnavailableException e) {
+            if (shared.compareAndSet(current, null)) {
+                current.thenAccept(RedisConnection::close); // a connect given up on may still succeed: back to the pool
+            }
+            throw e;
+        }
     }
 
-    private void drop(CompletableFuture<RedisConnection> broken, RedisConnection connection) {
-        if (shared.compareAndSet(broken, null)) {
-            connection.close();
+    /**
+     * Forgets this shared connection (if it is still the shared one) and lets it go: a live one back to
+     * the pool, a hung one (a command timed out on it; a Redis behind a partition may never close it)
+     * closed for good, so that neither this class nor the pool sends on it again.
+     */
+    private void drop(Shared broken, boolean hung) {
+        if (!shared.compareAndSet(broken.slot(), null)) {
+            return;
+        }
+        if (hung && broken.connection() instanceof PooledRedisConnection pooled) {
+            pooled.actual().forceClose();
+        } else {
+            broken.connection().close();
         }
     }
 
-    private Response await(Future<io.vertx.redis.client.Response> reply, String what) {
-        return Response.newInstance(awaitRaw(reply.toCompletionStage(), what));
+    /** The reply on the shared connection; a connection-level failure or a timeout drops the connection first. */
+    private Response await(Shared on, Future<io.vertx.redis.client.Response> reply, Command command) {
+        try {
+            io.vertx.redis.client.Response value = reply.toCompletionStage().toCompletableFuture()
+                    .get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            up();
+            return Response.newInstance(value);
+        } catch (ExecutionException e) {
+            if (RedisFailures.connectionLevel(e.getCause())) {
+                drop(on, false);
+            }
+            if (RedisFailures.notSent(e.getCause())) {
+                throw new NotSent(e.getCause());
+            }
+            throw translate(e.getCause(), command.toString());
+        } catch (TimeoutException e) {
+            drop(on, true);
+            throw translate(e, command.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(UNAVAILABLE, "Interrupted while waiting for Redis", RETRY_AFTER, e);
+        }
     }
 
     private <T> T awaitRaw(CompletionStage<T> reply, String what) {
@@ -200,10 +265,6 @@ public class RedisGateway {
         } catch (ExecutionException e) {
             throw translate(e.getCause(), what);
         } catch (TimeoutException e) {
-            CompletableFuture<RedisConnection> hung = shared.getAndSet(null);
-            if (hung != null && hung.isDone() && !hung.isCompletedExceptionally()) {
-                hung.join().close();
-            }
             throw translate(e, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -238,16 +299,16 @@ public class RedisGateway {
     }
 
     private RuntimeException translate(Throwable e, String what) {
-        ErrorType error = redisError(e);
-        if (error != null && !TRANSIENT_ERRORS.contains(errorKind(error))) {
-            return new IllegalStateException("Redis rejected " + what + ": " + error, e);
+        if (!RedisFailures.transientFailure(e)) {
+            return new IllegalStateException("Redis rejected " + what + ": " + RedisFailures.reply(e), e);
         }
+        ErrorType error = RedisFailures.reply(e);
         String message = "Working memory is unavailable: Redis at " + where()
-                + (error != null && errorKind(error).equals("CONNECTION_CLOSED") ? " closed the connection"
-                        : error != null ? " answered " + error.getMessage()
-                        : timedOut(e) ? " did not answer in time" : " cannot be reached");
+                + (RedisFailures.connectionLevel(e) ? (RedisFailures.timedOut(e) ? " did not answer in time"
+                        : error != null || RedisFailures.notSent(e) ? " closed the connection" : " cannot be reached")
+                        : " answered " + error.getMessage());
         if (down.compareAndSet(false, true)) {
-            LOG.warnf("%s (%s)", message, rootMessage(e));
+            LOG.warnf("%s (%s)", message, RedisFailures.rootMessage(e));
         }
         return new UnavailableException(UNAVAILABLE, message, RETRY_AFTER, e);
     }
@@ -256,41 +317,6 @@ public class RedisGateway {
         if (down.compareAndSet(true, false)) {
             LOG.infof("Redis at %s answers again", where());
         }
-    }
-
-    /** Redis's own error replies arrive as a checked ErrorType, usually wrapped by the blocking API. */
-    private static ErrorType redisError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ErrorType error) {
-                return error;
-            }
-        }
-        return null;
-    }
-
-    /** The blocking client gives up after quarkus.redis.timeout: a hung or partitioned Redis. */
-    private static boolean timedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The error reply's first word: "LOADING Redis is loading the dataset in memory" is LOADING. */
-    private static String errorKind(ErrorType error) {
-        String message = String.valueOf(error.getMessage());
-        int space = message.indexOf(' ');
-        return space < 0 ? message : message.substring(0, space);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** host:port only: the configured URL may carry a password. */

@@ -31,7 +31,7 @@ public record ClassifyLabel(String name, String description) {
         public ClassifyLabel deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             JsonToken token = parser.currentToken();
             if (token == JsonToken.VALUE_STRING) {
-                return of(parser.getText());
+                return of(text(parser, context));
             }
             if (token != JsonToken.START_OBJECT) {
                 return context.reportInputMismatch(this, "a label is a string or an object {name, description}, got %s", token);
@@ -47,7 +47,7 @@ public record ClassifyLabel(String name, String description) {
                 if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
                     return context.reportInputMismatch(this, "label field '%s' must be a string, got %s", field, value);
                 }
-                String text = value == JsonToken.VALUE_NULL ? null : parser.getText();
+                String text = value == JsonToken.VALUE_NULL ? null : text(parser, context);
                 if ("name".equals(field)) {
                     name = text;
                 } else {
@@ -55,6 +55,11 @@ public record ClassifyLabel(String name, String description) {
                 }
             }
             return new ClassifyLabel(name, description);
+        }
+
+        /** Through the mapper's own String reader, so a label gets the same checks (well-formed Unicode) as any text field. */
+        private static String text(JsonParser parser, DeserializationContext context) throws IOException {
+            return context.readValue(parser, String.class);
         }
     }
 }

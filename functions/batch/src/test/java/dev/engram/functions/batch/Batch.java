@@ -24,8 +24,36 @@ import java.util.stream.Stream;
 final class Batch {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> LABELS = List.of("sports", "cooking", "weather", "technology");
+    /** engram.batch.input-root and output-root in the tests: each tenant's files are below {@code <root>/<tenant>/}. */
+    static final Path ROOT = Path.of("target/batch-files").toAbsolutePath();
 
     private Batch() {}
+
+    /** A directory of the tenant's own, below the batch roots. */
+    static Path dir(String tenant, String name) {
+        return ROOT.resolve(tenant).resolve(name);
+    }
+
+    /** A directory of tenant {@code default} (authentication off), below the batch roots. */
+    static Path dir(String name) {
+        return dir("default", name);
+    }
+
+    /** The results file a status names (relative to the tenant's output directory). */
+    static Path results(String tenant, JsonPath status) {
+        return ROOT.resolve(tenant).resolve(status.getString("output"));
+    }
+
+    static Path results(JsonPath status) {
+        return results("default", status);
+    }
+
+    /** Removes a job's results file and the summary beside it. */
+    static void deleteResults(JsonPath status) {
+        Path results = results(status);
+        delete(results);
+        delete(results.resolveSibling(results.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".summary.json"));
+    }
 
     static JsonPath post(String function, Object body, int status) {
         return given().contentType(ContentType.JSON).body(body).post("/" + function).then().statusCode(status).extract().jsonPath();

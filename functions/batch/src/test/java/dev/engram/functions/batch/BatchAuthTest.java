@@ -20,6 +20,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,15 +33,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Batch jobs with authentication on: every batch endpoint needs a tenant's key, a job lives and runs in
- * the tenant that submitted it, another tenant can neither see, stop nor resume it, and erasing the
- * tenant leaves nothing of it — not even its entry in the cross-tenant set of unfinished jobs.
+ * the tenant that submitted it, another tenant can neither see, stop nor resume it, nor read or
+ * overwrite its files, and erasing the tenant leaves nothing of it — not even its entry in the
+ * cross-tenant set of unfinished jobs.
  */
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(AuthProfile.class)
 class BatchAuthTest {
-    static final Path DIR = Path.of("target/batch-auth-test");
+    static final Path DIR = Batch.dir(ALPHA, "batch-auth-test");
 
     @Inject
     RedisDataSource redis;
@@ -69,7 +73,7 @@ class BatchAuthTest {
         String job = "{\"jobId\":\"" + jobId + "\"}";
 
         JsonPath done = awaitCompleted(jobId);
-        List<JsonNode> output = Batch.output(Path.of(done.getString("output")));
+        List<JsonNode> output = Batch.output(Batch.results(ALPHA, done));
         assertThat(output).extracting(l -> l.get("status").asText()).containsOnly("ok");
         Batch.assertEachCustomIdOnce(output, 2);
 
@@ -79,6 +83,36 @@ class BatchAuthTest {
         assertThat(keys("engram:" + ALPHA + ":batch:*")).isNotEmpty();
         assertThat(keys("engram:" + BETA + ":batch:*")).isEmpty();
         assertThat(keys("engram:default:batch:*")).isEmpty();
+    }
+
+    @Test
+    void aTenantCanNeitherReadNorOverwriteAnotherTenantsFiles() {
+        Path alphaInput = Batch.write(DIR, "private.jsonl", List.of(
+                Batch.line("p-1", "classify", Map.of("text", "Secret plans.", "labels", Batch.LABELS, "mode", "embedding"))));
+        Path alphaResults = Batch.write(DIR, "private.jsonl.results.jsonl", List.of("{\"customId\":\"p-1\"}"));
+        for (String input : List.of(alphaInput.toString(), "../" + ALPHA + "/batch-auth-test/private.jsonl", "file://" + alphaInput)) {
+            AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"" + input + "\"}").statusCode(400)
+                    .body("error", is("path_not_allowed"));
+        }
+        Path betaInput = Batch.write(Batch.dir(BETA, "batch-auth-test"), "mine.jsonl", List.of(
+                Batch.line("b-1", "classify", Map.of("text", "Rain.", "labels", Batch.LABELS, "mode", "embedding"))));
+        for (String output : List.of(alphaResults.toString(), "../" + ALPHA + "/batch-auth-test/private.jsonl.results.jsonl")) {
+            AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"" + betaInput + "\",\"output\":\"" + output + "\"}")
+                    .statusCode(400).body("error", is("path_not_allowed"));
+        }
+        // a link in beta's directory to alpha's file leads outside beta's directory
+        Path link = Batch.dir(BETA, "batch-auth-test").resolve("alpha.jsonl");
+        try {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, alphaInput);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"batch-auth-test/alpha.jsonl\"}").statusCode(400)
+                .body("error", is("path_not_allowed"));
+        assertThat(Batch.output(alphaResults)).hasSize(1);
+        assertThat(keys("engram:" + BETA + ":batch:*")).isEmpty();
+        Batch.delete(Batch.dir(BETA, "batch-auth-test"));
     }
 
     @Test

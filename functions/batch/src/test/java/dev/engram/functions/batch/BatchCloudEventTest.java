@@ -27,8 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTestResource(RedisTestResource.class)
 @EnabledIfSystemProperty(named = "engram.binding", matches = "knative", disabledReason = "runs in the -Dengram.binding=knative build")
 class BatchCloudEventTest {
-    /** engram.batch.input-root is target/ in the tests: the "bucket" is a directory below it. */
-    static final Path BUCKET = Path.of("target/batch-events");
+    /** The "bucket" is a directory of the tenant's below the batch roots. */
+    static final Path BUCKET = Batch.dir("batch-events");
 
     @AfterAll
     static void clean() {
@@ -51,7 +51,7 @@ class BatchCloudEventTest {
         structured("batch-submit", "ev-submit-1", Map.of("input", input.toString())).then().statusCode(200)
                 .body("data.jobId", equalTo(jobId)).body("data.duplicate", equalTo(true));
         JsonPath done = Batch.awaitCompleted(jobId);
-        Batch.assertEachCustomIdOnce(Batch.output(Path.of(done.getString("output"))), 3);
+        Batch.assertEachCustomIdOnce(Batch.output(Batch.results(done)), 3);
     }
 
     @Test
@@ -65,12 +65,13 @@ class BatchCloudEventTest {
         object.put("size", "123");
         String jobId = structured("google.cloud.storage.object.v1.finalized", "ev-object-1", object).then().statusCode(200)
                 .body("type", equalTo("batch-object.output")).body("correlationid", equalTo("ev-object-1"))
-                .body("data.input", equalTo(input.toString())).extract().path("data.jobId");
+                .body("data.input", equalTo("batch-events/day1/tickets.jsonl")).extract().path("data.jobId");
         structured("google.cloud.storage.object.v1.finalized", "ev-object-1", object).then().statusCode(200)
                 .body("data.jobId", equalTo(jobId)).body("data.duplicate", equalTo(true));
         JsonPath done = Batch.awaitCompleted(jobId);
-        assertThat(done.getString("output")).isEqualTo(input + ".results.jsonl");
-        Batch.assertEachCustomIdOnce(Batch.output(Path.of(done.getString("output"))), 2);
+        assertThat(done.getString("output")).isEqualTo("batch-events/day1/tickets.jsonl.results.jsonl");
+        assertThat(Batch.results(done)).isEqualTo(Path.of(input + ".results.jsonl"));
+        Batch.assertEachCustomIdOnce(Batch.output(Batch.results(done)), 2);
     }
 
     @Test

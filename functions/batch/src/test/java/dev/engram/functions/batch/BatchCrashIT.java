@@ -28,22 +28,24 @@ import org.junit.jupiter.api.Test;
  * JVMs sharing one job. Every customId ends up exactly once in the output, every line a whole result.
  */
 class BatchCrashIT {
-    static final Path DIR = Path.of("target/batch-crash-it").toAbsolutePath();
+    static final Path ROOT = Path.of("target/batch-crash-it").toAbsolutePath();
+    /** The files of tenant default (authentication is off), below the batch roots. */
+    static final Path DIR = ROOT.resolve("default");
     static final int LINES = 100;
 
     @AfterAll
     static void clean() {
-        Batch.delete(DIR);
+        Batch.delete(ROOT);
     }
 
     static Map<String, String> env(RedisServer redis) {
         return Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString(), "ENGRAM_REDIS_URL", redis.uri(),
                 "ENGRAM_BATCH_CLAIM_IDLE", "3s", "ENGRAM_BATCH_POLL_INTERVAL", "500ms", "ENGRAM_BATCH_PROGRESS_INTERVAL", "2s",
-                "ENGRAM_TRANSLATE_LANGUAGES", "en,de");
+                "ENGRAM_TRANSLATE_LANGUAGES", "en,de", "ENGRAM_BATCH_INPUT_ROOT", ROOT.toString(), "ENGRAM_BATCH_OUTPUT_ROOT", ROOT.toString());
     }
 
     /** The runners' own java.io.tmpdir, so what killed instances leave behind can be seen. */
-    static final Path RUNNER_TMP = DIR.resolve("runner-tmp");
+    static final Path RUNNER_TMP = ROOT.resolve("runner-tmp");
 
     static List<String> jvm() {
         try {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
 class BatchJobTest {
-    static final Path DIR = Path.of("target/batch-job-test");
+    static final Path DIR = Batch.dir("batch-job-test");
     static final List<String> PROMPTS = List.of("Once upon a time", "The dog", "Lily wanted to", "One day, a little boy");
     static final List<String> TEXTS = List.of(
             "The striker scored twice in the second half and the crowd went wild.",
@@ -83,7 +83,8 @@ class BatchJobTest {
         JsonPath submitted = Batch.submit(Map.of("input", input.toString()));
         String jobId = submitted.getString("jobId");
         assertThat(submitted.getInt("total")).isEqualTo(200);
-        assertThat(submitted.getString("output")).isEqualTo(input + ".results.jsonl");
+        // the results go where the input is, relative to the tenant's directory (both roots are the same here)
+        assertThat(submitted.getString("output")).isEqualTo("batch-job-test/mixed.jsonl.results.jsonl");
 
         JsonPath done = Batch.awaitCompleted(jobId);
         assertThat(done.getInt("done")).isEqualTo(200);
@@ -95,7 +96,7 @@ class BatchJobTest {
         assertThat(done.getString("startedAt")).isNotNull();
         assertThat(done.getString("finishedAt")).isNotNull();
 
-        List<JsonNode> output = Batch.output(Path.of(done.getString("output")));
+        List<JsonNode> output = Batch.output(Batch.results(done));
         Batch.assertEachCustomIdOnce(output, 200);
         Map<String, JsonNode> direct = new HashMap<>();
         for (JsonNode result : output) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @TestProfile(BatchLambdaTest.ExportSubmit.class)
 @EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
 class BatchLambdaTest {
-    static final Path DIR = Path.of("target/batch-lambda-test");
+    static final Path DIR = Batch.dir("batch-lambda-test");
 
     public static class ExportSubmit implements QuarkusTestProfile {
         @Override

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -12,8 +11,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +23,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bad lines become error lines and the job completes; duplicate submissions start one job; cancel
- * stops after the line in flight and a resume finishes the job; inputs from a URL and a Redis stream.
+ * stops after the line in flight and a resume finishes the job; input from a Redis stream.
  */
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
 class BatchLinesTest {
-    static final Path DIR = Path.of("target/batch-lines-test");
+    static final Path DIR = Batch.dir("batch-lines-test");
 
     @Inject
     RedisDataSource redis;
@@ -71,7 +68,7 @@ class BatchLinesTest {
         assertThat(linesCounted("ok") - okBefore).isEqualTo(2);
         assertThat(linesCounted("error") - errorBefore).isEqualTo(9);
 
-        List<JsonNode> output = Batch.output(Path.of(done.getString("output")));
+        List<JsonNode> output = Batch.output(Batch.results(done));
         assertThat(output).hasSize(11);
         Map<Integer, JsonNode> byLine = output.stream().collect(Collectors.toMap(l -> l.get("line").asInt(), l -> l));
         assertThat(byLine.keySet()).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
@@ -118,7 +115,7 @@ class BatchLinesTest {
         assertThat(first.getString("duplicate")).isNull();
         assertThat(second.getBoolean("duplicate")).isTrue();
         JsonPath done = Batch.awaitCompleted(first.getString("jobId"));
-        Batch.assertEachCustomIdOnce(Batch.output(Path.of(done.getString("output"))), 2);
+        Batch.assertEachCustomIdOnce(Batch.output(Batch.results(done)), 2);
         // a different event is a different job
         assertThat(Batch.submit(Map.of("input", input.toString(), "idempotencyKey", "event-43")).getString("jobId"))
                 .isNotEqualTo(first.getString("jobId"));
@@ -146,46 +143,34 @@ class BatchLinesTest {
         assertThat(later.getInt("done")).isBetween(atCancel, atCancel + 2).isEqualTo(settled.getInt("done")).isLessThan(40);
         assertThat(later.getInt("written")).isEqualTo(later.getInt("done"));
         assertThat(later.getString("etaSeconds")).isNull();
-        assertThat(Batch.output(Path.of(later.getString("output")))).hasSize(later.getInt("done"));
+        assertThat(Batch.output(Batch.results(later))).hasSize(later.getInt("done"));
 
         JsonPath resumed = Batch.submit(Map.of("jobId", jobId));
         assertThat(resumed.getString("state")).isEqualTo("running");
         JsonPath done = Batch.awaitCompleted(jobId);
         assertThat(done.getInt("done")).isEqualTo(40);
-        List<JsonNode> output = Batch.output(Path.of(done.getString("output")));
+        List<JsonNode> output = Batch.output(Batch.results(done));
         Batch.assertEachCustomIdOnce(output, 40);
         assertThat(output.stream().map(l -> l.get("response").get("text").asText()).distinct()).hasSize(1);
     }
 
     @Test
-    void inputFromAUrlAndFromARedisStream() throws Exception {
-        byte[] body = String.join("\n", classify("u-1"), classify("u-2"), classify("u-3")).getBytes(StandardCharsets.UTF_8);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/tickets.jsonl", exchange -> {
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        try {
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/tickets.jsonl";
-            Path output = DIR.resolve("from-url.jsonl").toAbsolutePath();
-            JsonPath done = Batch.awaitCompleted(Batch.submit(Map.of("input", url, "output", output.toString())).getString("jobId"));
-            assertThat(done.getString("input")).isEqualTo(url);
-            Batch.assertEachCustomIdOnce(Batch.output(output), 3);
-        } finally {
-            server.stop(0);
-        }
-
+    void inputFromARedisStreamWritesBelowTheTenantsDirectory() {
         String stream = "engram:default:batch:input:tickets";
         for (int i = 1; i <= 4; i++) {
             redis.stream(String.class).xadd(stream, Map.of("line", classify("s-" + i)));
         }
-        Path output = DIR.resolve("from-stream.jsonl").toAbsolutePath();
-        JsonPath done = Batch.awaitCompleted(Batch.submit(Map.of("inputStream", "tickets", "output", output.toString())).getString("jobId"));
+        JsonPath done = Batch.awaitCompleted(Batch.submit(Map.of("inputStream", "tickets", "output", "batch-lines-test/from-stream.jsonl"))
+                .getString("jobId"));
         assertThat(done.getInt("total")).isEqualTo(4);
-        Batch.assertEachCustomIdOnce(Batch.output(output), 4);
+        assertThat(done.getString("output")).isEqualTo("batch-lines-test/from-stream.jsonl");
+        Batch.assertEachCustomIdOnce(Batch.output(DIR.resolve("from-stream.jsonl")), 4);
         assertThat(Files.exists(DIR.resolve("from-stream.summary.json"))).isTrue();
+        // no output named: <jobId>.results.jsonl in the tenant's directory
+        JsonPath unnamed = Batch.awaitCompleted(Batch.submit(Map.of("inputStream", "tickets")).getString("jobId"));
+        assertThat(unnamed.getString("output")).isEqualTo(unnamed.getString("jobId") + ".results.jsonl");
+        Batch.assertEachCustomIdOnce(Batch.output(Batch.results(unnamed)), 4);
+        Batch.deleteResults(unnamed);
     }
 
     @Test
@@ -193,13 +178,14 @@ class BatchLinesTest {
         Path input = Batch.write(DIR, "ok.jsonl", List.of(classify("x")));
         expect("batch-submit", Map.of(), 400, "missing_field");
         expect("batch-submit", Map.of("input", DIR.resolve("missing.jsonl").toAbsolutePath().toString()), 400, "input_not_found");
-        // engram.batch.input-root is target/ in the tests: nothing outside it may be read, relative paths are below it
+        // nothing outside the tenant's own directory may be read, relative paths are below it
         expect("batch-submit", Map.of("input", "/etc/passwd"), 400, "path_not_allowed");
         expect("batch-submit", Map.of("input", "../pom.xml"), 400, "path_not_allowed");
         expect("batch-submit", Map.of("input", input.toString(), "inputStream", "s"), 400, "invalid_input");
         expect("batch-submit", Map.of("inputStream", "nothing-here", "output", "/tmp/x.jsonl"), 400, "input_not_found");
         expect("batch-submit", Map.of("inputStream", "bad key!"), 400, "invalid_input");
-        expect("batch-submit", Map.of("input", "http://127.0.0.1:1/x.jsonl"), 400, "missing_field");
+        // URL inputs are off unless an operator turns them on (BatchUrlTest)
+        expect("batch-submit", Map.of("input", "http://127.0.0.1:1/x.jsonl"), 400, "url_input_disabled");
         expect("batch-submit", Map.of("input", input.toString(), "output", DIR.toAbsolutePath().toString()), 400, "invalid_output");
         expect("batch-submit", Map.of("input", input.toString(), "idempotencyKey", ""), 400, "invalid_idempotency_key");
         expect("batch-submit", Map.of("input", input.toString(), "inputFile", "x"), 400, "invalid_json");

@@ -23,8 +23,11 @@ class GenerateFuzzTest {
     static final String GENERATE = """
             {"prompt": "Once upon a time", "system": "A story.", "sessionId": "fuzz-generate", "maxTokens": 4,
              "temperature": 0.5, "topP": 0.9, "topK": 5, "seed": 7, "stop": ["."], "useMemory": false}""";
+    /** Every shape of message text: system content, a plain string, text parts. */
     static final String CHAT = """
-            {"model": "stories260K", "messages": [{"role": "user", "content": "Once upon a time"}], "max_tokens": 4,
+            {"model": "stories260K", "messages": [{"role": "system", "content": "Tell a story."},
+             {"role": "user", "content": "Once"}, {"role": "assistant", "content": " upon"},
+             {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": " time"}]}], "max_tokens": 4,
              "temperature": 0.5, "top_p": 0.9, "top_k": 5, "seed": 7, "stop": ["."], "user": "fuzz"}""";
 
     @Test

@@ -30,6 +30,14 @@ class OpenAiBadInputTest {
                 Arguments.of("numeric content", "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}", 400, "invalid_message", "content"),
                 Arguments.of("image part", "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]}", 400,
                         "invalid_message", "text"),
+                // text that is not valid Unicode is refused wherever it sits, as /generate refuses it
+                Arguments.of("lone surrogate in content", "{\"messages\": [{\"role\": \"user\", \"content\": \"a\\ud800b\"}]}", 400,
+                        "invalid_json", "messages[0].content"),
+                Arguments.of("lone surrogate in a content part", "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", "
+                        + "\"text\": \"ok\"}, {\"type\": \"text\", \"text\": \"\\udc00\"}]}]}", 400, "invalid_json", "messages[0].content"),
+                Arguments.of("lone surrogate in system content", "{\"messages\": [{\"role\": \"system\", \"content\": \"be\\ud83d\"}, "
+                        + "{\"role\": \"user\", \"content\": \"hi\"}]}", 400, "invalid_json", "messages[0].content"),
+                Arguments.of("lone surrogate in a stop string", "{" + HI + ", \"stop\": [\"\\udfff\"]}", 400, "invalid_json", "stop[0]"),
                 Arguments.of("unknown role", "{\"messages\": [{\"role\": \"tool\", \"content\": \"x\"}]}", 400, "invalid_message", "role"),
                 Arguments.of("missing role", "{\"messages\": [{\"content\": \"x\"}]}", 400, "missing_field", "messages[0].role"),
                 Arguments.of("last is assistant", "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"}]}",
