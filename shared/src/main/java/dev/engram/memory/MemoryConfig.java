@@ -3,6 +3,7 @@ package dev.engram.memory;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How memory behaves: {@code engram.memory.*}. Where Redis is comes from the Quarkus Redis client
@@ -50,10 +51,10 @@ public interface MemoryConfig {
 
     /**
      * The cosine similarity below which a memory is not returned, when a recall gives no
-     * {@code minScore}. MiniLM puts unrelated sentences around 0 to 0.2 and paraphrases above 0.5.
+     * {@code minScore}. Unset: the embedding model's own, calibrated on the project's labelled recall
+     * set (scores of different models are not comparable; see the docs' memory page).
      */
-    @WithDefault("0.25")
-    float recallMinScore();
+    Optional<Float> recallMinScore();
 
     /** The longest memory text (and recall query) in characters; longer is a 400, never truncated. */
     @WithDefault("4000")
@@ -62,13 +63,18 @@ public interface MemoryConfig {
     /**
      * A new memory whose cosine distance (1 − similarity) to an existing one in the same scope
      * (tenant + userId + sessionId) is at most this updates that memory instead of adding a
-     * near-copy. 0 turns deduplication off. With MiniLM, paraphrases of one fact score 0.93–0.98
-     * (distance ≤ 0.07) while "my dog is called Rex" / "my cat is called Rex" score 0.90: 0.08 keeps
-     * those apart. Facts differing only in a number ("every 30 / 90 days", 0.97) are merged at any
-     * useful threshold: embeddings do not see such differences.
+     * near-copy; 0 turns deduplication off. Unset: the embedding model's own, calibrated so that no two
+     * different facts of the labelled set are merged. Facts differing only in a number ("every 30 / 90
+     * days") are merged at any useful distance: embeddings barely see such differences.
      */
-    @WithDefault("0.08")
-    float dedupDistance();
+    Optional<Float> dedupDistance();
+
+    /**
+     * How many slots one {@code POST /memory-reembed} call re-embeds when the request gives no
+     * {@code batch}: each call stays short (a few seconds on two cores), the caller repeats until done.
+     */
+    @WithDefault("256")
+    int reembedBatch();
 
     /**
      * The most prompt tokens (the model's tokenizer) recalled memories may take in a {@code generate}

@@ -203,8 +203,9 @@ class DeploymentFilesTest {
         for (var module : functions.entrySet()) {
             all.addAll(eventTypes(module.getKey(), module.getValue()));
         }
-        // Operators call tenant-erase over HTTP with their key; no broker event should reach it.
+        // Operators call tenant-erase and memory-reembed over HTTP with their key; no broker event should reach them.
         all.remove("tenant-erase");
+        all.remove("memory-reembed");
         assertThat(routed).isEqualTo(all);
     }
 

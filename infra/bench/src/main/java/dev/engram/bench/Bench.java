@@ -2,6 +2,7 @@ package dev.engram.bench;
 
 import dev.engram.inference.gguf.GgmlType;
 import dev.engram.memory.embedding.Embedder;
+import dev.engram.memory.embedding.EmbedderConfig;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.redis.RedisGateway;
 import dev.engram.testing.FunctionProcess;
@@ -35,6 +36,8 @@ public class Bench implements QuarkusApplication {
     Embedder embedder;
     @Inject
     RedisGateway redis;
+    @Inject
+    EmbedderConfig embedderConfig;
     @ConfigProperty(name = "quarkus.redis.hosts")
     String redisUri;
 
@@ -74,6 +77,9 @@ public class Bench implements QuarkusApplication {
         }
         if (options.runs("memory")) {
             memory(options, rows);
+        }
+        if (options.runs("recall-quality")) {
+            new RecallQualityBench(rows, embedderConfig).run();
         }
         if (options.runs("classify")) {
             progress("classify");

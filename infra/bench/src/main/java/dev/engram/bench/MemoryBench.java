@@ -115,7 +115,7 @@ final class MemoryBench {
         rows.add(Row.of("memory", "recall at " + count + ", warm instance", "ms", warmStats,
                 "k=5, scan index, query embedding included; goal p50 <= " + (count <= 10_000 ? 5 : 30) + " ms"));
         rows.add(Row.of("memory", "  of which query embedding", "ms", Stats.of(embedOnly),
-                "MiniLM, one text, every query distinct (no cache)"));
+                embedder.model().id() + ", one text, every query distinct (no cache)"));
         float[] query = unit(random, embedder.dimensions());
         ScanIndex warmIndex = new ScanIndex(redis, embedder.dimensions());
         warmIndex.search(LtmKeys.of(tenant), query, RecallFilter.NONE, 5, -1f);
@@ -167,7 +167,7 @@ final class MemoryBench {
             single.add(64 * 1e9 / (System.nanoTime() - start));
         }
         Stats one = Stats.of(single);
-        rows.add(Row.of("memory", "embeddings, one at a time (baseline)", "texts/s", one, "MiniLM-L6-v2 in-process, ~20-token texts"));
+        rows.add(Row.of("memory", "embeddings, one at a time (baseline)", "texts/s", one, embedder.model().id() + " in-process, ~20-token texts"));
         Stats batch = Stats.of(batched);
         rows.add(Row.of("memory", "embeddings, batch of 64", "texts/s", batch, "").compared(batch.median() / one.median(), "batch / single"));
     }

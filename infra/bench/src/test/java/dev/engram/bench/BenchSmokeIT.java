@@ -64,6 +64,7 @@ class BenchSmokeIT {
         } else {
             assertThat(llamaRows).isEmpty();
         }
-        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "classify", "batch");
+        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "recall-quality",
+                "classify", "batch");
     }
 }

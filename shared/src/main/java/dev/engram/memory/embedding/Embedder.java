@@ -4,16 +4,30 @@ import java.util.List;
 
 /**
  * Turns texts into unit-length vectors whose dot product is their cosine similarity. The seam lets
- * long-term memory stay independent of the model; {@link MiniLmEmbedder} is the in-process one.
+ * long-term memory stay independent of the model; {@link OnnxEmbedder} runs the configured
+ * {@link EmbeddingModel} in-process.
+ *
+ * <p>Retrieval models are asymmetric: a short question and the text that answers it are embedded
+ * differently (bge prefixes the question with an instruction, e5 marks both sides). Stored texts, and
+ * texts compared with each other, go through {@link #embedAll}; a search for stored texts through
+ * {@link #embedQuery}.
  */
 public interface Embedder {
-    /** The length of every vector this embedder returns. */
-    int dimensions();
+    /** The model, its id and its calibrated thresholds. */
+    EmbeddingModel model();
 
-    /** One normalised vector per text, in order. */
+    /** The length of every vector this embedder returns. */
+    default int dimensions() {
+        return model().dimensions();
+    }
+
+    /** One normalised vector per text, in order: texts to store, or to compare with each other. */
     List<float[]> embedAll(List<String> texts);
 
     default float[] embed(String text) {
         return embedAll(List.of(text)).getFirst();
     }
+
+    /** The vector of a search query, to be scored against vectors from {@link #embedAll}. */
+    float[] embedQuery(String query);
 }

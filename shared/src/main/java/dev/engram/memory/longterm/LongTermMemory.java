@@ -6,6 +6,7 @@ import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ResponseType;
 import io.micrometer.core.annotation.Timed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -15,16 +16,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Long-term memory: texts with their embeddings in Redis, under the tenant's namespace
  * ({@link LtmKeys}), recalled by meaning through the {@link VectorIndex} the server allows.
  *
- * <p><b>Dedup.</b> A new memory within {@code engram.memory.dedup-distance} (cosine distance) of an
+ * <p><b>Dedup.</b> A new memory within {@link #dedupDistance()} (cosine distance) of an
  * existing one in the same scope — same tenant, same userId, same sessionId (absent = absent) —
  * updates that memory (new text and vector, tags merged, id and createdAt kept) instead of adding a
  * near-copy. Two instances remembering the same text at the same instant can still both add it: the
  * check and the write are two steps.
+ *
+ * <p><b>Model.</b> A tenant's memories are all embedded by one model, recorded with them
+ * ({@link TenantModel}): an instance configured for another model is refused (409) until they are
+ * re-embedded ({@link Reembedder}).
  *
  * <p><b>Forget</b> by id, sessionId, userId or the whole tenant removes the hash and the scope-set
  * entries, tombstones the memory's slot (row zeroed, meta entry gone, slot on the free list for the
@@ -57,10 +63,15 @@ public class LongTermMemory {
     public List<Remembered> rememberAll(String tenant, List<NewMemory> memories) {
         LtmKeys keys = LtmKeys.of(tenant);
         List<NewMemory> checked = memories.stream().map(this::check).toList();
+        Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
         List<float[]> vectors = embedder.embedAll(checked.stream().map(NewMemory::text).toList());
+        TenantModel current = stored.get();
+        current.requireWritable(tenant, model());
+        // while the tenant is re-embedded its vectors are of two models: no dedup search among them
+        boolean dedup = dedupDistance() > 0 && current.reembedFrom() == null;
         List<Remembered> out = new ArrayList<>(checked.size());
         for (int i = 0; i < checked.size(); i++) {
-            out.add(store(keys, checked.get(i), vectors.get(i)));
+            out.add(store(keys, checked.get(i), vectors.get(i), dedup));
         }
         return out;
     }
@@ -98,12 +109,17 @@ public class LongTermMemory {
         if (k < 1 || k > config.recallMaxK()) {
             throw new InvalidRequestException("out_of_range", "'k' must be between 1 and " + config.recallMaxK() + ", got " + k);
         }
-        float minScore = query.minScore() == null ? config.recallMinScore() : query.minScore();
+        float minScore = query.minScore() == null ? defaultMinScore() : query.minScore();
         if (!(minScore >= -1 && minScore <= 1)) {
             throw new InvalidRequestException("out_of_range", "'minScore' must be between -1 and 1, got " + query.minScore());
         }
         RecallFilter filter = MemoryInput.filter(query.filter());
-        List<VectorIndex.Scored> scored = indexes.get().search(keys, () -> embedder.embed(text), filter, k, minScore);
+        Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
+        List<VectorIndex.Scored> scored = indexes.get().search(keys, () -> {
+            float[] vector = embedder.embedQuery(text);
+            stored.get().requireSearchable(tenant, model()); // answered while the query was embedded
+            return vector;
+        }, filter, k, minScore);
         return fetch(keys, scored);
     }
 
@@ -127,6 +143,21 @@ public class LongTermMemory {
         return forget(keys, members(Command.HKEYS, keys.slots()));
     }
 
+    /** {@code minScore} of a recall that gives none: the configured one, else the embedding model's calibrated one. */
+    public float defaultMinScore() {
+        return config.recallMinScore().orElse(embedder.model().minScore());
+    }
+
+    /** The dedup distance: the configured one, else the embedding model's calibrated one. */
+    public float dedupDistance() {
+        return config.dedupDistance().orElse(embedder.model().dedupDistance());
+    }
+
+    /** The embedding model this instance embeds with; a tenant's memories must have been embedded by it. */
+    public String model() {
+        return embedder.model().id();
+    }
+
     /** Which index recall uses against this Redis ({@code scan} or {@code query-engine}). */
     public String indexName() {
         return indexes.get().name();
@@ -138,8 +169,8 @@ public class LongTermMemory {
                 m.source() == null ? MemorySource.user : m.source());
     }
 
-    private Remembered store(LtmKeys keys, NewMemory m, float[] vector) {
-        RecallHit twin = config.dedupDistance() > 0 ? nearestInScope(keys, m, vector) : null;
+    private Remembered store(LtmKeys keys, NewMemory m, float[] vector, boolean dedup) {
+        RecallHit twin = dedup ? nearestInScope(keys, m, vector) : null;
         if (twin != null) {
             List<String> tags = new ArrayList<>(new LinkedHashSet<>(concat(twin.tags(), m.tags())));
             MemoryRecord updated = new MemoryRecord(twin.id(), keys.tenant(), m.userId(), m.sessionId(), m.text(), tags,
@@ -157,7 +188,7 @@ public class LongTermMemory {
     /** The closest memory within the dedup distance whose scope is exactly the new memory's. */
     private RecallHit nearestInScope(LtmKeys keys, NewMemory m, float[] vector) {
         RecallFilter scope = new RecallFilter(m.userId(), m.sessionId(), null, null, null);
-        List<VectorIndex.Scored> near = indexes.get().search(keys, vector, scope, DEDUP_CANDIDATES, 1 - config.dedupDistance());
+        List<VectorIndex.Scored> near = indexes.get().search(keys, vector, scope, DEDUP_CANDIDATES, 1 - dedupDistance());
         for (RecallHit hit : fetch(keys, near)) {
             if (Objects.equals(hit.userId(), m.userId()) && Objects.equals(hit.sessionId(), m.sessionId())) {
                 return hit;
@@ -166,14 +197,21 @@ public class LongTermMemory {
         return null;
     }
 
-    /** One atomic step: the memory's hash, its slot's int8 row and filter fields, its scope sets, the versions. */
+    /**
+     * One atomic step: the memory's hash, its slot's int8 row and filter fields, its scope sets, the
+     * versions, the tenant's model. Refused (409) when the tenant holds memories of another model.
+     */
     private long write(LtmKeys keys, MemoryRecord r, String mode) {
         List<Object> args = List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
                 Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
                 new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
-                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS));
-        return redis.eval(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
-                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args).toLong();
+                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS), model(), TenantModel.LEGACY);
+        Response reply = redis.eval(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
+                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args);
+        if (reply.type() == ResponseType.BULK) {
+            throw TenantModel.mismatch(keys.tenant(), reply.toString(), model());
+        }
+        return reply.toLong();
     }
 
     private long forget(LtmKeys keys, List<String> ids) {

