@@ -19,7 +19,7 @@ public final class StructuredDecoding {
     static final int CACHE_MEGABYTES = 64;
 
     private final Tokenizer tokenizer;
-    private volatile TokenTrie trie;
+    private volatile TokenVocabulary vocabulary;
     private final Map<String, Masks> grammars = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong cachedBytes = new AtomicLong();
 
@@ -37,7 +37,7 @@ public final class StructuredDecoding {
     }
 
     private Masks masks(ResponseFormat format) {
-        TokenTrie vocabulary = trie();
+        TokenVocabulary vocabulary = vocabulary();
         synchronized (grammars) {
             Masks masks = grammars.get(format.key());
             if (masks == null) {
@@ -54,36 +54,44 @@ public final class StructuredDecoding {
         }
     }
 
-    private TokenTrie trie() {
-        TokenTrie t = trie;
-        if (t == null) {
+    private TokenVocabulary vocabulary() {
+        TokenVocabulary v = vocabulary;
+        if (v == null) {
             synchronized (this) {
-                t = trie;
-                if (t == null) {
-                    trie = t = TokenTrie.of(tokenizer);
+                v = vocabulary;
+                if (v == null) {
+                    vocabulary = v = TokenVocabulary.of(tokenizer);
                 }
             }
         }
-        return t;
+        return v;
     }
 
     /** A grammar over this vocabulary, with the masks of the states met so far. */
     private final class Masks {
         final JsonGrammar grammar;
-        final TokenTrie trie;
+        final TokenVocabulary vocabulary;
         /** A sorted int[] of token ids when few are allowed, else a BitSet; never modified once stored. */
         final Map<State, Object> cache = new ConcurrentHashMap<>();
 
-        Masks(JsonGrammar grammar, TokenTrie trie) {
+        Masks(JsonGrammar grammar, TokenVocabulary vocabulary) {
             this.grammar = grammar;
-            this.trie = trie;
+            this.vocabulary = vocabulary;
         }
 
         void fill(State state, BitSet out) {
             Object known = cache.get(state);
             if (known == null) {
-                BitSet found = new BitSet(trie.size);
-                walk(state, found);
+                BitSet found = new BitSet(vocabulary.size);
+                if (state.frame instanceof StringFrame string && string.text().between()) {
+                    found.or(vocabulary.plain(string.shape().maxLength - string.text().count()));
+                    vocabulary.special.walk(state, found);
+                } else if (state.frame instanceof MapFrame map && map.phase() == ObjectFrame.KEY && map.key().between()) {
+                    found.or(vocabulary.plain(Integer.MAX_VALUE));
+                    vocabulary.special.walk(state, found);
+                } else {
+                    vocabulary.all.walk(state, found);
+                }
                 known = remember(state, found);
             }
             if (known instanceof BitSet bits) {
@@ -95,32 +103,10 @@ public final class StructuredDecoding {
             }
         }
 
-        /** The automaton down the trie: a subtree whose first byte is refused is skipped whole. */
-        private void walk(State state, BitSet found) {
-            State[] at = new State[trie.maxDepth + 1];
-            at[0] = state;
-            byte[] label = trie.label;
-            int[] depth = trie.depth;
-            int i = 1;
-            while (i < trie.nodes) {
-                int d = depth[i];
-                State next = State.step(at[d - 1], label[i] & 0xFF);
-                if (next == null) {
-                    i = trie.end[i];
-                    continue;
-                }
-                at[d] = next;
-                for (int t = trie.tokensFrom[i]; t < trie.tokensFrom[i + 1]; t++) {
-                    found.set(trie.tokens[t]);
-                }
-                i++;
-            }
-        }
-
         private Object remember(State state, BitSet found) {
             int count = found.cardinality();
-            Object mask = count * 32L < trie.size ? found.stream().toArray() : found;
-            long bytes = mask instanceof int[] ids ? 16L + 4L * ids.length : 32L + trie.size / 8;
+            Object mask = count * 32L < vocabulary.size ? found.stream().toArray() : found;
+            long bytes = mask instanceof int[] ids ? 16L + 4L * ids.length : 32L + vocabulary.size / 8;
             if (cachedBytes.addAndGet(bytes) > CACHE_MEGABYTES * 1024L * 1024L) {
                 clearAll();
                 cachedBytes.addAndGet(bytes);
@@ -132,7 +118,7 @@ public final class StructuredDecoding {
         long clear() {
             long bytes = 0;
             for (Object mask : cache.values()) {
-                bytes += mask instanceof int[] ids ? 16L + 4L * ids.length : 32L + trie.size / 8;
+                bytes += mask instanceof int[] ids ? 16L + 4L * ids.length : 32L + vocabulary.size / 8;
             }
             cache.clear();
             return bytes;
@@ -161,7 +147,7 @@ public final class StructuredDecoding {
             out.clear();
             masks.fill(state, out);
             if (State.completes(state)) {
-                for (int id : masks.trie.endTokens) {
+                for (int id : masks.vocabulary.endTokens) {
                     out.set(id);
                 }
             }
@@ -169,7 +155,7 @@ public final class StructuredDecoding {
 
         @Override
         public void accept(int token) {
-            byte[] spelled = token >= 0 && token < masks.trie.size ? masks.trie.bytes[token] : new byte[0];
+            byte[] spelled = token >= 0 && token < masks.vocabulary.size ? masks.vocabulary.bytes[token] : new byte[0];
             State next = spelled.length == 0 ? null : state;
             for (int i = 0; next != null && i < spelled.length; i++) {
                 next = State.step(next, spelled[i] & 0xFF);
