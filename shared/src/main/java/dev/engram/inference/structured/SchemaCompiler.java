@@ -350,11 +350,22 @@ final class SchemaCompiler {
 
     /** The compact JSON text of a value: the exact bytes the automaton lets through for an enum value. */
     static String text(JsonNode value) {
+        String text;
         try {
-            return JSON.writeValueAsString(value);
+            text = JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRequestException("invalid_schema", "The schema holds a string with an unpaired UTF-16 surrogate: "
+                        + "not valid Unicode, so no output could hold it");
+            }
+        }
+        return text;
     }
 
     private static String pointer(String at, String name) {
