@@ -42,12 +42,18 @@ public class MiniLmEmbedder implements Embedder {
     }
 
     @Override
+    public String name() {
+        return "all-MiniLM-L6-v2";
+    }
+
+    @Override
     public int dimensions() {
         return DIMENSIONS;
     }
 
+
     @Override
-    public List<float[]> embedAll(List<String> texts) {
+    public Embedded embedCounted(List<String> texts) {
         for (String text : texts) {
             // LangChain4j refuses what trim() empties (control characters too) with an IllegalArgumentException:
             // the callers check their fields, this keeps a missed one a 400 rather than a 500
@@ -56,12 +62,14 @@ public class MiniLmEmbedder implements Embedder {
             }
         }
         List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
-        List<Embedding> embeddings = model().embedAll(segments).content();
+        var response = model().embedAll(segments);
+        List<Embedding> embeddings = response.content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
             vectors.add(normalise(embedding.vector()));
         }
-        return vectors;
+        Integer tokens = response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
+        return new Embedded(vectors, tokens == null ? 0 : tokens);
     }
 
     private Model model() {
