@@ -22,7 +22,7 @@ import java.util.Random;
  */
 final class StructuredBench {
     static final String SCHEMA = """
-            {"type": "object", "properties": {"items": {"type": "array", "maxItems": 1000, "items": {"type": "object",
+            {"type": "object", "properties": {"items": {"type": "array", "minItems": 20, "maxItems": 1000, "items": {"type": "object",
              "properties": {"name": {"type": "string", "maxLength": 16}, "quantity": {"type": "integer", "minimum": 0, "maximum": 999},
              "note": {"type": "string"}}, "required": ["name", "quantity", "note"]}}}, "required": ["items"]}""";
     static final int VOCABULARY = 128_256;
