@@ -9,7 +9,7 @@ import dev.engram.errors.ErrorBody;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.openai.ChatCompletionRequest;
-import dev.engram.inference.openai.EmbeddingsRequest;
+import dev.engram.tasks.embeddings.EmbeddingsRequest;
 import dev.engram.tasks.embeddings.OpenAiEmbeddings;
 import dev.engram.tasks.openai.ChatCompletions;
 import dev.engram.tasks.openai.OpenAiErrors;

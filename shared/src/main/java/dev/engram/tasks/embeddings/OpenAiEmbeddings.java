@@ -3,8 +3,6 @@ package dev.engram.tasks.embeddings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
-import dev.engram.inference.openai.EmbeddingList;
-import dev.engram.inference.openai.EmbeddingsRequest;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.tasks.Requests;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -23,8 +23,8 @@ class BatchReflectionTest {
         roots.add(dev.engram.batch.OpenAiResultLine.class); // OpenAI Batch lines, with the answers of their endpoints
         roots.add(dev.engram.inference.openai.ChatCompletion.class);
         roots.add(dev.engram.inference.openai.ChatCompletionRequest.class);
-        roots.add(dev.engram.inference.openai.EmbeddingsRequest.class);
-        roots.add(dev.engram.inference.openai.EmbeddingList.class);
+        roots.add(dev.engram.tasks.embeddings.EmbeddingsRequest.class);
+        roots.add(dev.engram.tasks.embeddings.EmbeddingList.class);
         Type[] all = roots.toArray(Type[]::new);
         assertThat(WireTypes.reachable(all)).contains(BatchSubmitRequest.class, BatchStatus.class, StorageObjectEvent.class,
                 ResultLine.class, ErrorBody.class);

@@ -6,7 +6,7 @@ import dev.engram.auth.Access;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.errors.UnavailableException;
-import dev.engram.inference.openai.EmbeddingsRequest;
+import dev.engram.tasks.embeddings.EmbeddingsRequest;
 import dev.engram.tasks.embeddings.OpenAiEmbeddings;
 import dev.engram.tasks.openai.OpenAiErrors;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.engram.inference.openai;
+package dev.engram.tasks.embeddings;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
