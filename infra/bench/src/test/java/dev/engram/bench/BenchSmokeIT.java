@@ -50,6 +50,7 @@ class BenchSmokeIT {
             assertThat(row.at("/stats/median").isNumber()).as(row.toString()).isTrue();
             assertThat(Double.isFinite(row.at("/stats/median").asDouble())).as(row.toString()).isTrue();
         }
-        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "classify", "batch");
+        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "classify", "batch",
+                "structured");
     }
 }
