@@ -89,7 +89,8 @@ public class BatchLines {
         JsonNode openAiLine = openAiLine(entry.getOrDefault("l", ""));
         String duplicateOf = entry.getOrDefault("d", "");
         if (!duplicateOf.isEmpty()) {
-            ErrorBody duplicate = new ErrorBody("duplicate_custom_id", "custom id '" + customId + "' was already used by line " + duplicateOf);
+            ErrorBody duplicate = new ErrorBody("duplicate_custom_id", (openAiLine != null ? "custom_id '" : "customId '") + customId
+                    + "' was already used by line " + duplicateOf);
             return openAiLine != null ? OpenAiBatchLines.refused(id, duplicate) : ResultLine.error(id, lineNumber, duplicate);
         }
         try {
