@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * One input line to one result line: reads {@code {customId, function, body}}, converts {@code body}
+ * One input line to one result line: reads {@code {customId, function, body}} (or a line in OpenAI's
+ * Batch format, which {@link OpenAiBatchLines} runs and answers in OpenAI's form), converts {@code body}
  * with the application's strict mapper into the task's request record and runs the task in-process.
  * Whatever goes wrong becomes the error body the function itself would have answered.
  */
@@ -38,17 +39,19 @@ public class BatchLines {
     private static final int MAX_CUSTOM_ID = 256;
     /** A transient failure (model loading, queue full) is retried this often before it becomes the line's error. */
     private static final int ATTEMPTS = 4;
-    private static final Pattern CUSTOM_ID = Pattern.compile("\"customId\"\\s*:\\s*\"([^\"\\\\]{1," + MAX_CUSTOM_ID + "})\"");
+    private static final Pattern CUSTOM_ID = Pattern.compile("\"(?:customId|custom_id)\"\\s*:\\s*\"([^\"\\\\]{1," + MAX_CUSTOM_ID + "})\"");
 
     private final ObjectMapper json;
+    private final OpenAiBatchLines openAi;
     private final Instance<GenerateTask> generate;
     private final Instance<SummarizeTask> summarize;
     private final Instance<TranslateTask> translate;
     private final Instance<ClassifyTask> classify;
 
-    public BatchLines(ObjectMapper json, Instance<GenerateTask> generate, Instance<SummarizeTask> summarize,
+    public BatchLines(ObjectMapper json, OpenAiBatchLines openAi, Instance<GenerateTask> generate, Instance<SummarizeTask> summarize,
             Instance<TranslateTask> translate, Instance<ClassifyTask> classify) {
         this.json = json;
+        this.openAi = openAi;
         this.generate = generate;
         this.summarize = summarize;
         this.translate = translate;
@@ -59,7 +62,7 @@ public class BatchLines {
     public String customIdOf(String line) {
         try {
             JsonNode node = json.readTree(line);
-            JsonNode id = node == null ? null : node.get("customId");
+            JsonNode id = node == null ? null : node.get(OpenAiBatchLines.isOpenAi(node) ? "custom_id" : "customId");
             return id != null && id.isTextual() && validId(id.asText()) ? id.asText() : "";
         } catch (JsonProcessingException e) {
             return "";
@@ -76,19 +79,24 @@ public class BatchLines {
      * Runs the line stored in an input entry (fields as {@link BatchStore#addLines} wrote them); null
      * when the thread was interrupted mid-line (shutdown), which is no result at all.
      */
-    public ResultLine run(String tenant, long lineNumber, Map<String, String> entry, int maxLineBytes) {
+    public BatchResult run(String tenant, long lineNumber, Map<String, String> entry, int maxLineBytes) {
         String customId = entry.getOrDefault("c", "");
         String id = customId.isEmpty() ? null : customId;
         if (entry.containsKey("o")) {
             return ResultLine.error(id, lineNumber, new ErrorBody("line_too_long", "Line " + lineNumber + " is " + entry.get("o")
                     + " bytes; the limit is " + maxLineBytes + " (engram.batch.max-line-bytes)"));
         }
+        JsonNode openAiLine = openAiLine(entry.getOrDefault("l", ""));
         String duplicateOf = entry.getOrDefault("d", "");
         if (!duplicateOf.isEmpty()) {
-            return ResultLine.error(id, lineNumber, new ErrorBody("duplicate_custom_id",
-                    "customId '" + customId + "' was already used by line " + duplicateOf));
+            ErrorBody duplicate = new ErrorBody("duplicate_custom_id", (openAiLine != null ? "custom_id '" : "customId '") + customId
+                    + "' was already used by line " + duplicateOf);
+            return openAiLine != null ? OpenAiBatchLines.refused(id, duplicate) : ResultLine.error(id, lineNumber, duplicate);
         }
         try {
+            if (openAiLine != null) {
+                return openAi.run(id, openAiLine);
+            }
             return ResultLine.ok(id, lineNumber, call(tenant, entry.getOrDefault("l", "")));
         } catch (EngramException e) {
             return ResultLine.error(id, lineNumber, e.body());
@@ -99,6 +107,16 @@ public class BatchLines {
             LOG.errorf(e, "Batch line %d failed", lineNumber);
             return ResultLine.error(id, lineNumber, new ErrorBody("internal_error",
                     "The function failed unexpectedly: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    /** The line parsed, when it is in OpenAI's Batch format; null otherwise. */
+    private JsonNode openAiLine(String line) {
+        try {
+            JsonNode node = json.readTree(line);
+            return OpenAiBatchLines.isOpenAi(node) ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 
@@ -158,7 +176,7 @@ public class BatchLines {
     }
 
     /** A batch runs unattended: a momentary 503 (model loading, queue full) is waited out, not recorded. */
-    private static <T> T retrying(java.util.function.Supplier<T> call) {
+    static <T> T retrying(java.util.function.Supplier<T> call) {
         for (int attempt = 1;; attempt++) {
             try {
                 return call.get();

@@ -253,13 +253,13 @@ public class BatchRunner {
             while (next < claimed.size()) {
                 BatchStore.Line line = claimed.get(next);
                 long start = System.nanoTime();
-                ResultLine result = lines.run(keys.tenant(), line.number(), line.fields(), config.maxLineBytes());
+                BatchResult result = lines.run(keys.tenant(), line.number(), line.fields(), config.maxLineBytes());
                 if (result == null || stopping) {
                     return false; // interrupted mid-line: it stays pending for another runner
                 }
                 boolean goOn = next + 1 == claimed.size() || BatchStatus.RUNNING.equals(store.state(keys));
-                commits.add(store.commitLater(keys, consumer, line.entryId(), json.writeValueAsString(result), result.error() != null));
-                outcomes.add(result.error() != null ? "error" : "ok");
+                commits.add(store.commitLater(keys, consumer, line.entryId(), json.writeValueAsString(result), result.failed()));
+                outcomes.add(result.failed() ? "error" : "ok");
                 job.timed(System.nanoTime() - start);
                 next++;
                 if (!goOn) {

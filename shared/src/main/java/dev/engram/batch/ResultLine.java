@@ -11,7 +11,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ResultLine(String customId, long line, String status, Object response, ErrorBody error) {
+public record ResultLine(String customId, long line, String status, Object response, ErrorBody error) implements BatchResult {
+    @Override
+    public boolean failed() {
+        return error != null;
+    }
+
     public static ResultLine ok(String customId, long line, Object response) {
         return new ResultLine(customId, line, "ok", response, null);
     }

@@ -72,6 +72,9 @@ public class Bench implements QuarkusApplication {
         if (options.runs("decode") || options.runs("prefill") || options.runs("concurrency")) {
             inference(options, rows, ceiling, llama);
         }
+        if (options.runs("structured")) {
+            structured(options, rows);
+        }
         if (options.runs("startup")) {
             startup(options, rows);
         }
@@ -130,6 +133,16 @@ public class Bench implements QuarkusApplication {
             inference.fixedCost(reference + " F32", BenchWeights.gguf(options.referenceModel(),
                     options.cacheDir().resolve(reference + "-F32.gguf"), GgmlType.F32));
         }
+    }
+
+    private static void structured(BenchOptions options, List<Row> rows) {
+        StructuredBench bench = new StructuredBench(options, rows);
+        progress("structured: token masks");
+        bench.masks();
+        List<BenchModel> models = BenchModel.prepare(options);
+        BenchModel main = models.stream().filter(m -> m.label().endsWith("Q4")).findFirst().orElse(models.getFirst());
+        progress("structured: decode with a schema, " + main.label());
+        bench.overhead(main);
     }
 
     private void startup(BenchOptions options, List<Row> rows) throws Exception {

@@ -19,6 +19,8 @@ import dev.engram.inference.kernels.MatMul;
 import dev.engram.inference.kernels.Team;
 import dev.engram.inference.llama.KvPool;
 import dev.engram.inference.llama.LlamaModel;
+import dev.engram.inference.structured.StructuredDecoding;
+import dev.engram.inference.structured.TokenConstraint;
 import dev.engram.inference.tokenizer.Tokenizer;
 import dev.engram.inference.llama.LlamaConfig;
 import dev.engram.inference.gguf.GgufFile;
@@ -53,6 +55,8 @@ public final class EngramEngine implements LanguageModel {
     private final Scheduler scheduler;
     private final ContinuationScorer scorer;
     private final InferenceObserver observer;
+    /** JSON output (response formats) over this model's vocabulary. */
+    private final StructuredDecoding structured;
 
     EngramEngine(String name, Tokenizer tokenizer, Optional<ChatTemplate> template, LlamaModel model, Team team, KvPool pool,
             Scheduler.Limits limits, InferenceObserver observer) {
@@ -64,6 +68,7 @@ public final class EngramEngine implements LanguageModel {
         this.scheduler = new Scheduler(model, pool, limits);
         this.scorer = new ContinuationScorer(model, pool);
         this.observer = observer;
+        this.structured = new StructuredDecoding(tokenizer);
     }
 
     @Override
@@ -130,8 +135,9 @@ public final class EngramEngine implements LanguageModel {
                     + (contextLength() - 1) + " prompt tokens (context " + contextLength() + ", leaving room for at least one generated token)");
         }
         InferenceObserver.Generation observed = observer.begin(name);
+        TokenConstraint constraint = request.format() == null ? null : structured.start(request.format());
         Sequence sequence = new Sequence(prompt, request.maxTokens(), new TokenSampler(request.sampling()), tokenizer.endTokens(),
-                request.cancellation());
+                request.cancellation(), constraint);
         try {
             scheduler.submit(sequence);
         } catch (RuntimeException e) {

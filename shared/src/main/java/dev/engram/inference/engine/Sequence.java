@@ -5,7 +5,9 @@ import dev.engram.inference.FinishReason;
 import dev.engram.inference.decoding.TokenSampler;
 import dev.engram.inference.llama.Chunk;
 import dev.engram.inference.llama.KvCache;
+import dev.engram.inference.structured.TokenConstraint;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Set;
 
 /**
@@ -19,6 +21,9 @@ final class Sequence {
     final TokenSampler sampler;
     final Set<Integer> endTokens;
     final Cancellation cancellation;
+    /** The JSON constraint on the output; null for free text. */
+    final TokenConstraint constraint;
+    private BitSet allowed;
     final TokenChannel channel = new TokenChannel();
     final long submittedAt = System.nanoTime();
     /**
@@ -35,12 +40,14 @@ final class Sequence {
     int lastToken;
     long admittedAt;
 
-    Sequence(int[] prompt, int maxTokens, TokenSampler sampler, Set<Integer> endTokens, Cancellation cancellation) {
+    Sequence(int[] prompt, int maxTokens, TokenSampler sampler, Set<Integer> endTokens, Cancellation cancellation,
+            TokenConstraint constraint) {
         this.prompt = prompt;
         this.maxTokens = maxTokens;
         this.sampler = sampler;
         this.endTokens = endTokens;
         this.cancellation = cancellation;
+        this.constraint = constraint;
     }
 
     boolean inPrompt() {
@@ -70,12 +77,28 @@ final class Sequence {
 
     /**
      * Samples from this sequence's logits row and sends the token, or says why it ends: an end
-     * token, its token limit, the context's end.
+     * token, its token limit, the context's end, a finished JSON document. With a constraint, the
+     * tokens it does not allow get a logit of minus infinity first.
      */
     FinishReason accept(float[] logits, int offset, int vocab, int context) {
+        if (constraint != null) {
+            if (allowed == null) {
+                allowed = new BitSet(vocab);
+            }
+            constraint.allowed(allowed);
+            if (allowed.isEmpty()) { // a complete document in a vocabulary without end tokens
+                return FinishReason.STOP;
+            }
+            for (int i = allowed.nextClearBit(0); i < vocab; i = allowed.nextClearBit(i + 1)) {
+                logits[offset + i] = Float.NEGATIVE_INFINITY;
+            }
+        }
         int token = sampler.next(logits, offset, vocab);
         if (endTokens.contains(token)) {
             return FinishReason.STOP;
+        }
+        if (constraint != null) {
+            constraint.accept(token);
         }
         if (firstTokenAt == 0) {
             firstTokenAt = System.nanoTime();
@@ -83,6 +106,9 @@ final class Sequence {
         generated++;
         lastToken = token;
         channel.put(token);
+        if (constraint != null && constraint.finished()) {
+            return FinishReason.STOP;
+        }
         if (generated >= maxTokens || prompt.length + generated >= context) {
             return FinishReason.LENGTH;
         }

@@ -21,6 +21,8 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
+import dev.engram.inference.structured.StructuredDecoding;
+import dev.engram.inference.structured.TokenConstraint;
 import dev.engram.nativelibs.ExtractedLibraries;
 import java.io.File;
 import java.io.IOException;
@@ -30,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +63,8 @@ public final class JlamaEngine implements LanguageModel {
     /** What Jlama puts before every prompt: BOS for most models, nothing for some. */
     private final int[] promptPrefix;
     private final InferenceObserver observer;
+    /** JSON output (response formats) over this model's vocabulary. */
+    private final StructuredDecoding structured;
 
     /** Engine settings; see {@link dev.engram.inference.models.InferenceConfig} for their meaning. */
     public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir,
@@ -89,6 +94,7 @@ public final class JlamaEngine implements LanguageModel {
         this.encoder = new WordwiseEncoder(model.getTokenizer());
         this.promptPrefix = model.encodePrompt(PromptContext.of(""));
         this.observer = options.observer();
+        this.structured = new StructuredDecoding(new JlamaTokenizer(model, encoder, promptPrefix));
     }
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
@@ -240,10 +246,11 @@ public final class JlamaEngine implements LanguageModel {
         TokenDecoder decoder = new TokenDecoder(model.getTokenizer().getModel(), model.getConfig().bosToken)
                 .startAfter(prompt[prompt.length - 1]);
         float[] logits = new float[vocab];
+        TokenConstraint constraint = request.format() == null ? null : structured.start(request.format());
         try (KvBufferCache.KvBuffer kv = kvCache.getEphemeralKvBuffer();
                 AbstractTensor logitsTensor = model.makeDenseTensor(vocab)) {
             AbstractTensor hidden = model.batchForward(prompt, 0, kv);
-            int next = pick(hidden.slice(hidden.shape().first() - 1), sampler, logitsTensor, logits);
+            int next = pick(hidden.slice(hidden.shape().first() - 1), sampler, logitsTensor, logits, constraint);
             hidden.close();
             long firstToken = System.nanoTime();
             observed.prefilled();
@@ -252,13 +259,16 @@ public final class JlamaEngine implements LanguageModel {
             int position = prompt.length;
             FinishReason reason;
             while (true) {
-                if (endTokens.contains(next)) {
+                if (next < 0 || endTokens.contains(next)) {
                     reason = FinishReason.STOP;
                     break;
                 }
                 generated++;
+                if (constraint != null) {
+                    constraint.accept(next);
+                }
                 listener.onText(stops.append(decoder.next(next)));
-                if (stops.stopped()) {
+                if (stops.stopped() || constraint != null && constraint.finished()) {
                     reason = FinishReason.STOP;
                     break;
                 }
@@ -275,7 +285,7 @@ public final class JlamaEngine implements LanguageModel {
                     break;
                 }
                 AbstractTensor out = model.forward(next, position++, kv, Optional.empty());
-                next = pick(out, sampler, logitsTensor, logits);
+                next = pick(out, sampler, logitsTensor, logits, constraint);
                 out.close();
             }
             if (!stops.stopped()) {
@@ -346,13 +356,28 @@ public final class JlamaEngine implements LanguageModel {
         }
     }
 
-    /** Jlama's {@code sample} at temperature 0 returns the argmax and leaves the raw logits in the tensor. */
-    private int pick(AbstractTensor hidden, Sampler sampler, AbstractTensor logitsTensor, float[] logits) {
+    /**
+     * Jlama's {@code sample} at temperature 0 returns the argmax and leaves the raw logits in the tensor.
+     * With a constraint, tokens it does not allow get a logit of minus infinity before sampling; -1 when
+     * it allows none (a complete document in a vocabulary without end tokens).
+     */
+    private int pick(AbstractTensor hidden, Sampler sampler, AbstractTensor logitsTensor, float[] logits, TokenConstraint constraint) {
         int argmax = model.sample(hidden, 0f, 0f, logitsTensor);
-        if (sampler.greedy()) {
+        BitSet allowed = null;
+        if (constraint != null) {
+            allowed = new BitSet(vocab);
+            constraint.allowed(allowed);
+            if (allowed.isEmpty()) {
+                return -1;
+            }
+        }
+        if (sampler.greedy() && (allowed == null || allowed.get(argmax))) {
             return argmax;
         }
         java.lang.foreign.MemorySegment.copy(logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
+        if (allowed != null) {
+            TokenConstraint.mask(logits, vocab, allowed);
+        }
         return sampler.next(logits, vocab);
     }
 

@@ -70,7 +70,8 @@ final class TokenDecoder {
         return text.toString();
     }
 
-    private byte[] bytesOf(int token) {
+    /** The bytes {@code token} stands for (nothing for special tokens): shared with {@link JlamaTokenizer}. */
+    byte[] bytesOf(int token) {
         if (vocabulary.isSpecialToken(token)) {
             return new byte[0];
         }
@@ -104,6 +105,10 @@ final class TokenDecoder {
             return java.util.Arrays.copyOf(bytes, n);
         }
         return piece.replace(SPACE_MARK, " ").getBytes(StandardCharsets.UTF_8);
+    }
+
+    boolean dummyPrefix() {
+        return dummyPrefix;
     }
 
     private static boolean hasDummyPrefix(TokenizerModel vocabulary) {

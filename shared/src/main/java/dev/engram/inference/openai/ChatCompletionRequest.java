@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * {@code POST /v1/chat/completions}. {@code top_k} is the extension vLLM, llama.cpp and TGI accept;
  * {@code n} must be 1, the penalties 0 ({@code user} is accepted and ignored). {@code stop} is a string
- * or a list of strings.
+ * or a list of strings. {@code response_format} constrains the answer to JSON (see {@link ResponseFormatSpec}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
@@ -28,4 +28,5 @@ public record ChatCompletionRequest(
         Integer n,
         @JsonProperty("presence_penalty") Float presencePenalty,
         @JsonProperty("frequency_penalty") Float frequencyPenalty,
-        String user) {}
+        String user,
+        @JsonProperty("response_format") ResponseFormatSpec responseFormat) {}

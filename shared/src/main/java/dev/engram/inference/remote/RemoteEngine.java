@@ -15,7 +15,9 @@ import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
 import dev.engram.inference.openai.ChatCompletionRequest;
 import dev.engram.inference.openai.ChatMessage;
+import dev.engram.inference.openai.ResponseFormatSpec;
 import dev.engram.inference.openai.StreamOptions;
+import dev.engram.inference.structured.ResponseFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -250,12 +252,24 @@ public final class RemoteEngine implements LanguageModel {
         ChatCompletionRequest chat = new ChatCompletionRequest(name(), messages(request), greedy ? 0f : sampling.temperature(),
                 greedy || sampling.topP() >= 1f ? null : sampling.topP(), greedy || sampling.topK() <= 0 ? null : sampling.topK(),
                 request.maxTokens(), null, greedy ? null : sampling.seed(), request.stop().isEmpty() ? null : request.stop(),
-                true, new StreamOptions(true), null, null, null, null);
+                true, new StreamOptions(true), null, null, null, null, responseFormat(request.format()));
         try {
             return client.json.writeValueAsBytes(chat);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The request's JSON format as OpenAI's {@code response_format}: the server enforces it. */
+    static ResponseFormatSpec responseFormat(ResponseFormat format) {
+        if (format == null) {
+            return null;
+        }
+        if (format.schema() == null) {
+            return new ResponseFormatSpec("json_object", null);
+        }
+        return new ResponseFormatSpec("json_schema", new ResponseFormatSpec.JsonSchemaSpec(
+                format.name() == null ? "response" : format.name(), null, format.schema(), true));
     }
 
     /** The prompt's parts as chat messages; a request without its {@link Prompt} sends its text as one user message. */

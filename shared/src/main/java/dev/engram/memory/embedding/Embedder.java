@@ -21,8 +21,16 @@ public interface Embedder {
         return model().dimensions();
     }
 
+    /**
+     * One normalised vector per text, in order (texts to store, or to compare with each other), and the
+     * model's tokens they took (usage of {@code /v1/embeddings}).
+     */
+    Embedded embedCounted(List<String> texts);
+
     /** One normalised vector per text, in order: texts to store, or to compare with each other. */
-    List<float[]> embedAll(List<String> texts);
+    default List<float[]> embedAll(List<String> texts) {
+        return embedCounted(texts).vectors();
+    }
 
     default float[] embed(String text) {
         return embedAll(List.of(text)).getFirst();
@@ -30,4 +38,7 @@ public interface Embedder {
 
     /** The vector of a search query, to be scored against vectors from {@link #embedAll}. */
     float[] embedQuery(String query);
+
+    /** Vectors and the tokens the model read for them. */
+    record Embedded(List<float[]> vectors, int tokens) {}
 }

@@ -47,16 +47,16 @@ public class OnnxEmbedder implements Embedder {
     }
 
     @Override
-    public List<float[]> embedAll(List<String> texts) {
+    public Embedded embedCounted(List<String> texts) {
         return run(definition.passagePrefix(), texts);
     }
 
     @Override
     public float[] embedQuery(String query) {
-        return run(definition.queryPrefix(), List.of(query)).getFirst();
+        return run(definition.queryPrefix(), List.of(query)).vectors().getFirst();
     }
 
-    private List<float[]> run(String prefix, List<String> texts) {
+    private Embedded run(String prefix, List<String> texts) {
         for (String text : texts) {
             // LangChain4j refuses what trim() empties (control characters too) with an IllegalArgumentException:
             // the callers check their fields, this keeps a missed one a 400 rather than a 500
@@ -65,12 +65,14 @@ public class OnnxEmbedder implements Embedder {
             }
         }
         List<TextSegment> segments = texts.stream().map(t -> TextSegment.from(prefix + t)).toList();
-        List<Embedding> embeddings = loaded().embedAll(segments).content();
+        var response = loaded().embedAll(segments);
+        List<Embedding> embeddings = response.content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
             vectors.add(normalise(embedding.vector()));
         }
-        return vectors;
+        Integer tokens = response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
+        return new Embedded(vectors, tokens == null ? 0 : tokens);
     }
 
     private Model loaded() {

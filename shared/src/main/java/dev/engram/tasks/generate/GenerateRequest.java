@@ -1,12 +1,14 @@
 package dev.engram.tasks.generate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
  * {@code POST /generate}. Only {@code prompt} is required. Greedy decoding unless {@code temperature}
  * is above 0, or a sampling option ({@code topP}, {@code topK}, {@code seed}) is given without a
- * temperature (then 1.0).
+ * temperature (then 1.0). {@code json}: {@code true} for any JSON object, a JSON Schema (an object) for a
+ * document valid against it, {@code false} or absent for free text.
  */
 @RegisterForReflection
 public record GenerateRequest(
@@ -19,9 +21,10 @@ public record GenerateRequest(
         Integer topK,
         Long seed,
         List<String> stop,
-        Boolean useMemory) {
+        Boolean useMemory,
+        JsonNode json) {
 
     public static GenerateRequest of(String prompt) {
-        return new GenerateRequest(prompt, null, null, null, null, null, null, null, null, null);
+        return new GenerateRequest(prompt, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -12,10 +12,11 @@ import java.util.List;
  * The answer of {@code POST /generate}. {@code memory} only with a {@code sessionId}; {@code prompt}
  * (the exact prompt text the model saw) only when {@code engram.memory.echo-prompt} is on;
  * {@code memoriesUsed} (ids of the long-term memories put into the prompt, best first) only with
- * {@code useMemory: true}.
+ * {@code useMemory: true}. {@code jsonComplete} only with {@code json}: whether {@code text} is a whole
+ * document (false when {@code maxTokens}, the deadline or a stop string cut it short).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record GenerateResponse(
         String text, FinishReason finishReason, String model, Usage usage, Timings timings, MemoryReport memory, String prompt,
-        List<String> memoriesUsed) {}
+        List<String> memoriesUsed, Boolean jsonComplete) {}

@@ -4,6 +4,7 @@ import static dev.engram.tasks.Requests.range;
 import static dev.engram.tasks.Requests.required;
 import static dev.engram.tasks.Requests.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
@@ -13,6 +14,7 @@ import dev.engram.inference.models.Models;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
+import dev.engram.inference.structured.ResponseFormat;
 import dev.engram.tasks.Requests;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.Session;
@@ -76,17 +78,33 @@ public class GenerateTask {
         range(maxTokens, "maxTokens", 1, model.contextLength());
         List<String> stop = stopStrings(request.stop());
         Sampling sampling = sampling(request);
+        ResponseFormat format = format(request.json());
 
         RecalledMemories recalled = Boolean.TRUE.equals(request.useMemory())
                 ? memoryPrompts.recall(tenant, request.system(), prompt, model) : null;
         String system = recalled == null ? request.system() : recalled.system();
         Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
         String rendered = model.render(built);
-        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null, built), listener);
+        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null, built, format), listener);
         MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), result.completionTokens(), model);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
-                memoryConfig.echoPrompt() ? rendered : null, recalled == null ? null : recalled.ids());
+                memoryConfig.echoPrompt() ? rendered : null, recalled == null ? null : recalled.ids(),
+                format == null ? null : format.complete(result.text()));
+    }
+
+    /** {@code json}: true for any JSON object, a schema (an object) for a document valid against it. */
+    static ResponseFormat format(JsonNode json) {
+        if (json == null || json.isNull() || json.isBoolean() && !json.booleanValue()) {
+            return null;
+        }
+        if (json.isBoolean()) {
+            return ResponseFormat.jsonObject();
+        }
+        if (!json.isObject()) {
+            throw new InvalidRequestException("invalid_json_format", "'json' must be true, false or a JSON Schema (an object)");
+        }
+        return ResponseFormat.jsonSchema(null, json);
     }
 
     static Sampling sampling(GenerateRequest request) {

@@ -22,6 +22,8 @@ import dev.engram.inference.openai.ChatCompletionRequest;
 import dev.engram.inference.openai.ChatMessage;
 import dev.engram.inference.openai.ModelList;
 import dev.engram.inference.openai.OpenAiUsage;
+import dev.engram.inference.openai.ResponseFormatSpec;
+import dev.engram.inference.structured.ResponseFormat;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.generate.GenerateTask;
 import dev.engram.observability.Calls;
@@ -90,8 +92,36 @@ public class ChatCompletions {
         // The usage chunk is sent unless the client turns it off (OpenAI sends it only on request; clients that
         // expect choices in every chunk can say include_usage: false).
         boolean includeUsage = request.streamOptions() == null || !Boolean.FALSE.equals(request.streamOptions().includeUsage());
+        ResponseFormat format = format(request.responseFormat());
         String rendered = model.render(prompt);
-        return new ChatCall(model, new GenerationRequest(rendered, sampling, maxTokens, stop, cancellation, prompt), stream, includeUsage);
+        return new ChatCall(model, new GenerationRequest(rendered, sampling, maxTokens, stop, cancellation, prompt, format), stream,
+                includeUsage);
+    }
+
+    /** OpenAI's {@code response_format}: text (null), any JSON object, or a JSON Schema. */
+    static ResponseFormat format(ResponseFormatSpec spec) {
+        if (spec == null) {
+            return null;
+        }
+        String type = Requests.required(spec.type(), "response_format.type");
+        return switch (type) {
+            case "text" -> null;
+            case "json_object" -> ResponseFormat.jsonObject();
+            case "json_schema" -> {
+                ResponseFormatSpec.JsonSchemaSpec schema = Requests.required(spec.jsonSchema(), "response_format.json_schema");
+                if (schema.name() != null && !schema.name().matches("[A-Za-z0-9_-]{1,64}")) {
+                    throw new InvalidRequestException("invalid_request", "'response_format.json_schema.name' must be 1 to 64 "
+                            + "characters of a-z A-Z 0-9 _ -");
+                }
+                JsonNode node = schema.schema();
+                if (node != null && !node.isObject() && !node.isBoolean()) {
+                    throw new InvalidRequestException("invalid_schema", "'response_format.json_schema.schema' must be a JSON Schema object");
+                }
+                yield ResponseFormat.jsonSchema(schema.name(), node == null ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : node);
+            }
+            default -> throw new InvalidRequestException("invalid_request", "'response_format.type' must be text, json_object or "
+                    + "json_schema, got '" + type + "'");
+        };
     }
 
     /** Runs a non-streaming call. */
@@ -101,8 +131,10 @@ public class ChatCompletions {
 
     private ChatCompletion completeCall(ChatCall call) {
         GenerationResult result = call.model().generate(call.generation(), text -> {});
+        ResponseFormat format = call.generation().format();
         return new ChatCompletion(id(), "chat.completion", now(), call.model().name(),
-                List.of(new ChatCompletion.Choice(0, ChatMessage.of("assistant", result.text()), finishReason(result), null)),
+                List.of(new ChatCompletion.Choice(0, ChatMessage.of("assistant", result.text()), finishReason(result), null,
+                        format == null ? null : format.complete(result.text()))),
                 OpenAiUsage.of(result.promptTokens(), result.completionTokens()));
     }
 

@@ -10,6 +10,8 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.openai.ChatMessage;
+import dev.engram.inference.openai.ResponseFormatSpec;
+import dev.engram.inference.structured.ResponseFormat;
 import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;
 import java.io.IOException;
@@ -171,6 +173,19 @@ class RemoteEngineTest {
         assertThat(messages).extracting(ChatMessage::role).containsExactly("system", "user", "assistant", "user");
         assertThat(messages).extracting(m -> m.content().asText()).containsExactly("Be brief.", "a", "b", "c");
         assertThat(RemoteEngine.messages(GenerationRequest.greedy("raw text", 4))).extracting(m -> m.content().asText()).containsExactly("raw text");
+    }
+
+    @Test
+    void aJsonFormatTravelsAsOpenAisResponseFormat() throws Exception {
+        assertThat(RemoteEngine.responseFormat(null)).isNull();
+        assertThat(RemoteEngine.responseFormat(ResponseFormat.jsonObject())).isEqualTo(new ResponseFormatSpec("json_object", null));
+        var schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\"}}}");
+        ResponseFormatSpec spec = RemoteEngine.responseFormat(ResponseFormat.jsonSchema("person", schema));
+        assertThat(spec.type()).isEqualTo("json_schema");
+        assertThat(spec.jsonSchema().name()).isEqualTo("person");
+        assertThat(spec.jsonSchema().schema()).isEqualTo(schema);
+        assertThat(spec.jsonSchema().strict()).isTrue();
+        assertThat(RemoteEngine.responseFormat(ResponseFormat.jsonSchema(null, schema)).jsonSchema().name()).isEqualTo("response");
     }
 
     @Test

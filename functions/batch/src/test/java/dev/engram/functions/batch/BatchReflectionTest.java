@@ -20,6 +20,11 @@ class BatchReflectionTest {
     void everyRecordOfTheBatchFunctionsAndTheResultLinesIsRegisteredForReflection() {
         List<Type> roots = new ArrayList<>(List.of(WireTypes.signatures(BatchFunction.class, Funq.class)));
         roots.add(ResultLine.class); // written to the output file by the application's mapper
+        roots.add(dev.engram.batch.OpenAiResultLine.class); // OpenAI Batch lines, with the answers of their endpoints
+        roots.add(dev.engram.inference.openai.ChatCompletion.class);
+        roots.add(dev.engram.inference.openai.ChatCompletionRequest.class);
+        roots.add(dev.engram.tasks.embeddings.EmbeddingsRequest.class);
+        roots.add(dev.engram.tasks.embeddings.EmbeddingList.class);
         Type[] all = roots.toArray(Type[]::new);
         assertThat(WireTypes.reachable(all)).contains(BatchSubmitRequest.class, BatchStatus.class, StorageObjectEvent.class,
                 ResultLine.class, ErrorBody.class);

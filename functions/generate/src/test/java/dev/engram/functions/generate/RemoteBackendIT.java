@@ -70,6 +70,13 @@ class RemoteBackendIT {
             Object[] options = {"system", "A story.", "prompt", "The dog", "temperature", 0.8, "seed", 11, "maxTokens", 40, "stop", List.of("Lily")};
             assertThat(generate(client, options).getString("text")).isEqualTo(generate(server, options).getString("text"));
 
+            // A JSON schema travels as response_format: the server constrains its output, the answer is the same document.
+            Object[] json = {"prompt", "Tell me about Tom", "seed", 5, "maxTokens", 150, "json", StructuredOutputTest.schema(StructuredOutputTest.PERSON)};
+            JsonPath remoteJson = generate(client, json);
+            assertThat(remoteJson.getString("text")).isEqualTo(generate(server, json).getString("text"));
+            assertThat(remoteJson.getBoolean("jsonComplete")).isTrue();
+            assertThat(dev.engram.testing.SchemaValidator.errors(StructuredOutputTest.PERSON, remoteJson.getString("text"))).isEmpty();
+
             // Working memory through the remote engine: the same turns fit the window (tokens counted with the
             // model's tokenizer, loaded alone), so the third turn sees the same prompt and gets the same answer.
             JsonPath directThird = null;

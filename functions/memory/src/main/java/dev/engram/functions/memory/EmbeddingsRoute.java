@@ -1,0 +1,79 @@
+package dev.engram.functions.memory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.auth.Access;
+import dev.engram.errors.EngramException;
+import dev.engram.errors.InvalidRequestException;
+import dev.engram.errors.UnavailableException;
+import dev.engram.tasks.embeddings.EmbeddingsRequest;
+import dev.engram.tasks.embeddings.OpenAiEmbeddings;
+import dev.engram.tasks.openai.OpenAiErrors;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /v1/embeddings}, OpenAI's embeddings endpoint, beside Funqy's memory endpoints: the
+ * caller's key and rate limit as everywhere, errors in OpenAI's body.
+ */
+@ApplicationScoped
+public class EmbeddingsRoute {
+    private static final Logger LOG = Logger.getLogger(EmbeddingsRoute.class);
+    /** Before Funqy's catch-all route. */
+    private static final int ORDER = -100;
+    private static final long BODY_LIMIT = 4L * 1024 * 1024;
+
+    private final OpenAiEmbeddings embeddings;
+    private final ObjectMapper json;
+    private final Access access;
+
+    public EmbeddingsRoute(OpenAiEmbeddings embeddings, ObjectMapper json, Access access) {
+        this.embeddings = embeddings;
+        this.json = json;
+        this.access = access;
+    }
+
+    void install(@Observes Router router) {
+        router.post("/v1/embeddings").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                .blockingHandler(this::embed, false);
+    }
+
+    private void embed(RoutingContext ctx) {
+        try {
+            var body = ctx.body() == null ? null : ctx.body().buffer();
+            if (body == null || body.length() == 0) {
+                throw new InvalidRequestException("missing_body", "A JSON request body is required");
+            }
+            EmbeddingsRequest request = json.readValue(body.getBytes(), EmbeddingsRequest.class);
+            access.tenant(ctx, null, null);
+            String answer = json.writeValueAsString(embeddings.embed(request));
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer);
+        } catch (Exception e) {
+            fail(ctx, e);
+        }
+    }
+
+    private void fail(RoutingContext ctx, Exception e) {
+        EngramException error = OpenAiErrors.of(e);
+        if (error.status() >= 500 && !(error instanceof UnavailableException)) {
+            LOG.errorf(e, "Request to %s failed", ctx.request().path());
+        }
+        if (ctx.response().closed()) {
+            return;
+        }
+        if (error instanceof UnavailableException unavailable) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
+        }
+        try {
+            ctx.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(json.writeValueAsString(OpenAiErrors.body(error)));
+        } catch (JsonProcessingException serialization) {
+            ctx.fail(error);
+        }
+    }
+}
