@@ -92,7 +92,7 @@ class RemoteBackendIT {
             // The remote-backed function serves the OpenAI surface as well, with the context it learnt.
             JsonPath models = given().baseUri(client.uri().toString()).get("/v1/models").then().statusCode(200).extract().jsonPath();
             assertThat(models.getString("data[0].id")).isEqualTo("stories260K");
-            assertThat(models.getInt("data[0].max_model_len")).isEqualTo(504);
+            assertThat(models.getInt("data[0].max_model_len")).isEqualTo(512);
             Response streamed = given().baseUri(client.uri().toString()).contentType(ContentType.JSON)
                     .body(Map.of("messages", List.of(Map.of("role", "user", "content", "Once upon a time")), "temperature", 0,
                             "max_tokens", 24, "stream", true))
