@@ -139,8 +139,7 @@ public class Bench implements QuarkusApplication {
         StructuredBench bench = new StructuredBench(options, rows);
         progress("structured: token masks");
         bench.masks();
-        List<BenchModel> models = BenchModel.prepare(options);
-        BenchModel main = models.stream().filter(m -> m.label().endsWith("Q4")).findFirst().orElse(models.getFirst());
+        BenchWeights main = BenchWeights.prepare(options).getFirst(); // Q4
         progress("structured: decode with a schema, " + main.label());
         bench.overhead(main);
     }

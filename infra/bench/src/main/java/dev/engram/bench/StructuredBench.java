@@ -3,16 +3,14 @@ package dev.engram.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
-import dev.engram.inference.jlama.JlamaEngine;
+import dev.engram.inference.LanguageModel;
 import dev.engram.inference.structured.ResponseFormat;
 import dev.engram.inference.structured.StructuredDecoding;
 import dev.engram.inference.structured.TokenConstraint;
 import dev.engram.testing.SyntheticVocabulary;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -45,7 +43,7 @@ final class StructuredBench {
 
     /** Mask and advance per token over random walks, on a fresh cache (cold) and again on the filled one (warm). */
     void masks() {
-        SyntheticVocabulary vocabulary = new SyntheticVocabulary(VOCABULARY, BenchModel.SEED);
+        SyntheticVocabulary vocabulary = new SyntheticVocabulary(VOCABULARY, BenchWeights.SEED);
         ResponseFormat format = format();
         walk(new StructuredDecoding(vocabulary), format, 1); // the JIT's warm-up, on a decoding thrown away
         StructuredDecoding decoding = new StructuredDecoding(vocabulary);
@@ -90,11 +88,11 @@ final class StructuredBench {
         return spent / 1e6 / Math.max(1, tokens);
     }
 
-    /** Decode speed with and without the schema on {@code model}; the overhead is their ratio. */
-    void overhead(BenchModel model) {
+    /** Decode speed with and without the schema on the engine under test; the overhead is their ratio. */
+    void overhead(BenchWeights model) {
         ResponseFormat format = format();
-        try (JlamaEngine engine = JlamaEngine.load(model.dir(), new JlamaEngine.Options(4, Duration.ofMinutes(30), Optional.empty(), Optional.empty()))) {
-            GenerationRequest free = GenerationRequest.greedy(DecodeBench.PROMPT, options.decodeTokens());
+        try (LanguageModel engine = EngineUnderTest.load(EngineUnderTest.model(model).orElseThrow())) {
+            GenerationRequest free = GenerationRequest.greedy(Prompts.TEXT, options.decodeTokens());
             GenerationRequest json = free.withFormat(format);
             GenerationResult first = engine.generate(json, t -> {}); // cold masks, and the JIT
             engine.generate(free, t -> {});
