@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
 class OpenAiBatchTest {
-    static final Path DIR = Path.of("target/openai-batch-test");
+    static final Path DIR = Batch.dir("openai-batch-test");
 
     @Inject
     ChatCompletions chat;
@@ -66,7 +66,7 @@ class OpenAiBatchTest {
 
         Map<String, JsonNode> byId = new HashMap<>();
         JsonNode duplicate = null;
-        for (JsonNode result : Batch.output(Path.of(done.getString("output")))) {
+        for (JsonNode result : Batch.output(Batch.results(done))) {
             assertThat(result.get("id").asText()).startsWith("batch_req_");
             assertThat(result.has("error") && result.has("response")).as(result.toString()).isTrue();
             if (result.at("/error/code").asText().equals("duplicate_custom_id")) {
