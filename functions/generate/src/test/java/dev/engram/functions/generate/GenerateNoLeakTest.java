@@ -8,6 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +29,31 @@ class GenerateNoLeakTest {
             GenerateSamplingTest.generate("prompt", "Once upon a time", "maxTokens", 16, "temperature", 0.7, "seed", i);
         }
         long tmpEntries = count(tmp);
-        long descriptors = count(Path.of("/proc/self/fd"));
+        Map<String, Long> descriptors = descriptors();
         int threads = Thread.activeCount();
         for (int i = 0; i < 200; i++) {
             GenerateSamplingTest.generate("prompt", "Once upon a time " + i, "maxTokens", 16, "temperature", 0.7, "seed", i);
         }
         assertThat(count(tmp)).as("entries in %s", tmp).isLessThanOrEqualTo(tmpEntries);
         // a leak per request would add 200; a few idle workers or connections may come and go.
-        assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThan(descriptors + 20);
+        Map<String, Long> after = descriptors();
+        long total = after.values().stream().mapToLong(Long::longValue).sum();
+        long before = descriptors.values().stream().mapToLong(Long::longValue).sum();
+        assertThat(total).as("open file descriptors, before %s, after %s", descriptors, after).isLessThan(before + 20);
         assertThat(Thread.activeCount()).as("live threads").isLessThan(threads + 10);
+    }
+
+    /** Open descriptors by kind (socket, pipe, anon_inode:[eventpoll], a file's path). */
+    private static Map<String, Long> descriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+\\]$", "");
+                } catch (IOException e) {
+                    return "closed";
+                }
+            }).collect(Collectors.groupingBy(kind -> kind, TreeMap::new, Collectors.counting()));
+        }
     }
 
     private static long count(Path dir) throws IOException {
