@@ -21,6 +21,11 @@ final class PrometheusText {
         return new PrometheusText(given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
+    /** The text of the function at {@code baseUri}. */
+    static PrometheusText scrape(java.net.URI baseUri) {
+        return new PrometheusText(given().baseUri(baseUri.toString()).get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
     /** The sum of the samples named {@code name} whose labels include {@code labels} (0 when there are none). */
     double value(String name, Map<String, String> labels) {
         double sum = 0;
