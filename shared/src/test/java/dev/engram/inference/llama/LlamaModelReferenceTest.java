@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * decode steps, F32 weights exactly as the reference computed them.
  */
 class LlamaModelReferenceTest {
+    static final double Q8_FLOOR = 0.45;
+    static final double Q4_FLOOR = 0.06;
 
     @Test
     void greedyTokensEqualLlama2cOnEveryReferenceCase() throws Exception {
@@ -31,6 +33,39 @@ class LlamaModelReferenceTest {
                 assertThat(greedy(model, pool, c.prompt_token_ids(), c.token_ids().length, 1))
                         .as("prompt '%s'", c.prompt()).containsExactly(c.token_ids());
             }
+        }
+    }
+
+    /**
+     * Quantized at load, the model's greedy continuations stay close to F32's: the share of positions
+     * (over every reference case) where the quantized model picks the same token as F32 before their
+     * first difference, reported and held above a floor.
+     */
+    @Test
+    void quantizedGreedyTokensStayCloseToF32() throws Exception {
+        Path dir = TestModels.stories260K();
+        List<ReferenceCases.Case> cases = ReferenceCases.load(dir);
+        for (RowFormat format : List.of(RowFormat.Q8_0, RowFormat.Q4_0)) {
+            LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(format));
+            int same = 0;
+            int total = 0;
+            try (Team team = new Team(2);
+                    LlamaModel model = new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team))) {
+                KvPool pool = new KvPool(loaded.config(), 64L << 20);
+                for (ReferenceCases.Case c : cases) {
+                    int[] quantized = greedy(model, pool, c.prompt_token_ids(), c.token_ids().length, 1);
+                    int prefix = 0;
+                    while (prefix < Math.min(quantized.length, c.token_ids().length) && quantized[prefix] == c.token_ids()[prefix]) {
+                        prefix++;
+                    }
+                    same += prefix;
+                    total += c.token_ids().length;
+                }
+            }
+            double agreement = (double) same / total;
+            System.out.printf("stories260K %s: greedy tokens equal to F32 before the first difference: %d of %d (%.1f %%)%n",
+                    format, same, total, 100 * agreement);
+            assertThat(agreement).as("%s agreement with F32", format).isGreaterThanOrEqualTo(format == RowFormat.Q8_0 ? Q8_FLOOR : Q4_FLOOR);
         }
     }
 
