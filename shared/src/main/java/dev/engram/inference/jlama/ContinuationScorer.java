@@ -8,7 +8,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -96,26 +95,6 @@ final class ContinuationScorer {
             }
         }
         return new ContinuationScores.Score(scored, sum);
-    }
-
-    /**
-     * The independent path the tests compare against: a fresh KV buffer, one {@code forward} per token,
-     * and the log-probabilities of {@code tokens[from..]} summed.
-     */
-    double sequentialLogProb(int[] tokens, int from) {
-        double sum = 0;
-        float[] logits = new float[vocab];
-        try (KvBufferCache.KvBuffer kv = kvCache.getEphemeralKvBuffer();
-                AbstractTensor logitsTensor = model.makeDenseTensor(vocab)) {
-            for (int pos = 0; pos < tokens.length - 1; pos++) {
-                try (AbstractTensor out = model.forward(tokens[pos], pos, kv, Optional.empty())) {
-                    if (pos + 1 >= from) {
-                        sum += logSoftmax(out, logitsTensor, logits)[tokens[pos + 1]];
-                    }
-                }
-            }
-        }
-        return sum;
     }
 
     /** The output layer on one hidden row, then log-softmax in double precision. */

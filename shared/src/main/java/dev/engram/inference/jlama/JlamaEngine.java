@@ -21,6 +21,8 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
+import dev.engram.inference.decoding.StopSequences;
+import dev.engram.inference.decoding.TokenSampler;
 import dev.engram.inference.structured.StructuredDecoding;
 import dev.engram.inference.structured.TokenConstraint;
 import dev.engram.nativelibs.ExtractedLibraries;
@@ -241,7 +243,7 @@ public final class JlamaEngine implements LanguageModel {
 
     private GenerationResult decode(GenerationRequest request, TokenListener listener, int[] prompt, long start,
             InferenceObserver.Generation observed) {
-        Sampler sampler = new Sampler(request.sampling());
+        TokenSampler sampler = new TokenSampler(request.sampling());
         StopSequences stops = new StopSequences(request.stop());
         TokenDecoder decoder = new TokenDecoder(model.getTokenizer().getModel(), model.getConfig().bosToken)
                 .startAfter(prompt[prompt.length - 1]);
@@ -342,26 +344,11 @@ public final class JlamaEngine implements LanguageModel {
     }
 
     /**
-     * The sum of log p(tokens[i] | tokens[..i]) for i ≥ {@code from}, computed one token at a time on
-     * a fresh KV buffer: an independent check of {@link #scoreContinuations}.
-     */
-    public double sequentialLogProb(int[] tokens, int from) {
-        if (tokens.length > usableContext || from < 1) {
-            throw new IllegalArgumentException("tokens must fit the context and scoring starts after the first token");
-        }
-        try (GenerationGate.Turn turn = gate.enter()) {
-            return scorer.sequentialLogProb(tokens, from);
-        } finally {
-            sweepWorkDir();
-        }
-    }
-
-    /**
      * Jlama's {@code sample} at temperature 0 returns the argmax and leaves the raw logits in the tensor.
      * With a constraint, tokens it does not allow get a logit of minus infinity before sampling; -1 when
      * it allows none (a complete document in a vocabulary without end tokens).
      */
-    private int pick(AbstractTensor hidden, Sampler sampler, AbstractTensor logitsTensor, float[] logits, TokenConstraint constraint) {
+    private int pick(AbstractTensor hidden, TokenSampler sampler, AbstractTensor logitsTensor, float[] logits, TokenConstraint constraint) {
         int argmax = model.sample(hidden, 0f, 0f, logitsTensor);
         BitSet allowed = null;
         if (constraint != null) {
@@ -378,7 +365,7 @@ public final class JlamaEngine implements LanguageModel {
         if (allowed != null) {
             TokenConstraint.mask(logits, vocab, allowed);
         }
-        return sampler.next(logits, vocab);
+        return sampler.next(logits, 0, vocab);
     }
 
     @Override

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.engram.inference.models.Models;
 import dev.engram.inference.engine.EngramEngine;
-import dev.engram.inference.llama.Chunk;
-import dev.engram.inference.llama.KvCache;
-import dev.engram.inference.llama.KvPool;
-import dev.engram.inference.llama.LlamaModel;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
@@ -17,6 +13,7 @@ import dev.engram.tasks.classify.ClassifyLabel;
 import dev.engram.tasks.classify.ClassifyPrompts;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
+import dev.engram.testing.TokenByToken;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -52,7 +49,7 @@ class ClassifyLlmTest {
             int[] full = engine.encodePrompt(prompt + continuations.get(i));
             int shared = commonPrefix(promptTokens, full);
             int tokens = full.length - shared;
-            double expected = sequentialLogProb(engine.model(), full, shared) / tokens;
+            double expected = TokenByToken.logProb(engine.model(), full, shared) / tokens;
             Map<String, Object> scored = labelEntry(answer, LABELS.get(i));
             assertThat(((Number) scored.get("logProb")).doubleValue()).as(LABELS.get(i)).isCloseTo(expected, within(1e-4));
             assertThat(scored.get("tokens")).isEqualTo(tokens);
@@ -143,29 +140,6 @@ class ClassifyLlmTest {
     static Map<String, Object> labelEntry(JsonPath answer, String label) {
         List<Map<String, Object>> labels = answer.getList("labels");
         return labels.stream().filter(l -> label.equals(l.get("label"))).findFirst().orElseThrow();
-    }
-
-    /** The log-likelihood of {@code tokens[from..]}, one decode step per token on a cache of its own. */
-    static double sequentialLogProb(LlamaModel model, int[] tokens, int from) {
-        double sum = 0;
-        try (KvCache cache = new KvCache(new KvPool(model.config(), 64L << 20), model.config())) {
-            assertThat(cache.ensure(tokens.length)).isTrue();
-            for (int position = 0; position < tokens.length - 1; position++) {
-                float[] logits = model.forward(List.of(Chunk.decode(tokens[position], position, cache)));
-                if (position + 1 >= from) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (float l : logits) {
-                        max = Math.max(max, l);
-                    }
-                    double norm = 0;
-                    for (float l : logits) {
-                        norm += Math.exp(l - max);
-                    }
-                    sum += logits[tokens[position + 1]] - max - Math.log(norm);
-                }
-            }
-        }
-        return sum;
     }
 
     static int commonPrefix(int[] a, int[] b) {
