@@ -12,6 +12,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,15 +70,17 @@ class BatchConfinementTest {
     void anOutputThatCannotBeWrittenFailsItsJobAndNoOtherJobWaits() throws Exception {
         List<String> slow = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            slow.add(Batch.line("g-" + i, "generate", Map.of("prompt", "Once upon a time", "maxTokens", 48, "temperature", 0)));
+            slow.add(Batch.line("g-" + i, "generate", Map.of("prompt", "Once upon a time", "maxTokens", 200, "temperature", 0,
+                    "stop", List.of("zzzz"))));
         }
         Path input = Batch.write(DIR, "slow.jsonl", slow);
         String jobId = Batch.submit(Map.of("input", input.toString(), "output", "batch-confinement-test/slow.out.jsonl")).getString("jobId");
         Path output = DIR.resolve("slow.out.jsonl");
         Batch.await(jobId, s -> s.getInt("written") >= 1, Duration.ofMinutes(2));
-        // the output becomes a FIFO nobody reads: opening it must neither block the sink nor go on for ever
-        Files.delete(output);
-        mkfifo(output);
+        // the output becomes a FIFO nobody reads: opening it must neither block the sink nor go on for ever.
+        // Swapped in by an atomic rename: a delete first would race with the sink writing the file again.
+        Path fifo = mkfifo(DIR.resolve("slow.fifo"));
+        Files.move(fifo, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         String other = Batch.submit(Map.of("input", Batch.write(DIR, "other.jsonl", List.of(classify("o-1"), classify("o-2"))).toString()))
                 .getString("jobId");
         JsonPath failed = Batch.await(jobId, s -> "failed".equals(s.getString("state")), Duration.ofMinutes(1));
