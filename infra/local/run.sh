@@ -6,6 +6,7 @@
 #   ENGRAM_MODEL_PATH=/models/my-model infra/local/run.sh generate   # a model directory of your own
 #   ENGRAM_MODEL_ID=owner/name infra/local/run.sh generate           # a Hugging Face model, downloaded once
 #   PORT=8081 infra/local/run.sh memory    # another HTTP port
+#   infra/local/run.sh all                 # every function on one port, one model, one embedder
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -82,7 +83,7 @@ if [[ -z "${ENGRAM_MODEL_PATH:-}" && -z "${ENGRAM_MODEL_ID:-}" ]]; then
 fi
 # Batch jobs read and write files only below a data directory an operator names (per tenant:
 # <dir>/<tenant>/); this local run names one unless ENGRAM_BATCH_INPUT_ROOT / _OUTPUT_ROOT are set.
-if [[ "$FUNCTION" == "batch" ]]; then
+if [[ "$FUNCTION" == "batch" || "$FUNCTION" == "all" ]]; then
   export ENGRAM_BATCH_INPUT_ROOT="${ENGRAM_BATCH_INPUT_ROOT:-$ROOT/target/batch-data}"
   export ENGRAM_BATCH_OUTPUT_ROOT="${ENGRAM_BATCH_OUTPUT_ROOT:-$ENGRAM_BATCH_INPUT_ROOT}"
   mkdir -p "$ENGRAM_BATCH_INPUT_ROOT"
