@@ -68,4 +68,9 @@ public record EmbeddingModel(String id, String artifact, String onnx, String tok
     public int dimensions() {
         return DIMENSIONS;
     }
+
+    /** Whether this function carries the model (its LangChain4j artifact is a dependency of the function). */
+    public boolean onClasspath() {
+        return EmbeddingModel.class.getClassLoader().getResource(onnx) != null;
+    }
 }
