@@ -34,7 +34,7 @@ if [[ ! -f "$LLAMA_CPP/node_modules/node-llama-cpp/package.json" ]]; then
 fi
 if [[ "${ENGRAM_SKIP_BUILD:-0}" != "1" ]]; then
   echo "Building the functions and the harness ..."
-  ./mvnw -B -q -ntp -DskipTests package -pl functions/generate,functions/memory,functions/classify,functions/batch,infra/bench -am
+  ./mvnw -B -q -ntp -DskipTests package -pl functions/generate,functions/memory,functions/classify,functions/batch,infra/bench/baseline-function,infra/bench -am
 fi
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g \
   -Dengram.bench.root="$ROOT" -jar infra/bench/target/quarkus-app/quarkus-run.jar "$@"

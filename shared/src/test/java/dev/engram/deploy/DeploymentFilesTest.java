@@ -35,11 +35,14 @@ class DeploymentFilesTest {
     static final String LAMBDA_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
     static final Pattern FUNQ = Pattern.compile("@Funq(?:\\(\"([^\"]+)\"\\))?\\s+public\\s+[\\w<>?, .]+\\s+(\\w+)\\s*\\(");
 
-    /** Function module (directory under functions/) → the function names its @Funq methods serve. */
+    /**
+     * Function module (directory under functions/) → the function names its @Funq methods serve. The
+     * one-process application (functions/all) has no code of its own and is not deployed per function.
+     */
     static Map<String, Set<String>> functions() throws IOException {
         Map<String, Set<String>> modules = new HashMap<>();
         try (Stream<Path> dirs = Files.list(ROOT.resolve("functions"))) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+            for (Path dir : dirs.filter(d -> Files.isDirectory(d.resolve("src/main/java"))).toList()) {
                 Set<String> names = new TreeSet<>();
                 for (String source : sources(dir)) {
                     Matcher m = FUNQ.matcher(source);
