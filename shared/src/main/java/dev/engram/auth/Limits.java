@@ -2,8 +2,8 @@ package dev.engram.auth;
 
 import dev.engram.errors.EngramException;
 import dev.engram.errors.UnavailableException;
-import dev.engram.memory.redis.LuaScript;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.LuaScript;
+import dev.engram.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;

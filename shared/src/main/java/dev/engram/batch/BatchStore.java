@@ -1,7 +1,7 @@
 package dev.engram.batch;
 
-import dev.engram.memory.redis.LuaScript;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.LuaScript;
+import dev.engram.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;

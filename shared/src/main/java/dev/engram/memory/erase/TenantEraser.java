@@ -2,7 +2,7 @@ package dev.engram.memory.erase;
 
 import dev.engram.batch.BatchKeys;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.memory.session.SessionKeys;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;

@@ -1,6 +1,6 @@
 package dev.engram.memory.longterm;
 
-import dev.engram.memory.redis.LuaScript;
+import dev.engram.redis.LuaScript;
 
 /**
  * The Lua scripts behind {@link LongTermMemory}. Each is short and bounded — O(1) per memory, a

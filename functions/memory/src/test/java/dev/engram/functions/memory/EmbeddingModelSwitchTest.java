@@ -21,7 +21,7 @@ import dev.engram.memory.longterm.Reembedded;
 import dev.engram.memory.longterm.Reembedder;
 import dev.engram.memory.longterm.Remembered;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -13,7 +13,7 @@ import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.Remembered;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.memory.session.SessionKeys;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -17,7 +17,7 @@ import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.memory.session.SessionKeys;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
