@@ -4,6 +4,8 @@ import dev.engram.errors.InvalidRequestException;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.Tenant;
+import dev.engram.tenant.TenantData;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ResponseType;
@@ -39,7 +41,7 @@ import java.util.function.Supplier;
  * scope forms read the ids first and then delete them in batches: a memory added in between survives.
  */
 @ApplicationScoped
-public class LongTermMemory {
+public class LongTermMemory implements TenantData {
     private static final int FORGET_BATCH = 256;
     private static final int DEDUP_CANDIDATES = 5;
 
@@ -141,6 +143,23 @@ public class LongTermMemory {
     public long forgetAll(String tenant) {
         LtmKeys keys = LtmKeys.of(tenant);
         return forget(keys, members(Command.HKEYS, keys.slots()));
+    }
+
+    @Override
+    public String name() {
+        return "longTermMemory";
+    }
+
+    @Override
+    public List<String> segments() {
+        return List.of(LtmKeys.SEGMENT);
+    }
+
+    /** The tenant's keys are gone: this instance's cached vectors of it go too. */
+    @Override
+    public long eraseElsewhere(Tenant tenant) {
+        indexes.evict(tenant.id());
+        return 0;
     }
 
     /** {@code minScore} of a recall that gives none: the configured one, else the embedding model's calibrated one. */
