@@ -1,6 +1,6 @@
 package dev.engram.auth;
 
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -22,7 +22,7 @@ public class Access {
         this.config = config;
         this.limits = limits;
         config.triggerTenant().ifPresent(tenant -> {
-            if (!SessionKeys.TENANT.matcher(tenant).matches()) {
+            if (!Tenant.valid(tenant)) {
                 throw new IllegalArgumentException("engram.auth.trigger-tenant must be 1-64 characters of A-Z a-z 0-9 _ -, got '" + tenant + "'");
             }
         });
@@ -58,7 +58,7 @@ public class Access {
 
     private Caller caller(RoutingContext ctx) {
         if (!config.enabled()) {
-            return Caller.tenant(SessionKeys.DEFAULT_TENANT);
+            return Caller.tenant(Tenant.DEFAULT.id());
         }
         if (ctx != null) {
             Caller caller = ctx.get(Authenticator.CALLER);

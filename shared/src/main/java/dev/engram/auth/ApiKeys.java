@@ -1,6 +1,6 @@
 package dev.engram.auth;
 
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,7 +29,7 @@ public class ApiKeys {
         for (String entry : config.keys().orElse(List.of())) {
             int colon = entry.lastIndexOf(':');
             String tenant = colon < 0 ? "" : entry.substring(0, colon).trim();
-            if (!SessionKeys.TENANT.matcher(tenant).matches()) {
+            if (!Tenant.valid(tenant)) {
                 throw new IllegalArgumentException("engram.auth.keys: each entry is <tenant>:<sha256-hex>, the tenant 1-64 characters"
                         + " of A-Z a-z 0-9 _ -; got an entry with tenant '" + tenant + "'");
             }

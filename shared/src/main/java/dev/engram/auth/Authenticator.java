@@ -1,6 +1,6 @@
 package dev.engram.auth;
 
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Turns what a request presents (a Bearer key, or a signed CloudEvent) into a {@link Caller}, or a 401. */
@@ -43,7 +43,7 @@ public class Authenticator {
             throw Unauthorized.missing("A CloudEvent needs the attributes '" + EventSignatures.TENANT + "' and '"
                     + EventSignatures.SIGNATURE + "', or an 'Authorization: Bearer <key>' header");
         }
-        if (!SessionKeys.TENANT.matcher(tenant).matches()
+        if (!Tenant.valid(tenant)
                 || !EventSignatures.verify(config.eventSecret().get(), tenant, eventId, signature)) {
             throw Unauthorized.missing("The event's '" + EventSignatures.SIGNATURE + "' does not match its tenant and id");
         }

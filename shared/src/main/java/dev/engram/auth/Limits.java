@@ -2,8 +2,10 @@ package dev.engram.auth;
 
 import dev.engram.errors.EngramException;
 import dev.engram.errors.UnavailableException;
-import dev.engram.memory.redis.LuaScript;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.LuaScript;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.Tenant;
+import dev.engram.tenant.TenantData;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -22,8 +24,10 @@ import org.jboss.logging.Logger;
  * memory, which are exactly the ones that still work then.
  */
 @ApplicationScoped
-public class Limits {
+public class Limits implements TenantData {
     private static final Logger LOG = Logger.getLogger(Limits.class);
+    /** The segment of the tenant's limit state. */
+    public static final String SEGMENT = "limit";
     private static final LuaScript BUCKET = LuaScript.of("rate-limit", """
             local capacity = tonumber(ARGV[1])
             local per_ms = tonumber(ARGV[2])
@@ -60,7 +64,17 @@ public class Limits {
     }
 
     public static String bucketKey(String tenant) {
-        return "engram:" + tenant + ":limit:rpm";
+        return Tenant.of(tenant).keyPrefix(SEGMENT) + "rpm";
+    }
+
+    @Override
+    public String name() {
+        return "limits";
+    }
+
+    @Override
+    public List<String> segments() {
+        return List.of(SEGMENT);
     }
 
     public long maxBodyBytes(String tenant) {

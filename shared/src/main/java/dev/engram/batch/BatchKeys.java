@@ -1,12 +1,12 @@
 package dev.engram.batch;
 
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Where a batch job lives in Redis, all under {@code engram:<tenant>:batch:} so erasing a tenant by
- * prefix removes its jobs:
+ * Where a batch job lives in Redis, all under {@code engram:<tenant>:batch:} (the tenant's prefix of
+ * the segment {@link #SEGMENT}) so erasing a tenant by prefix removes its jobs:
  * <ul>
  * <li>{@code <prefix><jobId>:meta} HASH — state, counts, times, input/output, sink checkpoint;</li>
  * <li>{@code <prefix><jobId>:in} STREAM — the input lines, entry id {@code <lineNumber>-1}, consumer group {@code runners};</li>
@@ -22,21 +22,19 @@ import java.util.regex.Pattern;
  */
 public record BatchKeys(String tenant, String jobId, String meta, String in, String out, String done, String ids, String sink,
         String tenantUnfinished) {
+    public static final String SEGMENT = "batch";
     public static final String GLOBAL_UNFINISHED = "engram:batch-unfinished";
     public static final String GROUP = "runners";
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public static BatchKeys of(String tenant, String jobId) {
-        if (tenant == null || !SessionKeys.TENANT.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("Bad tenant '" + tenant + "'");
-        }
         String job = prefix(tenant) + jobId + ":";
         return new BatchKeys(tenant, jobId, job + "meta", job + "in", job + "out", job + "done", job + "ids", job + "sink",
                 prefix(tenant) + "unfinished");
     }
 
     public static String prefix(String tenant) {
-        return "engram:" + tenant + ":batch:";
+        return Tenant.of(tenant).keyPrefix(SEGMENT);
     }
 
     /** The idempotency key's key; the event id is kept verbatim (it may hold ':' and '/'). */

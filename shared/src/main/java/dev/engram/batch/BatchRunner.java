@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.ErrorBody;
 import dev.engram.errors.UnavailableException;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.observability.Observability;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;

@@ -1,6 +1,6 @@
 package dev.engram.batch;
 
-import dev.engram.memory.redis.LuaScript;
+import dev.engram.redis.LuaScript;
 
 /** The Lua steps that make a job's progress atomic in Redis. */
 final class BatchScripts {

@@ -1,7 +1,9 @@
 package dev.engram.batch;
 
-import dev.engram.memory.redis.LuaScript;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.LuaScript;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.Tenant;
+import dev.engram.tenant.TenantData;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +18,7 @@ import java.util.function.Supplier;
 
 /** Every Redis operation of batch jobs (keys: {@link BatchKeys}; atomic steps: {@link BatchScripts}). */
 @ApplicationScoped
-public class BatchStore {
+public class BatchStore implements TenantData {
     private static final LuaScript READ_META = LuaScript.of("batch-read-meta", "return redis.call('HGETALL', KEYS[1])");
 
     /** The job's state and the input lines claimed (none when there was nothing to take). */
@@ -36,6 +38,32 @@ public class BatchStore {
 
     public BatchStore(RedisGateway redis) {
         this.redis = redis;
+    }
+
+    @Override
+    public String name() {
+        return "batch";
+    }
+
+    @Override
+    public List<String> segments() {
+        return List.of(BatchKeys.SEGMENT);
+    }
+
+    /** The tenant's jobs are gone: so are their entries in the one cross-tenant key, the set of unfinished jobs. */
+    @Override
+    public long eraseElsewhere(Tenant tenant) {
+        List<String> members = new ArrayList<>();
+        for (Response member : redis.execute(Command.SMEMBERS, BatchKeys.GLOBAL_UNFINISHED)) {
+            if (member.toString().startsWith(tenant.id() + "/")) {
+                members.add(member.toString());
+            }
+        }
+        if (members.isEmpty()) {
+            return 0;
+        }
+        members.addFirst(BatchKeys.GLOBAL_UNFINISHED);
+        return redis.execute(Command.SREM, members.toArray(String[]::new)).toLong();
     }
 
     /** Ties an idempotency key to a job id; returns the job id already tied to it, or null when this call won. */

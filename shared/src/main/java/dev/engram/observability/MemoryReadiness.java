@@ -1,7 +1,7 @@
 package dev.engram.observability;
 
 import dev.engram.memory.MemoryConfig;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;

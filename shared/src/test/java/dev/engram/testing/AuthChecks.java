@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
+import dev.engram.tenant.Tenant;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.util.UUID;
@@ -44,7 +44,7 @@ public final class AuthChecks {
         post(AuthProfile.ALPHA_KEY, path, withSession).statusCode(200);
         assertThat(sessions.peek(AuthProfile.ALPHA, id).turns()).hasSize(2);
         assertThat(sessions.peek(AuthProfile.BETA, id).exists()).isFalse();
-        assertThat(sessions.peek(SessionKeys.DEFAULT_TENANT, id).exists()).isFalse();
+        assertThat(sessions.peek(Tenant.DEFAULT.id(), id).exists()).isFalse();
         post(AuthProfile.BETA_KEY, path, withSession).statusCode(200);
         assertThat(sessions.peek(AuthProfile.BETA, id).turns()).hasSize(2);
         assertThat(sessions.peek(AuthProfile.ALPHA, id).turns()).hasSize(2);

@@ -4,7 +4,7 @@ import dev.engram.inference.gguf.GgmlType;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.embedding.EmbedderConfig;
 import dev.engram.memory.longterm.LongTermMemory;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.testing.FunctionProcess;
 import dev.engram.testing.RedisServer;
 import io.quarkus.runtime.Quarkus;

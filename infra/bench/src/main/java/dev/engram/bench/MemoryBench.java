@@ -7,7 +7,7 @@ import dev.engram.memory.longterm.NewMemory;
 import dev.engram.memory.longterm.RecallFilter;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.ScanIndex;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import io.vertx.redis.client.Command;
 import java.util.ArrayList;
 import java.util.HashMap;

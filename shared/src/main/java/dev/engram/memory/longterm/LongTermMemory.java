@@ -3,24 +3,22 @@ package dev.engram.memory.longterm;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.embedding.Embedder;
-import dev.engram.memory.redis.RedisGateway;
-import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.ResponseType;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.Tenant;
+import dev.engram.tenant.TenantData;
 import io.micrometer.core.annotation.Timed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
  * Long-term memory: texts with their embeddings in Redis, under the tenant's namespace
- * ({@link LtmKeys}), recalled by meaning through the {@link VectorIndex} the server allows.
+ * ({@link LtmKeys}), recalled by meaning through the {@link VectorIndex} the server allows. This class
+ * holds the policy (validation, recall budgets, dedup, the tenant's model); {@link MemoryRecords} holds
+ * how the records are stored.
  *
  * <p><b>Dedup.</b> A new memory within {@link #dedupDistance()} (cosine distance) of an
  * existing one in the same scope — same tenant, same userId, same sessionId (absent = absent) —
@@ -39,20 +37,21 @@ import java.util.function.Supplier;
  * scope forms read the ids first and then delete them in batches: a memory added in between survives.
  */
 @ApplicationScoped
-public class LongTermMemory {
-    private static final int FORGET_BATCH = 256;
+public class LongTermMemory implements TenantData {
     private static final int DEDUP_CANDIDATES = 5;
 
     private final RedisGateway redis;
     private final Embedder embedder;
     private final VectorIndexes indexes;
     private final MemoryConfig config;
+    private final MemoryRecords records;
 
     public LongTermMemory(RedisGateway redis, Embedder embedder, VectorIndexes indexes, MemoryConfig config) {
         this.redis = redis;
         this.embedder = embedder;
         this.indexes = indexes;
         this.config = config;
+        this.records = new MemoryRecords(redis, embedder);
     }
 
     public Remembered remember(String tenant, NewMemory memory) {
@@ -92,9 +91,9 @@ public class LongTermMemory {
                 throw new IllegalArgumentException("embedding " + i + " has " + embeddings.get(i).length
                         + " dimensions, the embedder " + embedder.dimensions());
             }
-            MemoryRecord record = new MemoryRecord(newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
+            MemoryRecord record = new MemoryRecord(MemoryRecords.newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
                     System.currentTimeMillis(), m.source(), embeddings.get(i));
-            write(keys, record, "new");
+            records.write(keys, record, "new");
             ids.add(record.id());
         }
         return ids;
@@ -120,27 +119,44 @@ public class LongTermMemory {
             stored.get().requireSearchable(tenant, model()); // answered while the query was embedded
             return vector;
         }, filter, k, minScore);
-        return fetch(keys, scored);
+        return records.fetch(keys, scored);
     }
 
     public long forgetId(String tenant, String id) {
-        return forget(LtmKeys.of(tenant), List.of(Objects.requireNonNull(MemoryInput.id(id, "id"))));
+        return records.forget(LtmKeys.of(tenant), List.of(Objects.requireNonNull(MemoryInput.id(id, "id"))));
     }
 
     public long forgetSession(String tenant, String sessionId) {
         LtmKeys keys = LtmKeys.of(tenant);
-        return forget(keys, members(Command.SMEMBERS, keys.session(MemoryInput.id(sessionId, "sessionId"))));
+        return records.forget(keys, records.idsOfSession(keys, MemoryInput.id(sessionId, "sessionId")));
     }
 
     public long forgetUser(String tenant, String userId) {
         LtmKeys keys = LtmKeys.of(tenant);
-        return forget(keys, members(Command.SMEMBERS, keys.user(MemoryInput.id(userId, "userId"))));
+        return records.forget(keys, records.idsOfUser(keys, MemoryInput.id(userId, "userId")));
     }
 
     /** Everything of the tenant. The version key stays (bumped), so no warm cache can mistake an old version for the new state. */
     public long forgetAll(String tenant) {
         LtmKeys keys = LtmKeys.of(tenant);
-        return forget(keys, members(Command.HKEYS, keys.slots()));
+        return records.forget(keys, records.ids(keys));
+    }
+
+    @Override
+    public String name() {
+        return "longTermMemory";
+    }
+
+    @Override
+    public List<String> segments() {
+        return List.of(LtmKeys.SEGMENT);
+    }
+
+    /** The tenant's keys are gone: this instance's cached vectors of it go too. */
+    @Override
+    public long eraseElsewhere(Tenant tenant) {
+        indexes.evict(tenant.id());
+        return 0;
     }
 
     /** {@code minScore} of a recall that gives none: the configured one, else the embedding model's calibrated one. */
@@ -175,13 +191,13 @@ public class LongTermMemory {
             List<String> tags = new ArrayList<>(new LinkedHashSet<>(concat(twin.tags(), m.tags())));
             MemoryRecord updated = new MemoryRecord(twin.id(), keys.tenant(), m.userId(), m.sessionId(), m.text(), tags,
                     twin.createdAt(), twin.source(), vector);
-            if (write(keys, updated, "update") >= 0) {
+            if (records.write(keys, updated, "update") >= 0) {
                 return new Remembered(twin.id(), true);
             }
         }
-        MemoryRecord created = new MemoryRecord(newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
+        MemoryRecord created = new MemoryRecord(MemoryRecords.newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
                 System.currentTimeMillis(), m.source(), vector);
-        write(keys, created, "new");
+        records.write(keys, created, "new");
         return new Remembered(created.id(), false);
     }
 
@@ -189,7 +205,7 @@ public class LongTermMemory {
     private RecallHit nearestInScope(LtmKeys keys, NewMemory m, float[] vector) {
         RecallFilter scope = new RecallFilter(m.userId(), m.sessionId(), null, null, null);
         List<VectorIndex.Scored> near = indexes.get().search(keys, vector, scope, DEDUP_CANDIDATES, 1 - dedupDistance());
-        for (RecallHit hit : fetch(keys, near)) {
+        for (RecallHit hit : records.fetch(keys, near)) {
             if (Objects.equals(hit.userId(), m.userId()) && Objects.equals(hit.sessionId(), m.sessionId())) {
                 return hit;
             }
@@ -197,86 +213,9 @@ public class LongTermMemory {
         return null;
     }
 
-    /**
-     * One atomic step: the memory's hash, its slot's int8 row and filter fields, its scope sets, the
-     * versions, the tenant's model. Refused (409) when the tenant holds memories of another model.
-     */
-    private long write(LtmKeys keys, MemoryRecord r, String mode) {
-        List<Object> args = List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
-                Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
-                new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
-                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS), model(), TenantModel.LEGACY);
-        Response reply = redis.eval(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
-                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args);
-        if (reply.type() == ResponseType.BULK) {
-            throw TenantModel.mismatch(keys.tenant(), reply.toString(), model());
-        }
-        return reply.toLong();
-    }
-
-    private long forget(LtmKeys keys, List<String> ids) {
-        long removed = 0;
-        byte[] zeroRow = new byte[Vectors.int8RowBytes(embedder.dimensions())];
-        for (int from = 0; from < ids.size() || from == 0; from += FORGET_BATCH) {
-            List<Object> args = new ArrayList<>();
-            args.add(keys.prefix());
-            args.add(newId());
-            args.add(Integer.toString(Segments.ROWS));
-            args.add(zeroRow);
-            args.addAll(ids.subList(from, Math.min(ids.size(), from + FORGET_BATCH)));
-            removed += redis.eval(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
-        }
-        return removed;
-    }
-
-    private List<String> members(Command command, String key) {
-        Response r = redis.execute(command, key);
-        List<String> out = new ArrayList<>();
-        if (r != null) {
-            r.forEach(member -> out.add(member.toString()));
-        }
-        return out;
-    }
-
-    /** The stored fields of the scored ids, in order; ids forgotten since the search are dropped. */
-    private List<RecallHit> fetch(LtmKeys keys, List<VectorIndex.Scored> scored) {
-        if (scored.isEmpty()) {
-            return List.of();
-        }
-        List<String> args = new ArrayList<>();
-        args.add(keys.prefix());
-        scored.forEach(s -> args.add(s.id()));
-        Response rows = redis.eval(LtmScripts.FETCH, List.of(), args);
-        List<RecallHit> hits = new ArrayList<>();
-        for (int i = 0; i < scored.size(); i++) {
-            Response row = rows.get(i);
-            if (row == null || row.get(0) == null) {
-                continue;
-            }
-            String tags = str(row.get(1));
-            hits.add(new RecallHit(scored.get(i).id(), row.get(0).toString(), scored.get(i).score(),
-                    tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")), str(row.get(2)), str(row.get(3)),
-                    Long.parseLong(row.get(4).toString()), MemorySource.valueOf(row.get(5).toString())));
-        }
-        return hits;
-    }
-
-    private static String str(Response r) {
-        return r == null ? null : r.toString();
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
-    }
-
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    /** 64 random bits in hex: unique enough per tenant, and safe in keys and index queries. */
-    private static String newId() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 }

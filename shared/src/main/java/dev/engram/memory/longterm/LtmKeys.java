@@ -1,9 +1,10 @@
 package dev.engram.memory.longterm;
 
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 
 /**
- * Where a tenant's long-term memory lives in Redis (all under {@code engram:<tenant>:ltm:}):
+ * Where a tenant's long-term memory lives in Redis (all under {@code engram:<tenant>:ltm:}, the
+ * tenant's prefix of the segment {@link #SEGMENT}):
  * <ul>
  * <li>{@code m:<id>} — a HASH per memory: text, tags (comma-joined), userId, sessionId, createdAt,
  *     source, vec (384 float32, little-endian). The query engine indexes these hashes.</li>
@@ -27,12 +28,10 @@ import dev.engram.memory.session.SessionKeys;
  * like sessions this layout targets a single Redis, not Cluster.
  */
 public record LtmKeys(String tenant, String prefix) {
+    public static final String SEGMENT = "ltm";
 
     public static LtmKeys of(String tenant) {
-        if (tenant == null || !SessionKeys.TENANT.matcher(tenant).matches()) {
-            throw new IllegalArgumentException("A tenant is 1 to 64 characters from A-Z a-z 0-9 _ -, got '" + tenant + "'");
-        }
-        return new LtmKeys(tenant, "engram:" + tenant + ":ltm:");
+        return new LtmKeys(tenant, Tenant.of(tenant).keyPrefix(SEGMENT));
     }
 
     public String memory(String id) {

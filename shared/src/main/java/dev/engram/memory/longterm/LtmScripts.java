@@ -1,9 +1,9 @@
 package dev.engram.memory.longterm;
 
-import dev.engram.memory.redis.LuaScript;
+import dev.engram.redis.LuaScript;
 
 /**
- * The Lua scripts behind {@link LongTermMemory}. Each is short and bounded — O(1) per memory, a
+ * The Lua scripts behind {@link MemoryRecords} and {@link Reembedder}. Each is short and bounded — O(1) per memory, a
  * SETRANGE of one fixed-size row, never a scan and no vector maths in Redis (a Lua scan of 10k vectors
  * blocks the server for ~300 ms) — and each write or forget bumps the tenant's version, and the
  * version of every segment it touched, in the same atomic step as the change: that is what lets warm

@@ -1,7 +1,7 @@
 package dev.engram.memory.longterm;
 
 import dev.engram.memory.embedding.Embedder;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +22,12 @@ import java.util.List;
 public class Reembedder {
     private final RedisGateway redis;
     private final Embedder embedder;
+    private final MemoryRecords records;
 
     public Reembedder(RedisGateway redis, Embedder embedder) {
         this.redis = redis;
         this.embedder = embedder;
+        this.records = new MemoryRecords(redis, embedder);
     }
 
     /** Re-embeds up to {@code batch} slots' memories of {@code tenant} and says how far it got. */
@@ -87,17 +89,10 @@ public class Reembedder {
             slot = segEnd;
         }
         List<Memory> out = new ArrayList<>(ids.size());
-        if (ids.isEmpty()) {
-            return out;
-        }
-        List<String> args = new ArrayList<>();
-        args.add(keys.prefix());
-        args.addAll(ids);
-        Response rows = redis.eval(LtmScripts.FETCH, List.of(), args);
+        List<String> texts = records.texts(keys, ids);
         for (int i = 0; i < ids.size(); i++) {
-            Response row = rows.get(i);
-            if (row != null && row.get(0) != null) {
-                out.add(new Memory(ids.get(i), row.get(0).toString()));
+            if (texts.get(i) != null) {
+                out.add(new Memory(ids.get(i), texts.get(i)));
             }
         }
         return out;

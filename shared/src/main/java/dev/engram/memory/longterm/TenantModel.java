@@ -3,7 +3,7 @@ package dev.engram.memory.longterm;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.UnavailableException;
 import dev.engram.memory.embedding.EmbeddingModel;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import java.time.Duration;

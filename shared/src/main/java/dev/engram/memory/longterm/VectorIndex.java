@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * How the memories nearest a query are found. The records themselves are always written the same way
- * by {@link LongTermMemory}; an index only searches them. Two real implementations, chosen at the
+ * ({@link MemoryRecords}); an index only searches them. Two real implementations, chosen at the
  * first use by {@link VectorIndexes}: {@link QueryEngineIndex} (Redis 8 / Redis Stack: HNSW,
  * {@code FT.SEARCH ... KNN}) and {@link ScanIndex} (plain Redis: an exact scan in the function).
  */

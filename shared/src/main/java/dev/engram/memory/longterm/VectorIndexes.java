@@ -2,7 +2,7 @@ package dev.engram.memory.longterm;
 
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.embedding.Embedder;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;

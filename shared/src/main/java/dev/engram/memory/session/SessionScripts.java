@@ -1,6 +1,6 @@
 package dev.engram.memory.session;
 
-import dev.engram.memory.redis.LuaScript;
+import dev.engram.redis.LuaScript;
 
 /**
  * The Lua scripts behind {@link SessionStore}. Each runs atomically inside Redis (no other command

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.memory.MemoryConfig;
-import dev.engram.memory.redis.LuaScript;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.LuaScript;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.TenantData;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +35,7 @@ import java.util.Objects;
  * by itself when Redis is back.
  */
 @ApplicationScoped
-public class SessionStore {
+public class SessionStore implements TenantData {
     /** Our own mapper: stored turns must stay readable if a later version adds a field. */
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -47,6 +48,16 @@ public class SessionStore {
             throw new IllegalArgumentException("engram.memory.session-ttl must be positive, got " + config.sessionTtl());
         }
         this.ttlMillis = Long.toString(config.sessionTtl().toMillis());
+    }
+
+    @Override
+    public String name() {
+        return "workingMemory";
+    }
+
+    @Override
+    public List<String> segments() {
+        return List.of(SessionKeys.META, SessionKeys.TURNS);
     }
 
     /** The session as it is now, sliding its expiry (a use). {@link Session#absent} if there is none. */

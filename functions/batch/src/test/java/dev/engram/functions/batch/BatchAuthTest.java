@@ -9,7 +9,8 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.batch.BatchKeys;
-import dev.engram.memory.erase.TenantEraser;
+import dev.engram.erase.TenantEraser;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.AuthChecks;
 import dev.engram.testing.AuthProfile;
 import dev.engram.testing.ModelTestResource;
@@ -125,7 +126,7 @@ class BatchAuthTest {
         // Unfinished entries of both tenants, as a runner would find them mid-job.
         redis.execute("SADD", BatchKeys.GLOBAL_UNFINISHED, ALPHA + "/bdeadbeefdeadbeef", BETA + "/bfeedfacefeedface");
 
-        eraser.erase(ALPHA);
+        eraser.erase(Tenant.of(ALPHA));
 
         assertThat(keys("engram:" + ALPHA + ":*")).isEmpty();
         List<String> unfinished = new ArrayList<>();

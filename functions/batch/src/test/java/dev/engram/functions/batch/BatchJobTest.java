@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.tasks.classify.ClassifyRequest;
 import dev.engram.tasks.classify.ClassifyTask;
 import dev.engram.tasks.generate.GenerateRequest;
@@ -13,6 +12,7 @@ import dev.engram.tasks.summarize.SummarizeRequest;
 import dev.engram.tasks.summarize.SummarizeTask;
 import dev.engram.tasks.translate.TranslateRequest;
 import dev.engram.tasks.translate.TranslateTask;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -116,7 +116,7 @@ class BatchJobTest {
     }
 
     private JsonNode call(String function, Map<String, Object> body) {
-        String tenant = SessionKeys.DEFAULT_TENANT;
+        String tenant = Tenant.DEFAULT.id();
         Object response = switch (function) {
             case "generate" -> generate.run(tenant, json.convertValue(body, GenerateRequest.class));
             case "classify" -> classify.run(tenant, json.convertValue(body, ClassifyRequest.class));

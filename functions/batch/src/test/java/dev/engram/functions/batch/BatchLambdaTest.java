@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.engram.batch.BatchJobs;
 import dev.engram.batch.BatchStatus;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.Events;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
@@ -58,7 +58,7 @@ class BatchLambdaTest {
 
     static BatchStatus await(BatchJobs jobs, String jobId) {
         for (int i = 0; i < 600; i++) {
-            BatchStatus status = jobs.status(SessionKeys.DEFAULT_TENANT, jobId);
+            BatchStatus status = jobs.status(Tenant.DEFAULT.id(), jobId);
             if (status.state().equals(BatchStatus.COMPLETED)) {
                 return status;
             }

@@ -3,14 +3,14 @@ package dev.engram.functions.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.engram.inference.models.Models;
 import dev.engram.inference.engine.EngramEngine;
+import dev.engram.inference.models.Models;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
 import dev.engram.tasks.classify.ClassifyLabel;
 import dev.engram.tasks.classify.ClassifyPrompts;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import dev.engram.testing.TokenByToken;
@@ -130,7 +130,7 @@ class ClassifyLlmTest {
     void aSessionRecordsTheTextAndTheAnswer() {
         JsonPath answer = Classify.post("text", TEXT, "labels", LABELS, "mode", "llm", "sessionId", "classify-1");
         assertThat(answer.getInt("memory.turns")).isEqualTo(2);
-        Session stored = sessions.peek(SessionKeys.DEFAULT_TENANT, "classify-1");
+        Session stored = sessions.peek(Tenant.DEFAULT.id(), "classify-1");
         assertThat(stored.turns()).extracting(Turn::text).containsExactly(TEXT, answer.getString("label"));
         JsonPath embedded = Classify.post("text", "It rained all day.", "labels", List.of("weather", "food"), "mode", "embedding",
                 "sessionId", "classify-1");

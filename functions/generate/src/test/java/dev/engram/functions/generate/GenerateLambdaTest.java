@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.Events;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
@@ -73,7 +73,7 @@ class GenerateLambdaTest {
                 .body("batchItemFailures[0].itemIdentifier", equalTo("msg-2"));
         // The good records really ran: each left its exchange in its session.
         for (String[] expected : new String[][] {{"sqs-1", "Once upon a time"}, {"sqs-3", "Lily wanted to"}}) {
-            Session session = sessions.peek(SessionKeys.DEFAULT_TENANT, expected[0]);
+            Session session = sessions.peek(Tenant.DEFAULT.id(), expected[0]);
             assertThat(session.turns()).extracting(Turn::role).containsExactly("user", "assistant");
             assertThat(session.turns().getFirst().text()).isEqualTo(expected[1]);
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.NewMemory;
 import dev.engram.memory.longterm.Remembered;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,13 +25,13 @@ class GenerateMemoryTest {
 
     @BeforeEach
     void empty() {
-        memory.forgetAll(SessionKeys.DEFAULT_TENANT);
+        memory.forgetAll(Tenant.DEFAULT.id());
     }
 
     @Test
     void aRememberedFactIsInThePromptAndReported() {
-        Remembered fact = memory.remember(SessionKeys.DEFAULT_TENANT, NewMemory.of("Lily has a red ball named Bob."));
-        memory.remember(SessionKeys.DEFAULT_TENANT, NewMemory.of("The quarterly invoice is due on Friday."));
+        Remembered fact = memory.remember(Tenant.DEFAULT.id(), NewMemory.of("Lily has a red ball named Bob."));
+        memory.remember(Tenant.DEFAULT.id(), NewMemory.of("The quarterly invoice is due on Friday."));
 
         JsonPath answer = GenerateSamplingTest.generate("prompt", "Lily played with her red ball", "useMemory", true, "maxTokens", 4);
         assertThat(answer.getList("memoriesUsed", String.class)).contains(fact.id());
@@ -43,7 +43,7 @@ class GenerateMemoryTest {
 
     @Test
     void withoutUseMemoryNothingIsRecalled() {
-        memory.remember(SessionKeys.DEFAULT_TENANT, NewMemory.of("Lily has a red ball named Bob."));
+        memory.remember(Tenant.DEFAULT.id(), NewMemory.of("Lily has a red ball named Bob."));
         JsonPath answer = GenerateSamplingTest.generate("prompt", "Lily played with her red ball", "maxTokens", 4);
         assertThat(answer.getString("memoriesUsed")).isNull();
         assertThat(answer.getString("prompt")).isEqualTo("Lily played with her red ball");

@@ -8,9 +8,9 @@ import dev.engram.memory.longterm.RecallFilter;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -63,7 +63,7 @@ class GenerateRollingTest {
         }
         assertThat(sawSummarized).isTrue();
 
-        Session session = sessions.peek(SessionKeys.DEFAULT_TENANT, "rolling");
+        Session session = sessions.peek(Tenant.DEFAULT.id(), "rolling");
         assertThat(session.summary()).isNotBlank();
         assertThat(session.turnTokens()).isLessThanOrEqualTo(WINDOW);
         assertThat(session.turns().size()).isLessThan(said.size());
@@ -82,7 +82,7 @@ class GenerateRollingTest {
 
         // The folded turns became long-term `conversation` memories of the session, one per exchange
         // (near-identical exchanges of one session are merged by dedup, so there may be fewer).
-        List<RecallHit> remembered = memory.recall(SessionKeys.DEFAULT_TENANT, new RecallQuery("a story", 50,
+        List<RecallHit> remembered = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("a story", 50,
                 new RecallFilter(null, "rolling", null, null, null), -1f));
         assertThat(remembered).isNotEmpty().hasSizeLessThanOrEqualTo(folded.size() / 2 + 1);
         for (RecallHit hit : remembered) {

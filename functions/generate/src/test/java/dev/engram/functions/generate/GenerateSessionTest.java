@@ -4,9 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,7 +45,7 @@ class GenerateSessionTest {
         assertThat(third.getInt("memory.turns")).isEqualTo(6);
         assertThat(third.getBoolean("memory.summarized")).isFalse();
 
-        Session stored = sessions.peek(SessionKeys.DEFAULT_TENANT, "three-turns");
+        Session stored = sessions.peek(Tenant.DEFAULT.id(), "three-turns");
         assertThat(stored.turns()).extracting(Turn::role)
                 .containsExactly("user", "assistant", "user", "assistant", "user", "assistant");
         assertThat(stored.turns()).extracting(Turn::text).containsExactly(

@@ -5,19 +5,20 @@ import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.longterm.LongTermMemory;
-import dev.engram.memory.longterm.RecallHit;
-import dev.engram.memory.longterm.Reembedded;
-import dev.engram.memory.longterm.Reembedder;
 import dev.engram.memory.longterm.MemorySource;
 import dev.engram.memory.longterm.NewMemory;
+import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
+import dev.engram.memory.longterm.Reembedded;
+import dev.engram.memory.longterm.Reembedder;
 import dev.engram.memory.longterm.Remembered;
+import dev.engram.tenant.Tenant;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.engram.erase.ErasedKeys;
+import dev.engram.erase.TenantEraser;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
-import dev.engram.memory.erase.TenantEraser;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.tasks.Requests;
 import io.quarkus.funqy.Funq;
@@ -122,8 +123,8 @@ public class MemoryFunctions {
     public TenantErased tenantErase(TenantEraseRequest request) {
         access.requireAdmin();
         String tenant = tenant(Requests.body(request).tenant());
-        var erased = eraser.erase(tenant);
-        return new TenantErased(tenant, erased, erased.total());
+        ErasedKeys erased = eraser.erase(Tenant.of(tenant));
+        return new TenantErased(tenant, erased.perStore(), erased.total());
     }
 
     /**
@@ -146,7 +147,7 @@ public class MemoryFunctions {
         if (tenant == null) {
             throw new InvalidRequestException("missing_field", "'tenant' is required");
         }
-        if (!SessionKeys.TENANT.matcher(tenant).matches()) {
+        if (!Tenant.valid(tenant)) {
             throw new InvalidRequestException("invalid_tenant", "'tenant' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
         }
         return tenant;

@@ -21,8 +21,8 @@ import dev.engram.memory.longterm.Reembedded;
 import dev.engram.memory.longterm.Reembedder;
 import dev.engram.memory.longterm.Remembered;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -106,7 +106,7 @@ class EmbeddingModelSwitchTest {
 
     @Test
     void overHttpTheSwitchIsA409AndReembeddingStepByStepMakesRecallWorkAgain() {
-        String tenant = SessionKeys.DEFAULT_TENANT; // authentication is off in these tests
+        String tenant = Tenant.DEFAULT.id(); // authentication is off in these tests
         memory.forgetAll(tenant);
         miniLm().rememberAll(tenant, FACTS.stream().map(NewMemory::of).toList());
 

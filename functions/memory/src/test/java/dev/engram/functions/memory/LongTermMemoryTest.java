@@ -13,8 +13,8 @@ import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.Remembered;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class LongTermMemoryTest {
-    static final String DEFAULT = SessionKeys.DEFAULT_TENANT;
+    static final String DEFAULT = Tenant.DEFAULT.id();
 
     @Inject
     LongTermMemory memory;

@@ -4,6 +4,7 @@ import static dev.engram.functions.memory.LongTerm.remember;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,8 +18,7 @@ import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.redis.RedisGateway;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +60,7 @@ class LongTermPersistenceTest {
         assertRecalled(id);
         // A fresh instance (empty cache, as after scale-to-zero) finds it too.
         LongTermMemory cold = new LongTermMemory(redis, embedder, new VectorIndexes(redis, config, embedder), config);
-        assertThat(cold.recall(SessionKeys.DEFAULT_TENANT, new RecallQuery("When is our anniversary?", 5, null, 0.3f)))
+        assertThat(cold.recall(Tenant.DEFAULT.id(), new RecallQuery("When is our anniversary?", 5, null, 0.3f)))
                 .extracting(RecallHit::id).containsExactly(id);
     }
 

@@ -14,7 +14,7 @@ import dev.engram.memory.longterm.Remembered;
 import dev.engram.memory.longterm.ScanIndex;
 import dev.engram.memory.longterm.VectorIndex;
 import dev.engram.memory.longterm.VectorIndexes;
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.testing.RedisTestResource;
 import dev.engram.testing.UnitVectors;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.engram.memory.redis.RedisGateway;
+import dev.engram.redis.RedisGateway;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.testing.AuthProfile;
 import dev.engram.testing.RedisTestResource;

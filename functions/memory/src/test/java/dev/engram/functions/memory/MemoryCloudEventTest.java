@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.engram.memory.longterm.LongTermMemory;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +26,7 @@ class MemoryCloudEventTest {
 
     @Test
     void rememberByBinaryEventRecallByStructuredEvent() {
-        memory.forgetAll(SessionKeys.DEFAULT_TENANT);
+        memory.forgetAll(Tenant.DEFAULT.id());
         Response remembered = binary("remember", "mem-1", "{\"text\":\"Maria is allergic to peanuts.\",\"userId\":\"maria\"}");
         remembered.then().statusCode(200).header("ce-type", "remember.output").header("ce-source", "remember")
                 .header("ce-correlationid", "mem-1").body("deduplicated", equalTo(false));

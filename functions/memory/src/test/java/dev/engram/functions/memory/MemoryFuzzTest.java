@@ -2,10 +2,10 @@ package dev.engram.functions.memory;
 
 import static io.restassured.RestAssured.given;
 
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
-import dev.engram.testing.BadInputRun;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.BadInputRun.ErrorShape;
+import dev.engram.testing.BadInputRun;
 import dev.engram.testing.BadInputs;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,7 +34,7 @@ class MemoryFuzzTest {
             forget         | {"userId": "fuzz-nobody"}                                                                             | text
             """)
     void refusesEveryBadBody(String endpoint, String example, String freeText) {
-        store.append(SessionKeys.DEFAULT_TENANT, "fuzz-memory", Sessions.pair("hello", "there"));
+        store.append(Tenant.DEFAULT.id(), "fuzz-memory", Sessions.pair("hello", "there"));
         given().contentType("application/json").body(example).post("/" + endpoint).then().statusCode(200);
         BadInputRun.send("/" + endpoint, BadInputs.from(example).freeText(freeText).lenient("minScore").cases(), ErrorShape.ENGRAM);
     }

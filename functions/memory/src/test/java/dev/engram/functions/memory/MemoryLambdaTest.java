@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.Events;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -43,16 +43,16 @@ class MemoryLambdaTest {
 
     @Test
     void directInvocationRemembers() {
-        memory.forgetAll(SessionKeys.DEFAULT_TENANT);
+        memory.forgetAll(Tenant.DEFAULT.id());
         String id = given().contentType("application/json").body(Map.of("text", "The boat leaves at nine.", "userId", "ana"))
                 .when().post().then().statusCode(200).body("deduplicated", equalTo(false)).extract().path("id");
-        List<RecallHit> hits = memory.recall(SessionKeys.DEFAULT_TENANT, new RecallQuery("When does the boat leave?", 1, null, null));
+        List<RecallHit> hits = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("When does the boat leave?", 1, null, null));
         assertThat(hits).extracting(RecallHit::id).containsExactly(id);
     }
 
     @Test
     void sqsBatchRemembersTheGoodRecordsAndReportsTheBadOnes() {
-        memory.forgetAll(SessionKeys.DEFAULT_TENANT);
+        memory.forgetAll(Tenant.DEFAULT.id());
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put("r-1", "{\"text\":\"Tom plays the violin.\",\"userId\":\"tom\"}");
         bodies.put("r-2", "{\"text\":\"Tom lives in Porto.\"");
@@ -61,7 +61,7 @@ class MemoryLambdaTest {
         given().contentType("application/json").body(Events.sqs(bodies))
                 .when().post().then().statusCode(200)
                 .body("batchItemFailures.itemIdentifier", containsInAnyOrder("r-2", "r-4"));
-        List<RecallHit> hits = memory.recall(SessionKeys.DEFAULT_TENANT, new RecallQuery("What do we know about Tom?", 10, null, 0.0f));
+        List<RecallHit> hits = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("What do we know about Tom?", 10, null, 0.0f));
         assertThat(hits).extracting(RecallHit::text)
                 .containsExactlyInAnyOrder("Tom plays the violin.", "Tom's sister is called Eva.");
     }

@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 
 import dev.engram.errors.UnavailableException;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisServer;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class MemoryOutageTest {
-    static final String TENANT = SessionKeys.DEFAULT_TENANT;
+    static final String TENANT = Tenant.DEFAULT.id();
     static final long RECOVERY_BOUND_MS = 20_000;
 
     @Inject

@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
-import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.AuthProfile;
 import dev.engram.testing.Events;
 import dev.engram.testing.RedisTestResource;
@@ -49,7 +49,7 @@ class MemoryTenantLambdaTest {
     @Test
     void invocationsAreInTheDeploymentsTenant() {
         memory.forgetAll(ALPHA);
-        memory.forgetAll(SessionKeys.DEFAULT_TENANT);
+        memory.forgetAll(Tenant.DEFAULT.id());
         given().contentType("application/json").body(Map.of("text", "The ferry goes to Tallinn."))
                 .when().post().then().statusCode(200).body("deduplicated", equalTo(false));
         Map<String, String> bodies = new LinkedHashMap<>();
@@ -58,6 +58,6 @@ class MemoryTenantLambdaTest {
         given().contentType("application/json").body(Events.sqs(bodies)).when().post().then().statusCode(200)
                 .body("batchItemFailures.itemIdentifier", containsInAnyOrder("q-2"));
         assertThat(texts(ALPHA)).containsExactlyInAnyOrder("The ferry goes to Tallinn.", "The night ferry goes to Stockholm.");
-        assertThat(texts(SessionKeys.DEFAULT_TENANT)).isEmpty();
+        assertThat(texts(Tenant.DEFAULT.id())).isEmpty();
     }
 }

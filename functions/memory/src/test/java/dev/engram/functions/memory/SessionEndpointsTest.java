@@ -11,9 +11,9 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class SessionEndpointsTest {
-    static final String TENANT = SessionKeys.DEFAULT_TENANT;
+    static final String TENANT = Tenant.DEFAULT.id();
 
     @Inject
     SessionStore store;

@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.is;
 
 import dev.engram.memory.session.FoldResult;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class SessionFoldTest {
-    static final String TENANT = SessionKeys.DEFAULT_TENANT;
+    static final String TENANT = Tenant.DEFAULT.id();
 
     @Inject
     SessionStore store;

@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SessionTtlTest.ShortTtl.class)
 @QuarkusTestResource(RedisTestResource.class)
 class SessionTtlTest {
-    static final String TENANT = SessionKeys.DEFAULT_TENANT;
+    static final String TENANT = Tenant.DEFAULT.id();
     static final long TTL_MS = 4000;
     static final long HALF_TTL_MS = TTL_MS / 2;
     static final long PAST_TTL_MS = TTL_MS + 500;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -126,7 +126,7 @@ class SummarizeAbstractiveTest {
         JsonPath extractive = summarize("text", text, "mode", "extractive", "maxSentences", 1, "sessionId", "sum-1");
         assertThat(extractive.getInt("memory.turns")).isEqualTo(4);
 
-        Session stored = sessions.peek(SessionKeys.DEFAULT_TENANT, "sum-1");
+        Session stored = sessions.peek(Tenant.DEFAULT.id(), "sum-1");
         assertThat(stored.turns().get(0).text()).startsWith("Summarise: Lily had a big").endsWith("[…]");
         assertThat(stored.turns().get(0).tokens()).isLessThanOrEqualTo(CONTEXT / 8);
         assertThat(stored.turns().get(1).text()).isEqualTo(answer.getString("summary"));

@@ -4,8 +4,8 @@ import static dev.engram.functions.translate.Translations.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.memory.session.Session;
-import dev.engram.memory.session.SessionKeys;
 import dev.engram.memory.session.SessionStore;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -124,7 +124,7 @@ class TranslateTest {
         assertThat(answer.getInt("memory.turns")).isEqualTo(2);
         JsonPath same = translate("text", "The cat sleeps.", "targetLanguage", "en", "sessionId", "tr-1");
         assertThat(same.getInt("memory.turns")).isEqualTo(4);
-        Session stored = sessions.peek(SessionKeys.DEFAULT_TENANT, "tr-1");
+        Session stored = sessions.peek(Tenant.DEFAULT.id(), "tr-1");
         assertThat(stored.turns().get(0).text()).isEqualTo("Translate into English: Die Katze schläft.");
         assertThat(stored.turns().get(1).text()).isEqualTo(answer.getString("translation"));
         assertThat(stored.turns().get(3).text()).isEqualTo("The cat sleeps.");

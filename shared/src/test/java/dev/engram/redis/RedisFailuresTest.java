@@ -1,4 +1,4 @@
-package dev.engram.memory.redis;
+package dev.engram.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.engram.memory.redis;
+package dev.engram.redis;
 
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.engram.memory.redis;
+package dev.engram.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.engram.memory.redis;
+package dev.engram.redis;
 
 import dev.engram.errors.UnavailableException;
 import io.quarkus.arc.InactiveBeanException;
@@ -29,10 +29,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * The one way memory talks to Redis: runs commands and Lua scripts on the Quarkus Redis client
- * (the pooled Vert.x client under its data source, awaited by the calling worker thread; its
- * connections are re-opened by the client after Redis comes back, so no restart is needed) and turns
- * "Redis cannot serve this now" into a 503 the caller can retry.
+ * The one way Engram talks to Redis (memory, batch jobs, rate limits, readiness): runs commands and
+ * Lua scripts on the Quarkus Redis client (the pooled Vert.x client under its data source, awaited by
+ * the calling worker thread; its connections are re-opened by the client after Redis comes back, so no
+ * restart is needed) and turns "Redis cannot serve this now" into a 503 the caller can retry.
  *
  * <p>Failures are split in two ({@link RedisFailures}): Redis unreachable, timing out, the connection
  * closed or reset under a command (also inside a pipelined batch), or a transient error reply
