@@ -7,7 +7,8 @@ import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.EmbedderConfig;
 import dev.engram.memory.embedding.Embedders;
 import dev.engram.memory.embedding.EmbeddingModel;
-import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,11 +33,13 @@ public class Priming {
     private final Models models;
     private final Embedders embedders;
     private final EmbedderConfig embedderConfig;
+    private final StartupConfig startupConfig;
 
-    public Priming(Models models, Embedders embedders, EmbedderConfig embedderConfig) {
+    public Priming(Models models, Embedders embedders, EmbedderConfig embedderConfig, StartupConfig startupConfig) {
         this.models = models;
         this.embedders = embedders;
         this.embedderConfig = embedderConfig;
+        this.startupConfig = startupConfig;
     }
 
     /** What was primed: the model and its generated tokens, the embedder (null: not used here). */
@@ -64,9 +67,20 @@ public class Priming {
     }
 
     /** The AOT cache's training start: after the function's own start-up (which starts the model's load). */
-    void onTrainingStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 1000) StartupEvent event) {
-        if (ApplicationLifecycleManager.isAppCDSGeneration()) {
+    void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 1000) StartupEvent event) {
+        if (startupConfig.trainingRun()) {
             prime();
+            // An exit asked for while the application is still starting is dropped: ask once it has started.
+            Thread.ofPlatform().name("engram-training-exit").start(() -> {
+                try {
+                    while (!Application.currentApplication().isStarted()) {
+                        Thread.sleep(10);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Quarkus.asyncExit(0);
+            });
         }
     }
 }
