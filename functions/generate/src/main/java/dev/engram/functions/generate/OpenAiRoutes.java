@@ -42,7 +42,7 @@ public class OpenAiRoutes {
 
     void install(@Observes Router router) {
         router.get("/v1/models").order(RouteOrder.OPENAI.value()).blockingHandler(ctx -> answer(ctx, () -> {
-            access.tenant(ctx, null, null);
+            access.admit(ctx, null, null);
             return chat.models();
         }), false);
         router.post("/v1/chat/completions").order(RouteOrder.OPENAI.value()).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
@@ -60,7 +60,7 @@ public class OpenAiRoutes {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
             ChatCompletionRequest request = Requests.body(json.readValue(body.getBytes(), ChatCompletionRequest.class));
-            access.tenant(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
+            access.admit(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
                     request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens");
             call = chat.prepare(request, cancellation);
         } catch (Exception e) {

@@ -46,7 +46,7 @@ public class EmbeddingsRoute {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
             EmbeddingsRequest request = json.readValue(body.getBytes(), EmbeddingsRequest.class);
-            access.tenant(ctx, null, null);
+            access.admit(ctx, null, null);
             String answer = json.writeValueAsString(embeddings.embed(request));
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer);
         } catch (Exception e) {
