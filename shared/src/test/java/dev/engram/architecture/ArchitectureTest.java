@@ -1,5 +1,6 @@
 package dev.engram.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * The floors of the shared library, and no package cycles. Imports run down only:
  * <ol>
  *   <li>the top: the tasks and what serves a request around them (batch jobs, the HTTP surface in
- *   {@code web}, authentication and limits, observability); the functions stand above it in their own
- *   modules, which the shared library cannot see;</li>
+ *   {@code web}, authentication and limits, observability, tenant erase, start-up priming); the
+ *   functions stand above it in their own modules, which the shared library cannot see;</li>
  *   <li>the resources: {@code memory} and {@code inference}, which never use each other (memory never
  *   calls the model, the model never touches Redis);</li>
  *   <li>the ground floor: error types, strict JSON, native libraries, Redis and the tenant key scheme.</li>
@@ -43,7 +44,7 @@ class ArchitectureTest {
     void importsRunDownTheFloors() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Top").definedBy("dev.engram.tasks..", "dev.engram.batch..", "dev.engram.web..", "dev.engram.auth..",
-                        "dev.engram.observability..")
+                        "dev.engram.observability..", "dev.engram.erase..", "dev.engram.startup..")
                 .layer("Memory").definedBy("dev.engram.memory..")
                 .layer("Inference").definedBy("dev.engram.inference..")
                 .layer("Ground").definedBy("dev.engram.errors..", "dev.engram.json..", "dev.engram.nativelibs..", "dev.engram.redis..",
@@ -54,6 +55,13 @@ class ArchitectureTest {
                 .whereLayer("Ground").mayOnlyBeAccessedByLayers("Top", "Memory", "Inference")
                 // a new package is given its floor here, or this fails
                 .ensureAllClassesAreContainedInArchitecture()
+                .check(shared);
+    }
+
+    @Test
+    void tenantEraseKnowsTheStoresOnlyAsTenantData() {
+        noClasses().that().resideInAPackage("dev.engram.erase..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.engram.memory..", "dev.engram.batch..", "dev.engram.auth..")
                 .check(shared);
     }
 }
