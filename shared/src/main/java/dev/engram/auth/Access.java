@@ -8,10 +8,10 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * What an entry point asks before it runs a task: whose request this is, and may it run now. The
- * tenant comes from the authenticated caller of the HTTP request (or CloudEvent); without an HTTP
- * request (Lambda, GCF) from the deployment's {@code engram.auth.trigger-tenant}. Each call of
- * {@link #tenant} counts one request against the tenant's rate limit: call it once per request.
+ * What an entry point asks before it runs a task: whose request this is (the caller), and may it run
+ * now (admission). The caller is the authenticated one of the HTTP request (or CloudEvent); without an
+ * HTTP request (Lambda, GCF) the deployment's {@code engram.auth.trigger-tenant}. Each {@link #admit}
+ * spends one request of the tenant's rate limit: call it once per request.
  */
 @ApplicationScoped
 public class Access {
@@ -28,22 +28,19 @@ public class Access {
         });
     }
 
-    /** The caller's tenant, after taking one request from its rate limit. */
-    public String tenant() {
-        return tenant(current(), null, null);
+    /** Admits the request: takes one request from the caller's rate limit and answers the caller's tenant. */
+    public String admit() {
+        return admit(current(), null, null);
     }
 
-    /** As {@link #tenant()}, also checking the tokens the request asks the model to generate. */
-    public String tenant(Integer requestedTokens, String field) {
-        return tenant(current(), requestedTokens, field);
+    /** As {@link #admit()}, also checking the tokens the request asks the model to generate against the tenant's limit. */
+    public String admit(Integer requestedTokens, String field) {
+        return admit(current(), requestedTokens, field);
     }
 
     /** For routes outside Funqy (the /v1 surface), which have their RoutingContext at hand. */
-    public String tenant(RoutingContext ctx, Integer requestedTokens, String field) {
-        String tenant = caller(ctx).tenant();
-        if (tenant == null) {
-            throw Unauthorized.forbidden("An operator key has no tenant: use a tenant's key for this endpoint");
-        }
+    public String admit(RoutingContext ctx, Integer requestedTokens, String field) {
+        String tenant = tenantOf(caller(ctx));
         limits.checkTokens(tenant, requestedTokens, field);
         limits.takeRequest(tenant);
         return tenant;
@@ -56,6 +53,14 @@ public class Access {
         }
     }
 
+    private static String tenantOf(Caller caller) {
+        if (caller.tenant() == null) {
+            throw Unauthorized.forbidden("An operator key has no tenant: use a tenant's key for this endpoint");
+        }
+        return caller.tenant();
+    }
+
+    /** Who is calling: a lookup, which spends nothing. */
     private Caller caller(RoutingContext ctx) {
         if (!config.enabled()) {
             return Caller.tenant(Tenant.DEFAULT.id());

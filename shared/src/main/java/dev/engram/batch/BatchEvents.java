@@ -1,6 +1,6 @@
 package dev.engram.batch;
 
-import dev.engram.bindings.CloudEventRoutes;
+import dev.engram.web.CloudEventRoutes;
 
 /**
  * The id of the CloudEvent being handled, the natural idempotency key of the job it starts: a broker

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Submitting, loading, inspecting, cancelling and resuming batch jobs (the runner does the work). */
+/** Submitting, loading, inspecting, cancelling and resuming batch jobs (a runner takes them from the {@link JobQueue}). */
 @ApplicationScoped
 public class BatchJobs {
     private static final int LOAD_CHUNK = 128;
@@ -24,15 +24,15 @@ public class BatchJobs {
     private final BatchStore store;
     private final BatchLines lines;
     private final BatchConfig config;
-    private final BatchRunner runner;
+    private final JobQueue queue;
     private final ObjectMapper json;
     private final UrlInputs urls;
 
-    public BatchJobs(BatchStore store, BatchLines lines, BatchConfig config, BatchRunner runner, ObjectMapper json) {
+    public BatchJobs(BatchStore store, BatchLines lines, BatchConfig config, JobQueue queue, ObjectMapper json) {
         this.store = store;
         this.lines = lines;
         this.config = config;
-        this.runner = runner;
+        this.queue = queue;
         this.json = json;
         this.urls = new UrlInputs(config.url());
     }
@@ -86,7 +86,7 @@ public class BatchJobs {
             }
             throw e;
         }
-        runner.start(keys);
+        queue.offer(keys);
         return status(tenant, jobId);
     }
 
@@ -168,7 +168,7 @@ public class BatchJobs {
                     "resumedAt", Long.toString(System.currentTimeMillis()), "doneAtResume", meta.getOrDefault("done", "0"),
                     "loadedAt", "0");
         }
-        runner.start(keys);
+        queue.offer(keys);
         return status(tenant, jobId);
     }
 

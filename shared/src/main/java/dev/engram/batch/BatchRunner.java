@@ -10,7 +10,6 @@ import dev.engram.observability.Observability;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ import org.jboss.logging.Logger;
  * function at start-up), so other function modules that link this library start no threads.
  */
 @ApplicationScoped
-public class BatchRunner {
+public class BatchRunner implements JobQueue {
     private static final Logger LOG = Logger.getLogger(BatchRunner.class);
     private static final Duration TICK = Duration.ofMillis(200);
     private static final Duration IDLE = Duration.ofMillis(250);
@@ -75,8 +74,7 @@ public class BatchRunner {
     private final BatchConfig config;
     private final ObjectMapper json;
     private final Observability observability;
-    @Inject
-    BatchJobs jobs;
+    private final BatchJobs jobs;
     /** Names this instance's consumer in the groups and its sink leases; fresh for every start. */
     private final String consumer = "runner-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Active> active = new ConcurrentHashMap<>();
@@ -84,8 +82,9 @@ public class BatchRunner {
     private ScheduledExecutorService ticker;
     private volatile boolean stopping;
 
-    public BatchRunner(BatchStore store, BatchLines lines, BatchConfig config, ObjectMapper json, Observability observability) {
+    public BatchRunner(BatchStore store, BatchLines lines, BatchConfig config, ObjectMapper json, Observability observability, BatchJobs jobs) {
         this.observability = observability;
+        this.jobs = jobs;
         this.store = store;
         this.lines = lines;
         this.config = config;
@@ -108,8 +107,8 @@ public class BatchRunner {
         LOG.infof("Batch runner %s started", consumer);
     }
 
-    /** Works on this job now (a fresh submission or a resume) instead of at the next poll. */
-    public void start(BatchKeys keys) {
+    @Override
+    public void offer(BatchKeys keys) {
         if (ticker != null && !stopping) {
             ticker.execute(() -> activate(keys));
         }

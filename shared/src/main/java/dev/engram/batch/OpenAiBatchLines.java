@@ -9,10 +9,10 @@ import dev.engram.errors.ErrorBody;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.openai.ChatCompletionRequest;
+import dev.engram.inference.openai.OpenAiError;
 import dev.engram.tasks.embeddings.EmbeddingsRequest;
 import dev.engram.tasks.embeddings.OpenAiEmbeddings;
 import dev.engram.tasks.openai.ChatCompletions;
-import dev.engram.tasks.openai.OpenAiErrors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.HexFormat;
@@ -81,7 +81,7 @@ public class OpenAiBatchLines {
             Object answer = url.equals(CHAT) ? BatchLines.retrying(() -> complete(body)) : BatchLines.retrying(() -> embed(body));
             return new OpenAiResultLine(id, customId, new OpenAiResultLine.Response(200, requestId, answer), null);
         } catch (EngramException e) {
-            return new OpenAiResultLine(id, customId, new OpenAiResultLine.Response(e.status(), requestId, OpenAiErrors.body(e)), null);
+            return new OpenAiResultLine(id, customId, new OpenAiResultLine.Response(e.status(), requestId, OpenAiError.of(e)), null);
         }
     }
 

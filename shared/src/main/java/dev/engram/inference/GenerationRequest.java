@@ -27,8 +27,8 @@ public record GenerationRequest(String prompt, Sampling sampling, int maxTokens,
         Objects.requireNonNull(prompt, "prompt");
         sampling = sampling == null ? Sampling.GREEDY : sampling;
         stop = stop == null ? List.of() : List.copyOf(stop);
-        // Without its own: the request's (its deadline, see Cancellation.begin), or a fresh one.
-        cancellation = cancellation == null ? Cancellation.current() : cancellation;
+        // None given (a caller outside any request): one without deadline.
+        cancellation = cancellation == null ? new Cancellation() : cancellation;
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be at least 1");
         }

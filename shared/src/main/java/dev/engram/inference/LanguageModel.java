@@ -48,13 +48,14 @@ public interface LanguageModel extends AutoCloseable {
      * Scores each continuation of {@code prompt}: the log-likelihood the model gives to the
      * continuation's tokens after the prompt (the text {@code prompt + continuation} tokenised as a
      * whole, the prompt's tokens removed). The prompt is computed once for all continuations.
-     * Backends that cannot see token probabilities do not override this.
+     * {@code cancellation} carries the request's deadline. Backends that cannot see token
+     * probabilities do not override this.
      *
      * @throws dev.engram.errors.InvalidRequestException when prompt plus a continuation does not fit the context
      * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready
      * @throws NotSupportedException when this backend cannot score (501)
      */
-    default ContinuationScores scoreContinuations(String prompt, List<String> continuations) {
+    default ContinuationScores scoreContinuations(String prompt, List<String> continuations, Cancellation cancellation) {
         throw new NotSupportedException("Scoring continuations (classify mode 'llm') is not supported by the "
                 + getClass().getSimpleName() + " backend; use mode 'embedding'");
     }

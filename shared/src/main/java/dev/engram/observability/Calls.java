@@ -9,14 +9,15 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * One function call as operators see it: the request's deadline ({@code engram.request.timeout}), a
  * trace span named after the operation (parent of the memory, prefill and decode spans), the
  * {@code gen_ai.server.request.duration} timer and the rejected-requests counter. Tasks wrap their
- * work in {@link #run}; everything the call does on its thread (memory reads, several model calls)
- * shares its deadline and its span.
+ * work in {@link #run}, which hands it the call's {@link Cancellation}: the work passes it to every
+ * model call it makes (several for a summary or a fold), so they share its deadline. What the call does
+ * on its thread shares its span.
  */
 @ApplicationScoped
 public class Calls {
@@ -35,10 +36,12 @@ public class Calls {
     /** What the current thread's call is doing: its operation, and the model once one was used. */
     static final class Call {
         final String operation;
+        final Cancellation cancellation;
         volatile String model = "none";
 
-        Call(String operation) {
+        Call(String operation, Cancellation cancellation) {
             this.operation = operation;
+            this.cancellation = cancellation;
         }
     }
 
@@ -47,8 +50,8 @@ public class Calls {
         return CURRENT.get();
     }
 
-    /** Runs {@code work} as one call of {@code operation} with a fresh deadline. */
-    public <T> T run(String operation, Supplier<T> work) {
+    /** Runs {@code work} as one call of {@code operation}, handing it a cancellation with a fresh deadline. */
+    public <T> T run(String operation, Function<Cancellation, T> work) {
         return run(operation, Cancellation.within(config.timeout()), work);
     }
 
@@ -56,18 +59,20 @@ public class Calls {
      * Runs {@code work} as one call of {@code operation} whose generations use {@code cancellation}
      * (the OpenAI surface passes the one its client's hang-up sets); the request deadline is applied to it.
      */
-    public <T> T run(String operation, Cancellation cancellation, Supplier<T> work) {
-        if (CURRENT.get() != null) {
-            return work.get(); // a call inside a call (a task using another): the outer one measures
+    public <T> T run(String operation, Cancellation cancellation, Function<Cancellation, T> work) {
+        Call outer = CURRENT.get();
+        if (outer != null) {
+            // a call inside a call (a task using another): the outer one measures, and its deadline holds
+            return work.apply(outer.cancellation);
         }
         cancellation.limit(config.timeout());
-        Call call = new Call(operation);
+        Call call = new Call(operation, cancellation);
         Span span = tracer.spanBuilder(operation).setAttribute("gen_ai.operation.name", operation).startSpan();
         long start = System.nanoTime();
         String error = "none";
         CURRENT.set(call);
-        try (Scope scope = span.makeCurrent(); Cancellation.Scope deadline = Cancellation.begin(cancellation)) {
-            return work.get();
+        try (Scope scope = span.makeCurrent()) {
+            return work.apply(cancellation);
         } catch (RuntimeException | Error e) {
             error = e instanceof EngramException engram ? engram.code() : e.getClass().getSimpleName();
             span.recordException(e).setStatus(StatusCode.ERROR, error);

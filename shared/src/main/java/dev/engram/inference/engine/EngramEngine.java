@@ -1,6 +1,7 @@
 package dev.engram.inference.engine;
 
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.EngineStatus;
 import dev.engram.inference.FinishReason;
@@ -214,7 +215,7 @@ public final class EngramEngine implements LanguageModel {
     }
 
     @Override
-    public ContinuationScores scoreContinuations(String prompt, List<String> continuations) {
+    public ContinuationScores scoreContinuations(String prompt, List<String> continuations, Cancellation cancellation) {
         long start = System.nanoTime();
         int[] promptTokens = encodePrompt(prompt);
         List<int[]> sequences = continuations.stream().map(c -> encodePrompt(prompt + c)).toList();

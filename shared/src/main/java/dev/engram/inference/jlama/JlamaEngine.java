@@ -301,7 +301,7 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Scores under the generation gate: it runs the same non-thread-safe forward pass. */
     @Override
-    public ContinuationScores scoreContinuations(String prompt, List<String> continuations) {
+    public ContinuationScores scoreContinuations(String prompt, List<String> continuations, Cancellation cancellation) {
         long start = System.nanoTime();
         int[] promptTokens = encodePrompt(prompt);
         List<int[]> sequences = continuations.stream().map(c -> withContinuation(prompt, promptTokens, c)).toList();
@@ -312,7 +312,6 @@ public final class JlamaEngine implements LanguageModel {
                     + model.getConfig().contextLength + ")");
         }
         long tokenized = System.nanoTime();
-        Cancellation cancellation = Cancellation.current();
         try (GenerationGate.Turn turn = gate.enter(cancellation, InferenceObserver.Generation.NONE)) {
             if (cancellation.expired()) {
                 throw deadlineExceeded();

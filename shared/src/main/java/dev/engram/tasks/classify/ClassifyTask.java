@@ -5,6 +5,7 @@ import static dev.engram.tasks.Requests.required;
 
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.errors.NotSupportedException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
@@ -78,10 +79,10 @@ public class ClassifyTask {
             long labelsNanos) {}
 
     public ClassifyResponse run(String tenant, ClassifyRequest request) {
-        return calls.run("classify", () -> call(tenant, request));
+        return calls.run("classify", cancellation -> call(tenant, request, cancellation));
     }
 
-    private ClassifyResponse call(String tenant, ClassifyRequest request) {
+    private ClassifyResponse call(String tenant, ClassifyRequest request, Cancellation cancellation) {
         long start = System.nanoTime();
         Requests.body(request);
         String text = text(request.text());
@@ -93,14 +94,14 @@ public class ClassifyTask {
         Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
 
         Outcome outcome = switch (mode) {
-            case LLM -> llm(text, labels, multiLabel, models.get());
+            case LLM -> llm(text, labels, multiLabel, models.get(), cancellation);
             case EMBEDDING -> embedding(text, labels, multiLabel);
-            case AUTO -> auto(text, labels, multiLabel);
+            case AUTO -> auto(text, labels, multiLabel, cancellation);
         };
         List<LabelScore> ranked = rank(labels, outcome);
         Object label = choose(ranked, multiLabel, request.threshold());
         MemoryReport memory = session == null ? null
-                : conversations.record(session, text, answerText(label), models.get());
+                : conversations.record(session, text, answerText(label), models.get(), cancellation);
         ClassifyTimings timings = new ClassifyTimings(ClassifyTimings.ms(outcome.embeddingNanos()),
                 ClassifyTimings.ms(outcome.tokenizeNanos()), ClassifyTimings.ms(outcome.queueNanos()),
                 ClassifyTimings.ms(outcome.promptNanos()), ClassifyTimings.ms(outcome.labelsNanos()),
@@ -109,13 +110,13 @@ public class ClassifyTask {
                 timings, memory);
     }
 
-    private Outcome auto(String text, List<ClassifyLabel> labels, boolean multiLabel) {
+    private Outcome auto(String text, List<ClassifyLabel> labels, boolean multiLabel, Cancellation cancellation) {
         Outcome embedded = embedding(text, labels, multiLabel);
         if (embedded.margin() >= config.autoMargin()) {
             return embedded;
         }
         try {
-            Outcome scored = llm(text, labels, multiLabel, models.get());
+            Outcome scored = llm(text, labels, multiLabel, models.get(), cancellation);
             return new Outcome(scored.mode(), scored.probabilities(), scored.logProbs(), scored.tokens(), embedded.similarities(),
                     embedded.margin(), scored.model(), scored.usage(), embedded.embeddingNanos(), scored.tokenizeNanos(),
                     scored.queueNanos(), scored.promptNanos(), scored.labelsNanos());
@@ -126,9 +127,9 @@ public class ClassifyTask {
         }
     }
 
-    Outcome llm(String text, List<ClassifyLabel> labels, boolean multiLabel, LanguageModel model) {
+    private Outcome llm(String text, List<ClassifyLabel> labels, boolean multiLabel, LanguageModel model, Cancellation cancellation) {
         String prompt = ClassifyPrompts.prompt(model, text, labels);
-        ContinuationScores result = model.scoreContinuations(prompt, ClassifyPrompts.continuations(model, labels));
+        ContinuationScores result = model.scoreContinuations(prompt, ClassifyPrompts.continuations(model, labels), cancellation);
         int n = labels.size();
         double[] mean = new double[n];
         Double[] logProbs = new Double[n];

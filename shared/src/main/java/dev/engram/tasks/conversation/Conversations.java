@@ -1,6 +1,7 @@
 package dev.engram.tasks.conversation;
 
 import dev.engram.errors.UnavailableException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
@@ -73,23 +74,24 @@ public class Conversations {
      * Appends the exchange (one atomic round trip) and, when the turns now exceed the window, folds
      * the oldest into the summary within this request.
      */
-    public MemoryReport record(Session session, String userText, String assistantText, LanguageModel model) {
-        return record(session, userText, assistantText, model.countTokens(assistantText), model);
+    public MemoryReport record(Session session, String userText, String assistantText, LanguageModel model, Cancellation cancellation) {
+        return record(session, userText, assistantText, model.countTokens(assistantText), model, cancellation);
     }
 
     /**
-     * {@link #record(Session, String, String, LanguageModel)} when the caller knows the answer's token
+     * {@link #record(Session, String, String, LanguageModel, Cancellation)} when the caller knows the answer's token
      * count already (the generation's completion tokens): saves tokenizing the answer again.
      */
     @WithSpan("memory.write") // ArC intercepts the call from the overload above too (subclass interception)
-    public MemoryReport record(Session session, String userText, String assistantText, int assistantTokens, LanguageModel model) {
+    public MemoryReport record(Session session, String userText, String assistantText, int assistantTokens, LanguageModel model,
+            Cancellation cancellation) {
         long now = System.currentTimeMillis();
         Session after = sessions.append(session.tenant(), session.sessionId(), List.of(
                 Turn.user(userText, model.countTokens(userText), now),
                 Turn.assistant(assistantText, assistantTokens, now)));
         boolean summarized = false;
         int count = after.turnsToFold(window(model));
-        String summary = count > 0 ? foldSummary(after, count, model) : null;
+        String summary = count > 0 ? foldSummary(after, count, model, cancellation) : null;
         if (summary != null) {
             FoldResult fold = sessions.fold(after, count, summary, model.countTokens(summary));
             if (fold.applied()) {
@@ -107,9 +109,9 @@ public class Conversations {
      * The new rolling summary, or null when the request's deadline leaves no time to write it whole:
      * the exchange is already stored, and the fold happens on a later request instead.
      */
-    private String foldSummary(Session session, int count, LanguageModel model) {
+    private String foldSummary(Session session, int count, LanguageModel model, Cancellation cancellation) {
         try {
-            return summarize(session.summary(), session.turns().subList(0, count), model);
+            return summarize(session.summary(), session.turns().subList(0, count), model, cancellation);
         } catch (UnavailableException e) {
             if (!"deadline_exceeded".equals(e.code())) {
                 throw e;
@@ -128,7 +130,7 @@ public class Conversations {
     }
 
     /** The model writes the new rolling summary from the old one and the turns leaving the window. */
-    String summarize(String previous, List<Turn> folded, LanguageModel model) {
+    private String summarize(String previous, List<Turn> folded, LanguageModel model, Cancellation cancellation) {
         StringBuilder transcript = new StringBuilder();
         if (!previous.isEmpty()) {
             transcript.append("Summary so far: ").append(previous).append('\n');
@@ -141,7 +143,7 @@ public class Conversations {
                 ? Prompt.of(instruction, transcript.toString())
                 : Prompt.of(transcript + instruction + "\nSummary:");
         // The prompt goes along so a remote engine can send it as chat messages.
-        GenerationRequest request = new GenerationRequest(model.render(prompt), null, config.summaryTokens(), null, null, prompt);
+        GenerationRequest request = new GenerationRequest(model.render(prompt), null, config.summaryTokens(), null, cancellation, prompt);
         GenerationResult result = model.generate(request, t -> {});
         if (result.finishReason() == FinishReason.TIMEOUT) {
             throw new UnavailableException("deadline_exceeded", "the rolling summary was cut by the deadline", Duration.ofSeconds(1));

@@ -6,6 +6,7 @@ import static dev.engram.tasks.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.models.InferenceConfig;
@@ -64,10 +65,10 @@ public class GenerateTask {
     }
 
     public GenerateResponse run(String tenant, GenerateRequest request, TokenListener listener) {
-        return calls.run("generate", () -> call(tenant, request, listener));
+        return calls.run("generate", cancellation -> call(tenant, request, listener, cancellation));
     }
 
-    private GenerateResponse call(String tenant, GenerateRequest request, TokenListener listener) {
+    private GenerateResponse call(String tenant, GenerateRequest request, TokenListener listener, Cancellation cancellation) {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");
@@ -85,8 +86,9 @@ public class GenerateTask {
         String system = recalled == null ? request.system() : recalled.system();
         Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
         String rendered = model.render(built);
-        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, null, built, format), listener);
-        MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), result.completionTokens(), model);
+        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, cancellation, built, format), listener);
+        MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), result.completionTokens(), model,
+                cancellation);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
                 memoryConfig.echoPrompt() ? rendered : null, recalled == null ? null : recalled.ids(),

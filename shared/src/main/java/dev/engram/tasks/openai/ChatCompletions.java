@@ -126,7 +126,7 @@ public class ChatCompletions {
 
     /** Runs a non-streaming call. */
     public ChatCompletion complete(ChatCall call) {
-        return calls.run("chat", call.generation().cancellation(), () -> completeCall(call));
+        return calls.run("chat", call.generation().cancellation(), cancellation -> completeCall(call));
     }
 
     private ChatCompletion completeCall(ChatCall call) {
@@ -144,7 +144,7 @@ public class ChatCompletions {
      * with the finish reason, then the usage chunk. {@code [DONE]} is the transport's business.
      */
     public GenerationResult stream(ChatCall call, ChatSink sink) {
-        return calls.run("chat", call.generation().cancellation(), () -> streamCall(call, sink));
+        return calls.run("chat", call.generation().cancellation(), cancellation -> streamCall(call, sink));
     }
 
     private GenerationResult streamCall(ChatCall call, ChatSink sink) {

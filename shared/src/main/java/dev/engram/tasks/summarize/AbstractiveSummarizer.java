@@ -1,5 +1,6 @@
 package dev.engram.tasks.summarize;
 
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
@@ -30,13 +31,16 @@ public final class AbstractiveSummarizer {
     private final int maxTokens;
     private final SummaryPrompts prompts;
     private final Tally tally;
+    private final Cancellation cancellation;
     private final List<SummaryStep> steps = new ArrayList<>();
 
-    public AbstractiveSummarizer(LanguageModel model, int maxTokens, SummaryStyle style, String focus, Tally tally) {
+    /** {@code cancellation}: the request's, shared by every step so the request's deadline holds for all. */
+    public AbstractiveSummarizer(LanguageModel model, int maxTokens, SummaryStyle style, String focus, Tally tally, Cancellation cancellation) {
         this.model = model;
         this.maxTokens = maxTokens;
         this.prompts = new SummaryPrompts(model.hasChatTemplate(), style, focus);
         this.tally = tally;
+        this.cancellation = cancellation;
     }
 
     /** The largest {@code maxTokens} an abstractive summary may ask of {@code model}. */
@@ -121,7 +125,7 @@ public final class AbstractiveSummarizer {
     }
 
     private String call(String stage, int level, Prompt prompt) {
-        GenerationResult result = tally.add(model.generate(new GenerationRequest(model.render(prompt), null, maxTokens, null, null, prompt), t -> {}));
+        GenerationResult result = tally.add(model.generate(new GenerationRequest(model.render(prompt), null, maxTokens, null, cancellation, prompt), t -> {}));
         steps.add(new SummaryStep(stage, level, result.promptTokens(), result.completionTokens()));
         return result.text().strip();
     }

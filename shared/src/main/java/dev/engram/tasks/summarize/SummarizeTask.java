@@ -5,6 +5,7 @@ import static dev.engram.tasks.Requests.required;
 import static dev.engram.tasks.Requests.text;
 
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.Embedders;
@@ -50,10 +51,10 @@ public class SummarizeTask {
     }
 
     public SummarizeResponse run(String tenant, SummarizeRequest request) {
-        return calls.run("summarize", () -> call(tenant, request));
+        return calls.run("summarize", cancellation -> call(tenant, request, cancellation));
     }
 
-    private SummarizeResponse call(String tenant, SummarizeRequest request) {
+    private SummarizeResponse call(String tenant, SummarizeRequest request, Cancellation cancellation) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
         if (Requests.blank(text)) {
@@ -72,12 +73,12 @@ public class SummarizeTask {
         Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
         List<Sentence> sentences = Sentences.split(text);
         return mode == Mode.EXTRACTIVE
-                ? extractive(text, sentences, request, style, focus, session)
-                : abstractive(text, sentences, request, style, focus, session);
+                ? extractive(text, sentences, request, style, focus, session, cancellation)
+                : abstractive(text, sentences, request, style, focus, session, cancellation);
     }
 
     private SummarizeResponse extractive(String text, List<Sentence> sentences, SummarizeRequest request, SummaryStyle style, String focus,
-            Session session) {
+            Session session, Cancellation cancellation) {
         if (sentences.size() > config.maxExtractiveSentences()) {
             throw new InvalidRequestException("too_long", "'text' has " + sentences.size() + " sentences; extractive mode takes at most "
                     + config.maxExtractiveSentences() + " (engram.summarize.max-extractive-sentences)");
@@ -88,30 +89,30 @@ public class SummarizeTask {
         List<Sentence> picked = new ExtractiveSummarizer(embedders.get().get(EmbeddingModel.MINILM), config.duplicateSimilarity()).pick(sentences, maxSentences, focus);
         String summary = style.join(picked.stream().map(Sentence::text).toList());
         // Recording needs the model's tokenizer; without a session extractive mode never waits for the model.
-        MemoryReport memory = session == null ? null : record(session, text, summary, models.get());
+        MemoryReport memory = session == null ? null : record(session, text, summary, models.get(), cancellation);
         return new SummarizeResponse(summary, "extractive", 0, null, tally.usage(), tally.timings(), null, memory);
     }
 
     private SummarizeResponse abstractive(String text, List<Sentence> sentences, SummarizeRequest request, SummaryStyle style, String focus,
-            Session session) {
+            Session session, Cancellation cancellation) {
         LanguageModel model = models.get();
         int limit = AbstractiveSummarizer.maxTokensLimit(model);
         range(request.maxTokens(), "maxTokens", 1, limit);
         int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), limit) : request.maxTokens();
         Tally tally = new Tally();
-        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(model, maxTokens, style, focus, tally);
+        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(model, maxTokens, style, focus, tally, cancellation);
         List<String> chunks = summarizer.chunks(sentences, config.maxChunks());
         if (chunks == null || chunks.size() > config.maxChunks()) {
             throw new InvalidRequestException("too_long", "'text' needs " + (chunks == null ? "more than " + config.maxChunks() : chunks.size())
                     + " chunks of this model's context; the limit is " + config.maxChunks() + " (engram.summarize.max-chunks)");
         }
         String summary = style.shape(summarizer.summarize(chunks));
-        MemoryReport memory = session == null ? null : record(session, text, summary, model);
+        MemoryReport memory = session == null ? null : record(session, text, summary, model, cancellation);
         return new SummarizeResponse(summary, "abstractive", chunks.size(), model.name(), tally.usage(), tally.timings(), summarizer.steps(), memory);
     }
 
-    private MemoryReport record(Session session, String text, String summary, LanguageModel model) {
-        return conversations.record(session, SessionText.clip("Summarise: " + text, model), summary, model);
+    private MemoryReport record(Session session, String text, String summary, LanguageModel model, Cancellation cancellation) {
+        return conversations.record(session, SessionText.clip("Summarise: " + text, model), summary, model, cancellation);
     }
 
     private static String focus(String focus) {

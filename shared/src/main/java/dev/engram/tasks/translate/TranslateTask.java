@@ -4,6 +4,7 @@ import static dev.engram.tasks.Requests.required;
 import static dev.engram.tasks.Requests.text;
 
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.MemoryConfig;
@@ -47,10 +48,10 @@ public class TranslateTask {
     }
 
     public TranslateResponse run(String tenant, TranslateRequest request) {
-        return calls.run("translate", () -> call(tenant, request));
+        return calls.run("translate", cancellation -> call(tenant, request, cancellation));
     }
 
-    private TranslateResponse call(String tenant, TranslateRequest request) {
+    private TranslateResponse call(String tenant, TranslateRequest request, Cancellation cancellation) {
         Requests.body(request);
         String text = text(required(request.text(), "text"), "text");
         if (text.isBlank()) {
@@ -64,14 +65,14 @@ public class TranslateTask {
         String source = given != null ? given : detected.language();
 
         if (target.equals(source)) {
-            MemoryReport memory = session == null ? null : record(session, target, text, text, models.get());
+            MemoryReport memory = session == null ? null : record(session, target, text, text, models.get(), cancellation);
             return new TranslateResponse(text, source, target, detected.language(), detected.confidence(), 0, null, tally.usage(),
                     tally.timings(), memory, memoryConfig.echoPrompt() ? List.of() : null);
         }
 
         LanguageModel model = models.get();
         TranslationPrompts prompts = new TranslationPrompts(model.hasChatTemplate(), source == null ? null : Languages.name(source), Languages.name(target));
-        Translator translator = new Translator(model, prompts, source == null ? Locale.ROOT : Locale.of(source), tally);
+        Translator translator = new Translator(model, prompts, source == null ? Locale.ROOT : Locale.of(source), tally, cancellation);
         Lines lines = Lines.of(text);
         List<List<String>> plan = translator.plan(lines, config.maxChunks());
         int chunks = plan == null ? Integer.MAX_VALUE : plan.stream().mapToInt(List::size).sum();
@@ -81,13 +82,14 @@ public class TranslateTask {
         }
         List<Segment> segments = new ArrayList<>();
         String translation = translator.translate(lines, plan, segments);
-        MemoryReport memory = session == null ? null : record(session, target, text, translation, model);
+        MemoryReport memory = session == null ? null : record(session, target, text, translation, model, cancellation);
         return new TranslateResponse(translation, source, target, detected.language(), detected.confidence(), chunks, model.name(),
                 tally.usage(), tally.timings(), memory, memoryConfig.echoPrompt() ? segments : null);
     }
 
-    private MemoryReport record(Session session, String target, String text, String translation, LanguageModel model) {
+    private MemoryReport record(Session session, String target, String text, String translation, LanguageModel model,
+            Cancellation cancellation) {
         return conversations.record(session, SessionText.clip("Translate into " + Languages.name(target) + ": " + text, model),
-                SessionText.clip(translation, model), model);
+                SessionText.clip(translation, model), model, cancellation);
     }
 }

@@ -1,5 +1,6 @@
 package dev.engram.tasks.translate;
 
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
@@ -32,12 +33,15 @@ final class Translator {
     private final TranslationPrompts prompts;
     private final Locale locale;
     private final Tally tally;
+    private final Cancellation cancellation;
 
-    Translator(LanguageModel model, TranslationPrompts prompts, Locale locale, Tally tally) {
+    /** {@code cancellation}: the request's, shared by every chunk so the request's deadline holds for all. */
+    Translator(LanguageModel model, TranslationPrompts prompts, Locale locale, Tally tally, Cancellation cancellation) {
         this.model = model;
         this.prompts = prompts;
         this.locale = locale;
         this.tally = tally;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -112,7 +116,7 @@ final class Translator {
         Prompt prompt = prompts.prompt(chunk);
         String rendered = model.render(prompt);
         int room = model.contextLength() - model.countTokens(rendered) - 1;
-        GenerationRequest request = new GenerationRequest(rendered, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), null, prompt);
+        GenerationRequest request = new GenerationRequest(rendered, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), cancellation, prompt);
         GenerationResult result = tally.add(model.generate(request, t -> {}));
         // One chunk is part of one line: a chat model's line breaks would break the layout.
         return result.text().strip().replaceAll("\\s*\\R\\s*", " ");

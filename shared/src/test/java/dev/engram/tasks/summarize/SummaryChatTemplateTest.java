@@ -2,6 +2,7 @@ package dev.engram.tasks.summarize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.tasks.text.Sentences;
 import dev.engram.tasks.text.Tally;
@@ -49,7 +50,7 @@ class SummaryChatTemplateTest {
             text.append("Tom had a dog called Rex number ").append(i).append(". They played ball in the park every day. ");
         }
         int maxTokens = 24;
-        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(model, maxTokens, SummaryStyle.PARAGRAPH, null, new Tally());
+        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(model, maxTokens, SummaryStyle.PARAGRAPH, null, new Tally(), new Cancellation());
         List<String> chunks = summarizer.chunks(Sentences.split(text.toString()), 64);
         assertThat(chunks).hasSizeGreaterThan(1);
         summarizer.summarize(chunks);

@@ -2,6 +2,7 @@ package dev.engram.tasks.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.tasks.text.Tally;
 import dev.engram.tasks.translate.TranslateResponse.Segment;
@@ -46,7 +47,7 @@ class TranslationChatTemplateTest {
             longLine.append("Der Hund Nummer ").append(i).append(" spielt im Garten. ");
         }
         String text = "- " + longLine.toString().strip() + "\n\n1. Ende.";
-        Translator translator = new Translator(model, prompts, Locale.GERMAN, new Tally());
+        Translator translator = new Translator(model, prompts, Locale.GERMAN, new Tally(), new Cancellation());
         Lines lines = Lines.of(text);
         List<List<String>> plan = translator.plan(lines, 64);
         assertThat(plan.get(0)).hasSizeGreaterThan(1);

@@ -47,21 +47,21 @@ public class BatchFunction {
 
     @Funq("batch-submit")
     public BatchStatus submit(BatchSubmitRequest request) {
-        return jobs.submit(access.tenant(), request, BatchEvents.currentEventId());
+        return jobs.submit(access.admit(), request, BatchEvents.currentEventId());
     }
 
     @Funq("batch-object")
     public BatchStatus object(StorageObjectEvent event) {
-        return jobs.submitObject(access.tenant(), event, BatchEvents.currentEventId());
+        return jobs.submitObject(access.admit(), event, BatchEvents.currentEventId());
     }
 
     @Funq("batch-status")
     public BatchStatus status(BatchJobRequest request) {
-        return jobs.status(access.tenant(), request == null ? null : request.jobId());
+        return jobs.status(access.admit(), request == null ? null : request.jobId());
     }
 
     @Funq("batch-cancel")
     public BatchStatus cancel(BatchJobRequest request) {
-        return jobs.cancel(access.tenant(), request == null ? null : request.jobId());
+        return jobs.cancel(access.admit(), request == null ? null : request.jobId());
     }
 }

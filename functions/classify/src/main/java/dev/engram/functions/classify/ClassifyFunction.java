@@ -30,6 +30,6 @@ public class ClassifyFunction {
 
     @Funq
     public ClassifyResponse classify(ClassifyRequest request) {
-        return task.run(access.tenant(), request);
+        return task.run(access.admit(), request);
     }
 }

@@ -3,15 +3,14 @@ package dev.engram.functions.generate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.auth.Access;
-import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
-import dev.engram.errors.UnavailableException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.openai.ChatCompletionRequest;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.openai.ChatCall;
 import dev.engram.tasks.openai.ChatCompletions;
-import dev.engram.tasks.openai.OpenAiErrors;
+import dev.engram.web.ErrorResponses;
+import dev.engram.web.RouteOrder;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -19,7 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 /**
  * The OpenAI-compatible surface of the generate function, beside Funqy's {@code POST /generate}:
@@ -28,27 +26,26 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class OpenAiRoutes {
-    private static final Logger LOG = Logger.getLogger(OpenAiRoutes.class);
-    /** Before Funqy's catch-all route. */
-    private static final int ORDER = -100;
     private static final long BODY_LIMIT = 4L * 1024 * 1024;
 
     private final ChatCompletions chat;
     private final ObjectMapper json;
     private final Access access;
+    private final ErrorResponses errors;
 
-    public OpenAiRoutes(ChatCompletions chat, ObjectMapper json, Access access) {
+    public OpenAiRoutes(ChatCompletions chat, ObjectMapper json, Access access, ErrorResponses errors) {
         this.chat = chat;
         this.json = json;
         this.access = access;
+        this.errors = errors;
     }
 
     void install(@Observes Router router) {
-        router.get("/v1/models").order(ORDER).blockingHandler(ctx -> answer(ctx, () -> {
-            access.tenant(ctx, null, null);
+        router.get("/v1/models").order(RouteOrder.OPENAI.value()).blockingHandler(ctx -> answer(ctx, () -> {
+            access.admit(ctx, null, null);
             return chat.models();
         }), false);
-        router.post("/v1/chat/completions").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        router.post("/v1/chat/completions").order(RouteOrder.OPENAI.value()).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .blockingHandler(this::completions, false);
     }
 
@@ -63,11 +60,11 @@ public class OpenAiRoutes {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
             ChatCompletionRequest request = Requests.body(json.readValue(body.getBytes(), ChatCompletionRequest.class));
-            access.tenant(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
+            access.admit(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
                     request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens");
             call = chat.prepare(request, cancellation);
         } catch (Exception e) {
-            fail(ctx, e);
+            errors.openAi(ctx, e);
             return;
         }
         if (!call.stream()) {
@@ -90,10 +87,9 @@ public class OpenAiRoutes {
             }
         } catch (Exception e) {
             if (!response.headWritten()) {
-                fail(ctx, e);
+                errors.openAi(ctx, e);
             } else if (!response.closed()) {
-                // Mid-stream the status is sent: the error goes in the stream, as OpenAI-compatible servers do.
-                response.end("data: " + write(OpenAiErrors.body(OpenAiErrors.of(e))) + "\n\n");
+                errors.openAiInStream(response, e);
             }
         }
     }
@@ -108,23 +104,8 @@ public class OpenAiRoutes {
             String body = write(answer.get());
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
         } catch (Exception e) {
-            fail(ctx, e);
+            errors.openAi(ctx, e);
         }
-    }
-
-    private void fail(RoutingContext ctx, Exception e) {
-        EngramException error = OpenAiErrors.of(e);
-        if (error.status() >= 500 && !(error instanceof UnavailableException)) {
-            LOG.errorf(e, "Request to %s failed", ctx.request().path());
-        }
-        if (ctx.response().closed()) {
-            return;
-        }
-        if (error instanceof UnavailableException unavailable) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
-        }
-        ctx.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(write(OpenAiErrors.body(error)));
     }
 
     private String write(Object value) {

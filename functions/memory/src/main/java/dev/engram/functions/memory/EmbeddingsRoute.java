@@ -1,21 +1,18 @@
 package dev.engram.functions.memory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.auth.Access;
-import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
-import dev.engram.errors.UnavailableException;
 import dev.engram.tasks.embeddings.EmbeddingsRequest;
 import dev.engram.tasks.embeddings.OpenAiEmbeddings;
-import dev.engram.tasks.openai.OpenAiErrors;
+import dev.engram.web.ErrorResponses;
+import dev.engram.web.RouteOrder;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 /**
  * {@code POST /v1/embeddings}, OpenAI's embeddings endpoint, beside Funqy's memory endpoints: the
@@ -23,23 +20,22 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class EmbeddingsRoute {
-    private static final Logger LOG = Logger.getLogger(EmbeddingsRoute.class);
-    /** Before Funqy's catch-all route. */
-    private static final int ORDER = -100;
     private static final long BODY_LIMIT = 4L * 1024 * 1024;
 
     private final OpenAiEmbeddings embeddings;
     private final ObjectMapper json;
     private final Access access;
+    private final ErrorResponses errors;
 
-    public EmbeddingsRoute(OpenAiEmbeddings embeddings, ObjectMapper json, Access access) {
+    public EmbeddingsRoute(OpenAiEmbeddings embeddings, ObjectMapper json, Access access, ErrorResponses errors) {
         this.embeddings = embeddings;
         this.json = json;
         this.access = access;
+        this.errors = errors;
     }
 
     void install(@Observes Router router) {
-        router.post("/v1/embeddings").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        router.post("/v1/embeddings").order(RouteOrder.OPENAI.value()).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .blockingHandler(this::embed, false);
     }
 
@@ -50,30 +46,11 @@ public class EmbeddingsRoute {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
             EmbeddingsRequest request = json.readValue(body.getBytes(), EmbeddingsRequest.class);
-            access.tenant(ctx, null, null);
+            access.admit(ctx, null, null);
             String answer = json.writeValueAsString(embeddings.embed(request));
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer);
         } catch (Exception e) {
-            fail(ctx, e);
-        }
-    }
-
-    private void fail(RoutingContext ctx, Exception e) {
-        EngramException error = OpenAiErrors.of(e);
-        if (error.status() >= 500 && !(error instanceof UnavailableException)) {
-            LOG.errorf(e, "Request to %s failed", ctx.request().path());
-        }
-        if (ctx.response().closed()) {
-            return;
-        }
-        if (error instanceof UnavailableException unavailable) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
-        }
-        try {
-            ctx.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(json.writeValueAsString(OpenAiErrors.body(error)));
-        } catch (JsonProcessingException serialization) {
-            ctx.fail(error);
+            errors.openAi(ctx, e);
         }
     }
 }

@@ -56,7 +56,7 @@ public class MemoryFunctions {
      */
     @Funq("session-get")
     public SessionView sessionGet(SessionRequest request) {
-        String tenant = access.tenant();
+        String tenant = access.admit();
         String sessionId = SessionId.require(Requests.body(request).sessionId());
         Session session = sessions.peek(tenant, sessionId);
         if (!session.exists()) {
@@ -69,7 +69,7 @@ public class MemoryFunctions {
     /** Forgets a session at once. Deleting a session that does not exist is not an error. */
     @Funq("session-delete")
     public SessionDeleted sessionDelete(SessionRequest request) {
-        String tenant = access.tenant();
+        String tenant = access.admit();
         String sessionId = SessionId.require(Requests.body(request).sessionId());
         return new SessionDeleted(sessionId, sessions.delete(tenant, sessionId));
     }
@@ -77,7 +77,7 @@ public class MemoryFunctions {
     /** Stores a text as a {@code user} memory (or updates a near-identical one in the same scope). */
     @Funq("remember")
     public Remembered remember(RememberRequest request) {
-        String tenant = access.tenant();
+        String tenant = access.admit();
         Requests.body(request);
         return memory.remember(tenant,
                 new NewMemory(request.text(), request.tags(), request.userId(), request.sessionId(), MemorySource.user));
@@ -86,7 +86,7 @@ public class MemoryFunctions {
     /** The memories closest in meaning to {@code query}, best first. */
     @Funq("recall")
     public RecallResponse recall(RecallRequest request) {
-        String tenant = access.tenant();
+        String tenant = access.admit();
         Requests.body(request);
         List<RecallHit> hits = memory.recall(tenant, new RecallQuery(request.query(), request.k(), request.filters(), request.minScore()));
         return new RecallResponse(hits, memory.model(), request.minScore() == null ? memory.defaultMinScore() : request.minScore());
@@ -95,7 +95,7 @@ public class MemoryFunctions {
     /** Removes memories: exactly one of id, sessionId, userId, or all: true (the whole tenant). */
     @Funq("forget")
     public Forgotten forget(ForgetRequest request) {
-        String tenant = access.tenant();
+        String tenant = access.admit();
         Requests.body(request);
         long given = Stream.of(request.id(), request.sessionId(), request.userId(), request.all()).filter(v -> v != null).count();
         if (given != 1 || Boolean.FALSE.equals(request.all())) {

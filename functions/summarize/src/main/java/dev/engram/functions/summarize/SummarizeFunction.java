@@ -30,6 +30,6 @@ public class SummarizeFunction {
 
     @Funq
     public SummarizeResponse summarize(SummarizeRequest request) {
-        return task.run(access.tenant(request == null ? null : request.maxTokens(), "maxTokens"), request);
+        return task.run(access.admit(request == null ? null : request.maxTokens(), "maxTokens"), request);
     }
 }

@@ -34,6 +34,6 @@ public class TranslateFunction {
 
     @Funq
     public TranslateResponse translate(TranslateRequest request) {
-        return task.run(access.tenant(), request);
+        return task.run(access.admit(), request);
     }
 }

@@ -1,9 +1,12 @@
-package dev.engram.auth;
+package dev.engram.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.auth.Access;
+import dev.engram.auth.ApiKeys;
+import dev.engram.auth.Authenticator;
+import dev.engram.auth.Caller;
+import dev.engram.auth.EventSignatures;
+import dev.engram.auth.Limits;
 import dev.engram.errors.EngramException;
-import dev.engram.tasks.openai.OpenAiErrors;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -22,27 +25,21 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuthRoutes {
     private static final Logger LOG = Logger.getLogger(AuthRoutes.class);
-    /**
-     * After HttpErrors' failure handler (MIN_VALUE), Quarkus's body handler and CloudEventRoutes (both
-     * MIN_VALUE + 1: structured events are dispatched there, and authenticated there), before the /v1
-     * routes (-100) and Funqy.
-     */
-    static final int ORDER = Integer.MIN_VALUE + 2;
 
     private final Authenticator authenticator;
     private final ApiKeys keys;
     private final Limits limits;
-    private final ObjectMapper json;
+    private final ErrorResponses errors;
 
-    public AuthRoutes(Authenticator authenticator, ApiKeys keys, Limits limits, ObjectMapper json) {
+    public AuthRoutes(Authenticator authenticator, ApiKeys keys, Limits limits, ErrorResponses errors) {
         this.authenticator = authenticator;
         this.keys = keys;
         this.limits = limits;
-        this.json = json;
+        this.errors = errors;
     }
 
     void install(@Observes Router router) {
-        router.route().order(ORDER).handler(this::check);
+        router.route().order(RouteOrder.AUTH.value()).handler(this::check);
     }
 
     void announce(@Observes StartupEvent started) {
@@ -101,15 +98,10 @@ public class AuthRoutes {
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"engram\"");
         }
-        if (!ctx.normalizedPath().startsWith("/v1/")) {
+        if (ctx.normalizedPath().startsWith("/v1/")) {
+            errors.openAi(ctx, error);
+        } else {
             ctx.fail(error); // HttpErrors: the JSON body, or an error event for a CloudEvent
-            return;
-        }
-        try {
-            ctx.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(json.writeValueAsString(OpenAiErrors.body(error)));
-        } catch (JsonProcessingException e) {
-            ctx.fail(error);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.engram.bindings;
+package dev.engram.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,7 +6,7 @@ import dev.engram.auth.Authenticator;
 import dev.engram.auth.EventSignatures;
 import dev.engram.errors.BadJson;
 import dev.engram.errors.EngramException;
-import dev.engram.errors.HttpErrors;
+import dev.engram.errors.Failures;
 import dev.engram.errors.InvalidRequestException;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
@@ -41,22 +41,23 @@ public class CloudEventRoutes {
 
     private final ObjectMapper json;
     private final Authenticator authenticator;
+    private final ErrorResponses errors;
 
-    public CloudEventRoutes(ObjectMapper json, Authenticator authenticator) {
+    public CloudEventRoutes(ObjectMapper json, Authenticator authenticator, ErrorResponses errors) {
         this.json = json;
         this.authenticator = authenticator;
+        this.errors = errors;
     }
 
     void install(@Observes Router router) {
-        if (!CloudEventNames.knativeBinding()) {
+        if (!CloudEvents.knativeBinding()) {
             return;
         }
-        // Right after HttpErrors' failure handler, before the body handler's turn ends it, AuthRoutes and Funqy's route.
-        router.route().order(Integer.MIN_VALUE + 1).handler(this::route);
+        router.route().order(RouteOrder.CLOUD_EVENTS.value()).handler(this::route);
     }
 
     private void route(RoutingContext ctx) {
-        if (CloudEventErrors.isStructured(ctx) && ctx.request().method() == HttpMethod.POST) {
+        if (CloudEvents.isStructured(ctx) && ctx.request().method() == HttpMethod.POST) {
             // Quarkus hands the request over paused: resume it, or the body never arrives
             ctx.request().resume();
             ctx.request().body().onComplete(read -> {
@@ -76,8 +77,8 @@ public class CloudEventRoutes {
         if (id != null) {
             rememberId(id);
             ctx.addHeadersEndHandler(v -> {
-                if (!ctx.response().headers().contains("ce-" + CloudEventNames.CORRELATION)) {
-                    ctx.response().putHeader("ce-" + CloudEventNames.CORRELATION, id);
+                if (!ctx.response().headers().contains("ce-" + CloudEvents.CORRELATION)) {
+                    ctx.response().putHeader("ce-" + CloudEvents.CORRELATION, id);
                 }
             });
         }
@@ -98,7 +99,7 @@ public class CloudEventRoutes {
                 }
             }
             String type = event.get("type").asText();
-            FunctionInvoker invoker = CloudEventNames.function(type).orElseThrow(() -> new EngramException(404, "unknown_event_type",
+            FunctionInvoker invoker = CloudEvents.function(type).orElseThrow(() -> new EngramException(404, "unknown_event_type",
                     "No function is triggered by events of type '" + type + "'"));
             function = invoker.getName();
             if (authenticator.enabled()) {
@@ -113,17 +114,17 @@ public class CloudEventRoutes {
                 throw new EngramException(415, "unsupported_data", "'datacontenttype' must be application/json, got '" + contentType + "'");
             }
             Object output = invoke(ctx, invoker, readData(invoker, event.get("data")));
-            String answer = json.writeValueAsString(CloudEventErrors.envelope(CloudEventNames.outputType(function),
-                    CloudEventNames.source(function), inputId, output));
+            String answer = json.writeValueAsString(CloudEvents.envelope(CloudEvents.outputType(function),
+                    CloudEvents.source(function), inputId, output));
             ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json").end(answer);
         } catch (Throwable failure) {
-            EngramException error = HttpErrors.known(failure);
+            EngramException error = Failures.known(failure);
             if (error == null) {
                 LOG.errorf(failure, "CloudEvent to %s failed", function);
                 error = new EngramException(500, "internal_error", "The function failed unexpectedly: " + failure.getClass().getSimpleName());
             }
             try {
-                CloudEventErrors.writeStructured(ctx, error, function, inputId, json);
+                errors.structuredEvent(ctx, error, function, inputId);
             } catch (Exception e) {
                 ctx.fail(500, e);
             }
