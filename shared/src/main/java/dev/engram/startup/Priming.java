@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * generation (class loading, the kernels' first runs), and the long-term memory embedder's load and a
  * first embedding. It runs where a start is recorded for later starts to resume from: before a Lambda
  * SnapStart snapshot ({@link SnapStartPriming}) and in the training start that writes the JDK AOT cache
- * ({@code -Paot}: Quarkus starts the application once with {@code quarkus.appcds.generate} and exits).
+ * ({@link StartupConfig#trainingRun()}), which then holds a first request's classes and method profiles.
  * A function primes only what it uses: the model if it loads one, the embedder if it carries it.
  */
 @ApplicationScoped
