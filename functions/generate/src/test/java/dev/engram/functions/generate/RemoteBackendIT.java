@@ -187,15 +187,15 @@ class RemoteBackendIT {
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         PrometheusText after;
+        // the generation's tokens are counted as it ends, and its slot is released just after that
         while ((after = PrometheusText.scrape(server.uri())).value("gen_ai_client_token_usage_count", output)
-                == before.value("gen_ai_client_token_usage_count", output)) {
-            assertThat(System.nanoTime()).as("the server ends the abandoned generation").isLessThan(deadline);
+                == before.value("gen_ai_client_token_usage_count", output) || after.value("engram_generations_active", Map.of()) != 0) {
+            assertThat(System.nanoTime()).as("the server ends the abandoned generation and frees its slot").isLessThan(deadline);
             sleep(20);
         }
         double serverTokens = after.value("gen_ai_client_token_usage_sum", output) - before.value("gen_ai_client_token_usage_sum", output);
         // the disconnect reaches the server within a few dozen tokens; the whole story would be ~340
         assertThat(serverTokens).as("tokens the server generated for the cancelled stream").isLessThan(250);
-        assertThat(after.value("engram_generations_active", Map.of())).isZero();
         JsonPath next = generate(server, "prompt", "Once", "maxTokens", 1);
         assertThat(next.getInt("usage.completionTokens")).isEqualTo(1);
     }
