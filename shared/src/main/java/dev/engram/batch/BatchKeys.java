@@ -6,31 +6,33 @@ import java.util.regex.Pattern;
 
 /**
  * Where a batch job lives in Redis, all under {@code engram:<tenant>:batch:} (the tenant's prefix of
- * the segment {@link #SEGMENT}) so erasing a tenant by prefix removes its jobs:
+ * the segment {@link #SEGMENT}) so erasing a tenant by prefix removes its jobs. A job's own keys share
+ * the hash tag {@code {<tenant>/<jobId>}} (the scripts touch several of them at once; on Redis Cluster
+ * they live in one slot, and jobs spread over every shard):
  * <ul>
- * <li>{@code <prefix><jobId>:meta} HASH — state, counts, times, input/output, sink checkpoint;</li>
- * <li>{@code <prefix><jobId>:in} STREAM — the input lines, entry id {@code <lineNumber>-1}, consumer group {@code runners};</li>
- * <li>{@code <prefix><jobId>:out} STREAM — one result line per input line, in completion order;</li>
- * <li>{@code <prefix><jobId>:done} SET — input entry ids that have their result (the exactly-once guard);</li>
- * <li>{@code <prefix><jobId>:ids} HASH — customId → first line number (duplicates);</li>
- * <li>{@code <prefix><jobId>:sink} STRING — the lease of the instance copying results into the file;</li>
+ * <li>{@code <job>meta} HASH — state, counts, times, input/output, sink checkpoint;</li>
+ * <li>{@code <job>in} STREAM — the input lines, entry id {@code <lineNumber>-1}, consumer group {@code runners};</li>
+ * <li>{@code <job>out} STREAM — one result line per input line, in completion order;</li>
+ * <li>{@code <job>done} SET — input entry ids that have their result (the exactly-once guard);</li>
+ * <li>{@code <job>ids} HASH — customId → first line number (duplicates);</li>
+ * <li>{@code <job>sink} STRING — the lease of the instance copying results into the file;</li>
  * <li>{@code <prefix>event:<key>} STRING — idempotency key → jobId;</li>
- * <li>{@code <prefix>unfinished} SET — this tenant's unfinished jobs.</li>
+ * <li>{@code <prefix>input:<name>} STREAM — a producer's input lines.</li>
  * </ul>
- * The one cross-tenant key is {@link #GLOBAL_UNFINISHED}: a SET of {@code <tenant>/<jobId>} so an
- * instance can find every unfinished job after a restart without scanning keys.
+ * where {@code <prefix>} is {@code engram:<tenant>:batch:} and {@code <job>} is
+ * {@code <prefix>{<tenant>/<jobId>}:}. The one cross-tenant key is {@link #GLOBAL_UNFINISHED}: a SET of
+ * {@code <tenant>/<jobId>} so an instance can find every unfinished job after a restart without
+ * scanning keys; it is only ever touched by single-key commands.
  */
-public record BatchKeys(String tenant, String jobId, String meta, String in, String out, String done, String ids, String sink,
-        String tenantUnfinished) {
+public record BatchKeys(String tenant, String jobId, String meta, String in, String out, String done, String ids, String sink) {
     public static final String SEGMENT = "batch";
     public static final String GLOBAL_UNFINISHED = "engram:batch-unfinished";
     public static final String GROUP = "runners";
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public static BatchKeys of(String tenant, String jobId) {
-        String job = prefix(tenant) + jobId + ":";
-        return new BatchKeys(tenant, jobId, job + "meta", job + "in", job + "out", job + "done", job + "ids", job + "sink",
-                prefix(tenant) + "unfinished");
+        String job = Tenant.of(tenant).keyPrefix(SEGMENT, jobId);
+        return new BatchKeys(tenant, jobId, job + "meta", job + "in", job + "out", job + "done", job + "ids", job + "sink");
     }
 
     public static String prefix(String tenant) {

@@ -156,6 +156,10 @@ public class BatchRunner implements JobQueue {
         String state = meta.get("state");
         boolean staleLoad = BatchStatus.LOADING.equals(state)
                 && System.currentTimeMillis() - Long.parseLong(meta.getOrDefault("loadedAt", "0")) > config.claimIdle().toMillis();
+        if (!BatchStatus.RUNNING.equals(state) && !BatchStatus.LOADING.equals(state)) {
+            store.markFinished(keys); // finished (or gone) but still listed: a crash between its move and the set's change
+            return;
+        }
         if (!BatchStatus.RUNNING.equals(state) && !staleLoad) {
             return;
         }

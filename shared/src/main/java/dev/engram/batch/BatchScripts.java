@@ -87,20 +87,14 @@ final class BatchScripts {
             """);
 
     /**
-     * Changes the state if it is the expected one, setting further fields. KEYS: meta, tenant set,
-     * global set. ARGV: expected states (comma-separated), new state, jobId, tenant/jobId, unfinished
-     * (1 add / 0 remove), then field/value pairs. Returns 1 when changed.
+     * Changes the state if it is the expected one, setting further fields. KEYS: meta. ARGV: expected
+     * states (comma-separated), new state, then field/value pairs. Returns 1 when changed.
      */
     static final LuaScript TRANSITION = LuaScript.of("batch-transition", """
             local state = redis.call('HGET', KEYS[1], 'state')
             if not state or not string.find(',' .. ARGV[1] .. ',', ',' .. state .. ',', 1, true) then return 0 end
             redis.call('HSET', KEYS[1], 'state', ARGV[2])
-            for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            if ARGV[5] == '1' then
-              redis.call('SADD', KEYS[2], ARGV[3]); redis.call('SADD', KEYS[3], ARGV[4])
-            else
-              redis.call('SREM', KEYS[2], ARGV[3]); redis.call('SREM', KEYS[3], ARGV[4])
-            end
+            for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             return 1
             """);
 }

@@ -94,7 +94,6 @@ public class BatchStore implements TenantData {
         });
         redis.execute(Command.HSET, args.toArray(String[]::new));
         redis.execute(Command.XGROUP, "CREATE", keys.in(), BatchKeys.GROUP, "0", "MKSTREAM");
-        redis.execute(Command.SADD, keys.tenantUnfinished(), keys.jobId());
         redis.execute(Command.SADD, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
         return true;
     }
@@ -194,12 +193,36 @@ public class BatchStore implements TenantData {
         return redis.execute(Command.EXISTS, key).toLong() == 1;
     }
 
-    /** Moves the job from one of {@code expected} states to {@code state}, keeping the unfinished sets in step. */
+    /**
+     * Moves the job from one of {@code expected} states to {@code state}, keeping the set of unfinished
+     * jobs in step. The set is another key (another shard on Redis Cluster), so it is changed beside
+     * the script, never inside it: a job that becomes unfinished is added before and after its move
+     * (no instant where a running job is missing from it, even if a poller dropped it as finished in
+     * between), a finished one removed after its move. A stale member left by a crash in between is
+     * dropped by the next poll that finds its job finished.
+     */
     public boolean transition(BatchKeys keys, String expected, String state, boolean unfinished, String... fieldValues) {
-        List<String> args = new ArrayList<>(List.of(expected, state, keys.jobId(), keys.globalMember(), unfinished ? "1" : "0"));
+        if (unfinished) {
+            markUnfinished(keys);
+        }
+        List<String> args = new ArrayList<>(List.of(expected, state));
         args.addAll(List.of(fieldValues));
-        return redis.eval(BatchScripts.TRANSITION, List.of(keys.meta(), keys.tenantUnfinished(), BatchKeys.GLOBAL_UNFINISHED), args)
-                .toLong() == 1;
+        boolean moved = redis.eval(BatchScripts.TRANSITION, List.of(keys.meta()), args).toLong() == 1;
+        if (moved && unfinished) {
+            markUnfinished(keys);
+        } else if (moved) {
+            markFinished(keys);
+        }
+        return moved;
+    }
+
+    private void markUnfinished(BatchKeys keys) {
+        redis.execute(Command.SADD, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
+    }
+
+    /** Drops the job from the set of unfinished jobs. */
+    public void markFinished(BatchKeys keys) {
+        redis.execute(Command.SREM, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
     }
 
     /** Every unfinished job of every tenant, as {@code <tenant>/<jobId>}. */
@@ -223,8 +246,7 @@ public class BatchStore implements TenantData {
     public void delete(BatchKeys keys) {
         List<String> all = new ArrayList<>(keys.jobKeys());
         redis.execute(Command.DEL, all.toArray(String[]::new));
-        redis.execute(Command.SREM, keys.tenantUnfinished(), keys.jobId());
-        redis.execute(Command.SREM, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
+        markFinished(keys);
     }
 
     private static Map<String, String> pairs(Response flat) {

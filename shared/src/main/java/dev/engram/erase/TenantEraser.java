@@ -1,13 +1,12 @@
 package dev.engram.erase;
 
+import dev.engram.redis.KeyScanner;
 import dev.engram.redis.RedisGateway;
 import dev.engram.tenant.Tenant;
 import dev.engram.tenant.TenantData;
-import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Removes everything a tenant has in Redis: every key under the tenant's prefix (each store's, and
- * anything added later under the same prefix), found with {@code SCAN MATCH} (never {@code KEYS},
- * which blocks Redis) and removed with {@code UNLINK} (freed in the background) a page at a time; then
+ * anything added later under the same prefix), found with {@code SCAN MATCH} ({@link KeyScanner}: on every
+ * master of a cluster) and removed with {@code UNLINK} (freed in the background) a page at a time; then
  * each store ({@link TenantData}) removes what it keeps of the tenant elsewhere (entries in a
  * cross-tenant key, this instance's caches). Other instances' caches see the tenant's version keys gone
  * and reload (empty) at their next use. One scan serves every store: a {@code SCAN} walks the whole
@@ -29,13 +28,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TenantEraser {
     private static final Logger LOG = Logger.getLogger(TenantEraser.class);
-    private static final int PAGE = 500;
 
     private final RedisGateway redis;
+    private final KeyScanner scanner;
     private final List<TenantData> stores;
 
-    public TenantEraser(RedisGateway redis, Instance<TenantData> stores) {
+    public TenantEraser(RedisGateway redis, KeyScanner scanner, Instance<TenantData> stores) {
         this.redis = redis;
+        this.scanner = scanner;
         this.stores = stores.stream().sorted(Comparator.comparing(TenantData::name)).toList();
     }
 
@@ -43,21 +43,13 @@ public class TenantEraser {
         Map<String, Long> counts = new LinkedHashMap<>();
         stores.forEach(store -> counts.put(store.name(), 0L));
         counts.put(ErasedKeys.OTHER, 0L);
-        String cursor = "0";
-        do {
-            Response page = redis.execute(Command.SCAN, cursor, "MATCH", tenant.keyPrefix() + "*", "COUNT", Integer.toString(PAGE));
-            cursor = page.get(0).toString();
-            List<String> keys = new ArrayList<>();
-            for (Response key : page.get(1)) {
-                keys.add(key.toString());
+        scanner.scan(tenant.keyPrefix() + "*", keys -> {
+            // one UNLINK per key: on Redis Cluster the page's keys are in many slots (of one master)
+            redis.sendAll(keys.stream().map(key -> Command.UNLINK).toList(), keys.stream().<List<?>>map(List::of).toList(), keys.size());
+            for (String key : keys) {
+                counts.merge(owner(tenant, key), 1L, Long::sum);
             }
-            if (!keys.isEmpty()) {
-                redis.execute(Command.UNLINK, keys.toArray(String[]::new));
-                for (String key : keys) {
-                    counts.merge(owner(tenant, key), 1L, Long::sum);
-                }
-            }
-        } while (!"0".equals(cursor));
+        });
         for (TenantData store : stores) {
             counts.merge(store.name(), store.eraseElsewhere(tenant), Long::sum);
         }

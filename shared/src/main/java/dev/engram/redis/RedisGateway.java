@@ -56,6 +56,7 @@ public class RedisGateway {
     }
 
     private final InjectableInstance<RedisDataSource> redis;
+    private final RedisConfig config;
     /** The blocking bound on one command, the data source's own (quarkus.redis.timeout, 10 s by default). */
     private final Duration commandTimeout;
     private volatile Redis client;
@@ -63,8 +64,9 @@ public class RedisGateway {
     /** Logged on the transitions only, so an outage is one warning, not one per request. */
     private final AtomicBoolean down = new AtomicBoolean();
 
-    public RedisGateway(InjectableInstance<RedisDataSource> redis) {
+    public RedisGateway(InjectableInstance<RedisDataSource> redis, RedisConfig config) {
         this.redis = redis;
+        this.config = config;
         this.commandTimeout = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.timeout", Duration.class)
                 .orElse(Duration.ofSeconds(10));
     }
@@ -83,11 +85,7 @@ public class RedisGateway {
      * {@code appendfsync always}, after Redis synced it to disk) the caller can wait for later.
      */
     public Supplier<Response> evalLater(LuaScript script, List<String> keys, List<?> args) {
-        List<Object> all = new ArrayList<>(2 + keys.size() + args.size());
-        all.add(script.sha1());
-        all.add(Integer.toString(keys.size()));
-        all.addAll(keys);
-        all.addAll(args);
+        List<Object> all = scriptArgs(script, keys, args);
         Supplier<Response> reply = sendLater(Command.EVALSHA, all);
         return () -> {
             try {
@@ -101,6 +99,50 @@ public class RedisGateway {
                 return send(Command.EVAL, all);
             }
         };
+    }
+
+    /**
+     * {@link #eval} for a write the caller acknowledges: with {@code engram.redis.wait-replicas} above 0,
+     * the script and a {@code WAIT} go in one batch on one pooled connection (on a cluster, to the
+     * master of the script's keys) — never on the shared connection, which {@code WAIT} would block for
+     * everyone — and fewer confirmations than asked become a 503.
+     */
+    public Response write(LuaScript script, List<String> keys, List<?> args) {
+        if (config.waitReplicas() == 0) {
+            return eval(script, keys, args);
+        }
+        List<Object> all = scriptArgs(script, keys, args);
+        List<io.vertx.redis.client.Response> replies;
+        try {
+            replies = replicated(Command.EVALSHA, all, script.name());
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(RedisFailures.reply(e)).contains("NOSCRIPT")) {
+                throw e;
+            }
+            all.set(0, script.source());
+            replies = replicated(Command.EVAL, all, script.name());
+        }
+        long confirmed = replies.get(1).toLong();
+        if (confirmed < config.waitReplicas()) {
+            throw new UnavailableException(UNAVAILABLE, "Working memory is unavailable: " + confirmed + " of "
+                    + config.waitReplicas() + " Redis replicas confirmed the write in " + config.waitTimeout().toMillis()
+                    + " ms (engram.redis.wait-replicas)", RETRY_AFTER, null);
+        }
+        return Response.newInstance(replies.getFirst());
+    }
+
+    private List<io.vertx.redis.client.Response> replicated(Command command, List<Object> args, String what) {
+        Request wait = Request.cmd(Command.WAIT).arg(config.waitReplicas()).arg(config.waitTimeout().toMillis());
+        return awaitRaw(client().batch(List.of(request(command, args), wait)).toCompletionStage(), what);
+    }
+
+    private static List<Object> scriptArgs(LuaScript script, List<String> keys, List<?> args) {
+        List<Object> all = new ArrayList<>(2 + keys.size() + args.size());
+        all.add(script.sha1());
+        all.add(Integer.toString(keys.size()));
+        all.addAll(keys);
+        all.addAll(args);
+        return all;
     }
 
     /** One plain command. */

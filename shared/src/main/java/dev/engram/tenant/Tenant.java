@@ -9,6 +9,14 @@ import java.util.regex.Pattern;
  * {@code batch}, {@code limit}...): {@code engram:<id>:<segment>:...}. An id may not contain ':', so
  * the tenant segment alone keeps tenants apart ({@code alpha}'s keys never match {@code alphabet}'s).
  *
+ * <p>On Redis Cluster, the keys one script touches must live in one hash slot, so a store puts a hash tag
+ * (the part of a key between the first '{' and the next '}', which alone decides the slot) after its
+ * segment: {@link #keyPrefix(String, String)} tags a group of keys (a session, a batch job) with the
+ * tenant and the group's id, so one tenant's groups still spread over every shard;
+ * {@link #taggedPrefix(String)} tags all of a store's keys of the tenant with the tenant alone (its
+ * long-term memory, which one script reads and writes across segments, lives on one shard). Ids of
+ * tenants, sessions and jobs never contain braces, so a tag ends where it is meant to.
+ *
  * <p>Ids come from the server (API keys, signed events, an operator's request), never from a
  * request body acting for a tenant: a bad one here is a bug, so it throws.
  */
@@ -41,5 +49,18 @@ public record Tenant(String id) {
     /** The start of every key a store keeps for this tenant under its segment: {@code engram:<id>:<segment>:}. */
     public String keyPrefix(String segment) {
         return keyPrefix() + segment + ":";
+    }
+
+    /**
+     * The start of the keys of one group of a store (a session, a batch job), all in one hash slot:
+     * {@code engram:<id>:<segment>:{<id>/<group>}:}. The group may not contain braces.
+     */
+    public String keyPrefix(String segment, String group) {
+        return keyPrefix(segment) + "{" + id + "/" + group + "}:";
+    }
+
+    /** The start of all of a store's keys of this tenant, in one hash slot: {@code engram:<id>:<segment>:{<id>}:}. */
+    public String taggedPrefix(String segment) {
+        return keyPrefix(segment) + "{" + id + "}:";
     }
 }

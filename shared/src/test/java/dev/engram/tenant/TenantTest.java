@@ -7,6 +7,11 @@ import dev.engram.auth.Limits;
 import dev.engram.batch.BatchKeys;
 import dev.engram.memory.longterm.LtmKeys;
 import dev.engram.memory.session.SessionKeys;
+import io.vertx.redis.client.impl.ZModem;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class TenantTest {
@@ -31,18 +36,37 @@ class TenantTest {
         assertThat(Tenant.of("acmeco").keyPrefix()).doesNotStartWith(acme.keyPrefix());
     }
 
-    /** Stored data outlives a release: every store's keys keep the names they have in Redis today. */
+    /** The key names are the stored layout (docs/deployment.md, migration): they change only with a migration step. */
     @Test
     void everyStoreKeepsItsKeyNames() {
-        assertThat(SessionKeys.of("acme", "s1").meta()).isEqualTo("engram:acme:wm:s1");
-        assertThat(SessionKeys.of("acme", "s1").turns()).isEqualTo("engram:acme:wm-turns:s1");
-        assertThat(LtmKeys.of("acme").memory("m1")).isEqualTo("engram:acme:ltm:m:m1");
-        assertThat(LtmKeys.of("acme").version()).isEqualTo("engram:acme:ltm:version");
-        assertThat(BatchKeys.of("acme", "j1").meta()).isEqualTo("engram:acme:batch:j1:meta");
-        assertThat(BatchKeys.of("acme", "j1").tenantUnfinished()).isEqualTo("engram:acme:batch:unfinished");
+        assertThat(SessionKeys.of("acme", "s1").meta()).isEqualTo("engram:acme:wm:{acme/s1}:meta");
+        assertThat(SessionKeys.of("acme", "s1").turns()).isEqualTo("engram:acme:wm:{acme/s1}:turns");
+        assertThat(LtmKeys.of("acme").memory("m1")).isEqualTo("engram:acme:ltm:{acme}:m:m1");
+        assertThat(LtmKeys.of("acme").version()).isEqualTo("engram:acme:ltm:{acme}:version");
+        assertThat(BatchKeys.of("acme", "j1").meta()).isEqualTo("engram:acme:batch:{acme/j1}:meta");
         assertThat(BatchKeys.event("acme", "e:1/2")).isEqualTo("engram:acme:batch:event:e:1/2");
         assertThat(BatchKeys.inputStream("acme", "in")).isEqualTo("engram:acme:batch:input:in");
         assertThat(Limits.bucketKey("acme")).isEqualTo("engram:acme:limit:rpm");
+    }
+
+    /** Redis Cluster runs a script only when all its keys are in one slot; sessions and jobs still spread. */
+    @Test
+    void keysOneScriptTouchesShareASlotAndGroupsSpread() {
+        SessionKeys session = SessionKeys.of("acme", "a:turns");
+        assertThat(ZModem.generate(session.meta())).isEqualTo(ZModem.generate(session.turns()));
+        assertThat(session.meta()).isNotEqualTo(SessionKeys.of("acme", "a").turns());
+        LtmKeys ltm = LtmKeys.of("acme");
+        assertThat(Stream.of(ltm.memory("m1"), ltm.slots(), ltm.version(), ltm.freeSlots(), ltm.segment(7), ltm.segmentMeta(7),
+                ltm.user("u"), ltm.session("s")).map(ZModem::generate).distinct()).hasSize(1);
+        BatchKeys job = BatchKeys.of("acme", "j1");
+        assertThat(job.jobKeys().stream().map(ZModem::generate).distinct()).hasSize(1);
+
+        Set<Integer> sessionSlots = IntStream.range(0, 64).mapToObj(i -> ZModem.generate(SessionKeys.of("acme", "s" + i).meta()))
+                .collect(Collectors.toSet());
+        assertThat(sessionSlots).as("one tenant's sessions spread over slots").hasSizeGreaterThan(50);
+        Set<Integer> jobSlots = IntStream.range(0, 64).mapToObj(i -> ZModem.generate(BatchKeys.of("acme", "j" + i).meta()))
+                .collect(Collectors.toSet());
+        assertThat(jobSlots).as("one tenant's jobs spread over slots").hasSizeGreaterThan(50);
     }
 
     @Test

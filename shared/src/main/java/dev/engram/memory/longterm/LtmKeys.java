@@ -3,8 +3,8 @@ package dev.engram.memory.longterm;
 import dev.engram.tenant.Tenant;
 
 /**
- * Where a tenant's long-term memory lives in Redis (all under {@code engram:<tenant>:ltm:}, the
- * tenant's prefix of the segment {@link #SEGMENT}):
+ * Where a tenant's long-term memory lives in Redis (all under {@code engram:<tenant>:ltm:{<tenant>}:}, the
+ * tenant's {@linkplain Tenant#taggedPrefix tagged prefix} of the segment {@link #SEGMENT}):
  * <ul>
  * <li>{@code m:<id>} — a HASH per memory: text, tags (comma-joined), userId, sessionId, createdAt,
  *     source, vec (384 float32, little-endian). The query engine indexes these hashes.</li>
@@ -24,14 +24,15 @@ import dev.engram.tenant.Tenant;
  * <li>{@code user:<userId>}, {@code session:<sessionId>} — SETs of ids, to forget by scope.</li>
  * <li>{@code idx} — the query-engine index name (Redis 8 / Stack only).</li>
  * </ul>
- * The scripts build {@code m:}, {@code user:} and {@code session:} keys from the prefix themselves, so
- * like sessions this layout targets a single Redis, not Cluster.
+ * The scripts build {@code m:}, {@code vec:}, {@code meta:}, {@code user:} and {@code session:} keys
+ * from the prefix themselves: the hash tag keeps all of them in the slot of the keys a script declares,
+ * so on Redis Cluster a tenant's long-term memory lives on one shard (and tenants spread over all).
  */
 public record LtmKeys(String tenant, String prefix) {
     public static final String SEGMENT = "ltm";
 
     public static LtmKeys of(String tenant) {
-        return new LtmKeys(tenant, Tenant.of(tenant).keyPrefix(SEGMENT));
+        return new LtmKeys(tenant, Tenant.of(tenant).taggedPrefix(SEGMENT));
     }
 
     public String memory(String id) {

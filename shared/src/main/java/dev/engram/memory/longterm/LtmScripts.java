@@ -10,7 +10,8 @@ import dev.engram.redis.LuaScript;
  * instances trust their cached segments until a version moves. The version is a HASH {epoch, n, rows,
  * s:<seg>}: n counts changes, epoch is a random id set by the first change, so a Redis that lost or
  * flushed its data and counted up to the same n again is still seen as different. Segment and scope
- * keys are built from the tenant prefix inside the scripts (single Redis, not Cluster, like sessions).
+ * keys are built from the tenant prefix inside the scripts; its hash tag keeps them in the slot of the
+ * declared keys (Redis Cluster).
  */
 final class LtmScripts {
     private LtmScripts() {}
@@ -117,7 +118,10 @@ final class LtmScripts {
             return removed
             """);
 
-    /** The stored fields of the memories named in ARGV[2..] (ARGV[1]: tenant prefix), k ≤ 50 of them. */
+    /**
+     * The stored fields of the memories named in ARGV[2..] (ARGV[1]: tenant prefix), k ≤ 50 of them.
+     * KEYS: version, unread: it routes the script to the tenant's shard on Redis Cluster.
+     */
     static final LuaScript FETCH = LuaScript.of("ltm fetch", """
             local out = {}
             for i = 2, #ARGV do

@@ -39,7 +39,7 @@ final class MemoryRecords {
                 Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
                 new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
                 Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS), model, TenantModel.LEGACY);
-        Response reply = redis.eval(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
+        Response reply = redis.write(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
                 keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args);
         if (reply.type() == ResponseType.BULK) {
             throw TenantModel.mismatch(keys.tenant(), reply.toString(), model);
@@ -58,7 +58,7 @@ final class MemoryRecords {
             args.add(Integer.toString(Segments.ROWS));
             args.add(zeroRow);
             args.addAll(ids.subList(from, Math.min(ids.size(), from + FORGET_BATCH)));
-            removed += redis.eval(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
+            removed += redis.write(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
         }
         return removed;
     }
@@ -121,7 +121,7 @@ final class MemoryRecords {
         List<String> args = new ArrayList<>(ids.size() + 1);
         args.add(keys.prefix());
         args.addAll(ids);
-        return redis.eval(LtmScripts.FETCH, List.of(), args);
+        return redis.eval(LtmScripts.FETCH, List.of(keys.version()), args);
     }
 
     private List<String> members(Command command, String key) {

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The index for Redis servers with the query engine (Redis 8, Redis Stack): one HNSW index per tenant
- * over the tenant's memory hashes ({@code FT.CREATE ... ON HASH PREFIX 1 engram:<t>:ltm:m:}), created
+ * over the tenant's memory hashes ({@code FT.CREATE ... ON HASH PREFIX 1 engram:<t>:ltm:{<t>}:m:}), created
  * on first use, kept up to date by Redis itself as hashes are written and deleted, searched with
  * {@code FT.SEARCH idx "(filters)=>[KNN k @vec $v AS dist]"}; filters are TAG fields (userId,
  * sessionId, tags) and a NUMERIC one (createdAt). Redis returns the cosine distance; score = 1 − dist.

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.memory.MemoryConfig;
-import dev.engram.redis.LuaScript;
 import dev.engram.redis.RedisGateway;
 import dev.engram.tenant.TenantData;
 import io.vertx.mutiny.redis.client.Response;
@@ -17,9 +16,9 @@ import java.util.Objects;
 /**
  * Working memory: each session's recent turns, its rolling summary and its metadata, in Redis.
  *
- * <p><b>Layout</b> (see {@link SessionKeys}): a HASH {@code engram:<tenant>:wm:<sessionId>} with
+ * <p><b>Layout</b> (see {@link SessionKeys}): a HASH {@code engram:<tenant>:wm:{<tenant>/<sessionId>}:meta} with
  * {@code summary, summaryTokens, foldedTurns, version, createdAt, updatedAt}, and a LIST
- * {@code engram:<tenant>:wm-turns:<sessionId>} of turns as JSON {@code {role,text,tokens,timestamp}},
+ * {@code engram:<tenant>:wm:{<tenant>/<sessionId>}:turns} of turns as JSON {@code {role,text,tokens,timestamp}},
  * oldest first. Both carry the same sliding expiry ({@code engram.memory.session-ttl}), set again by
  * every load and append.
  *
@@ -57,7 +56,7 @@ public class SessionStore implements TenantData {
 
     @Override
     public List<String> segments() {
-        return List.of(SessionKeys.META, SessionKeys.TURNS);
+        return List.of(SessionKeys.SEGMENT);
     }
 
     /** The session as it is now, sliding its expiry (a use). {@link Session#absent} if there is none. */
@@ -85,7 +84,7 @@ public class SessionStore implements TenantData {
         for (Turn turn : newTurns) {
             args.add(write(turn));
         }
-        Response reply = eval(SessionScripts.APPEND, keys, args);
+        Response reply = redis.write(SessionScripts.APPEND, List.of(keys.meta(), keys.turns()), args);
         return parse(tenant, sessionId, reply, 0);
     }
 
@@ -103,7 +102,7 @@ public class SessionStore implements TenantData {
             throw new IllegalArgumentException("fold needs count >= 1, summaryTokens >= 0 and expectedFoldedTurns >= 0, got "
                     + count + ", " + summaryTokens + ", " + expectedFoldedTurns);
         }
-        Response reply = eval(SessionScripts.FOLD, keys, List.of(ttlMillis, Long.toString(System.currentTimeMillis()),
+        Response reply = redis.write(SessionScripts.FOLD, List.of(keys.meta(), keys.turns()), List.of(ttlMillis, Long.toString(System.currentTimeMillis()),
                 Long.toString(expectedFoldedTurns), Integer.toString(count), newSummary, Integer.toString(summaryTokens)));
         boolean applied = reply.get(0).toLong() == 1;
         return new FoldResult(applied, turns(reply.get(1)), parse(tenant, sessionId, reply, 2));
@@ -122,12 +121,8 @@ public class SessionStore implements TenantData {
 
     private Session read(String tenant, String sessionId, boolean refresh) {
         SessionKeys keys = SessionKeys.of(tenant, sessionId);
-        Response reply = eval(SessionScripts.READ, keys, List.of(ttlMillis, refresh ? "1" : "0"));
+        Response reply = redis.eval(SessionScripts.READ, List.of(keys.meta(), keys.turns()), List.of(ttlMillis, refresh ? "1" : "0"));
         return reply.size() == 0 ? Session.absent(tenant, sessionId) : parse(tenant, sessionId, reply, 0);
-    }
-
-    private Response eval(LuaScript script, SessionKeys keys, List<String> args) {
-        return redis.eval(script, List.of(keys.meta(), keys.turns()), args);
     }
 
     /** Reads the {@code {meta, turns, pttl}} triple that starts at {@code at} in a script's reply. */

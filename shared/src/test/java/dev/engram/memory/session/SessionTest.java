@@ -45,8 +45,8 @@ class SessionTest {
     @Test
     void keysKeepTenantsAndTurnListsApart() {
         SessionKeys keys = SessionKeys.of("default", "abc");
-        assertThat(keys.meta()).isEqualTo("engram:default:wm:abc");
-        assertThat(keys.turns()).isEqualTo("engram:default:wm-turns:abc");
+        assertThat(keys.meta()).isEqualTo("engram:default:wm:{default/abc}:meta");
+        assertThat(keys.turns()).isEqualTo("engram:default:wm:{default/abc}:turns");
         assertThat(SessionKeys.of("default", "abc:turns").meta()).isNotEqualTo(keys.turns());
         assertThatThrownBy(() -> SessionKeys.of("a:wm", "x")).isInstanceOf(IllegalArgumentException.class);
     }

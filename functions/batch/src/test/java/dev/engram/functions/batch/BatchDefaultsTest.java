@@ -83,7 +83,7 @@ class BatchDefaultsTest {
             assertThat(object.statusCode()).isEqualTo(400);
             assertThat(object.jsonPath().getString("error")).isEqualTo("storage_not_configured");
             assertThat(written).doesNotExist();
-            assertThat(redis.key().keys("engram:default:batch:b*")).as("no job was created").isEmpty();
+            assertThat(redis.key().keys("engram:default:batch:{default/b*")).as("no job was created").isEmpty();
         } finally {
             server.stop(0);
         }

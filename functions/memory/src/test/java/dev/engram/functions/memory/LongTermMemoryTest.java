@@ -179,7 +179,7 @@ class LongTermMemoryTest {
         var keys = redis.execute(io.vertx.redis.client.Command.KEYS, "engram:default:ltm:*");
         List<String> left = new java.util.ArrayList<>();
         keys.forEach(k -> left.add(k.toString()));
-        assertThat(left).containsOnly("engram:default:ltm:version");
+        assertThat(left).containsOnly("engram:default:ltm:{default}:version");
     }
 
     @Test
