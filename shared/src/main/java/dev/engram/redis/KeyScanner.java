@@ -80,10 +80,14 @@ public class KeyScanner {
         return routes;
     }
 
-    /** The first of {@code {scan-0}, {scan-1}, ...} whose slot is in the ranges (a few tries: a master serves thousands of slots). */
+    /**
+     * The first of {@code engram:scan:{0}, engram:scan:{1}, ...} whose slot is in the ranges (a few tries:
+     * a master serves thousands of slots). Never read or written; under {@code engram:} so that an ACL
+     * user confined to Engram's keys may name it.
+     */
     private static String routeInto(List<int[]> served) {
         for (int i = 0;; i++) {
-            String key = "{scan-" + i + "}";
+            String key = "engram:scan:{" + i + "}";
             int slot = ZModem.generate(key);
             for (int[] range : served) {
                 if (slot >= range[0] && slot <= range[1]) {

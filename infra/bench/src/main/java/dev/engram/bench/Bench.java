@@ -6,6 +6,7 @@ import dev.engram.memory.embedding.EmbedderConfig;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.redis.RedisGateway;
 import dev.engram.testing.FunctionProcess;
+import dev.engram.testing.RedisCluster;
 import dev.engram.testing.RedisServer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -93,6 +94,13 @@ public class Bench implements QuarkusApplication {
         }
         if (options.runs("batch")) {
             batch(options, rows);
+        }
+        if (options.runs("cluster")) {
+            progress("cluster: starting six redis-server processes");
+            try (RedisCluster cluster = RedisCluster.start()) {
+                new ClusterBench(options, rows).run(jar(options, "generate"), jar(options, "memory"),
+                        ClusterBench.targets(redisUri, cluster.hosts()));
+            }
         }
         Report report = new Report(machine(options, llama, (System.nanoTime() - start) / 1e9), rows);
         report.print(System.out);

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Row 6, memory: what a session costs a request (time and Redis commands), recall latency at 10k and
@@ -38,47 +39,61 @@ final class MemoryBench {
      * infra/redis/redis.conf asks for) and once a second.
      */
     void sessionOverhead(FunctionClient client, String model) throws Exception {
-        Map<String, Object> plain = Map.of("prompt", "Once upon a time", "maxTokens", 4, "temperature", 0);
-        // Warm-up of both paths, long enough for the JIT to compile the session path as it is in an
-        // instance that has served a while: after 20 pairs the overhead still measured ~2x its warm value.
-        for (int i = 0; i < (options.quick() ? 100 : 300); i++) {
-            client.call("generate", plain);
-            client.call("generate", withSession(plain, "warm-" + i / 2));
-        }
+        warmUp(client, options.quick());
         for (String fsync : List.of("always", "everysec")) {
             redis.execute(Command.CONFIG, "SET", "appendfsync", fsync);
-            sessionOverhead(client, model, plain, fsync);
+            Pairs pairs = pairs(client, fsync, options.quick() ? 50 : 300, this::scriptCalls);
+            String redisNote = "Redis appendfsync " + fsync;
+            rows.add(Row.of("memory", "generate without session (" + fsync + ")", "ms", pairs.without(), model + ", 4 greedy tokens, loopback"));
+            rows.add(Row.of("memory", "generate with session (" + fsync + ")", "ms", pairs.with(), redisNote)
+                    .compared(pairs.with().median() / pairs.without().median(), "with / without"));
+            rows.add(Row.of("memory", "session overhead at p50 (" + fsync + ")", "ms", Stats.of(pairs.overhead()),
+                    redisNote + "; goal <= 1 ms"));
+            if (fsync.equals("always")) {
+                rows.add(Row.of("memory", "Redis round trips per session request", "count", Stats.of((double) pairs.scripts() / pairs.n()),
+                        "EVALSHA/EVAL calls (every session operation is one script); goal <= 2"));
+            }
         }
         redis.execute(Command.CONFIG, "SET", "appendfsync", "always");
     }
 
-    private void sessionOverhead(FunctionClient client, String model, Map<String, Object> plain, String fsync) throws Exception {
-        int n = options.quick() ? 50 : 300; // a difference of two medians of noisy timings: many samples
+    /** The short greedy request both paths send. */
+    static final Map<String, Object> PLAIN = Map.of("prompt", "Once upon a time", "maxTokens", 4, "temperature", 0);
+
+    /**
+     * Warm-up of both paths, long enough for the JIT to compile the session path as it is in an
+     * instance that has served a while: after 20 pairs the overhead still measured ~2x its warm value.
+     */
+    static void warmUp(FunctionClient client, boolean quick) throws Exception {
+        for (int i = 0; i < (quick ? 100 : 300); i++) {
+            client.call("generate", PLAIN);
+            client.call("generate", withSession(PLAIN, "warm-" + i / 2));
+        }
+    }
+
+    /** n plain requests and n with a fresh session each, interleaved so drift hits both alike; what the session ones cost. */
+    record Pairs(int n, Stats without, Stats with, long scripts) {
+        double overhead() {
+            return with.median() - without.median();
+        }
+    }
+
+    /** {@link Pairs} of {@code n}; {@code scriptCalls} counts the Redis scripts run so far (or answers 0). */
+    static Pairs pairs(FunctionClient client, String sessionPrefix, int n, LongSupplier scriptCalls) throws Exception {
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         long scripts = 0;
         for (int i = 0; i < n; i++) {
-            without.add(client.post("generate", plain).nanos() / 1e6);
-            long before = scriptCalls();
-            FunctionClient.Answer a = client.post("generate", withSession(plain, fsync + "-" + i));
-            scripts += scriptCalls() - before;
+            without.add(client.post("generate", PLAIN).nanos() / 1e6);
+            long before = scriptCalls.getAsLong();
+            FunctionClient.Answer a = client.post("generate", withSession(PLAIN, sessionPrefix + "-" + i));
+            scripts += scriptCalls.getAsLong() - before;
             if (!a.ok()) {
                 throw new IllegalStateException("POST /generate with a session answered " + a.status() + ": " + a.body());
             }
             with.add(a.nanos() / 1e6);
         }
-        Stats base = Stats.of(without);
-        Stats session = Stats.of(with);
-        String redisNote = "Redis appendfsync " + fsync;
-        rows.add(Row.of("memory", "generate without session (" + fsync + ")", "ms", base, model + ", 4 greedy tokens, loopback"));
-        rows.add(Row.of("memory", "generate with session (" + fsync + ")", "ms", session, redisNote)
-                .compared(session.median() / base.median(), "with / without"));
-        rows.add(Row.of("memory", "session overhead at p50 (" + fsync + ")", "ms", Stats.of(session.median() - base.median()),
-                redisNote + "; goal <= 1 ms"));
-        if (fsync.equals("always")) {
-            rows.add(Row.of("memory", "Redis round trips per session request", "count", Stats.of((double) scripts / n),
-                    "EVALSHA/EVAL calls (every session operation is one script); goal <= 2"));
-        }
+        return new Pairs(n, Stats.of(without), Stats.of(with), scripts);
     }
 
     /** Recall over {@code count} memories with synthetic unit vectors (importing real texts' embeddings would take minutes). */

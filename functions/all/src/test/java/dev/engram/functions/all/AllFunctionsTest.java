@@ -18,6 +18,7 @@ import dev.engram.testing.AuthProfile;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
-@QuarkusTestResource(RedisTestResource.class)
+@WithTestResource(RedisTestResource.class)
 @TestProfile(AllFunctionsTest.Profile.class)
 class AllFunctionsTest {
     static final String GAMMA = "gamma";
@@ -143,7 +144,7 @@ class AllFunctionsTest {
         post(ALPHA_KEY, "/classify", CALLS.get("/classify")).statusCode(200);
     }
 
-    private static JsonPath awaitCompleted(String jobId) throws InterruptedException {
+    static JsonPath awaitCompleted(String jobId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonPath last = null;
         while (System.nanoTime() < deadline) {
