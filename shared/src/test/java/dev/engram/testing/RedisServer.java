@@ -1,5 +1,7 @@
 package dev.engram.testing;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +25,8 @@ import java.util.stream.Stream;
  * test can take Redis away and bring it back with its append-only file intact.
  *
  * <p>The binary is {@code redis-server} on the PATH, or the system property
- * {@value #BINARY_PROPERTY}. No client library is used: readiness is a raw RESP {@code PING}.
+ * {@value #BINARY_PROPERTY}. No client library is used: readiness is a raw RESP {@code PING}, and
+ * {@link #call} sends one command the same way.
  */
 public final class RedisServer implements AutoCloseable {
     public static final String BINARY_PROPERTY = "engram.test.redis-server";
@@ -31,6 +34,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final String binary = System.getProperty(BINARY_PROPERTY, "redis-server");
     private final boolean fsyncAlways;
+    private final List<String> extraArgs;
     private final Path dir;
     private final int port;
     private final Thread reaper = new Thread(this::destroyNow, "engram-redis-server-reaper");
@@ -42,7 +46,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public RedisServer(boolean fsyncAlways) {
+        this(fsyncAlways, List.of());
+    }
+
+    /**
+     * Fsyncs every write, like {@link #RedisServer()}, and adds {@code extraArgs} to the command line
+     * (e.g. {@code --cluster-enabled yes}); relative file names in them land in {@link #dir()}.
+     */
+    public RedisServer(List<String> extraArgs) {
+        this(true, extraArgs);
+    }
+
+    private RedisServer(boolean fsyncAlways, List<String> extraArgs) {
         this.fsyncAlways = fsyncAlways;
+        this.extraArgs = List.copyOf(extraArgs);
         this.port = freePort();
         try {
             this.dir = Files.createTempDirectory("engram-redis-");
@@ -62,6 +79,7 @@ public final class RedisServer implements AutoCloseable {
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--appendonly", "yes", "--appendfsync", fsyncAlways ? "always" : "everysec",
                 "--save", "", "--daemonize", "no", "--loglevel", "notice", "--logfile", ""));
+        command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         try {
@@ -82,9 +100,9 @@ public final class RedisServer implements AutoCloseable {
         }
         if (process.isAlive()) {
             try {
-                send("*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n"); // no RDB; the AOF is already on disk
-            } catch (IOException ignored) {
-                // not answering: destroy below
+                exchange("SHUTDOWN", "NOSAVE"); // no RDB; the AOF is already on disk
+            } catch (IOException | IllegalStateException ignored) {
+                // closed without an answer, as it should, or not answering: destroy below
             }
             waitFor(process, 10_000);
         }
@@ -130,13 +148,27 @@ public final class RedisServer implements AutoCloseable {
 
     /** Empties every database (between tests that share one server and must not see each other's keys). */
     public synchronized void flushAll() {
+        String answer = call("FLUSHALL");
+        if (!answer.equals("OK")) {
+            throw new IllegalStateException("FLUSHALL answered " + answer.strip());
+        }
+    }
+
+    /**
+     * Sends one command on a new connection and returns its whole reply as text: a simple string,
+     * integer or bulk string as itself (a null as ""), an array as its elements one per line (nested
+     * arrays flattened, an error inside one as its {@code -} line). For administration
+     * ({@code CLUSTER NODES}, {@code INFO replication}, {@code ROLE}, {@code DBSIZE}); a command that
+     * needs state of its connection (e.g. {@code WAIT}, {@code READONLY}) gains nothing from it.
+     *
+     * @throws IllegalStateException if the reply is an error (e.g. {@code MOVED}, {@code LOADING})
+     * @throws UncheckedIOException if the server cannot be reached or closes the connection
+     */
+    public String call(String... args) {
         try {
-            String answer = send("*1\r\n$8\r\nFLUSHALL\r\n");
-            if (!answer.startsWith("+OK")) {
-                throw new IllegalStateException("FLUSHALL answered " + answer.strip());
-            }
+            return exchange(args);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("redis-server on port " + port + ", " + args[0] + ": " + e.getMessage(), e);
         }
     }
 
@@ -206,11 +238,11 @@ public final class RedisServer implements AutoCloseable {
                         + " before answering PING. Its log:\n" + logTail());
             }
             try {
-                last = send("*1\r\n$4\r\nPING\r\n");
-                if (last.startsWith("+PONG")) {
+                last = exchange("PING");
+                if (last.equals("PONG")) {
                     return;
                 }
-            } catch (IOException e) {
+            } catch (IOException | IllegalStateException e) {
                 last = e.toString(); // not listening yet
             }
             sleep(50);
@@ -220,21 +252,69 @@ public final class RedisServer implements AutoCloseable {
                 + " ms (last: " + last.strip() + "). Its log:\n" + logTail());
     }
 
-    /** Sends one RESP command and returns the first line of the answer ("" if the server closed). */
-    private String send(String resp) throws IOException {
+    private String exchange(String... args) throws IOException {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
-            out.write(resp.getBytes(StandardCharsets.US_ASCII));
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-                line.append((char) c);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            int type = in.read();
+            if (type == '-') {
+                throw new IllegalStateException("redis-server on port " + port + " answered " + args[0] + " with " + readLine(in));
             }
-            return line.toString();
+            StringBuilder reply = new StringBuilder();
+            readReply(type, in, reply);
+            return reply.toString();
         }
+    }
+
+    private static void readReply(int type, InputStream in, StringBuilder reply) throws IOException {
+        if (type < 0) {
+            throw new EOFException("connection closed before the reply");
+        }
+        String line = readLine(in);
+        switch (type) {
+            case '+', ':' -> reply.append(line);
+            case '-' -> reply.append('-').append(line);
+            case '$' -> {
+                int length = Integer.parseInt(line);
+                if (length >= 0) {
+                    byte[] bytes = in.readNBytes(length + 2); // and its CRLF
+                    if (bytes.length < length + 2) {
+                        throw new EOFException("connection closed inside a bulk string");
+                    }
+                    reply.append(new String(bytes, 0, length, StandardCharsets.UTF_8));
+                }
+            }
+            case '*' -> {
+                int count = Integer.parseInt(line);
+                for (int i = 0; i < count; i++) {
+                    if (i > 0) {
+                        reply.append('\n');
+                    }
+                    readReply(in.read(), in, reply);
+                }
+            }
+            default -> throw new IOException("not a RESP reply: " + (char) type + line);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("connection closed inside a reply line");
+            }
+            line.append((char) c);
+        }
+        int end = line.length();
+        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
     }
 
     private String logTail() {
