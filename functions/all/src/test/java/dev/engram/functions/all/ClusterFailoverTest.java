@@ -76,7 +76,6 @@ class ClusterFailoverTest {
                 // alternate: the shard of the tenant's long-term memory, then a session's
                 String key = kill % 2 == 0 ? LtmKeys.of(T).version() : SessionKeys.of(T, "s-" + counter.get()).meta();
                 RedisServer victim = cluster.masterOf(key);
-                int before = remembered.size();
                 long killed = System.nanoTime();
                 cluster.killMaster(victim);
                 cluster.awaitFailover(victim);
@@ -84,7 +83,6 @@ class ClusterFailoverTest {
                 awaitServing();
                 recoveries.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
                 assertThat(problems).as("after kill %d", kill + 1).isEmpty();
-                assertThat(remembered.size()).as("remembers go on after kill %d", kill + 1).isGreaterThan(before);
             }
         } finally {
             stop.set(true);
@@ -157,17 +155,18 @@ class ClusterFailoverTest {
         return r;
     }
 
-    /** Until a remember and a session request of this thread both succeed again (bounded). */
+    /** Until the load's remembers and sessions are answered again (bounded): the function recovered by itself. */
     private void awaitServing() throws InterruptedException {
+        int memories = remembered.size();
+        int answered = sessions.size();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            int rem = post(null, "/remember", "{\"text\":\"probe\"}").extract().statusCode();
-            int ses = post(null, "/session-get", "{\"sessionId\":\"probe\"}").extract().statusCode();
-            if (rem == 200 && (ses == 200 || ses == 404)) {
+            if (remembered.size() > memories && sessions.size() > answered) {
                 return;
             }
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
-        throw new AssertionError("The function did not serve again within 30 s of the cluster's recovery");
+        throw new AssertionError("The function did not serve again within 30 s of the cluster's recovery; statuses " + statuses
+                + ", problems " + problems);
     }
 }
