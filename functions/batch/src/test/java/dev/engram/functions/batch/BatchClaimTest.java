@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Claims of several lines, on the real Redis: a claim takes at most the lines asked for, lines held by a
  * live runner are not taken by another, and lines handed back unrun are taken by the next claim at once
- * rather than after claim-idle. The job is set up by hand and kept out of the unfinished sets, so this
+ * rather than after claim-idle. The job is set up by hand and kept out of the set of unfinished jobs, so this
  * application's own runner leaves it alone.
  */
 @QuarkusTest
@@ -61,6 +61,20 @@ class BatchClaimTest {
         assertThat(claim.state()).isEqualTo(BatchStatus.CANCELLED);
         assertThat(claim.lines()).isEmpty();
         assertThat(store.state(keys)).isEqualTo(BatchStatus.CANCELLED);
+    }
+
+    /** A crash between a job's final move and the set's change leaves it listed as unfinished: a poll drops it. */
+    @Test
+    void aFinishedJobStillListedAsUnfinishedIsDroppedByAPoll() throws InterruptedException {
+        BatchKeys keys = BatchKeys.of("claims", "job-" + UUID.randomUUID());
+        redis.execute(Command.HSET, keys.meta(), "state", BatchStatus.COMPLETED);
+        redis.execute(Command.SADD, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (store.unfinished().contains(keys.globalMember()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(store.unfinished()).doesNotContain(keys.globalMember());
+        assertThat(store.state(keys)).isEqualTo(BatchStatus.COMPLETED);
     }
 
     private BatchKeys runningJob(int lines) {
