@@ -157,7 +157,12 @@ public class BatchRunner implements JobQueue {
         boolean staleLoad = BatchStatus.LOADING.equals(state)
                 && System.currentTimeMillis() - Long.parseLong(meta.getOrDefault("loadedAt", "0")) > config.claimIdle().toMillis();
         if (!BatchStatus.RUNNING.equals(state) && !BatchStatus.LOADING.equals(state)) {
-            store.markFinished(keys); // finished (or gone) but still listed: a crash between its move and the set's change
+            // finished (or gone) but still listed: a crash between its move and the set's change
+            store.markFinished(keys);
+            String now = store.state(keys);
+            if (BatchStatus.RUNNING.equals(now) || BatchStatus.LOADING.equals(now)) {
+                store.markUnfinished(keys); // resumed meanwhile, its own add maybe before this removal
+            }
             return;
         }
         if (!BatchStatus.RUNNING.equals(state) && !staleLoad) {

@@ -216,7 +216,8 @@ public class BatchStore implements TenantData {
         return moved;
     }
 
-    private void markUnfinished(BatchKeys keys) {
+    /** Lists the job in the set of unfinished jobs. */
+    public void markUnfinished(BatchKeys keys) {
         redis.execute(Command.SADD, BatchKeys.GLOBAL_UNFINISHED, keys.globalMember());
     }
 
