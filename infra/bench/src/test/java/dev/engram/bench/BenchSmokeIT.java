@@ -65,6 +65,6 @@ class BenchSmokeIT {
             assertThat(llamaRows).isEmpty();
         }
         assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "recall-quality",
-                "classify", "batch", "structured");
+                "classify", "batch", "structured", "cluster");
     }
 }

@@ -110,20 +110,25 @@ class AllFunctionsTest {
 
     @Test
     void aBatchJobRunsItsLinesThroughTheOtherFunctionsTasks() throws IOException, InterruptedException {
-        Path dir = Path.of("target/batch-files", ALPHA, "all-test");
-        Files.createDirectories(dir);
-        Path input = dir.resolve("lines-" + UUID.randomUUID() + ".jsonl");
-        Files.write(input, List.of(
+        runsABatchJob("all-test", List.of(
                 "{\"customId\":\"g\",\"function\":\"generate\",\"body\":" + CALLS.get("/generate") + "}",
                 "{\"customId\":\"c\",\"function\":\"classify\",\"body\":" + CALLS.get("/classify") + "}"));
+    }
+
+    /** Submits the lines as alpha's job from a file under {@code dir}, awaits it and checks every line's result is ok. */
+    static void runsABatchJob(String dirName, List<String> lines) throws IOException, InterruptedException {
+        Path dir = Path.of("target/batch-files", ALPHA, dirName);
+        Files.createDirectories(dir);
+        Path input = dir.resolve("lines-" + UUID.randomUUID() + ".jsonl");
+        Files.write(input, lines);
         try {
-            String jobId = post(ALPHA_KEY, "/batch-submit", "{\"input\":\"all-test/" + input.getFileName() + "\"}").statusCode(200)
-                    .extract().path("jobId");
+            String jobId = post(ALPHA_KEY, "/batch-submit", "{\"input\":\"" + dirName + "/" + input.getFileName() + "\"}")
+                    .statusCode(200).extract().path("jobId");
             JsonPath status = awaitCompleted(jobId);
-            assertThat(status.getLong("done")).isEqualTo(2);
+            assertThat(status.getLong("done")).isEqualTo(lines.size());
             assertThat(status.getLong("failed")).isZero();
             Path results = Path.of("target/batch-files", ALPHA).resolve(status.getString("output"));
-            assertThat(Files.readAllLines(results)).hasSize(2).allMatch(line -> line.contains("\"status\":\"ok\""));
+            assertThat(Files.readAllLines(results)).hasSize(lines.size()).allMatch(line -> line.contains("\"status\":\"ok\""));
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path file : files.toList()) {
@@ -144,7 +149,7 @@ class AllFunctionsTest {
         post(ALPHA_KEY, "/classify", CALLS.get("/classify")).statusCode(200);
     }
 
-    static JsonPath awaitCompleted(String jobId) throws InterruptedException {
+    private static JsonPath awaitCompleted(String jobId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonPath last = null;
         while (System.nanoTime() < deadline) {

@@ -26,8 +26,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -112,28 +110,10 @@ class ClusterTest {
 
     @Test
     void aBatchJobRuns() throws IOException, InterruptedException {
-        Path dir = Path.of("target/batch-files", ALPHA, "cluster-test");
-        Files.createDirectories(dir);
-        Path input = dir.resolve("lines-" + UUID.randomUUID() + ".jsonl");
-        Files.write(input, List.of(
+        AllFunctionsTest.runsABatchJob("cluster-test", List.of(
                 "{\"customId\":\"g\",\"function\":\"generate\",\"body\":" + CALLS.get("/generate") + "}",
                 "{\"customId\":\"c\",\"function\":\"classify\",\"body\":" + CALLS.get("/classify") + "}",
                 "{\"customId\":\"s\",\"function\":\"summarize\",\"body\":" + CALLS.get("/summarize") + "}"));
-        try {
-            String jobId = post(ALPHA_KEY, "/batch-submit", "{\"input\":\"cluster-test/" + input.getFileName() + "\"}")
-                    .statusCode(200).extract().path("jobId");
-            JsonPath status = AllFunctionsTest.awaitCompleted(jobId);
-            assertThat(status.getLong("done")).isEqualTo(3);
-            assertThat(status.getLong("failed")).isZero();
-            Path results = Path.of("target/batch-files", ALPHA).resolve(status.getString("output"));
-            assertThat(Files.readAllLines(results)).hasSize(3).allMatch(line -> line.contains("\"status\":\"ok\""));
-        } finally {
-            try (var files = Files.list(dir)) {
-                for (Path file : files.toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
     }
 
     static RedisCluster cluster() {
