@@ -27,8 +27,10 @@ public interface LanguageModel extends AutoCloseable {
     }
 
     /**
-     * The exact text the model will be prompted with: the model's chat template when it has one,
-     * otherwise a raw completion prompt (see {@link Prompt}).
+     * The text this engine makes of {@code prompt}: the model's chat template when it has one,
+     * otherwise a raw completion prompt (see {@link Prompt}); a raw prompt is its own text. Callers
+     * use it to budget tokens ({@code countTokens(render(prompt))}) and to show the prompt; they never
+     * pass it back: {@link #generate} renders the request's prompt itself.
      */
     String render(Prompt prompt);
 
@@ -36,8 +38,8 @@ public interface LanguageModel extends AutoCloseable {
     boolean hasChatTemplate();
 
     /**
-     * Generates a continuation of {@code request.prompt()}, streaming text to {@code listener} as it
-     * becomes final. Blocks until done; {@link Cancellation#cancel()} ends it early.
+     * Generates a continuation of {@code request.prompt()} as this engine renders it, streaming text
+     * to {@code listener} as it becomes final. Blocks until done; {@link Cancellation#cancel()} ends it early.
      *
      * @throws dev.engram.errors.InvalidRequestException when the prompt does not fit the context
      * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready

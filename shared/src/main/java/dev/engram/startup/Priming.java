@@ -2,6 +2,7 @@ package dev.engram.startup;
 
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.EmbedderConfig;
@@ -52,7 +53,7 @@ public class Priming {
         int tokens = 0;
         if (models.state() != Models.State.NOT_USED) {
             LanguageModel model = models.get();
-            tokens = model.generate(GenerationRequest.greedy(TEXT, TOKENS), TokenListener.NONE).completionTokens();
+            tokens = model.generate(GenerationRequest.greedy(Prompt.of(TEXT), TOKENS), TokenListener.NONE).completionTokens();
             modelName = model.name();
         }
         String embedder = null;

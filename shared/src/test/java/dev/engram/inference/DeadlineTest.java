@@ -27,7 +27,7 @@ class DeadlineTest {
     }
 
     private static GenerationRequest longStory(Cancellation cancellation) {
-        return new GenerationRequest("Once upon a time", Sampling.GREEDY, 480, List.of("zzzz"), cancellation);
+        return new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 480, List.of("zzzz"), cancellation);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.engram.bench;
 
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
 import java.io.IOException;
@@ -84,7 +85,7 @@ final class InferenceBench {
             if (prompts == null) {
                 prompts = Prompts.of(engine, prefillSizes(engine.contextLength()));
             }
-            engine.generate(GenerationRequest.greedy(prompts.decode().text(), WARM_UP_TOKENS), t -> {});
+            engine.generate(GenerationRequest.greedy(Prompt.raw(prompts.decode().text()), WARM_UP_TOKENS), t -> {});
             for (int i = 0; i < repeats; i++) {
                 GenerationResult r = generate(engine, prompts.decode(), weights.decodeTokens());
                 samples.decode.add(r.tokensPerSecond());
@@ -107,7 +108,7 @@ final class InferenceBench {
 
     /** A generation whose prompt must be exactly the ids llama.cpp is given, or the comparison is void. */
     private static GenerationResult generate(LanguageModel engine, Prompts.Prompt prompt, int tokens) {
-        GenerationResult r = engine.generate(GenerationRequest.greedy(prompt.text(), tokens), t -> {});
+        GenerationResult r = engine.generate(GenerationRequest.greedy(Prompt.raw(prompt.text()), tokens), t -> {});
         if (r.promptTokens() != prompt.tokens()) {
             throw new IllegalStateException("The engine fed " + r.promptTokens() + " prompt tokens where llama.cpp gets "
                     + prompt.tokens() + ": the prompts are not the same");

@@ -2,6 +2,7 @@ package dev.engram.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.structured.ResponseFormat;
@@ -92,7 +93,7 @@ final class StructuredBench {
     void overhead(BenchWeights model) {
         ResponseFormat format = format();
         try (LanguageModel engine = EngineUnderTest.load(EngineUnderTest.model(model).orElseThrow())) {
-            GenerationRequest free = GenerationRequest.greedy(Prompts.TEXT, options.decodeTokens());
+            GenerationRequest free = GenerationRequest.greedy(Prompt.raw(Prompts.TEXT), options.decodeTokens());
             GenerationRequest json = free.withFormat(format);
             GenerationResult first = engine.generate(json, t -> {}); // cold masks, and the JIT
             engine.generate(free, t -> {});

@@ -107,10 +107,21 @@ public final class EngramEngine implements LanguageModel {
 
     @Override
     public String render(Prompt prompt) {
-        return template.map(t -> PromptTokens.render(t, prompt, false).text()).orElseGet(prompt::asCompletionText);
+        return prompt.raw() || template.isEmpty() ? prompt.asCompletionText() : PromptTokens.render(template.get(), prompt, false).text();
     }
 
-    /** The ids the model is fed for a rendered prompt text. */
+    /**
+     * The ids the model is fed for {@code prompt}: a chat prompt through the template, its messages'
+     * texts unable to forge control tokens; raw or template-less text as {@link #encodePrompt(String)}.
+     */
+    private int[] encodePrompt(Prompt prompt) {
+        if (prompt.raw() || template.isEmpty()) {
+            return encodePrompt(prompt.asCompletionText());
+        }
+        return PromptTokens.withBos(tokenizer, PromptTokens.render(template.get(), prompt, true).encode(tokenizer));
+    }
+
+    /** The ids the model is fed for a prompt text (with a chat template, its control tokens' spellings count). */
     public int[] encodePrompt(String text) {
         return PromptTokens.withBos(tokenizer, template.isPresent() ? PromptTokens.encodeRendered(tokenizer, text) : tokenizer.encode(text));
     }
@@ -128,9 +139,7 @@ public final class EngramEngine implements LanguageModel {
     @Override
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         long start = System.nanoTime();
-        int[] prompt = request.source() != null && template.isPresent()
-                ? PromptTokens.withBos(tokenizer, PromptTokens.render(template.get(), request.source(), true).encode(tokenizer))
-                : encodePrompt(request.prompt());
+        int[] prompt = encodePrompt(request.prompt());
         if (prompt.length >= contextLength()) {
             throw new InvalidRequestException("prompt_too_long", "The prompt is " + prompt.length + " tokens; this model takes at most "
                     + (contextLength() - 1) + " prompt tokens (context " + contextLength() + ", leaving room for at least one generated token)");

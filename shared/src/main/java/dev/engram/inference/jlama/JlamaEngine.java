@@ -177,7 +177,7 @@ public final class JlamaEngine implements LanguageModel {
     @Override
     public String render(Prompt prompt) {
         Optional<PromptSupport> template = model.promptSupport();
-        if (template.isEmpty()) {
+        if (prompt.raw() || template.isEmpty()) {
             return prompt.asCompletionText();
         }
         PromptSupport.Builder chat = template.get().builder();
@@ -209,7 +209,7 @@ public final class JlamaEngine implements LanguageModel {
     @Override
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         long start = System.nanoTime();
-        int[] prompt = encodePrompt(request.prompt());
+        int[] prompt = encodePrompt(render(request.prompt()));
         if (prompt.length >= usableContext) {
             throw new InvalidRequestException("prompt_too_long", "The prompt is " + prompt.length
                     + " tokens; this model takes at most " + (usableContext - 1) + " prompt tokens (context "

@@ -76,10 +76,13 @@ final class OpenAiClient implements AutoCloseable {
         });
     }
 
-    /** Posts a streaming chat completion and returns the open event stream once the server has answered 200. */
-    SseStream stream(byte[] body, Cancellation cancellation) {
-        return withRetries("POST /chat/completions", cancellation, () -> {
-            HttpRequest request = request("/chat/completions").timeout(config.readTimeout())
+    /**
+     * Posts a streaming completion to {@code path} ({@code /chat/completions} or {@code /completions})
+     * and returns the open event stream once the server has answered 200.
+     */
+    SseStream stream(String path, byte[] body, Cancellation cancellation) {
+        return withRetries("POST " + path, cancellation, () -> {
+            HttpRequest request = request(path).timeout(config.readTimeout())
                     .header("Content-Type", "application/json").header("Accept", "text/event-stream")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

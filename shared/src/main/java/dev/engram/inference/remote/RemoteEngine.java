@@ -15,6 +15,7 @@ import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
 import dev.engram.inference.openai.ChatCompletionRequest;
 import dev.engram.inference.openai.ChatMessage;
+import dev.engram.inference.openai.CompletionRequest;
 import dev.engram.inference.openai.ResponseFormatSpec;
 import dev.engram.inference.openai.StreamOptions;
 import dev.engram.inference.structured.ResponseFormat;
@@ -30,8 +31,9 @@ import org.jboss.logging.Logger;
  * The remote engine: the model runs on an OpenAI-compatible server (vLLM, TGI, llama.cpp server,
  * Ollama, or another Engram generate function) and is called through {@code /v1/chat/completions}
  * with {@code stream: true}, so text reaches the listener as the server produces it and the time to
- * the first token is the real one. The server applies its own chat template to the messages; the
- * server also enforces its context, and its 400 comes back as a 400.
+ * the first token is the real one. The server applies its own chat template to the messages; a
+ * {@linkplain Prompt#raw(String) raw} prompt goes to {@code /v1/completions} as its text. The server also
+ * enforces its context, and its 400 comes back as a 400.
  */
 public final class RemoteEngine implements LanguageModel {
     private static final Logger LOG = Logger.getLogger(RemoteEngine.class);
@@ -145,9 +147,16 @@ public final class RemoteEngine implements LanguageModel {
         return tokens.tokenize(text);
     }
 
+    /**
+     * A raw prompt's text is exactly what the server is sent. A chat prompt is sent as messages and
+     * the server renders them with a template this engine does not know: the text returned is an
+     * estimate, the messages' texts joined as a raw completion prompt (see {@link Prompt}), which
+     * leaves out the template's role markers (a few tokens per message). With
+     * {@code engram.inference.remote.chat-template=false} (a raw completion model behind an Engram
+     * function) it is what that server renders.
+     */
     @Override
     public String render(Prompt prompt) {
-        // What tasks count and echo; the server renders the messages itself.
         return prompt.asCompletionText();
     }
 
@@ -157,7 +166,7 @@ public final class RemoteEngine implements LanguageModel {
     }
 
     /**
-     * Streams one chat completion, behind the circuit breaker: while it is open the call fails at once
+     * Streams one completion, behind the circuit breaker: while it is open the call fails at once
      * without touching the network. The server being unreachable or a broken stream count as
      * failures; any answer from the server (a 400 included) as a success.
      */
@@ -204,7 +213,8 @@ public final class RemoteEngine implements LanguageModel {
         long firstToken = 0;
         String finish = null;
         JsonNode usage = null;
-        try (SseStream stream = client.stream(body, request.cancellation())) {
+        boolean raw = request.prompt().raw();
+        try (SseStream stream = client.stream(raw ? "/completions" : "/chat/completions", body, request.cancellation())) {
             String data;
             while ((data = stream.next()) != null) {
                 JsonNode event = read(data);
@@ -217,7 +227,7 @@ public final class RemoteEngine implements LanguageModel {
                     usage = event.get("usage");
                 }
                 JsonNode choice = event.path("choices").path(0);
-                String piece = choice.path("delta").path("content").asText("");
+                String piece = (raw ? choice.path("text") : choice.path("delta").path("content")).asText("");
                 if (!piece.isEmpty()) {
                     if (firstToken == 0) {
                         firstToken = System.nanoTime();
@@ -240,21 +250,28 @@ public final class RemoteEngine implements LanguageModel {
                 : request.cancellation().isCancelled() ? FinishReason.CANCELLED
                 : request.cancellation().expired() ? FinishReason.TIMEOUT : FinishReason.STOP;
         // Without a usage chunk: our own count of the prompt, and one token per content chunk (servers send one per token).
-        int promptTokens = usage != null ? usage.path("prompt_tokens").asInt() : tokens.tokenize(request.prompt()).length;
+        int promptTokens = usage != null ? usage.path("prompt_tokens").asInt() : tokens.tokenize(render(request.prompt())).length;
         int completionTokens = usage != null ? usage.path("completion_tokens").asInt() : chunks;
         return new GenerationResult(text.toString(), reason, promptTokens, completionTokens,
                 (firstToken == 0 ? end : firstToken) - start, end - start);
     }
 
+    /** A chat completion of the prompt's messages, or a completion of a raw prompt's text. */
     private byte[] body(GenerationRequest request) {
         Sampling sampling = request.sampling();
         boolean greedy = sampling.greedy();
-        ChatCompletionRequest chat = new ChatCompletionRequest(name(), messages(request), greedy ? 0f : sampling.temperature(),
-                greedy || sampling.topP() >= 1f ? null : sampling.topP(), greedy || sampling.topK() <= 0 ? null : sampling.topK(),
-                request.maxTokens(), null, greedy ? null : sampling.seed(), request.stop().isEmpty() ? null : request.stop(),
-                true, new StreamOptions(true), null, null, null, null, responseFormat(request.format()));
+        Float temperature = greedy ? 0f : sampling.temperature();
+        Float topP = greedy || sampling.topP() >= 1f ? null : sampling.topP();
+        Integer topK = greedy || sampling.topK() <= 0 ? null : sampling.topK();
+        Long seed = greedy ? null : sampling.seed();
+        List<String> stop = request.stop().isEmpty() ? null : request.stop();
+        Object body = request.prompt().raw()
+                ? new CompletionRequest(name(), request.prompt().user(), temperature, topP, topK, request.maxTokens(), seed, stop, true,
+                        new StreamOptions(true), responseFormat(request.format()))
+                : new ChatCompletionRequest(name(), messages(request.prompt()), temperature, topP, topK, request.maxTokens(), null, seed,
+                        stop, true, new StreamOptions(true), null, null, null, null, responseFormat(request.format()));
         try {
-            return client.json.writeValueAsBytes(chat);
+            return client.json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -272,12 +289,8 @@ public final class RemoteEngine implements LanguageModel {
                 format.name() == null ? "response" : format.name(), null, format.schema(), true));
     }
 
-    /** The prompt's parts as chat messages; a request without its {@link Prompt} sends its text as one user message. */
-    static List<ChatMessage> messages(GenerationRequest request) {
-        Prompt prompt = request.source();
-        if (prompt == null) {
-            return List.of(ChatMessage.of("user", request.prompt()));
-        }
+    /** A chat prompt's parts as chat messages. */
+    static List<ChatMessage> messages(Prompt prompt) {
         List<ChatMessage> messages = new ArrayList<>();
         if (prompt.system() != null && !prompt.system().isBlank()) {
             messages.add(ChatMessage.of("system", prompt.system()));

@@ -142,8 +142,7 @@ public class Conversations {
         Prompt prompt = model.hasChatTemplate()
                 ? Prompt.of(instruction, transcript.toString())
                 : Prompt.of(transcript + instruction + "\nSummary:");
-        // The prompt goes along so a remote engine can send it as chat messages.
-        GenerationRequest request = new GenerationRequest(model.render(prompt), null, config.summaryTokens(), null, cancellation, prompt);
+        GenerationRequest request = new GenerationRequest(prompt, null, config.summaryTokens(), null, cancellation);
         GenerationResult result = model.generate(request, t -> {});
         if (result.finishReason() == FinishReason.TIMEOUT) {
             throw new UnavailableException("deadline_exceeded", "the rolling summary was cut by the deadline", Duration.ofSeconds(1));

@@ -85,13 +85,12 @@ public class GenerateTask {
                 ? memoryPrompts.recall(tenant, request.system(), prompt, model) : null;
         String system = recalled == null ? request.system() : recalled.system();
         Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
-        String rendered = model.render(built);
-        GenerationResult result = model.generate(new GenerationRequest(rendered, sampling, maxTokens, stop, cancellation, built, format), listener);
+        GenerationResult result = model.generate(new GenerationRequest(built, sampling, maxTokens, stop, cancellation, format), listener);
         MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), result.completionTokens(), model,
                 cancellation);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
-                memoryConfig.echoPrompt() ? rendered : null, recalled == null ? null : recalled.ids(),
+                memoryConfig.echoPrompt() ? model.render(built) : null, recalled == null ? null : recalled.ids(),
                 format == null ? null : format.complete(result.text()));
     }
 

@@ -93,8 +93,7 @@ public class ChatCompletions {
         // expect choices in every chunk can say include_usage: false).
         boolean includeUsage = request.streamOptions() == null || !Boolean.FALSE.equals(request.streamOptions().includeUsage());
         ResponseFormat format = format(request.responseFormat());
-        String rendered = model.render(prompt);
-        return new ChatCall(model, new GenerationRequest(rendered, sampling, maxTokens, stop, cancellation, prompt, format), stream,
+        return new ChatCall(model, new GenerationRequest(prompt, sampling, maxTokens, stop, cancellation, format), stream,
                 includeUsage);
     }
 

@@ -125,7 +125,7 @@ public final class AbstractiveSummarizer {
     }
 
     private String call(String stage, int level, Prompt prompt) {
-        GenerationResult result = tally.add(model.generate(new GenerationRequest(model.render(prompt), null, maxTokens, null, cancellation, prompt), t -> {}));
+        GenerationResult result = tally.add(model.generate(new GenerationRequest(prompt, null, maxTokens, null, cancellation), t -> {}));
         steps.add(new SummaryStep(stage, level, result.promptTokens(), result.completionTokens()));
         return result.text().strip();
     }

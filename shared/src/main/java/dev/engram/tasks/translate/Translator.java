@@ -114,9 +114,8 @@ final class Translator {
 
     private String call(String chunk) {
         Prompt prompt = prompts.prompt(chunk);
-        String rendered = model.render(prompt);
-        int room = model.contextLength() - model.countTokens(rendered) - 1;
-        GenerationRequest request = new GenerationRequest(rendered, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), cancellation, prompt);
+        int room = model.contextLength() - model.countTokens(model.render(prompt)) - 1;
+        GenerationRequest request = new GenerationRequest(prompt, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), cancellation);
         GenerationResult result = tally.add(model.generate(request, t -> {}));
         // One chunk is part of one line: a chat model's line breaks would break the layout.
         return result.text().strip().replaceAll("\\s*\\R\\s*", " ");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Sampling;
 import dev.engram.testing.synthetic.SyntheticModel;
@@ -31,7 +32,7 @@ class EngramEngineBatchingTest {
     /** One request of the mix, and what it does to itself while running. */
     record Job(String prompt, int maxTokens, Sampling sampling, List<String> stop, int cancelAfter) {
         GenerationRequest request(Cancellation cancellation) {
-            return new GenerationRequest(prompt, sampling, maxTokens, stop, cancellation);
+            return new GenerationRequest(Prompt.raw(prompt), sampling, maxTokens, stop, cancellation);
         }
     }
 

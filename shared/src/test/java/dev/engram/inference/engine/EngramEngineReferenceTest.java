@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.Sampling;
@@ -44,7 +45,7 @@ class EngramEngineReferenceTest {
     void promptIdsAndGreedyTextEqualTheReference() {
         for (ReferenceCases.Case c : ReferenceCases.load(dir)) {
             assertThat(engine.encodePrompt(c.prompt())).as("prompt ids of '%s'", c.prompt()).containsExactly(c.prompt_token_ids());
-            GenerationResult result = engine.generate(GenerationRequest.greedy(c.prompt(), c.maxTokens()), t -> {});
+            GenerationResult result = engine.generate(GenerationRequest.greedy(Prompt.raw(c.prompt()), c.maxTokens()), t -> {});
             assertThat(result.text()).as("continuation of '%s'", c.prompt()).isEqualTo(c.text());
             assertThat(result.completionTokens()).isEqualTo(c.token_ids().length);
             assertThat(result.finishReason()).isEqualTo(c.stopped_on_bos() ? FinishReason.STOP : FinishReason.LENGTH);
@@ -56,11 +57,11 @@ class EngramEngineReferenceTest {
     @Test
     void aStopStringEndsItsOwnGenerationOnlyNotTheSharedCancellation() {
         Cancellation shared = new Cancellation();
-        GenerationResult stopped = engine.generate(new GenerationRequest("Once upon a time", Sampling.GREEDY, 60, List.of("."), shared),
+        GenerationResult stopped = engine.generate(new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 60, List.of("."), shared),
                 t -> {});
         assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(shared.isCancelled()).isFalse();
-        GenerationResult next = engine.generate(new GenerationRequest("Once upon a time", Sampling.GREEDY, 20, List.of(), shared),
+        GenerationResult next = engine.generate(new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 20, List.of(), shared),
                 t -> {});
         assertThat(next.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(next.completionTokens()).isEqualTo(20);

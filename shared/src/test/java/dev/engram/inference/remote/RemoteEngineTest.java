@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.openai.ChatMessage;
 import dev.engram.inference.openai.ResponseFormatSpec;
@@ -83,7 +84,7 @@ class RemoteEngineTest {
         try (RemoteEngine engine = engine(RemoteConfigs.to(url).retries(3, Duration.ofMillis(100)))) {
             assertThat(engine.serverAnswers()).isFalse();
             long start = System.nanoTime();
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 4), t -> {}))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), t -> {}))
                     .isInstanceOfSatisfying(UnavailableException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.code()).isEqualTo("remote_unavailable");
@@ -100,7 +101,7 @@ class RemoteEngineTest {
         String url = serve(exchange -> reply(exchange, 503, "{\"error\":{\"message\":\"busy\"}}", "Retry-After", "1"));
         try (RemoteEngine engine = engine(RemoteConfigs.to(url).retries(2, Duration.ofMillis(50)))) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 4), t -> {}))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), t -> {}))
                     .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.getMessage()).contains("HTTP 503").contains("busy"));
             assertThat(calls.get()).isEqualTo(3);
             assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(2_000L); // Retry-After: 1, twice
@@ -112,7 +113,7 @@ class RemoteEngineTest {
         String url = serve(exchange -> reply(exchange, 400,
                 "{\"error\":{\"message\":\"The prompt is 900 tokens\",\"type\":\"invalid_request_error\",\"code\":\"prompt_too_long\"}}"));
         try (RemoteEngine engine = engine(RemoteConfigs.to(url))) {
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 4), t -> {}))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), t -> {}))
                     .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
                         assertThat(e.code()).isEqualTo("prompt_too_long");
                         assertThat(e.getMessage()).contains("900 tokens").contains(url);
@@ -125,7 +126,7 @@ class RemoteEngineTest {
     void aRefusedKeyIsAConfigurationProblemNotRetried() throws IOException {
         String url = serve(exchange -> reply(exchange, 401, "{\"error\":{\"message\":\"invalid api key\"}}"));
         try (RemoteEngine engine = engine(RemoteConfigs.to(url))) {
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 4), t -> {}))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), t -> {}))
                     .isInstanceOfSatisfying(UnavailableException.class, e -> {
                         assertThat(e.code()).isEqualTo("remote_rejected");
                         assertThat(e.getMessage()).contains("HTTP 401").contains("invalid api key");
@@ -152,7 +153,7 @@ class RemoteEngineTest {
         StringBuilder seen = new StringBuilder();
         try (RemoteEngine engine = engine(RemoteConfigs.to(url).readTimeout(Duration.ofMillis(500)))) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 4), seen::append))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), seen::append))
                     .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.getMessage()).contains("sent nothing for 500 ms"));
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 3_000L);
             assertThat(seen.toString()).isEqualTo("Once");
@@ -169,10 +170,40 @@ class RemoteEngineTest {
     @Test
     void promptPartsBecomeChatMessages() {
         Prompt prompt = new Prompt("Be brief.", List.of(new Prompt.Message(Prompt.Role.USER, "a"), new Prompt.Message(Prompt.Role.ASSISTANT, "b")), "c");
-        List<ChatMessage> messages = RemoteEngine.messages(new GenerationRequest(prompt.asCompletionText(), null, 4, null, null, prompt));
+        List<ChatMessage> messages = RemoteEngine.messages(prompt);
         assertThat(messages).extracting(ChatMessage::role).containsExactly("system", "user", "assistant", "user");
         assertThat(messages).extracting(m -> m.content().asText()).containsExactly("Be brief.", "a", "b", "c");
-        assertThat(RemoteEngine.messages(GenerationRequest.greedy("raw text", 4))).extracting(m -> m.content().asText()).containsExactly("raw text");
+    }
+
+    @Test
+    void aRawPromptIsSentToCompletionsAsItsTextAndAChatPromptToChatCompletions() throws IOException {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        scripted = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        scripted.createContext("/v1/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            received.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String chunk = path.endsWith("/chat/completions") ? "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" chat\"}}]}"
+                    : "{\"choices\":[{\"index\":0,\"text\":\" raw\"}]}";
+            reply(exchange, 200, "data: " + chunk + "\n\ndata: {\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+                    "Content-Type", "text/event-stream");
+        });
+        scripted.start();
+        String url = "http://127.0.0.1:" + scripted.getAddress().getPort() + "/v1";
+        try (RemoteEngine engine = engine(RemoteConfigs.to(url))) {
+            Prompt raw = Prompt.raw("<s>[INST] Once");
+            assertThat(engine.render(raw)).isEqualTo("<s>[INST] Once");
+            StringBuilder seen = new StringBuilder();
+            GenerationResult completed = engine.generate(GenerationRequest.greedy(raw, 4), seen::append);
+            assertThat(seen.toString()).isEqualTo(" raw");
+            assertThat(completed.text()).isEqualTo(" raw");
+            // No usage chunk: the prompt is counted from what was sent (ceil(15 / 4) without a tokenizer).
+            assertThat(completed.promptTokens()).isEqualTo(4);
+            assertThat(engine.generate(GenerationRequest.greedy(Prompt.of("Be brief.", "Once"), 4), t -> {}).text()).isEqualTo(" chat");
+        }
+        assertThat(received).hasSize(2);
+        assertThat(received.get(0)).startsWith("/v1/completions ").contains("\"prompt\":\"<s>[INST] Once\"").doesNotContain("messages");
+        assertThat(received.get(1)).startsWith("/v1/chat/completions ").contains("\"messages\"").contains("\"content\":\"Be brief.\"")
+                .doesNotContain("\"prompt\"");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Sampling;
 import java.io.IOException;
@@ -92,7 +93,7 @@ class RemoteFaultsTest {
         try (RemoteEngine engine = engine(url, 1, Duration.ofMillis(300), 2, Duration.ofMillis(1_500))) {
             for (int call = 1; call <= 2; call++) {
                 long start = System.nanoTime();
-                assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 3), t -> {}))
+                assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {}))
                         .isInstanceOfSatisfying(UnavailableException.class, e -> {
                             assertThat(e.code()).isEqualTo("remote_unavailable");
                             assertThat(e.getMessage()).contains("2 attempts").contains("HttpTimeoutException");
@@ -105,7 +106,7 @@ class RemoteFaultsTest {
 
             // Open: an immediate 503 that never reaches the server, with the time left as Retry-After.
             long start = System.nanoTime();
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 3), t -> {}))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {}))
                     .isInstanceOfSatisfying(UnavailableException.class, e -> {
                         assertThat(e.code()).isEqualTo("inference_unavailable");
                         assertThat(e.retryAfterSeconds()).isBetween(1L, 2L);
@@ -117,10 +118,10 @@ class RemoteFaultsTest {
             delayMillis.set(0);
             Thread.sleep(1_600);
             assertThat(engine.breakerState()).isEqualTo("half_open");
-            GenerationResult probe = engine.generate(GenerationRequest.greedy("Once", 3), t -> {});
+            GenerationResult probe = engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {});
             assertThat(probe.text()).isEqualTo("w0 w1 w2 ");
             assertThat(engine.breakerState()).isEqualTo("closed");
-            assertThat(engine.generate(GenerationRequest.greedy("Once", 3), t -> {}).completionTokens()).isEqualTo(3);
+            assertThat(engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {}).completionTokens()).isEqualTo(3);
             assertThat(connections.get()).isEqualTo(6);
         }
     }
@@ -130,10 +131,10 @@ class RemoteFaultsTest {
         String url = serve(1, 0);
         delayMillis.set(1_000);
         try (RemoteEngine engine = engine(url, 0, Duration.ofMillis(200), 1, Duration.ofMillis(400))) {
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 1), t -> {})).isInstanceOf(UnavailableException.class);
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 1), t -> {})).isInstanceOf(UnavailableException.class);
             assertThat(engine.breakerState()).isEqualTo("open");
             Thread.sleep(500);
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy("Once", 1), t -> {}))
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 1), t -> {}))
                     .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.code()).isEqualTo("remote_unavailable"));
             assertThat(engine.breakerState()).isEqualTo("open");
             assertThat(connections.get()).isEqualTo(2);
@@ -146,7 +147,7 @@ class RemoteFaultsTest {
         try (RemoteEngine engine = engine(url, 0, Duration.ofSeconds(5), 3, Duration.ofSeconds(10))) {
             StringBuilder seen = new StringBuilder();
             long start = System.nanoTime();
-            GenerationResult result = engine.generate(new GenerationRequest("Once", Sampling.GREEDY, 40, List.of(),
+            GenerationResult result = engine.generate(new GenerationRequest(Prompt.of("Once"), Sampling.GREEDY, 40, List.of(),
                     Cancellation.within(Duration.ofMillis(450))), seen::append);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(result.finishReason()).isEqualTo(FinishReason.TIMEOUT);

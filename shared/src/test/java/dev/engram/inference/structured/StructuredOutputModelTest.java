@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.LanguageModel;
@@ -59,7 +60,7 @@ class StructuredOutputModelTest {
             for (String prompt : PROMPTS) {
                 for (Sampling sampling : samplings) {
                     GenerationResult result = engine.generate(
-                            new GenerationRequest(prompt, sampling, 200, List.of(), null).withFormat(format), text -> {});
+                            new GenerationRequest(Prompt.raw(prompt), sampling, 200, List.of(), null).withFormat(format), text -> {});
                     runs++;
                     if (result.finishReason() == FinishReason.STOP) {
                         complete++;
@@ -83,7 +84,7 @@ class StructuredOutputModelTest {
     @Test
     void theSameSeedGivesTheSameDocument() {
         ResponseFormat format = ResponseFormat.jsonSchema("t", JsonGrammarTest.node(TestSchemas.ALL.get(2)));
-        GenerationRequest request = new GenerationRequest("Once upon a time", new Sampling(1f, 1f, 0, 42), 120, List.of(), null)
+        GenerationRequest request = new GenerationRequest(Prompt.raw("Once upon a time"), new Sampling(1f, 1f, 0, 42), 120, List.of(), null)
                 .withFormat(format);
         for (LanguageModel engine : engines) {
             assertThat(engine.generate(request, t -> {}).text()).isEqualTo(engine.generate(request, t -> {}).text());
@@ -94,7 +95,7 @@ class StructuredOutputModelTest {
     void maxTokensCutsTheDocumentShort() {
         ResponseFormat format = ResponseFormat.jsonSchema("t", JsonGrammarTest.node(TestSchemas.ALL.get(2)));
         for (LanguageModel engine : engines) {
-            GenerationResult result = engine.generate(GenerationRequest.greedy("Once upon a time", 3).withFormat(format), t -> {});
+            GenerationResult result = engine.generate(GenerationRequest.greedy(Prompt.raw("Once upon a time"), 3).withFormat(format), t -> {});
             assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
             assertThat(result.completionTokens()).isEqualTo(3);
             assertThat(result.text().strip()).startsWith("{");
@@ -106,7 +107,7 @@ class StructuredOutputModelTest {
     @Test
     void withoutAFormatTheOutputIsUnchanged() {
         for (LanguageModel engine : engines) {
-            GenerationResult free = engine.generate(GenerationRequest.greedy("Once upon a time", 30), t -> {});
+            GenerationResult free = engine.generate(GenerationRequest.greedy(Prompt.raw("Once upon a time"), 30), t -> {});
             assertThat(free.text()).doesNotStartWith("{").isNotBlank();
         }
     }
@@ -117,7 +118,7 @@ class StructuredOutputModelTest {
         ResponseFormat format = ResponseFormat.jsonSchema("t", JsonGrammarTest.node(TestSchemas.ALL.get(2)));
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            GenerationRequest request = new GenerationRequest("Once upon a time", new Sampling(1f, 1f, 0, i), 120, List.of(), null);
+            GenerationRequest request = new GenerationRequest(Prompt.raw("Once upon a time"), new Sampling(1f, 1f, 0, i), 120, List.of(), null);
             requests.add(i % 2 == 0 ? request.withFormat(format) : request);
         }
         List<String> alone = requests.stream().map(r -> own.generate(r, t -> {}).text()).toList();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.remote.RemoteConfigs;
@@ -180,7 +181,7 @@ class RemoteBackendIT {
         PrometheusText before = PrometheusText.scrape(server.uri());
         try (RemoteEngine engine = RemoteEngine.create(RemoteConfigs.to(server.uri() + "/v1"))) {
             Cancellation cancellation = new Cancellation();
-            GenerationResult cancelled = engine.generate(new GenerationRequest("Once upon a time", Sampling.GREEDY, 480,
+            GenerationResult cancelled = engine.generate(new GenerationRequest(Prompt.of("Once upon a time"), Sampling.GREEDY, 480,
                     List.of("zzzz"), cancellation), text -> cancellation.cancel());
             assertThat(cancelled.finishReason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(cancelled.completionTokens()).isLessThan(20);
