@@ -22,9 +22,11 @@ final class RedisFailures {
      * A pipelined batch reports its failures as one ErrorType of lines {@code ERR [<index>] <cause>}, the
      * cause being the reply without its "ERR " or, for a broken connection, the exception's
      * {@code toString()} ({@code java.net.SocketException: Connection reset},
-     * {@code io.netty.channel.StacklessClosedChannelException}).
+     * {@code io.netty.channel.StacklessClosedChannelException}). Found anywhere in the message, not
+     * only at line starts, and ended by a ']' too: a report can nest another one
+     * ({@code ERR [1ERR [0] java.net.SocketException: Connection reset] ...}).
      */
-    private static final Pattern BATCH_LINE = Pattern.compile("^ERR \\[\\d+] (.*)$", Pattern.MULTILINE);
+    private static final Pattern BATCH_LINE = Pattern.compile("ERR \\[\\d+] ([^\\]\\r\\n]*)");
     /** An exception's {@code toString()}: a qualified class name, then nothing or ": message". */
     private static final Pattern EXCEPTION = Pattern.compile("^[a-z_][\\w$]*(\\.[\\w$]+)+(:.*)?$");
     /** The client's answer to a command on a connection it already knows is closed: nothing was written. */

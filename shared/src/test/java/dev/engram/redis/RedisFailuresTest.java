@@ -25,6 +25,9 @@ class RedisFailuresTest {
             assertThat(RedisFailures.connectionLevel(batch)).as(batch.getMessage()).isTrue();
             assertThat(RedisFailures.transientFailure(new CompletionException(batch))).as(batch.getMessage()).isTrue();
         }
+        // a batch whose connection broke while another batch's failure was being reported: the lines run together
+        ErrorType nested = ErrorType.create("ERR [1ERR [0] java.net.SocketException: Connection reset] java.net.SocketException: Connection reset");
+        assertThat(RedisFailures.connectionLevel(nested)).as(nested.getMessage()).isTrue();
     }
 
     @Test
