@@ -1,7 +1,6 @@
 package dev.engram.functions.all;
 
 import static dev.engram.functions.all.AllFunctionsTest.CALLS;
-import static dev.engram.functions.all.AllFunctionsTest.GAMMA_KEY;
 import static dev.engram.testing.AuthChecks.post;
 import static dev.engram.testing.AuthProfile.ADMIN_KEY;
 import static dev.engram.testing.AuthProfile.ALPHA;
@@ -12,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.notNullValue;
 
 import dev.engram.memory.longterm.LtmKeys;
 import dev.engram.memory.session.SessionKeys;
@@ -101,11 +99,7 @@ class ClusterTest {
 
     @Test
     void oneRequestRateCoversEveryFunctionOfATenant() {
-        post(GAMMA_KEY, "/classify", CALLS.get("/classify")).statusCode(200);
-        post(GAMMA_KEY, "/recall", CALLS.get("/recall")).statusCode(200);
-        post(GAMMA_KEY, "/v1/embeddings", CALLS.get("/v1/embeddings")).statusCode(200);
-        post(GAMMA_KEY, "/generate", CALLS.get("/generate")).statusCode(429)
-                .header("Retry-After", notNullValue()).body("error", is("rate_limited"));
+        AllFunctionsTest.gammasFourthRequestIsRefused();
     }
 
     @Test
