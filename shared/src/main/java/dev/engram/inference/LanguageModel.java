@@ -48,8 +48,9 @@ public interface LanguageModel extends AutoCloseable {
 
     /**
      * Scores each continuation of {@code prompt}: the log-likelihood the model gives to the
-     * continuation's tokens after the prompt (the text {@code prompt + continuation} tokenised as a
-     * whole, the prompt's tokens removed). The prompt is computed once for all continuations.
+     * continuation's tokens right after the prompt as this engine renders it (a chat prompt ends where
+     * the assistant's reply begins; a raw prompt's text and the continuation are tokenised as a whole,
+     * the prompt's tokens removed). The prompt is computed once for all continuations.
      * {@code cancellation} carries the request's deadline. Backends that cannot see token
      * probabilities do not override this.
      *
@@ -57,13 +58,21 @@ public interface LanguageModel extends AutoCloseable {
      * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready
      * @throws NotSupportedException when this backend cannot score (501)
      */
-    default ContinuationScores scoreContinuations(String prompt, List<String> continuations, Cancellation cancellation) {
+    default ContinuationScores scoreContinuations(Prompt prompt, List<String> continuations, Cancellation cancellation) {
         throw new NotSupportedException("Scoring continuations (classify mode 'llm') is not supported by the "
                 + getClass().getSimpleName() + " backend; use mode 'embedding'");
     }
 
-    /** What the engine is doing now: queue, running generations, readiness. */
+    /** What the engine is doing now: queue, running generations. */
     EngineStatus status();
+
+    /**
+     * Whether the loaded engine can serve now, for the readiness probe. May take a network round trip
+     * (a remote engine asks its server), so it is not for every request.
+     */
+    default EngineReadiness readiness() {
+        return EngineReadiness.LOADED;
+    }
 
     @Override
     void close();

@@ -107,14 +107,14 @@ public final class EngramEngine implements LanguageModel {
 
     @Override
     public String render(Prompt prompt) {
-        return prompt.raw() || template.isEmpty() ? prompt.asCompletionText() : PromptTokens.render(template.get(), prompt, false).text();
+        return prompt.raw() || template.isEmpty() ? prompt.asCompletionText() : PromptTokens.render(template.get(), prompt, true).text();
     }
 
     /**
      * The ids the model is fed for {@code prompt}: a chat prompt through the template, its messages'
      * texts unable to forge control tokens; raw or template-less text as {@link #encodePrompt(String)}.
      */
-    private int[] encodePrompt(Prompt prompt) {
+    public int[] encodePrompt(Prompt prompt) {
         if (prompt.raw() || template.isEmpty()) {
             return encodePrompt(prompt.asCompletionText());
         }
@@ -224,10 +224,19 @@ public final class EngramEngine implements LanguageModel {
     }
 
     @Override
-    public ContinuationScores scoreContinuations(String prompt, List<String> continuations, Cancellation cancellation) {
+    public ContinuationScores scoreContinuations(Prompt prompt, List<String> continuations, Cancellation cancellation) {
         long start = System.nanoTime();
-        int[] promptTokens = encodePrompt(prompt);
-        List<int[]> sequences = continuations.stream().map(c -> encodePrompt(prompt + c)).toList();
+        int[] promptTokens;
+        List<int[]> sequences;
+        if (prompt.raw() || template.isEmpty()) {
+            String text = prompt.asCompletionText();
+            promptTokens = encodePrompt(text);
+            sequences = continuations.stream().map(c -> encodePrompt(text + c)).toList();
+        } else { // rendered once; each continuation is plain text after the reply's start
+            PromptTokens rendered = PromptTokens.render(template.get(), prompt, true);
+            promptTokens = PromptTokens.withBos(tokenizer, rendered.encode(tokenizer));
+            sequences = continuations.stream().map(c -> PromptTokens.withBos(tokenizer, rendered.followedBy(c).encode(tokenizer))).toList();
+        }
         int longest = sequences.stream().mapToInt(t -> t.length).max().orElse(promptTokens.length);
         if (longest > contextLength()) {
             throw new InvalidRequestException("prompt_too_long", "The classification prompt with its longest label is " + longest

@@ -56,6 +56,15 @@ record PromptTokens(String text, List<String> parts, List<Boolean> plain) {
         return "\uE000" + (contents.size() - 1) + "\uE001";
     }
 
+    /** This prompt with {@code text} after it as plain text (a reply's start). */
+    PromptTokens followedBy(String text) {
+        List<String> moreParts = new ArrayList<>(parts);
+        List<Boolean> morePlain = new ArrayList<>(plain);
+        moreParts.add(text);
+        morePlain.add(true);
+        return new PromptTokens(this.text + text, moreParts, morePlain);
+    }
+
     /** The ids: template text with special tokens, message texts without. */
     int[] encode(Tokenizer tokenizer) {
         List<int[]> pieces = new ArrayList<>();

@@ -1,13 +1,10 @@
 package dev.engram.inference.jlama;
 
 import com.github.tjake.jlama.model.AbstractModel;
-import com.github.tjake.jlama.model.ModelSupport;
-import com.github.tjake.jlama.safetensors.DType;
 import com.github.tjake.jlama.safetensors.prompt.PromptContext;
 import com.github.tjake.jlama.safetensors.prompt.PromptSupport;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
-import com.github.tjake.jlama.tensor.operations.TensorOperationsProvider;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.FinishReason;
@@ -25,22 +22,14 @@ import dev.engram.inference.decoding.StopSequences;
 import dev.engram.inference.decoding.TokenSampler;
 import dev.engram.inference.structured.StructuredDecoding;
 import dev.engram.inference.structured.TokenConstraint;
-import dev.engram.nativelibs.ExtractedLibraries;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
 import org.jboss.logging.Logger;
 
 /**
@@ -101,57 +90,12 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
     public static JlamaEngine load(Path modelDir, Options options) {
-        File workDir;
-        try {
-            workDir = Files.createDirectories(options.workDir().orElseGet(JlamaEngine::sharedWorkDir)).toFile();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the engine working directory", e);
-        }
-        long start = System.nanoTime();
-        Optional<Integer> threads = options.threads();
-        AbstractModel model;
-        try {
-            model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), threads);
-        } catch (IllegalStateException e) {
-            // Jlama's kernel pool is process-wide and can only be sized once.
-            LOG.warnf("Jlama thread count already fixed for this process; ignoring engram.inference.threads=%s", threads.orElse(0));
-            model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), Optional.empty());
-        }
-        checkKernels(model);
-        ExtractedLibraries.removeLoaded("libjlama");
-        LOG.infof("Loaded %s in %d ms with %s", modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
-        return new JlamaEngine(model, modelDir.getFileName().toString(), options);
-    }
-
-    /**
-     * The working directory Jlama gets when none is configured. Given none, Jlama makes a fresh temp
-     * directory at every load, removed only at a normal JVM exit: every killed instance left an empty
-     * one behind. This one has a fixed name, so all loads on a machine reuse it; nothing is written
-     * into it, since the engine keeps its KV buffers in memory.
-     */
-    static Path sharedWorkDir() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "engram-jlama");
+        return new JlamaEngine(JlamaLoading.load(modelDir, options), modelDir.getFileName().toString(), options);
     }
 
     /** Which kernels Jlama picked: native SIMD (jlama-native) or the Panama Vector API, with the vector width. */
     public static String backend() {
-        return TensorOperationsProvider.get().name() + ", " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors";
-    }
-
-    /**
-     * Jlama's Panama kernels read whole vectors; with 512-bit vectors a head smaller than 16 floats
-     * reads past its buffer. jlama-native does not have that limit; without it the JVM must cap the
-     * vector width.
-     */
-    private static void checkKernels(AbstractModel model) {
-        boolean panama = !TensorOperationsProvider.get().name().toLowerCase().contains("native");
-        int floatsPerVector = FloatVector.SPECIES_PREFERRED.vectorBitSize() / Float.SIZE;
-        if (panama && model.getConfig().headSize < floatsPerVector) {
-            model.close();
-            throw new IllegalStateException("Jlama's Panama kernels cannot run head size " + model.getConfig().headSize
-                    + " with " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors: put jlama-native on the "
-                    + "classpath or start the JVM with -XX:MaxVectorSize=" + model.getConfig().headSize * Float.BYTES);
-        }
+        return JlamaLoading.backend();
     }
 
     @Override
@@ -232,7 +176,7 @@ public final class JlamaEngine implements LanguageModel {
                 throw e;
             }
         } finally {
-            sweepWorkDir();
+            JlamaLoading.sweep(workDir);
         }
     }
 
@@ -301,10 +245,11 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Scores under the generation gate: it runs the same non-thread-safe forward pass. */
     @Override
-    public ContinuationScores scoreContinuations(String prompt, List<String> continuations, Cancellation cancellation) {
+    public ContinuationScores scoreContinuations(Prompt prompt, List<String> continuations, Cancellation cancellation) {
         long start = System.nanoTime();
-        int[] promptTokens = encodePrompt(prompt);
-        List<int[]> sequences = continuations.stream().map(c -> withContinuation(prompt, promptTokens, c)).toList();
+        String text = render(prompt);
+        int[] promptTokens = encodePrompt(text);
+        List<int[]> sequences = continuations.stream().map(c -> withContinuation(text, promptTokens, c)).toList();
         int longest = sequences.stream().mapToInt(t -> t.length).max().orElse(promptTokens.length);
         if (longest > usableContext) {
             throw new InvalidRequestException("prompt_too_long", "The classification prompt with its longest label is "
@@ -318,7 +263,7 @@ public final class JlamaEngine implements LanguageModel {
             }
             return scorer.score(promptTokens, sequences, start, tokenized - start, System.nanoTime() - tokenized);
         } finally {
-            sweepWorkDir();
+            JlamaLoading.sweep(workDir);
         }
     }
 
@@ -387,34 +332,9 @@ public final class JlamaEngine implements LanguageModel {
         return workDir;
     }
 
-    /** Anything Jlama may have paged to disk belongs to a finished generation by now. */
-    private void sweepWorkDir() {
-        if (workDir.isEmpty()) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(workDir.get())) {
-            files.forEach(ModelFiles::deleteQuietly);
-        } catch (IOException e) {
-            LOG.debugf(e, "Could not sweep %s", workDir.get());
-        }
-    }
-
     @Override
     public void close() {
         model.close();
-        sweepWorkDir();
-    }
-
-    /** Small file helpers. */
-    static final class ModelFiles {
-        private ModelFiles() {}
-
-        static void deleteQuietly(Path path) {
-            try (Stream<Path> tree = Files.walk(path)) {
-                tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                LOG.debugf(e, "Could not delete %s", path);
-            }
-        }
+        JlamaLoading.sweep(workDir);
     }
 }

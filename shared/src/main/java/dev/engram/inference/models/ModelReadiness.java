@@ -1,6 +1,6 @@
 package dev.engram.inference.models;
 
-import dev.engram.inference.remote.RemoteEngine;
+import dev.engram.inference.EngineReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -27,10 +27,18 @@ public class ModelReadiness implements HealthCheck {
             response.withData("error", String.valueOf(models.failure()));
         }
         boolean up = state == Models.State.READY || state == Models.State.NOT_USED;
-        if (state == Models.State.READY && models.loaded() instanceof RemoteEngine remote) {
-            up = remote.serverAnswers();
-            response.withData("backend", "remote").withData("server", remote.baseUrl().toString()).withData("serverAnswers", up)
-                    .withData("breaker", remote.breakerState());
+        if (state == Models.State.READY) {
+            EngineReadiness engine = models.loaded().readiness();
+            up = engine.up();
+            engine.details().forEach((name, value) -> {
+                if (value instanceof Boolean b) {
+                    response.withData(name, b);
+                } else if (value instanceof Number n) {
+                    response.withData(name, n.longValue());
+                } else {
+                    response.withData(name, String.valueOf(value));
+                }
+            });
         }
         return response.status(up).build();
     }

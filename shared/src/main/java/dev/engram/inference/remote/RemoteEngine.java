@@ -11,6 +11,7 @@ import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
+import dev.engram.inference.EngineReadiness;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
 import dev.engram.inference.openai.ChatCompletionRequest;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -85,8 +87,12 @@ public final class RemoteEngine implements LanguageModel {
         return new EngineStatus("remote", 0, 0);
     }
 
-    public URI baseUrl() {
-        return client.base();
+    /** Ready while the server answers; shows the server and the circuit breaker. */
+    @Override
+    public EngineReadiness readiness() {
+        boolean answers = serverAnswers();
+        return new EngineReadiness(answers, Map.of("backend", "remote", "server", client.base().toString(), "serverAnswers", answers,
+                "breaker", breakerState()));
     }
 
     /** The circuit breaker's state: closed, open or half_open (for readiness output and tests). */

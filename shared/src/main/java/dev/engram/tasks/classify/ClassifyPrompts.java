@@ -16,15 +16,15 @@ public final class ClassifyPrompts {
 
     private ClassifyPrompts() {}
 
-    /** The rendered prompt text the model is given. */
-    public static String prompt(LanguageModel model, String text, List<ClassifyLabel> labels) {
+    /** The prompt the labels continue: a chat prompt for a chat model, raw completion text otherwise. */
+    public static Prompt prompt(LanguageModel model, String text, List<ClassifyLabel> labels) {
         String question = "Text: " + text.strip() + "\n\nLabels:\n" + labels.stream()
                 .map(l -> "- " + l.name() + (l.description() == null ? "" : ": " + l.description()))
                 .collect(Collectors.joining("\n"));
         if (model.hasChatTemplate()) {
-            return model.render(Prompt.of(INSTRUCTION, question));
+            return Prompt.of(INSTRUCTION, question);
         }
-        return model.render(Prompt.of(question + "\n\nQuestion: Which label fits the text?\nAnswer:"));
+        return Prompt.raw(question + "\n\nQuestion: Which label fits the text?\nAnswer:");
     }
 
     /** What follows the prompt when the model answers with {@code label}. */

@@ -8,6 +8,7 @@ import dev.engram.errors.NotSupportedException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.ContinuationScores;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.embedding.Embedders;
@@ -128,7 +129,7 @@ public class ClassifyTask {
     }
 
     private Outcome llm(String text, List<ClassifyLabel> labels, boolean multiLabel, LanguageModel model, Cancellation cancellation) {
-        String prompt = ClassifyPrompts.prompt(model, text, labels);
+        Prompt prompt = ClassifyPrompts.prompt(model, text, labels);
         ContinuationScores result = model.scoreContinuations(prompt, ClassifyPrompts.continuations(model, labels), cancellation);
         int n = labels.size();
         double[] mean = new double[n];

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.ContinuationScores;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.engine.EngramEngine;
 import dev.engram.testing.TestModels;
@@ -52,7 +53,7 @@ class ContinuationScorerTest {
     void batchedScoresEqualTokenByTokenScores() {
         String prompt = "Once upon a time, there was a little";
         List<String> continuations = List.of(" girl", " dog named Max", " bird", " boy who loved to play outside", " x");
-        ContinuationScores batched = engine.scoreContinuations(prompt, continuations, new Cancellation());
+        ContinuationScores batched = engine.scoreContinuations(Prompt.raw(prompt), continuations, new Cancellation());
         int[] promptTokens = engine.encodePrompt(prompt);
         assertThat(batched.promptTokens()).isEqualTo(promptTokens.length);
         for (int i = 0; i < continuations.size(); i++) {
@@ -73,7 +74,7 @@ class ContinuationScorerTest {
         // "ti" + "me" is read as the one token "time": the continuation is not a clean suffix of the prompt.
         String prompt = "Once upon a ti";
         List<String> continuations = List.of("me", " with her ball", "ny");
-        ContinuationScores batched = engine.scoreContinuations(prompt, continuations, new Cancellation());
+        ContinuationScores batched = engine.scoreContinuations(Prompt.raw(prompt), continuations, new Cancellation());
         int[] promptTokens = engine.encodePrompt(prompt);
         assertThat(ContinuationScorer.commonPrefix(promptTokens, engine.encodePrompt(prompt + "me")))
                 .as("the case this test is about").isLessThan(promptTokens.length);
@@ -89,15 +90,15 @@ class ContinuationScorerTest {
     @Test
     void sameRequestSameScores() {
         List<String> labels = List.of(" happy", " sad", " angry");
-        ContinuationScores first = engine.scoreContinuations("Tom was", labels, new Cancellation());
-        ContinuationScores second = engine.scoreContinuations("Tom was", labels, new Cancellation());
+        ContinuationScores first = engine.scoreContinuations(Prompt.raw("Tom was"), labels, new Cancellation());
+        ContinuationScores second = engine.scoreContinuations(Prompt.raw("Tom was"), labels, new Cancellation());
         assertThat(second.scores()).isEqualTo(first.scores());
     }
 
     @Test
     void tooLongForTheContextIsRefused() {
         String prompt = "He liked to play with his ball. ".repeat(60);
-        assertThatThrownBy(() -> engine.scoreContinuations(prompt, List.of(" yes"), new Cancellation()))
+        assertThatThrownBy(() -> engine.scoreContinuations(Prompt.raw(prompt), List.of(" yes"), new Cancellation()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tokens");
     }
 }

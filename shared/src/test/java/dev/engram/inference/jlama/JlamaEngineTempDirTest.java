@@ -28,9 +28,9 @@ class JlamaEngineTempDirTest {
         }
         Set<String> added = new HashSet<>(names(tmp));
         added.removeAll(before);
-        added.remove(JlamaEngine.sharedWorkDir().getFileName().toString());
+        added.remove(JlamaLoading.sharedWorkDir().getFileName().toString());
         assertThat(added).as("new entries in %s", tmp).isEmpty();
-        try (Stream<Path> inside = Files.list(JlamaEngine.sharedWorkDir())) {
+        try (Stream<Path> inside = Files.list(JlamaLoading.sharedWorkDir())) {
             assertThat(inside.toList()).as("the shared working directory").isEmpty();
         }
     }

@@ -137,7 +137,9 @@ class ModelsTest {
                 RemoteConfigs.to("http://127.0.0.1:9/v1"));
         assertThat(remote.get()).isInstanceOf(RemoteEngine.class);
         assertThat(remote.state()).isEqualTo(Models.State.READY);
-        assertThat(((RemoteEngine) remote.loaded()).serverAnswers()).isFalse();
+        assertThat(remote.loaded().readiness().up()).as("nothing listens on port 9").isFalse();
+        assertThat(remote.loaded().readiness().details()).containsEntry("server", "http://127.0.0.1:9/v1")
+                .containsEntry("serverAnswers", false).containsEntry("breaker", "closed");
         remote.close();
 
         Models unconfigured = new Models(model(Optional.of(missing), "unused/unused", temp), inference(InferenceConfig.Backend.REMOTE),

@@ -10,6 +10,7 @@ import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
 import dev.engram.tasks.classify.ClassifyLabel;
 import dev.engram.tasks.classify.ClassifyPrompts;
+import dev.engram.inference.Prompt;
 import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
@@ -41,12 +42,12 @@ class ClassifyLlmTest {
         JsonPath answer = Classify.post("text", TEXT, "labels", LABELS, "mode", "llm");
         assertThat(answer.getString("mode")).isEqualTo("llm");
         EngramEngine engine = (EngramEngine) models.get();
-        String prompt = ClassifyPrompts.prompt(engine, TEXT, LABELS.stream().map(ClassifyLabel::of).toList());
+        Prompt prompt = ClassifyPrompts.prompt(engine, TEXT, LABELS.stream().map(ClassifyLabel::of).toList());
         List<String> continuations = ClassifyPrompts.continuations(engine, LABELS.stream().map(ClassifyLabel::of).toList());
         int[] promptTokens = engine.encodePrompt(prompt);
         int scoredTokens = 0;
         for (int i = 0; i < LABELS.size(); i++) {
-            int[] full = engine.encodePrompt(prompt + continuations.get(i));
+            int[] full = engine.encodePrompt(engine.render(prompt) + continuations.get(i));
             int shared = commonPrefix(promptTokens, full);
             int tokens = full.length - shared;
             double expected = TokenByToken.logProb(engine.model(), full, shared) / tokens;
