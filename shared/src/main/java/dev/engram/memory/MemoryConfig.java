@@ -32,13 +32,6 @@ public interface MemoryConfig {
     @WithDefault("96")
     int summaryTokens();
 
-    /**
-     * Echo the exact prompt text the model received in each response's {@code prompt} field. For
-     * debugging and tests only: it returns remembered turns to the caller.
-     */
-    @WithDefault("false")
-    boolean echoPrompt();
-
     // Long-term memory (dev.engram.memory.longterm).
 
     /** {@code k} of a recall when the request gives none. */

@@ -8,7 +8,9 @@ import java.util.List;
  * {@code POST /generate}. Only {@code prompt} is required. Greedy decoding unless {@code temperature}
  * is above 0, or a sampling option ({@code topP}, {@code topK}, {@code seed}) is given without a
  * temperature (then 1.0). {@code json}: {@code true} for any JSON object, a JSON Schema (an object) for a
- * document valid against it, {@code false} or absent for free text.
+ * document valid against it, {@code false} or absent for free text. {@code echo}: {@code true} returns the
+ * exact prompt text the model read (with the session's turns and recalled memories), as OpenAI's
+ * {@code echo} does; it shows nothing the caller's key could not already read.
  */
 @RegisterForReflection
 public record GenerateRequest(
@@ -22,9 +24,10 @@ public record GenerateRequest(
         Long seed,
         List<String> stop,
         Boolean useMemory,
-        JsonNode json) {
+        JsonNode json,
+        Boolean echo) {
 
     public static GenerateRequest of(String prompt) {
-        return new GenerateRequest(prompt, null, null, null, null, null, null, null, null, null, null);
+        return new GenerateRequest(prompt, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The answer of {@code POST /generate}. {@code memory} only with a {@code sessionId}; {@code prompt}
- * (the exact prompt text the model saw) only when {@code engram.memory.echo-prompt} is on;
+ * (the exact prompt text the model saw) only when the request asks with {@code echo: true};
  * {@code memoriesUsed} (ids of the long-term memories put into the prompt, best first) only with
  * {@code useMemory: true}. {@code jsonComplete} only with {@code json}: whether {@code text} is a whole
  * document (false when {@code maxTokens}, the deadline or a stop string cut it short).

@@ -17,7 +17,6 @@ import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
 import dev.engram.inference.structured.ResponseFormat;
 import dev.engram.tasks.Requests;
-import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.Session;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.conversation.Conversations;
@@ -48,15 +47,12 @@ public class GenerateTask {
     private final Models models;
     private final InferenceConfig config;
     private final Conversations conversations;
-    private final MemoryConfig memoryConfig;
     private final MemoryPrompts memoryPrompts;
 
-    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryConfig memoryConfig,
-            MemoryPrompts memoryPrompts) {
+    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryPrompts memoryPrompts) {
         this.models = models;
         this.config = config;
         this.conversations = conversations;
-        this.memoryConfig = memoryConfig;
         this.memoryPrompts = memoryPrompts;
     }
 
@@ -90,7 +86,7 @@ public class GenerateTask {
                 cancellation);
         return new GenerateResponse(result.text(), result.finishReason(), model.name(),
                 new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
-                memoryConfig.echoPrompt() ? model.render(built) : null, recalled == null ? null : recalled.ids(),
+                Boolean.TRUE.equals(request.echo()) ? model.render(built) : null, recalled == null ? null : recalled.ids(),
                 format == null ? null : format.complete(result.text()));
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * detected; absent when neither); {@code detectedLanguage} and {@code confidence}: what the detector
  * found; {@code chunks}: model calls made (0 when source and target are the same); {@code model} only
  * when the model ran; {@code memory} only with a {@code sessionId}; {@code segments} (each chunk and its
- * translation, in order) only when {@code engram.memory.echo-prompt} is on.
+ * translation, in order) only when the request asks for them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection

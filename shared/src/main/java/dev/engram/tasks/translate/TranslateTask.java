@@ -7,7 +7,6 @@ import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
-import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.Session;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.conversation.Conversations;
@@ -37,14 +36,12 @@ public class TranslateTask {
     private final Languages languages;
     private final TranslateConfig config;
     private final Conversations conversations;
-    private final MemoryConfig memoryConfig;
 
-    public TranslateTask(Models models, Languages languages, TranslateConfig config, Conversations conversations, MemoryConfig memoryConfig) {
+    public TranslateTask(Models models, Languages languages, TranslateConfig config, Conversations conversations) {
         this.models = models;
         this.languages = languages;
         this.config = config;
         this.conversations = conversations;
-        this.memoryConfig = memoryConfig;
     }
 
     public TranslateResponse run(String tenant, TranslateRequest request) {
@@ -67,7 +64,7 @@ public class TranslateTask {
         if (target.equals(source)) {
             MemoryReport memory = session == null ? null : record(session, target, text, text, models.get(), cancellation);
             return new TranslateResponse(text, source, target, detected.language(), detected.confidence(), 0, null, tally.usage(),
-                    tally.timings(), memory, memoryConfig.echoPrompt() ? List.of() : null);
+                    tally.timings(), memory, Boolean.TRUE.equals(request.segments()) ? List.of() : null);
         }
 
         LanguageModel model = models.get();
@@ -84,7 +81,7 @@ public class TranslateTask {
         String translation = translator.translate(lines, plan, segments);
         MemoryReport memory = session == null ? null : record(session, target, text, translation, model, cancellation);
         return new TranslateResponse(translation, source, target, detected.language(), detected.confidence(), chunks, model.name(),
-                tally.usage(), tally.timings(), memory, memoryConfig.echoPrompt() ? segments : null);
+                tally.usage(), tally.timings(), memory, Boolean.TRUE.equals(request.segments()) ? segments : null);
     }
 
     private MemoryReport record(Session session, String target, String text, String translation, LanguageModel model,

@@ -77,7 +77,7 @@ class GenerateRollingTest {
         assertThat(session.foldedTurns()).isEqualTo(folded.size());
 
         // The summary is what the next prompt carries.
-        JsonPath next = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", "The end", "maxTokens", 4);
+        JsonPath next = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", "The end", "maxTokens", 4, "echo", true);
         assertThat(next.getString("prompt")).contains(session.summary());
 
         // The folded turns became long-term `conversation` memories of the session, one per exchange

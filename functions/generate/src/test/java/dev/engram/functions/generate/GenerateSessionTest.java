@@ -28,7 +28,7 @@ class GenerateSessionTest {
     SessionStore sessions;
 
     static JsonPath turn(String sessionId, String prompt) {
-        return GenerateSamplingTest.generate("sessionId", sessionId, "prompt", prompt, "maxTokens", 12);
+        return GenerateSamplingTest.generate("sessionId", sessionId, "prompt", prompt, "maxTokens", 12, "echo", true);
     }
 
     @Test
@@ -55,9 +55,11 @@ class GenerateSessionTest {
 
     @Test
     void withoutSessionNothingIsRememberedAndNoMemoryIsReported() {
-        JsonPath answer = GenerateSamplingTest.generate("prompt", "The dog", "maxTokens", 5);
+        JsonPath answer = GenerateSamplingTest.generate("prompt", "The dog", "maxTokens", 5, "echo", true);
         assertThat(answer.getString("memory")).isNull();
         assertThat(answer.getString("prompt")).isEqualTo("The dog");
+        assertThat(GenerateSamplingTest.generate("prompt", "The dog", "maxTokens", 5).getString("prompt"))
+                .as("the prompt is in the answer only when asked for").isNull();
     }
 
     @Test

@@ -47,9 +47,9 @@ class RemoteBackendIT {
         Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
         try (RedisServer redis = new RedisServer().start();
                 FunctionProcess server = FunctionProcess.start(jar, Map.of("ENGRAM_MODEL_PATH", model.toString(),
-                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MEMORY_ECHO_PROMPT", "true"));
+                        "ENGRAM_REDIS_URL", redis.uri()));
                 FunctionProcess client = FunctionProcess.start(jar, Map.of(
-                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MEMORY_ECHO_PROMPT", "true",
+                        "ENGRAM_REDIS_URL", redis.uri(),
                         "ENGRAM_INFERENCE_BACKEND", "remote",
                         "ENGRAM_INFERENCE_REMOTE_BASE_URL", server.uri() + "/v1",
                         "ENGRAM_INFERENCE_REMOTE_CHAT_TEMPLATE", "false",
@@ -83,8 +83,8 @@ class RemoteBackendIT {
             JsonPath directThird = null;
             JsonPath remoteThird = null;
             for (String prompt : List.of("Once upon a time", "The dog", "Lily wanted to")) {
-                directThird = generate(server, "sessionId", "direct", "prompt", prompt, "maxTokens", 24);
-                remoteThird = generate(client, "sessionId", "remote", "prompt", prompt, "maxTokens", 24);
+                directThird = generate(server, "sessionId", "direct", "prompt", prompt, "maxTokens", 24, "echo", true);
+                remoteThird = generate(client, "sessionId", "remote", "prompt", prompt, "maxTokens", 24, "echo", true);
             }
             assertThat(remoteThird.getString("prompt")).isEqualTo(directThird.getString("prompt")).contains("The dog");
             assertThat(remoteThird.getString("text")).isEqualTo(directThird.getString("text"));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ScaleToZeroIT {
     static JsonPath turn(FunctionProcess function, String sessionId, String prompt) {
         return given().baseUri(function.uri().toString()).contentType(ContentType.JSON)
-                .body(Map.of("sessionId", sessionId, "prompt", prompt, "maxTokens", 24))
+                .body(Map.of("sessionId", sessionId, "prompt", prompt, "maxTokens", 24, "echo", true))
                 .post("/generate").then().statusCode(200).extract().jsonPath();
     }
 
@@ -28,8 +28,7 @@ class ScaleToZeroIT {
         Path model = TestModels.stories260K();
         Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
         try (RedisServer redis = new RedisServer().start()) {
-            Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", model.toString(), "ENGRAM_REDIS_URL", redis.uri(),
-                    "ENGRAM_MEMORY_ECHO_PROMPT", "true");
+            Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", model.toString(), "ENGRAM_REDIS_URL", redis.uri());
             JsonPath warmThird;
             try (FunctionProcess warm = FunctionProcess.start(jar, env)) {
                 turn(warm, "warm", "Once upon a time");

@@ -41,7 +41,7 @@ class TranslateTest {
 
     @Test
     void translatesThroughTheModelWithUsageAndTimings() {
-        JsonPath answer = translate("text", "Der kleine Hund spielt im Garten mit einem roten Ball.", "targetLanguage", "en");
+        JsonPath answer = translate("text", "Der kleine Hund spielt im Garten mit einem roten Ball.", "targetLanguage", "en", "segments", true);
         assertThat(answer.getString("sourceLanguage")).isEqualTo("de");
         assertThat(answer.getString("detectedLanguage")).isEqualTo("de");
         assertThat(answer.getString("targetLanguage")).isEqualTo("en");
@@ -60,6 +60,7 @@ class TranslateTest {
         assertThat(answer.getString("sourceLanguage")).isEqualTo("fr");
         assertThat(answer.getString("detectedLanguage")).isEqualTo("en");
         assertThat(answer.getInt("chunks")).as("fr → en runs the model").isEqualTo(1);
+        assertThat(answer.getString("segments")).as("segments only when asked for").isNull();
     }
 
     @Test
@@ -87,7 +88,7 @@ class TranslateTest {
                     .append(" im Garten hinter dem alten Haus. ");
         }
         String text = paragraph.toString().strip() + "\n\nDas war das Ende.";
-        JsonPath answer = translate("text", text, "targetLanguage", "en");
+        JsonPath answer = translate("text", text, "targetLanguage", "en", "segments", true);
         List<Map<String, String>> segments = answer.getList("segments");
         assertThat(answer.getInt("chunks")).isEqualTo(segments.size()).isGreaterThan(2);
 
