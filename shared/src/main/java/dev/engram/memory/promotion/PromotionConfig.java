@@ -59,8 +59,11 @@ public interface PromotionConfig {
     @WithDefault("2s")
     Duration retryBackoff();
 
-    /** The most tokens the model may write for one extraction (its JSON document). */
-    @WithDefault("256")
+    /**
+     * The most tokens the model may write for one extraction (its JSON document); never more than three
+     * quarters of the model's context, and less when the prompt leaves less room.
+     */
+    @WithDefault("512")
     int extractionTokens();
 
     /** How long the ids of finished entries are kept to refuse a second run of an entry claimed again. */

@@ -52,8 +52,8 @@ public class Extractor {
         }
         String instruction = switch (strategy) {
             case summary -> "Summarise this conversation in one or two sentences, keeping names, facts and decisions.";
-            case discrete -> "List the standalone facts worth remembering from this conversation: facts about the user or the world"
-                    + " (semantic), the user's preferences (preference), and events with their time (episodic).";
+            case discrete -> "List the facts worth remembering: about the user or the world (semantic), the user's preferences"
+                    + " (preference), events with their time (episodic).";
             case preferences -> "List the user's preferences stated in this conversation.";
             default -> p.instruction();
         };
@@ -83,11 +83,13 @@ public class Extractor {
     }
 
     private JsonNode generate(Promotion p, LanguageModel model, String instruction, ResponseFormat format, Cancellation cancellation) {
-        int maxTokens = Math.min(config.extractionTokens(), model.contextLength() / 2);
-        String transcript = fitting(transcript(p.turns()), instruction, model, model.contextLength() - maxTokens - 8);
+        // The document gets up to three quarters of the context; the transcript's oldest lines give way first.
+        int reserve = Math.min(config.extractionTokens(), model.contextLength() * 3 / 4);
+        String transcript = fitting(transcript(p.turns()), instruction, model, model.contextLength() - reserve - 16);
         Prompt prompt = model.hasChatTemplate()
                 ? Prompt.of(instruction + " Answer in JSON.", transcript)
                 : Prompt.raw(transcript + instruction + "\nJSON:");
+        int maxTokens = Math.min(config.extractionTokens(), model.contextLength() - model.countTokens(model.render(prompt)) - 8);
         // Seeded by the entry and the attempt: a retry samples a different document.
         Sampling sampling = new Sampling(0.8f, 0.95f, 0, p.entryId().hashCode() * 31L + p.attempt());
         GenerationResult result = model.generate(new GenerationRequest(prompt, sampling, maxTokens, null, cancellation).withFormat(format),
