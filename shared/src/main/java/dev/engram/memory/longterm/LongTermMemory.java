@@ -8,7 +8,9 @@ import dev.engram.tenant.Tenant;
 import dev.engram.tenant.TenantData;
 import io.micrometer.core.annotation.Timed;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -117,12 +119,26 @@ public class LongTermMemory implements TenantData {
         }
         RecallFilter filter = MemoryInput.filter(query.filter());
         Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
+        // with a recency boost, twice as many candidates, so a newer memory just below the k-th can move up
+        int candidates = config.recencyHalfLife().isPresent() ? Math.min(config.recallMaxK(), 2 * k) : k;
         List<VectorIndex.Scored> scored = indexes.get().search(keys, () -> {
             float[] vector = embedder.embedQuery(text);
             stored.get().requireSearchable(tenant, model()); // answered while the query was embedded
             return vector;
-        }, filter, k, minScore);
-        return records.fetch(keys, scored);
+        }, filter, candidates, minScore);
+        List<RecallHit> hits = records.fetch(keys, scored);
+        return config.recencyHalfLife().map(halfLife -> byRecency(hits, halfLife, k)).orElse(hits);
+    }
+
+    /** The best {@code k} by similarity plus the recency boost ({@link MemoryConfig#recencyHalfLife()}). */
+    private List<RecallHit> byRecency(List<RecallHit> hits, Duration halfLife, int k) {
+        long now = System.currentTimeMillis();
+        double weight = config.recencyWeight();
+        double half = Math.max(1, halfLife.toMillis());
+        return hits.stream()
+                .sorted(Comparator.comparingDouble(
+                        (RecallHit h) -> -(h.score() + weight * Math.pow(2, -Math.max(0, now - h.createdAt()) / half))))
+                .limit(k).toList();
     }
 
     public long forgetId(String tenant, String id) {
