@@ -21,8 +21,14 @@ public interface PromotionConfig {
     @WithDefault("verbatim")
     String strategy();
 
-    /** A tenant's own default strategy, by tenant id ({@code engram.memory.promotion.tenant-strategy.acme=discrete}). */
-    Map<String, String> tenantStrategy();
+    /** Per-tenant settings, by tenant id: {@code engram.memory.promotion.tenant."acme".strategy=discrete}. */
+    Map<String, TenantPromotion> tenant();
+
+    /** One tenant's promotion settings. */
+    interface TenantPromotion {
+        /** The tenant's default strategy, used when a request names none (instead of {@code strategy}). */
+        String strategy();
+    }
 
     /**
      * Run the memory worker as a background loop in this instance. Off by default: a function that

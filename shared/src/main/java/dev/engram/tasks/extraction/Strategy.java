@@ -38,7 +38,8 @@ public enum Strategy {
      */
     public static Strategy resolve(String requested, String instruction, String tenant, PromotionConfig config) {
         Strategy s = requested != null ? parse(requested, "strategy")
-                : parse(config.tenantStrategy().getOrDefault(tenant, config.strategy()), "engram.memory.promotion.strategy");
+                : parse(config.tenant().containsKey(tenant) ? config.tenant().get(tenant).strategy() : config.strategy(),
+                        "engram.memory.promotion.strategy");
         if ((s == custom) != (instruction != null && !instruction.isBlank())) {
             throw new InvalidRequestException("invalid_strategy", "'instruction' is given with the strategy 'custom' and only with it");
         }
