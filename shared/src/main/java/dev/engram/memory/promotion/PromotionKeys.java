@@ -13,7 +13,8 @@ import dev.engram.tenant.Tenant;
  *     from a worker thought dead is not applied twice;</li>
  * <li>{@code attempts} — a HASH entry id → tries so far;</li>
  * <li>{@code counts} — a HASH {@code pending:<sessionId>} and {@code failed:<sessionId>} → entries;</li>
- * <li>{@code dead} — a STREAM of entries that failed every attempt, with the last error.</li>
+ * <li>{@code dead} — a STREAM of entries that failed every attempt, with the last error;</li>
+ * <li>{@code strategy:<sessionId>} — a session's own strategy (a STRING, JSON), expiring with the session.</li>
  * </ul>
  * Beside them, {@link #TENANTS} (one cross-tenant SET, touched by single-key commands only) lists the
  * tenants whose queue may hold work.
@@ -45,6 +46,10 @@ public record PromotionKeys(String tenant, String prefix) {
 
     public String dead() {
         return prefix + "dead";
+    }
+
+    public String strategy(String sessionId) {
+        return prefix + "strategy:" + sessionId;
     }
 
     static String pending(String sessionId) {

@@ -95,6 +95,22 @@ public class PromotionQueue implements TenantData {
         return wait.compareTo(config.claimIdle()) > 0 ? config.claimIdle() : wait;
     }
 
+    /** Sets the strategy of the session's later folds; it expires after {@code ttl}, as the session does. */
+    public void chooseForSession(String tenant, String sessionId, SessionStrategy choice, Duration ttl) {
+        JsonObject json = new JsonObject().put("strategy", choice.strategy()).put("instruction", choice.instruction());
+        redis.execute(Command.SET, PromotionKeys.of(tenant).strategy(sessionId), json.encode(), "PX", Long.toString(ttl.toMillis()));
+    }
+
+    /** The session's own strategy, or null when it has none. */
+    public SessionStrategy sessionStrategy(String tenant, String sessionId) {
+        Response json = redis.execute(Command.GET, PromotionKeys.of(tenant).strategy(sessionId));
+        if (json == null) {
+            return null;
+        }
+        JsonObject choice = new JsonObject(json.toString());
+        return new SessionStrategy(choice.getString("strategy"), choice.getString("instruction"));
+    }
+
     /** What of a session is still on its way to long-term memory. */
     public PendingPromotions pending(String tenant, String sessionId) {
         Response r = redis.execute(Command.HMGET, PromotionKeys.of(tenant).counts(), PromotionKeys.pending(sessionId),

@@ -4,6 +4,7 @@ import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.promotion.Promotion;
 import dev.engram.memory.promotion.PromotionConfig;
 import dev.engram.memory.promotion.PromotionQueue;
+import dev.engram.memory.promotion.SessionStrategy;
 import dev.engram.memory.session.FoldedTurnsListener;
 import dev.engram.memory.session.Turn;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +12,8 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Turns folded out of working memory are queued for promotion to long-term memory, with the tenant's
- * strategy: one Redis write, so the request that folded does not wait for the extraction, the
+ * Turns folded out of working memory are queued for promotion to long-term memory, with the session's
+ * own strategy (chosen by a request, {@link SessionStrategies}) or else the tenant's: one Redis write, so the request that folded does not wait for the extraction, the
  * embeddings or the memory writes; the memory worker ({@link PromotionWorker}) does them later.
  *
  * <p>Failing to queue them (Redis away) is logged, not thrown: the fold itself is already applied and
@@ -38,8 +39,9 @@ public class FoldedTurnsToMemory implements FoldedTurnsListener {
             return;
         }
         try {
-            Strategy strategy = Strategy.resolve(null, null, tenant, config);
-            queue.enqueue(tenant, Promotion.of(sessionId, null, strategy.name(), null, folded));
+            SessionStrategy own = queue.sessionStrategy(tenant, sessionId);
+            Strategy strategy = own == null ? Strategy.resolve(null, null, tenant, config) : Strategy.parse(own.strategy(), "strategy");
+            queue.enqueue(tenant, Promotion.of(sessionId, null, strategy.name(), own == null ? null : own.instruction(), folded));
         } catch (RuntimeException e) {
             LOG.warnf("Could not queue %d folded turns of session %s for long-term memory: %s", folded.size(), sessionId, e.getMessage());
         }

@@ -46,7 +46,8 @@ class MemoryPromotionTest {
     public static class QuickRetry implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.memory.promotion.retry-backoff", "50ms", "engram.memory.promotion.max-attempts", "8");
+            return Map.of("engram.memory.promotion.retry-backoff", "50ms", "engram.memory.promotion.max-attempts", "8",
+                    "engram.memory.window-tokens", "40", "engram.memory.summary-tokens", "16");
         }
     }
 
@@ -176,6 +177,31 @@ class MemoryPromotionTest {
             assertThat(h.text()).isEqualTo("The team meeting is every Monday at 11.");
             assertThat(h.history()).containsExactly("The team meeting is every Monday at 10.");
         });
+    }
+
+    @Test
+    void aSessionsOwnStrategyAppliesToItsFolds() {
+        for (String prompt : List.of("Once upon a time", "The dog", "Lily wanted to", "Tom had a")) {
+            Map<String, Object> body = new java.util.HashMap<>(Map.of("sessionId", "own", "prompt", prompt, "maxTokens", 16));
+            if (prompt.equals("The dog")) {
+                body.put("promotion", Map.of("strategy", "summary")); // from this request on
+            }
+            given().contentType(ContentType.JSON).body(body).post("/generate").then().statusCode(200);
+        }
+        assertThat(queue.sessionStrategy(TENANT, "own").strategy()).isEqualTo("summary");
+        long folds = queue.pending(TENANT, "own").pending();
+        assertThat(folds).isPositive();
+        drainAll(queue, "own");
+        List<RecallHit> hits = ofSession("own");
+        assertThat(hits).isNotEmpty().hasSizeLessThanOrEqualTo((int) folds)
+                .allSatisfy(h -> assertThat(h.tags()).contains("kind:summary"));
+
+        given().contentType(ContentType.JSON).body(Map.of("prompt", "x", "promotion", Map.of("strategy", "summary"))).post("/generate")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.is("invalid_promotion"));
+        given().contentType(ContentType.JSON).body(Map.of("prompt", "x", "sessionId", "own", "promotion", Map.of("strategy", "custom")))
+                .post("/generate").then().statusCode(400).body("error", org.hamcrest.Matchers.is("invalid_strategy"));
+        given().contentType(ContentType.JSON).body(Map.of("prompt", "x", "sessionId", "own", "promotion", Map.of())).post("/generate")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.is("missing_field"));
     }
 
     @Test
