@@ -88,7 +88,7 @@ public class Extractor {
         String transcript = fitting(transcript(p.turns()), instruction, model, model.contextLength() - reserve - 16);
         Prompt prompt = model.hasChatTemplate()
                 ? Prompt.of(instruction + " Answer in JSON.", transcript)
-                : Prompt.raw(transcript + instruction + "\nJSON:");
+                : Prompt.of(transcript + instruction + "\nJSON:"); // a chat prompt, so a remote server gets its chat surface
         int maxTokens = Math.min(config.extractionTokens(), model.contextLength() - model.countTokens(model.render(prompt)) - 8);
         // Seeded by the entry and the attempt: a retry samples a different document.
         Sampling sampling = new Sampling(0.8f, 0.95f, 0, p.entryId().hashCode() * 31L + p.attempt());
