@@ -26,26 +26,31 @@ final class PromotionScripts {
             """);
 
     /**
-     * Up to ARGV[4] entries for consumer ARGV[2]: new ones, else ones another consumer has held longer
-     * than ARGV[3] ms (a dead worker's, or a failed one waiting out its backoff); each counts an
-     * attempt. KEYS: stream, attempts. ARGV: group, consumer, claim idle ms, most. Returns {id, fields,
-     * attempt, ...}; nothing when the tenant's queue is gone (erased).
+     * Up to ARGV[4] entries for consumer ARGV[2]: first ones another consumer has held longer than
+     * ARGV[3] ms (a dead worker's, or a failed one whose backoff is over), so they are not starved by a
+     * steady flow of new ones, then new ones; each counts an attempt. KEYS: stream, attempts. ARGV:
+     * group, consumer, claim idle ms, most. Returns {id, fields, attempt, ...}; nothing when the
+     * tenant's queue is gone (erased).
      */
     static final LuaScript CLAIM = LuaScript.of("promotion claim", """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
-            local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[4], 'STREAMS', KEYS[1], '>')
-            local entries = fresh and fresh[1] and fresh[1][2] or {}
-            if #entries == 0 then
-              entries = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])[2]
-            end
+            local most = tonumber(ARGV[4])
             local out = {}
-            for _, e in ipairs(entries) do
-              -- XAUTOCLAIM answers an entry deleted meanwhile as nil
-              if e then
-                out[#out + 1] = e[1]
-                out[#out + 1] = e[2]
-                out[#out + 1] = redis.call('HINCRBY', KEYS[2], e[1], 1)
+            local function take(entries)
+              for _, e in ipairs(entries) do
+                -- XAUTOCLAIM answers an entry deleted meanwhile as nil
+                if e and e ~= false then
+                  out[#out + 1] = e[1]
+                  out[#out + 1] = e[2]
+                  out[#out + 1] = redis.call('HINCRBY', KEYS[2], e[1], 1)
+                end
               end
+            end
+            take(redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', most)[2])
+            local left = most - #out / 3
+            if left > 0 then
+              local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', left, 'STREAMS', KEYS[1], '>')
+              take(fresh and fresh[1] and fresh[1][2] or {})
             end
             return out
             """);
