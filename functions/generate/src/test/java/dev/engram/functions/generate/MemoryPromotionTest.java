@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.MemorySource;
 import dev.engram.memory.longterm.NewMemory;
+import dev.engram.memory.longterm.Promoted;
 import dev.engram.memory.longterm.RecallFilter;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.Remembered;
 import dev.engram.memory.promotion.PendingPromotions;
+import dev.engram.memory.promotion.Promotion;
 import dev.engram.memory.promotion.PromotionQueue;
 import dev.engram.tasks.extraction.ConversationQueue;
 import dev.engram.tasks.extraction.ConversationTurn;
@@ -202,6 +204,24 @@ class MemoryPromotionTest {
                 .post("/generate").then().statusCode(400).body("error", org.hamcrest.Matchers.is("invalid_strategy"));
         given().contentType(ContentType.JSON).body(Map.of("prompt", "x", "sessionId", "own", "promotion", Map.of())).post("/generate")
                 .then().statusCode(400).body("error", org.hamcrest.Matchers.is("missing_field"));
+    }
+
+    /** A worker thought dead commits late: the entry was done by another, so its memories are not written again. */
+    @Test
+    void aSecondCommitOfAnEntryWritesNothing() {
+        String entry = conversations.enqueue(TENANT, CONVERSATION, "twice", null, "verbatim", null);
+        Promotion claimed = queue.claim(TENANT, "slow-worker", 10).stream().filter(p -> p.entryId().equals(entry)).findFirst()
+                .orElseThrow();
+        assertThat(claimed.attempt()).isEqualTo(1);
+        Promoted first = memory.rememberOnce(TENANT, List.of(new NewMemory("Lily keeps her red ball under the bed.", List.of("kind:semantic"),
+                null, "twice", MemorySource.conversation)), queue.commit(TENANT, claimed));
+        Promoted late = memory.rememberOnce(TENANT, List.of(new NewMemory("Tom keeps his kite in the shed.", List.of("kind:semantic"),
+                null, "twice", MemorySource.conversation)), queue.commit(TENANT, claimed));
+        assertThat(first).isEqualTo(new Promoted(1, 0, 0, false));
+        assertThat(late.again()).isTrue();
+        assertThat(ofSession("twice")).extracting(RecallHit::text).containsExactly("Lily keeps her red ball under the bed.");
+        assertThat(queue.pending(TENANT, "twice")).isEqualTo(new PendingPromotions(0, 0));
+        assertThat(queue.claim(TENANT, "another-worker", 10)).extracting(Promotion::entryId).doesNotContain(entry);
     }
 
     @Test
