@@ -87,7 +87,19 @@ public interface MemoryConfig {
     @WithDefault("auto")
     String index();
 
-    /** Store the turns folded out of working memory as {@code conversation} memories. */
+    /**
+     * Recency boost of recall: unset (the default) ranks by similarity alone. Set, a memory's rank
+     * score is its similarity plus {@code recency-weight × 2^(−age / half-life)}, so of two equally
+     * close memories the newer comes first; {@code minScore} still applies to the similarity, and
+     * {@code score} in the answer stays the similarity.
+     */
+    Optional<Duration> recencyHalfLife();
+
+    /** The most a memory's recency can add to its rank score (a brand-new memory), when {@code recency-half-life} is set. */
+    @WithDefault("0.05")
+    float recencyWeight();
+
+    /** Queue the turns folded out of working memory for promotion to long-term memory ({@code engram.memory.promotion.*}). */
     @WithDefault("true")
     boolean storeFoldedTurns();
 

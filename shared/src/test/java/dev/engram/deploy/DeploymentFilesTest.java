@@ -206,9 +206,12 @@ class DeploymentFilesTest {
         for (var module : functions.entrySet()) {
             all.addAll(eventTypes(module.getKey(), module.getValue()));
         }
-        // Operators call tenant-erase and memory-reembed over HTTP with their key; no broker event should reach them.
+        // Operators call tenant-erase, memory-reembed, memory-promote and memory-promotion-failed over HTTP with
+        // their key (or a schedule calls memory-promote); no broker event should reach them.
         all.remove("tenant-erase");
         all.remove("memory-reembed");
+        all.remove("memory-promote");
+        all.remove("memory-promotion-failed");
         assertThat(routed).isEqualTo(all);
     }
 

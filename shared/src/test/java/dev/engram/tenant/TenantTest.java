@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.engram.auth.Limits;
 import dev.engram.batch.BatchKeys;
 import dev.engram.memory.longterm.LtmKeys;
+import dev.engram.memory.promotion.PromotionKeys;
 import dev.engram.memory.session.SessionKeys;
 import io.vertx.redis.client.impl.ZModem;
 import java.util.Set;
@@ -47,6 +48,13 @@ class TenantTest {
         assertThat(BatchKeys.event("acme", "e:1/2")).isEqualTo("engram:acme:batch:event:e:1/2");
         assertThat(BatchKeys.inputStream("acme", "in")).isEqualTo("engram:acme:batch:input:in");
         assertThat(Limits.bucketKey("acme")).isEqualTo("engram:acme:limit:rpm");
+        PromotionKeys promotion = PromotionKeys.of("acme");
+        assertThat(promotion.stream()).isEqualTo("engram:acme:promo:{acme}:stream");
+        assertThat(promotion.done()).isEqualTo("engram:acme:promo:{acme}:done");
+        assertThat(promotion.attempts()).isEqualTo("engram:acme:promo:{acme}:attempts");
+        assertThat(promotion.counts()).isEqualTo("engram:acme:promo:{acme}:counts");
+        assertThat(promotion.dead()).isEqualTo("engram:acme:promo:{acme}:dead");
+        assertThat(PromotionKeys.TENANTS).isEqualTo("engram:promotion-tenants");
     }
 
     /** Redis Cluster runs a script only when all its keys are in one slot; sessions and jobs still spread. */
@@ -58,6 +66,10 @@ class TenantTest {
         LtmKeys ltm = LtmKeys.of("acme");
         assertThat(Stream.of(ltm.memory("m1"), ltm.slots(), ltm.version(), ltm.freeSlots(), ltm.segment(7), ltm.segmentMeta(7),
                 ltm.user("u"), ltm.session("s")).map(ZModem::generate).distinct()).hasSize(1);
+        // an entry's commit writes the tenant's long-term memory and its promotion queue in one script
+        PromotionKeys promotion = PromotionKeys.of("acme");
+        assertThat(Stream.of(promotion.stream(), promotion.done(), promotion.attempts(), promotion.counts(), promotion.dead(),
+                ltm.version()).map(ZModem::generate).distinct()).hasSize(1);
         BatchKeys job = BatchKeys.of("acme", "j1");
         assertThat(job.jobKeys().stream().map(ZModem::generate).distinct()).hasSize(1);
 
@@ -73,6 +85,7 @@ class TenantTest {
     void noStoreBuildsKeysForABadTenant() {
         assertThatThrownBy(() -> LtmKeys.of("a:b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BatchKeys.of("a:b", "j1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PromotionKeys.of("a:b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limits.bucketKey(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -4,6 +4,7 @@ import dev.engram.inference.gguf.GgmlType;
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.embedding.EmbedderConfig;
 import dev.engram.memory.longterm.LongTermMemory;
+import dev.engram.memory.promotion.PromotionQueue;
 import dev.engram.redis.RedisGateway;
 import dev.engram.testing.FunctionProcess;
 import dev.engram.testing.RedisCluster;
@@ -37,6 +38,8 @@ public class Bench implements QuarkusApplication {
     Embedder embedder;
     @Inject
     RedisGateway redis;
+    @Inject
+    PromotionQueue promotions;
     @Inject
     EmbedderConfig embedderConfig;
     @ConfigProperty(name = "quarkus.redis.hosts")
@@ -81,6 +84,9 @@ public class Bench implements QuarkusApplication {
         }
         if (options.runs("memory")) {
             memory(options, rows);
+        }
+        if (options.runs("promotion")) {
+            promotion(options, rows);
         }
         if (options.runs("recall-quality")) {
             new RecallQualityBench(rows, embedderConfig).run();
@@ -190,6 +196,17 @@ public class Bench implements QuarkusApplication {
         }
         progress("memory: embeddings");
         bench.embeddings(embedder);
+    }
+
+    private void promotion(BenchOptions options, List<Row> rows) throws Exception {
+        PromotionBench bench = new PromotionBench(options, rows);
+        progress("promotion: a folding request's cost");
+        bench.requestCost(memory, promotions);
+        progress("promotion: worker throughput");
+        try (FunctionProcess function = FunctionProcess.start(jar(options, "generate"),
+                Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri))) {
+            bench.throughput(new FunctionClient(function.uri()), promotions, options.referenceModel().getFileName().toString());
+        }
     }
 
     private void batch(BenchOptions options, List<Row> rows) throws Exception {

@@ -27,7 +27,7 @@ public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeT
     static final String USAGE = """
             infra/bench/run.sh [--quick] [--tiny] [--repeats N] [--tokens N] [--only section,section]
                                [--cache DIR] [--model DIR] [--functions DIR] [--out FILE] [--llama-cpp DIR|none]
-            sections: bandwidth decode prefill startup concurrency memory recall-quality classify batch structured cluster""";
+            sections: bandwidth decode prefill startup concurrency memory promotion recall-quality classify batch structured cluster""";
 
     public static BenchOptions parse(String... args) {
         boolean quick = false;

@@ -64,7 +64,7 @@ class BenchSmokeIT {
         } else {
             assertThat(llamaRows).isEmpty();
         }
-        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "recall-quality",
+        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "promotion", "recall-quality",
                 "classify", "batch", "structured", "cluster");
     }
 }

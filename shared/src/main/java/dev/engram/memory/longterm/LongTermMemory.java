@@ -8,8 +8,12 @@ import dev.engram.tenant.Tenant;
 import dev.engram.tenant.TenantData;
 import io.micrometer.core.annotation.Timed;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -23,8 +27,9 @@ import java.util.function.Supplier;
  * <p><b>Dedup.</b> A new memory within {@link #dedupDistance()} (cosine distance) of an
  * existing one in the same scope — same tenant, same userId, same sessionId (absent = absent) —
  * updates that memory (new text and vector, tags merged, id and createdAt kept) instead of adding a
- * near-copy. Two instances remembering the same text at the same instant can still both add it: the
- * check and the write are two steps.
+ * near-copy; the text it replaces is kept on the record as its {@code history}. An exact repeat (same
+ * text, no new tag) writes nothing. Two instances remembering the same text at the same instant can
+ * still both add it: the check and the write are two steps.
  *
  * <p><b>Model.</b> A tenant's memories are all embedded by one model, recorded with them
  * ({@link TenantModel}): an instance configured for another model is refused (409) until they are
@@ -114,12 +119,26 @@ public class LongTermMemory implements TenantData {
         }
         RecallFilter filter = MemoryInput.filter(query.filter());
         Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
+        // with a recency boost, twice as many candidates, so a newer memory just below the k-th can move up
+        int candidates = config.recencyHalfLife().isPresent() ? Math.min(config.recallMaxK(), 2 * k) : k;
         List<VectorIndex.Scored> scored = indexes.get().search(keys, () -> {
             float[] vector = embedder.embedQuery(text);
             stored.get().requireSearchable(tenant, model()); // answered while the query was embedded
             return vector;
-        }, filter, k, minScore);
-        return records.fetch(keys, scored);
+        }, filter, candidates, minScore);
+        List<RecallHit> hits = records.fetch(keys, scored);
+        return config.recencyHalfLife().map(halfLife -> byRecency(hits, halfLife, k)).orElse(hits);
+    }
+
+    /** The best {@code k} by similarity plus the recency boost ({@link MemoryConfig#recencyHalfLife()}). */
+    private List<RecallHit> byRecency(List<RecallHit> hits, Duration halfLife, int k) {
+        long now = System.currentTimeMillis();
+        double weight = config.recencyWeight();
+        double half = Math.max(1, halfLife.toMillis());
+        return hits.stream()
+                .sorted(Comparator.comparingDouble(
+                        (RecallHit h) -> -(h.score() + weight * Math.pow(2, -Math.max(0, now - h.createdAt()) / half))))
+                .limit(k).toList();
     }
 
     public long forgetId(String tenant, String id) {
@@ -187,18 +206,67 @@ public class LongTermMemory implements TenantData {
 
     private Remembered store(LtmKeys keys, NewMemory m, float[] vector, boolean dedup) {
         RecallHit twin = dedup ? nearestInScope(keys, m, vector) : null;
-        if (twin != null) {
-            List<String> tags = new ArrayList<>(new LinkedHashSet<>(concat(twin.tags(), m.tags())));
-            MemoryRecord updated = new MemoryRecord(twin.id(), keys.tenant(), m.userId(), m.sessionId(), m.text(), tags,
-                    twin.createdAt(), twin.source(), vector);
-            if (records.write(keys, updated, "update") >= 0) {
-                return new Remembered(twin.id(), true);
-            }
+        if (twin != null && repeats(twin, m)) {
+            return new Remembered(twin.id(), true);
         }
-        MemoryRecord created = new MemoryRecord(MemoryRecords.newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
-                System.currentTimeMillis(), m.source(), vector);
+        if (twin != null && records.write(keys, merged(keys, twin, m, vector), "update") >= 0) {
+            return new Remembered(twin.id(), true);
+        }
+        MemoryRecord created = created(keys, m, vector);
         records.write(keys, created, "new");
         return new Remembered(created.id(), false);
+    }
+
+    /**
+     * Stores a queue entry's memories at most once: each is merged like {@link #rememberAll} (an exact
+     * repeat of a memory in its scope is dropped, a near one updated, the older text kept as its
+     * history), and all of them are written in one atomic step with the entry's acknowledgement
+     * ({@link EntryCommit}). An entry already done writes nothing.
+     */
+    public Promoted rememberOnce(String tenant, List<NewMemory> memories, EntryCommit entry) {
+        LtmKeys keys = LtmKeys.of(tenant);
+        Map<String, NewMemory> distinct = new LinkedHashMap<>();
+        memories.stream().map(this::check).forEach(m -> distinct.putIfAbsent(m.text(), m));
+        List<NewMemory> checked = List.copyOf(distinct.values());
+        Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
+        List<float[]> vectors = checked.isEmpty() ? List.of() : embedder.embedAll(checked.stream().map(NewMemory::text).toList());
+        TenantModel current = stored.get();
+        current.requireWritable(tenant, model());
+        boolean dedup = dedupDistance() > 0 && current.reembedFrom() == null;
+        List<MemoryRecords.Write> writes = new ArrayList<>();
+        int updated = 0;
+        for (int i = 0; i < checked.size(); i++) {
+            NewMemory m = checked.get(i);
+            RecallHit twin = dedup ? nearestInScope(keys, m, vectors.get(i)) : null;
+            if (twin == null) {
+                writes.add(new MemoryRecords.Write(created(keys, m, vectors.get(i)), "new"));
+            } else if (!repeats(twin, m)) {
+                writes.add(new MemoryRecords.Write(merged(keys, twin, m, vectors.get(i)), "update"));
+                updated++;
+            }
+        }
+        long written = records.promote(keys, writes, entry);
+        if (written < 0) {
+            return new Promoted(0, 0, 0, true);
+        }
+        return new Promoted(writes.size() - updated, updated, memories.size() - writes.size(), false);
+    }
+
+    /** An exact repeat: the same text, and no tag the stored memory lacks. */
+    private static boolean repeats(RecallHit twin, NewMemory m) {
+        return twin.text().equals(m.text()) && twin.tags().containsAll(m.tags());
+    }
+
+    /** The twin updated by {@code m}: newer text and vector, tags merged, id, createdAt and source kept. */
+    private static MemoryRecord merged(LtmKeys keys, RecallHit twin, NewMemory m, float[] vector) {
+        List<String> tags = new ArrayList<>(new LinkedHashSet<>(concat(twin.tags(), m.tags())));
+        return new MemoryRecord(twin.id(), keys.tenant(), m.userId(), m.sessionId(), m.text(), tags.subList(0, Math.min(tags.size(),
+                MemoryInput.MAX_TAGS)), twin.createdAt(), twin.source(), vector);
+    }
+
+    private static MemoryRecord created(LtmKeys keys, NewMemory m, float[] vector) {
+        return new MemoryRecord(MemoryRecords.newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
+                System.currentTimeMillis(), m.source(), vector);
     }
 
     /** The closest memory within the dedup distance whose scope is exactly the new memory's. */

@@ -17,55 +17,123 @@ final class LtmScripts {
     private LtmScripts() {}
 
     /**
-     * Stores (or, for a dedup update, overwrites) one memory. A new memory takes a freed slot if there
-     * is one, else the next slot (rows + 1); an update keeps its slot. KEYS: memory hash, slots,
-     * version, user set, session set, free list. ARGV: id, text, tags, userId, sessionId, createdAt,
-     * source, float32 vector bytes, meta line (stored behind its row number), mode ('new' | 'update'), a fresh epoch (used only if the
-     * version has none), the int8 row, the tenant prefix, rows per segment. An update of a memory
-     * forgotten meanwhile returns -1 (the caller then adds it as new). ARGV[15]: the embedding model
-     * of the vector, ARGV[16]: the model of a tenant stored before models were recorded (rows but no
-     * {@code model}). A tenant whose memories come from another model is left untouched and that
-     * model's id is returned (a string); else the tenant's model is set and the new version n returned.
+     * Stores (or, for a dedup update, overwrites) one memory: the Lua function {@code store(K, A)} that
+     * {@link #WRITE} and {@link #PROMOTE} call. A new memory takes a freed slot if there is one, else
+     * the next slot (rows + 1); an update keeps its slot and, when its text changes, appends the older
+     * text to the record's {@code history} (a JSON array of at most A[17] texts, oldest first). K: memory
+     * hash, slots, version, user set, session set, free list. A: id, text, tags, userId, sessionId,
+     * createdAt, source, float32 vector bytes, meta line (stored behind its row number), mode ('new' |
+     * 'update'), a fresh epoch (used only if the version has none), the int8 row, the tenant prefix, rows
+     * per segment, the embedding model of the vector, the model of a tenant stored before models were
+     * recorded (rows but no {@code model}), the history limit. An update of a memory forgotten meanwhile
+     * returns -1. A tenant whose memories come from another model is left untouched and that model's id
+     * is returned (a string); else the tenant's model is set and the new version n returned.
      */
-    static final LuaScript WRITE = LuaScript.of("ltm write", """
-            local stored = redis.call('HGET', KEYS[3], 'model')
-            if not stored and tonumber(redis.call('HGET', KEYS[3], 'rows') or '0') > 0 then
-              stored = ARGV[16]
-            end
-            if stored and stored ~= ARGV[15] then
-              return stored
-            end
-            if ARGV[10] == 'update' and redis.call('EXISTS', KEYS[1]) == 0 then
-              return -1
-            end
-            redis.call('HSET', KEYS[3], 'model', ARGV[15])
-            local slot = redis.call('HGET', KEYS[2], ARGV[1])
-            if not slot then
-              slot = redis.call('RPOP', KEYS[6])
-              if not slot then
-                slot = redis.call('HINCRBY', KEYS[3], 'rows', 1) - 1
+    private static final String STORE = """
+            local function store(K, A)
+              local stored = redis.call('HGET', K[3], 'model')
+              if not stored and tonumber(redis.call('HGET', K[3], 'rows') or '0') > 0 then
+                stored = A[16]
               end
-              redis.call('HSET', KEYS[2], ARGV[1], slot)
+              if stored and stored ~= A[15] then
+                return stored
+              end
+              if A[10] == 'update' then
+                local old = redis.call('HGET', K[1], 'text')
+                if not old then
+                  return -1
+                end
+                if old ~= A[2] then
+                  local history = cjson.decode(redis.call('HGET', K[1], 'history') or '[]')
+                  table.insert(history, old)
+                  while #history > tonumber(A[17]) do table.remove(history, 1) end
+                  redis.call('HSET', K[1], 'history', cjson.encode(history))
+                end
+              end
+              redis.call('HSET', K[3], 'model', A[15])
+              local slot = redis.call('HGET', K[2], A[1])
+              if not slot then
+                slot = redis.call('RPOP', K[6])
+                if not slot then
+                  slot = redis.call('HINCRBY', K[3], 'rows', 1) - 1
+                end
+                redis.call('HSET', K[2], A[1], slot)
+              end
+              slot = tonumber(slot)
+              local per = tonumber(A[14])
+              local seg = math.floor(slot / per)
+              local row = slot % per
+              redis.call('SETRANGE', A[13] .. 'vec:' .. seg, row * #A[12], A[12])
+              redis.call('HSET', A[13] .. 'meta:' .. seg, row, row .. '|' .. A[9])
+              redis.call('HSET', K[1], 'text', A[2], 'tags', A[3], 'createdAt', A[6], 'source', A[7], 'vec', A[8])
+              if A[4] ~= '' then
+                redis.call('HSET', K[1], 'userId', A[4])
+                redis.call('SADD', K[4], A[1])
+              end
+              if A[5] ~= '' then
+                redis.call('HSET', K[1], 'sessionId', A[5])
+                redis.call('SADD', K[5], A[1])
+              end
+              redis.call('HSETNX', K[3], 'epoch', A[11])
+              local n = redis.call('HINCRBY', K[3], 'n', 1)
+              redis.call('HSET', K[3], 's:' .. seg, n)
+              return n
             end
-            slot = tonumber(slot)
-            local per = tonumber(ARGV[14])
-            local seg = math.floor(slot / per)
-            local row = slot % per
-            redis.call('SETRANGE', ARGV[13] .. 'vec:' .. seg, row * #ARGV[12], ARGV[12])
-            redis.call('HSET', ARGV[13] .. 'meta:' .. seg, row, row .. '|' .. ARGV[9])
-            redis.call('HSET', KEYS[1], 'text', ARGV[2], 'tags', ARGV[3], 'createdAt', ARGV[6], 'source', ARGV[7], 'vec', ARGV[8])
-            if ARGV[4] ~= '' then
-              redis.call('HSET', KEYS[1], 'userId', ARGV[4])
-              redis.call('SADD', KEYS[4], ARGV[1])
+            """;
+
+    /** Arguments of one memory to {@code store}: {@link #WRITE}'s ARGV, one group per memory in {@link #PROMOTE}. */
+    static final int STORE_ARGS = 17;
+
+    /** One memory: {@code store} with KEYS and ARGV as described there. */
+    static final LuaScript WRITE = LuaScript.of("ltm write", STORE + "return store(KEYS, ARGV)\n");
+
+    /**
+     * A queue entry's memories, all or none, at most once per entry: the memories and the entry's
+     * acknowledgement in one atomic step, so a worker killed at any instant either applied the entry
+     * (and acknowledged it) or left no trace; an entry already recorded as done (claimed again from a
+     * worker thought dead) writes nothing and is acknowledged again. KEYS: version, slots, free list
+     * (long-term memory), the entry's stream, its done set (ZSET entry id to time), its counts hash, its
+     * attempts hash; all share the tenant's hash tag. ARGV: group, entry id, now, how long done ids are
+     * kept (ms), the counts field to decrement ('' for none), then per memory {@link #STORE_ARGS}
+     * arguments of {@code store} and a fresh id used when an update's target was forgotten meanwhile.
+     * Returns {'done', n written}, {'again'} for an entry already done, or {'model', stored model}
+     * (nothing written: the tenant's memories are of another model).
+     */
+    static final LuaScript PROMOTE = LuaScript.of("ltm promote", STORE + """
+            local function ack()
+              redis.call('XACK', KEYS[4], ARGV[1], ARGV[2])
+              redis.call('XDEL', KEYS[4], ARGV[2])
+              redis.call('HDEL', KEYS[7], ARGV[2])
             end
-            if ARGV[5] ~= '' then
-              redis.call('HSET', KEYS[1], 'sessionId', ARGV[5])
-              redis.call('SADD', KEYS[5], ARGV[1])
+            if redis.call('ZSCORE', KEYS[5], ARGV[2]) then
+              ack()
+              return {'again'}
             end
-            redis.call('HSETNX', KEYS[3], 'epoch', ARGV[11])
-            local n = redis.call('HINCRBY', KEYS[3], 'n', 1)
-            redis.call('HSET', KEYS[3], 's:' .. seg, n)
-            return n
+            local written = 0
+            for i = 6, #ARGV, 18 do
+              local A = {}
+              for j = 0, 16 do A[j + 1] = ARGV[i + j] end
+              local prefix = A[13]
+              local K = {prefix .. 'm:' .. A[1], KEYS[2], KEYS[1], prefix .. 'user:' .. A[4], prefix .. 'session:' .. A[5], KEYS[3]}
+              local r = store(K, A)
+              if r == -1 then
+                A[1] = ARGV[i + 17]
+                A[10] = 'new'
+                K[1] = prefix .. 'm:' .. A[1]
+                r = store(K, A)
+              end
+              if type(r) == 'string' then
+                return {'model', r}
+              end
+              written = written + 1
+            end
+            redis.call('ZADD', KEYS[5], ARGV[3], ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
+            ack()
+            if ARGV[5] ~= '' and redis.call('HINCRBY', KEYS[6], ARGV[5], -1) <= 0 then
+              redis.call('HDEL', KEYS[6], ARGV[5])
+            end
+            return {'done', written}
             """);
 
     /**
@@ -125,7 +193,7 @@ final class LtmScripts {
     static final LuaScript FETCH = LuaScript.of("ltm fetch", """
             local out = {}
             for i = 2, #ARGV do
-              out[#out + 1] = redis.call('HMGET', ARGV[1] .. 'm:' .. ARGV[i], 'text', 'tags', 'userId', 'sessionId', 'createdAt', 'source')
+              out[#out + 1] = redis.call('HMGET', ARGV[1] .. 'm:' .. ARGV[i], 'text', 'tags', 'userId', 'sessionId', 'createdAt', 'source', 'history')
             end
             return out
             """);

@@ -2,6 +2,7 @@ package dev.engram.memory.longterm;
 
 import dev.engram.memory.embedding.Embedder;
 import dev.engram.redis.RedisGateway;
+import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ResponseType;
@@ -19,6 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class MemoryRecords {
     private static final int FORGET_BATCH = 256;
+    /** The most older texts a memory keeps as its history when updates replace its text. */
+    static final int HISTORY = 8;
 
     private final RedisGateway redis;
     private final Embedder embedder;
@@ -34,17 +37,45 @@ final class MemoryRecords {
      * {@code mode} {@code update} answers -1 when the memory is gone meanwhile (nothing written).
      */
     long write(LtmKeys keys, MemoryRecord r, String mode) {
-        String model = embedder.model().id();
-        List<Object> args = List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
-                Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
-                new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
-                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS), model, TenantModel.LEGACY);
         Response reply = redis.write(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
-                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), args);
+                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), storeArgs(keys, r, mode));
         if (reply.type() == ResponseType.BULK) {
-            throw TenantModel.mismatch(keys.tenant(), reply.toString(), model);
+            throw TenantModel.mismatch(keys.tenant(), reply.toString(), embedder.model().id());
         }
         return reply.toLong();
+    }
+
+    /**
+     * Writes a queue entry's memories (each {@code new} or an {@code update} of its id) and records the
+     * entry done, in one atomic step ({@link LtmScripts#PROMOTE}). Answers how many were written, or -1
+     * when the entry was already done (nothing written again).
+     */
+    long promote(LtmKeys keys, List<Write> writes, EntryCommit entry) {
+        List<Object> args = new ArrayList<>(List.of(entry.group(), entry.entryId(), Long.toString(System.currentTimeMillis()),
+                Long.toString(entry.keepDone().toMillis()), entry.countsField() == null ? "" : entry.countsField()));
+        for (Write w : writes) {
+            args.addAll(storeArgs(keys, w.record(), w.mode()));
+            args.add(newId());
+        }
+        Response reply = redis.write(LtmScripts.PROMOTE, List.of(keys.version(), keys.slots(), keys.freeSlots(), entry.stream(),
+                entry.done(), entry.counts(), entry.attempts()), args);
+        return switch (reply.get(0).toString()) {
+            case "done" -> reply.get(1).toLong();
+            case "again" -> -1;
+            default -> throw TenantModel.mismatch(keys.tenant(), reply.get(1).toString(), embedder.model().id());
+        };
+    }
+
+    /** One memory of {@link #promote}: a new record, or an update of the record with the same id. */
+    record Write(MemoryRecord record, String mode) {}
+
+    /** {@link LtmScripts#STORE_ARGS} arguments of the Lua {@code store} for one record. */
+    private List<Object> storeArgs(LtmKeys keys, MemoryRecord r, String mode) {
+        return List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
+                Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
+                new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
+                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS), embedder.model().id(),
+                TenantModel.LEGACY, Integer.toString(HISTORY));
     }
 
     /** Removes the memories (hash, scope-set entries), tombstones their slots and bumps the versions; answers how many were there. */
@@ -93,7 +124,7 @@ final class MemoryRecords {
             String tags = str(row.get(1));
             hits.add(new RecallHit(scored.get(i).id(), row.get(0).toString(), scored.get(i).score(),
                     tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")), str(row.get(2)), str(row.get(3)),
-                    Long.parseLong(row.get(4).toString()), MemorySource.valueOf(row.get(5).toString())));
+                    Long.parseLong(row.get(4).toString()), MemorySource.valueOf(row.get(5).toString()), history(row.get(6))));
         }
         return hits;
     }
@@ -131,6 +162,15 @@ final class MemoryRecords {
             r.forEach(member -> out.add(member.toString()));
         }
         return out;
+    }
+
+    private static List<String> history(Response json) {
+        if (json == null) {
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        new JsonArray(json.toString()).forEach(text -> texts.add(String.valueOf(text)));
+        return texts;
     }
 
     private static String str(Response r) {

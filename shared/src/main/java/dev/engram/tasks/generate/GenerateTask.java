@@ -21,6 +21,7 @@ import dev.engram.memory.session.Session;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
+import dev.engram.tasks.extraction.SessionStrategies;
 import dev.engram.tasks.recall.MemoryPrompts;
 import dev.engram.tasks.recall.RecalledMemories;
 import dev.engram.tasks.Usage;
@@ -48,8 +49,11 @@ public class GenerateTask {
     private final InferenceConfig config;
     private final Conversations conversations;
     private final MemoryPrompts memoryPrompts;
+    private final SessionStrategies strategies;
 
-    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryPrompts memoryPrompts) {
+    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryPrompts memoryPrompts,
+            SessionStrategies strategies) {
+        this.strategies = strategies;
         this.models = models;
         this.config = config;
         this.conversations = conversations;
@@ -68,8 +72,10 @@ public class GenerateTask {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");
+        strategies.check(request.promotion(), request.sessionId());
         // Validate and read the session before the model is touched: a bad id or a Redis outage costs nothing.
         Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
+        strategies.choose(tenant, request.sessionId(), request.promotion());
         LanguageModel model = models.get();
         int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), model.contextLength()) : request.maxTokens();
         range(maxTokens, "maxTokens", 1, model.contextLength());

@@ -62,6 +62,15 @@ class GenerateAuthTest {
     }
 
     @Test
+    void onlyAnOperatorKeyDrainsThePromotionQueue() {
+        call(null, Method.POST, "/memory-promote", "{}").statusCode(401).body("error", is("unauthorized"));
+        call(ALPHA_KEY, Method.POST, "/memory-promote", "{}").statusCode(403).body("error", is("forbidden"));
+        call(ADMIN_KEY, Method.POST, "/memory-promote", "{\"max\":0}").statusCode(400).body("error", is("out_of_range"));
+        call(ADMIN_KEY, Method.POST, "/memory-promote", "{\"max\":2,\"extra\":1}").statusCode(400).body("error", is("invalid_json"));
+        call(ADMIN_KEY, Method.POST, "/memory-promote", "{}").statusCode(200).body("deadLettered", is(0));
+    }
+
+    @Test
     void everyEndpointNeedsAValidKey() {
         call(null, Method.POST, "/generate", GENERATE).statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
                 .body("error", is("unauthorized"));

@@ -15,6 +15,8 @@ import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
@@ -24,13 +26,22 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * generate as an AWS Lambda, through the extension's mock event server (the Lambda runtime API, no
- * Docker): direct invocations, and SQS batches where one bad record is reported alone.
+ * Docker): direct invocations, and SQS batches where one bad record is reported alone. The module also
+ * holds {@code memory-promote}, so a Lambda names its function with {@code quarkus.funqy.export}.
  */
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
+@TestProfile(GenerateLambdaTest.ExportGenerate.class)
 @EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
 class GenerateLambdaTest {
+    public static class ExportGenerate implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "generate");
+        }
+    }
+
     static final ReferenceCases.Case CASE = ReferenceCases.load(TestModels.stories260K()).getFirst();
 
     @Inject

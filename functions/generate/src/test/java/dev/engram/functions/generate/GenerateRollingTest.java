@@ -1,5 +1,6 @@
 package dev.engram.functions.generate;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.memory.longterm.LongTermMemory;
@@ -7,6 +8,8 @@ import dev.engram.memory.longterm.MemorySource;
 import dev.engram.memory.longterm.RecallFilter;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
+import dev.engram.memory.promotion.PendingPromotions;
+import dev.engram.memory.promotion.PromotionQueue;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
@@ -17,6 +20,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,7 +29,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** With a small window, old turns are folded into a summary within the request, and reach the hook once. */
+/**
+ * With a small window, old turns are folded into a summary within the request, and reach the hook once;
+ * they are queued for long-term memory and become memories when the worker drains the queue.
+ */
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
@@ -48,6 +55,9 @@ class GenerateRollingTest {
 
     @Inject
     LongTermMemory memory;
+
+    @Inject
+    PromotionQueue promotions;
 
     @Test
     void theWindowRollsIntoTheSummary() {
@@ -80,13 +90,25 @@ class GenerateRollingTest {
         JsonPath next = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", "The end", "maxTokens", 4, "echo", true);
         assertThat(next.getString("prompt")).contains(session.summary());
 
+        // The folds only queued the turns: nothing is in long-term memory until a worker drains the queue.
+        RecallFilter ofSession = new RecallFilter(null, "rolling", null, null, null);
+        assertThat(memory.recall(Tenant.DEFAULT.id(), new RecallQuery("a story", 50, ofSession, -1f))).isEmpty();
+        PendingPromotions pending = promotions.pending(Tenant.DEFAULT.id(), "rolling");
+        assertThat(pending.pending()).isPositive();
+        assertThat(pending.failed()).isZero();
+
+        JsonPath drained = given().contentType(ContentType.JSON).body(Map.of()).post("/memory-promote").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(drained.getInt("promoted")).isGreaterThanOrEqualTo((int) pending.pending());
+        assertThat(promotions.pending(Tenant.DEFAULT.id(), "rolling")).isEqualTo(new PendingPromotions(0, 0));
+
         // The folded turns became long-term `conversation` memories of the session, one per exchange
         // (near-identical exchanges of one session are merged by dedup, so there may be fewer).
-        List<RecallHit> remembered = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("a story", 50,
-                new RecallFilter(null, "rolling", null, null, null), -1f));
+        List<RecallHit> remembered = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("a story", 50, ofSession, -1f));
         assertThat(remembered).isNotEmpty().hasSizeLessThanOrEqualTo(folded.size() / 2 + 1);
         for (RecallHit hit : remembered) {
             assertThat(hit.source()).isEqualTo(MemorySource.conversation);
+            assertThat(hit.tags()).contains("kind:exchange");
             assertThat(hit.text()).startsWith("user: ").contains("\nassistant: ");
             assertThat(prompts).anyMatch(p -> hit.text().startsWith("user: " + p + "\n"));
         }

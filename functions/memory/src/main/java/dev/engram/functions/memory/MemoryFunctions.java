@@ -20,14 +20,17 @@ import dev.engram.erase.TenantEraser;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
 import dev.engram.memory.session.SessionStore;
+import dev.engram.memory.promotion.DeadLetter;
+import dev.engram.memory.promotion.PromotionQueue;
 import dev.engram.tasks.Requests;
+import dev.engram.tasks.extraction.ConversationQueue;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The memory endpoints: working memory ({@code POST /session-get}, {@code /session-delete}) and
  * long-term memory ({@code /remember}, {@code /recall}, {@code /forget}), each in the caller's tenant;
- * and the operators' {@code /tenant-erase} and {@code /memory-reembed}.
+ * and the operators' {@code /tenant-erase}, {@code /memory-reembed} and {@code /memory-promotion-failed}.
  */
 @ApplicationScoped
 public class MemoryFunctions {
@@ -39,9 +42,13 @@ public class MemoryFunctions {
     private final TenantEraser eraser;
     private final Reembedder reembedder;
     private final MemoryConfig config;
+    private final ConversationQueue conversations;
+    private final PromotionQueue promotions;
 
     public MemoryFunctions(SessionStore sessions, LongTermMemory memory, Access access, TenantEraser eraser, Reembedder reembedder,
-            MemoryConfig config) {
+            MemoryConfig config, ConversationQueue conversations, PromotionQueue promotions) {
+        this.conversations = conversations;
+        this.promotions = promotions;
         this.sessions = sessions;
         this.memory = memory;
         this.access = access;
@@ -63,7 +70,7 @@ public class MemoryFunctions {
             throw new EngramException(404, "session_not_found",
                     "No session '" + sessionId + "': it never existed, expired or was deleted");
         }
-        return SessionView.of(session);
+        return SessionView.of(session, promotions.pending(tenant, sessionId));
     }
 
     /** Forgets a session at once. Deleting a session that does not exist is not an error. */
@@ -74,11 +81,25 @@ public class MemoryFunctions {
         return new SessionDeleted(sessionId, sessions.delete(tenant, sessionId));
     }
 
-    /** Stores a text as a {@code user} memory (or updates a near-identical one in the same scope). */
+    /**
+     * Stores a text as a {@code user} memory (or updates a near-identical one in the same scope); or
+     * queues a {@code conversation} for the memory worker, which extracts its memories later with the
+     * request's {@code strategy} (else the tenant's).
+     */
     @Funq("remember")
     public Remembered remember(RememberRequest request) {
         String tenant = access.admit();
         Requests.body(request);
+        if (request.conversation() != null) {
+            if (request.text() != null || request.tags() != null) {
+                throw new InvalidRequestException("invalid_remember", "'remember' takes either 'text' (and 'tags') or 'conversation'");
+            }
+            return Remembered.queued(conversations.enqueue(tenant, request.conversation(), request.sessionId(), request.userId(),
+                    request.strategy(), request.instruction()));
+        }
+        if (request.strategy() != null || request.instruction() != null) {
+            throw new InvalidRequestException("invalid_remember", "'strategy' and 'instruction' go with a 'conversation'");
+        }
         return memory.remember(tenant,
                 new NewMemory(request.text(), request.tags(), request.userId(), request.sessionId(), MemorySource.user));
     }
@@ -141,6 +162,21 @@ public class MemoryFunctions {
             throw new InvalidRequestException("out_of_range", "'batch' must be between 1 and " + MAX_REEMBED_BATCH + ", got " + batch);
         }
         return reembedder.step(tenant, batch);
+    }
+
+    /**
+     * Operators only: a tenant's promotions that failed every attempt (oldest first), with their turns
+     * and last error: nothing queued is lost, and this is where a failed one is found.
+     */
+    @Funq("memory-promotion-failed")
+    public List<DeadLetter> promotionFailed(DeadLettersRequest request) {
+        access.requireAdmin();
+        String tenant = tenant(Requests.body(request).tenant());
+        int count = request.count() == null ? 100 : request.count();
+        if (count < 1 || count > 1000) {
+            throw new InvalidRequestException("out_of_range", "'count' must be between 1 and 1000, got " + count);
+        }
+        return promotions.deadLetters(tenant, count);
     }
 
     private static String tenant(String tenant) {

@@ -156,6 +156,9 @@ class MemoryAuthTest {
         redis.execute(Command.SET, "engram:alpha:something-new", "x");
         sessions.append(BETA, sessionId, Sessions.pair("hello", "hi"));
         call(BETA_KEY, "remember", "{\"text\":\"Beta likes coffee.\"}").statusCode(200);
+        String conversation = "{\"sessionId\":\"" + sessionId + "\",\"conversation\":[{\"role\":\"user\",\"text\":\"I drink tea.\"}]}";
+        call(ALPHA_KEY, "remember", conversation).statusCode(200);
+        call(BETA_KEY, "remember", conversation).statusCode(200);
         redis.execute(Command.SET, "engram:alphabet:ltm:x", "a tenant whose name starts with 'alpha'");
 
         Set<String> alphaBefore = keys("engram:alpha:*");
@@ -170,11 +173,16 @@ class MemoryAuthTest {
                 .body("erased.longTermMemory", is((int) ltm))
                 .body("erased.batch", is(1))
                 .body("erased.limits", is(1))
+                // its stream and counts, and its entry in the cross-tenant list of queues with work
+                .body("erased.promotion", is(3))
                 .body("erased.other", is(1))
-                .body("total", is(alphaBefore.size()));
+                .body("total", is(alphaBefore.size() + 1));
 
         assertThat(keys("engram:alpha:*")).isEmpty();
-        assertThat(keys("engram:*")).isEqualTo(others).contains("engram:alphabet:ltm:x");
+        assertThat(keys("engram:*")).isEqualTo(others).contains("engram:alphabet:ltm:x", "engram:promotion-tenants");
+        // the queue no longer lists alpha as having work; beta's queue is untouched
+        assertThat(redis.execute(Command.SMEMBERS, "engram:promotion-tenants").toString()).contains("beta").doesNotContain("alpha");
+        call(BETA_KEY, "session-get", "{\"sessionId\":\"" + sessionId + "\"}").statusCode(200).body("promotion.pending", is(1));
         // nothing is recalled from a warm cache either
         call(ALPHA_KEY, "recall", "{\"query\":\"green tea\",\"minScore\":0.0}").statusCode(200).body("hits", empty());
         call(BETA_KEY, "recall", "{\"query\":\"coffee\",\"k\":1}").statusCode(200).body("hits[0].text", is("Beta likes coffee."));
