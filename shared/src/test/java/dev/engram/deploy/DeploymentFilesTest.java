@@ -189,6 +189,18 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theKnativeMemoryWorkerIsOneGeneratePodThatStaysUpWithTheWorkerOn() throws IOException {
+        JsonNode worker = ofKind(yaml("knative/memory-worker.yaml"), "Service").getFirst();
+        JsonNode template = worker.at("/spec/template");
+        assertThat(template.at("/metadata/annotations").path("autoscaling.knative.dev/min-scale").asText()).isEqualTo("1");
+        JsonNode container = template.at("/spec/containers/0");
+        checkContainer("generate", container);
+        Map<String, String> env = new HashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(env).containsEntry("ENGRAM_MEMORY_PROMOTION_WORKER", "true").containsKey("ENGRAM_MODEL_PATH");
+    }
+
+    @Test
     void eventTypesRouteToTheModuleServingThem() throws IOException {
         List<JsonNode> docs = yaml("knative/eventing.yaml");
         assertThat(ofKind(docs, "Broker")).hasSize(1);
