@@ -13,7 +13,8 @@ sealed interface Command {
      *
      * @param include {@code -i}: the status line and headers come before the body
      */
-    record Curl(String method, String path, Map<String, String> headers, String body, boolean include) implements Command {
+    record Curl(String method, String path, Map<String, String> headers, String body, boolean include)
+            implements Command {
         public boolean prints() {
             return true;
         }

@@ -42,15 +42,22 @@ class DocExamplesIT {
     static final String DOC_BATCH_ROOT = "/tmp/batch-demo";
     /** Where the docs' Redis is (the test's runs on a free port). */
     static final String DOC_REDIS = "127.0.0.1:6379";
+
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @Test
     void everyCheckedExampleShowsWhatItPrints() throws IOException {
-        Assumptions.assumeTrue(System.getProperty("engram.binding", "http").equals("http"),
+        Assumptions.assumeTrue(
+                System.getProperty("engram.binding", "http").equals("http"),
                 "the docs' examples call the HTTP build of the functions");
-        Path root = Path.of(System.getProperty("engram.docs.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("engram.docs.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         boolean update = Boolean.getBoolean("engram.docs.update");
         Path batchRoot = Path.of("target/doc-examples").toAbsolutePath();
         delete(batchRoot);
@@ -58,22 +65,25 @@ class DocExamplesIT {
 
         List<String> failures = new ArrayList<>();
         int checked = 0;
-        try (RedisServer redis = new RedisServer().start(); Functions functions = new Functions(root, redis, batchRoot)) {
+        try (RedisServer redis = new RedisServer().start();
+                Functions functions = new Functions(root, redis, batchRoot)) {
             for (Path page : MarkdownExamples.pages(root)) {
                 redis.flushAll();
                 Map<Example, String> rewrites = new LinkedHashMap<>();
                 for (Example example : MarkdownExamples.read(page, Functions.KEYS)) {
-                    Map<String, String> shown = Map.of(batchRoot.toString(), DOC_BATCH_ROOT, "127.0.0.1:" + redis.port(), DOC_REDIS);
+                    Map<String, String> shown =
+                            Map.of(batchRoot.toString(), DOC_BATCH_ROOT, "127.0.0.1:" + redis.port(), DOC_REDIS);
                     List<Printed> printed = run(example, functions, redis, batchRoot, shown);
                     checked++;
                     if (example.output() == null) {
                         continue;
                     }
-                    List<String> differences = Outputs.differences(example.output().text(), printed, example.vary(),
-                            example.unordered());
+                    List<String> differences =
+                            Outputs.differences(example.output().text(), printed, example.vary(), example.unordered());
                     if (!differences.isEmpty()) {
                         if (update) {
-                            rewrites.put(example, printed.stream().map(Printed::text).collect(Collectors.joining("\n")));
+                            rewrites.put(
+                                    example, printed.stream().map(Printed::text).collect(Collectors.joining("\n")));
                         } else {
                             failures.add(example.where() + ":\n  " + String.join("\n  ", differences));
                         }
@@ -86,10 +96,13 @@ class DocExamplesIT {
             delete(batchRoot);
         }
         assertThat(checked).as("checked examples").isGreaterThan(20);
-        assertThat(failures).as("examples whose output differs from the docs (-Dengram.docs.update=true rewrites them)").isEmpty();
+        assertThat(failures)
+                .as("examples whose output differs from the docs (-Dengram.docs.update=true rewrites them)")
+                .isEmpty();
     }
 
-    List<Printed> run(Example example, Functions functions, RedisServer redis, Path batchRoot, Map<String, String> shown) {
+    List<Printed> run(
+            Example example, Functions functions, RedisServer redis, Path batchRoot, Map<String, String> shown) {
         boolean redisDown = "killed".equals(example.attributes().get("redis"));
         if (redisDown) {
             redis.kill();
@@ -100,7 +113,8 @@ class DocExamplesIT {
                 switch (command) {
                     case Command.MakeDir dir -> mkdirs(local(dir.path(), batchRoot));
                     case Command.WriteFile write -> write(local(write.path(), batchRoot), write.content());
-                    case Command.ReadFile read -> printed.add(Printed.file(asShown(read(local(read.path(), batchRoot)), shown)));
+                    case Command.ReadFile read ->
+                        printed.add(Printed.file(asShown(read(local(read.path(), batchRoot)), shown)));
                     case Command.Curl curl -> printed.add(call(example, curl, functions, batchRoot, shown));
                 }
             }
@@ -115,9 +129,14 @@ class DocExamplesIT {
     Printed call(Example example, Command.Curl curl, Functions functions, Path batchRoot, Map<String, String> shown) {
         String name = example.attributes().get("function");
         FunctionProcess function = functions.get(name != null ? name : Functions.serving(curl.path()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(function.uri() + curl.path())).timeout(Duration.ofMinutes(2))
-                .method(curl.method(), curl.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(curl.body().replace(DOC_BATCH_ROOT, batchRoot.toString())));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(function.uri() + curl.path()))
+                .timeout(Duration.ofMinutes(2))
+                .method(
+                        curl.method(),
+                        curl.body() == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(
+                                        curl.body().replace(DOC_BATCH_ROOT, batchRoot.toString())));
         curl.headers().forEach(request::header);
         String until = example.attributes().get("until");
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -127,7 +146,8 @@ class DocExamplesIT {
                 return printed;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(example.where() + ": " + until + " not reached in 2 minutes; last answer " + printed.body());
+                throw new AssertionError(
+                        example.where() + ": " + until + " not reached in 2 minutes; last answer " + printed.body());
             }
             sleep(200);
         }
@@ -135,9 +155,12 @@ class DocExamplesIT {
 
     Printed send(HttpRequest request, boolean include, Map<String, String> shown) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             Map<String, String> headers = new TreeMap<>();
-            response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(", ", values)));
+            response.headers()
+                    .map()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(), String.join(", ", values)));
             return new Printed(include, response.statusCode(), headers, asShown(response.body(), shown));
         } catch (IOException e) {
             throw new UncheckedIOException(request.uri() + ": " + e.getMessage(), e);
@@ -163,7 +186,8 @@ class DocExamplesIT {
             return batchRoot;
         }
         if (!docPath.startsWith(DOC_BATCH_ROOT + "/")) {
-            throw new IllegalArgumentException("a checked example reads and writes files under " + DOC_BATCH_ROOT + " only, not " + docPath);
+            throw new IllegalArgumentException(
+                    "a checked example reads and writes files under " + DOC_BATCH_ROOT + " only, not " + docPath);
         }
         return batchRoot.resolve(docPath.substring(DOC_BATCH_ROOT.length() + 1));
     }
@@ -190,7 +214,10 @@ class DocExamplesIT {
             return;
         }
         List<String> lines = new ArrayList<>(Files.readAllLines(page, StandardCharsets.UTF_8));
-        rewrites.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<Example, String> e) -> e.getKey().output().from()).reversed())
+        rewrites.entrySet().stream()
+                .sorted(Comparator.comparingInt((Map.Entry<Example, String> e) ->
+                                e.getKey().output().from())
+                        .reversed())
                 .forEach(e -> {
                     Example.Block block = e.getKey().output();
                     lines.subList(block.from(), block.to()).clear();

@@ -19,8 +19,20 @@ import java.util.Set;
 record Example(Path file, int line, Map<String, String> attributes, List<Command> commands, Block output) {
 
     /** Fields whose values differ from run to run: only their JSON type is compared. */
-    static final Set<String> ALWAYS_VARY = Set.of("timings", "id", "created", "createdAt", "timestamp", "ttlSeconds",
-            "submittedAt", "startedAt", "finishedAt", "linesPerSecond", "etaSeconds", "runners", "date");
+    static final Set<String> ALWAYS_VARY = Set.of(
+            "timings",
+            "id",
+            "created",
+            "createdAt",
+            "timestamp",
+            "ttlSeconds",
+            "submittedAt",
+            "startedAt",
+            "finishedAt",
+            "linesPerSecond",
+            "etaSeconds",
+            "runners",
+            "date");
 
     /** A fenced block's content: lines [from, to) of the file, 0-based. */
     record Block(int from, int to, String text) {}

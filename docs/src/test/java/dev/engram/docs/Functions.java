@@ -19,8 +19,8 @@ import java.util.Map;
  */
 final class Functions implements AutoCloseable {
     /** The keys the security examples send as $ACME_KEY, $GLOBEX_KEY and $OPS_KEY. */
-    static final Map<String, String> KEYS = Map.of("ACME_KEY", "acme-example-key", "GLOBEX_KEY", "globex-example-key",
-            "OPS_KEY", "operator-example-key");
+    static final Map<String, String> KEYS = Map.of(
+            "ACME_KEY", "acme-example-key", "GLOBEX_KEY", "globex-example-key", "OPS_KEY", "operator-example-key");
     /** What authentication-off prints on purpose at every start (docs/security.md). */
     private static final String AUTH_OFF = "AUTHENTICATION IS DISABLED";
 
@@ -65,7 +65,9 @@ final class Functions implements AutoCloseable {
                 "ENGRAM_BATCH_INPUT_ROOT", batchRoot.toString(),
                 "ENGRAM_BATCH_OUTPUT_ROOT", batchRoot.toString()));
         if (name.equals("memory-auth")) {
-            env.put("ENGRAM_AUTH_KEYS", "acme:" + ApiKeys.hash(KEYS.get("ACME_KEY")) + ",globex:" + ApiKeys.hash(KEYS.get("GLOBEX_KEY")));
+            env.put(
+                    "ENGRAM_AUTH_KEYS",
+                    "acme:" + ApiKeys.hash(KEYS.get("ACME_KEY")) + ",globex:" + ApiKeys.hash(KEYS.get("GLOBEX_KEY")));
             env.put("ENGRAM_AUTH_ADMIN_KEYS", ApiKeys.hash(KEYS.get("OPS_KEY")));
         }
         Path jar = root.resolve("functions").resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -79,7 +81,10 @@ final class Functions implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         running.forEach((name, process) -> {
             List<String> startup = StartupLog.lines(process.log()).subList(0, startupLines.get(name));
-            StartupLog.problems(startup).stream().filter(line -> !line.contains(AUTH_OFF)).map(line -> name + ": " + line).forEach(problems::add);
+            StartupLog.problems(startup).stream()
+                    .filter(line -> !line.contains(AUTH_OFF))
+                    .map(line -> name + ": " + line)
+                    .forEach(problems::add);
         });
         return problems;
     }

@@ -38,7 +38,9 @@ final class MarkdownExamples {
     static List<Path> pages(Path root) {
         List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
-            docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+            docs.filter(p -> p.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .forEach(pages::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +86,8 @@ final class MarkdownExamples {
             if (commands.stream().anyMatch(Command::prints)) {
                 output = block(lines, script.to() + 1, where);
                 if (output == null) {
-                    throw new IllegalArgumentException(where + ": the commands print something, but no fenced block shows it");
+                    throw new IllegalArgumentException(
+                            where + ": the commands print something, but no fenced block shows it");
                 }
             }
             examples.add(new Example(file, i + 1, attributes(marker.group(1)), commands, output));

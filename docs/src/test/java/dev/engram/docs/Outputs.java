@@ -34,7 +34,8 @@ final class Outputs {
         Outputs outputs = new Outputs(vary, unordered);
         List<String> expected = split(block, printed);
         if (expected.size() != printed.size()) {
-            outputs.problems.add("the block shows " + expected.size() + " outputs, the commands printed " + printed.size());
+            outputs.problems.add(
+                    "the block shows " + expected.size() + " outputs, the commands printed " + printed.size());
         } else {
             for (int i = 0; i < printed.size(); i++) {
                 outputs.one(expected.get(i), printed.get(i), printed.size() > 1 ? "output " + (i + 1) + ": " : "");
@@ -126,8 +127,14 @@ final class Outputs {
 
     /** Server-sent events: the same number of {@code data:} events, each the same JSON (or the same text). */
     private void events(String expected, String actual, String prefix) {
-        List<String> want = expected.lines().filter(l -> l.startsWith("data:")).map(l -> l.substring(5).strip()).toList();
-        List<String> got = actual.lines().filter(l -> l.startsWith("data:")).map(l -> l.substring(5).strip()).toList();
+        List<String> want = expected.lines()
+                .filter(l -> l.startsWith("data:"))
+                .map(l -> l.substring(5).strip())
+                .toList();
+        List<String> got = actual.lines()
+                .filter(l -> l.startsWith("data:"))
+                .map(l -> l.substring(5).strip())
+                .toList();
         if (want.size() != got.size()) {
             problems.add(prefix + got.size() + " events, the block shows " + want.size() + ":\n" + actual);
             return;
@@ -147,18 +154,23 @@ final class Outputs {
             wantNames.removeAll(vary);
             gotNames.removeAll(vary);
             if (!wantNames.equals(gotNames)) {
-                problems.add(path + " has the fields " + gotNames + ", the block shows " + wantNames + " (besides " + vary + ")");
+                problems.add(path + " has the fields " + gotNames + ", the block shows " + wantNames + " (besides "
+                        + vary + ")");
                 return;
             }
             for (String name : wantNames) {
-                if (unordered.contains(name) && want.get(name).isArray() && got.get(name).isArray()) {
+                if (unordered.contains(name)
+                        && want.get(name).isArray()
+                        && got.get(name).isArray()) {
                     matchAnyOrder(want.get(name), got.get(name), path + "." + name);
                 } else {
                     match(want.get(name), got.get(name), path + "." + name);
                 }
             }
             for (String name : vary) {
-                if (want.has(name) && got.has(name) && want.get(name).getNodeType() != got.get(name).getNodeType()) {
+                if (want.has(name)
+                        && got.has(name)
+                        && want.get(name).getNodeType() != got.get(name).getNodeType()) {
                     problems.add(path + "." + name + " is " + got.get(name) + ", the block shows " + want.get(name));
                 }
             }
@@ -190,11 +202,14 @@ final class Outputs {
         List<JsonNode> left = new ArrayList<>();
         got.forEach(left::add);
         for (JsonNode element : want) {
-            JsonNode partner = left.stream().filter(candidate -> {
-                Outputs alone = new Outputs(vary, unordered);
-                alone.match(element, candidate, path);
-                return alone.problems.isEmpty();
-            }).findFirst().orElse(null);
+            JsonNode partner = left.stream()
+                    .filter(candidate -> {
+                        Outputs alone = new Outputs(vary, unordered);
+                        alone.match(element, candidate, path);
+                        return alone.problems.isEmpty();
+                    })
+                    .findFirst()
+                    .orElse(null);
             if (partner == null) {
                 problems.add(path + " has no element like " + element + ": " + got);
                 return;

@@ -13,8 +13,23 @@ import java.util.TreeMap;
  * @param body the body, or the file's content
  */
 record Printed(boolean http, int status, Map<String, String> headers, String body) {
-    private static final Map<Integer, String> REASONS = Map.of(200, "OK", 400, "Bad Request", 401, "Unauthorized", 403, "Forbidden",
-            404, "Not Found", 413, "Request Entity Too Large", 429, "Too Many Requests", 503, "Service Unavailable");
+    private static final Map<Integer, String> REASONS = Map.of(
+            200,
+            "OK",
+            400,
+            "Bad Request",
+            401,
+            "Unauthorized",
+            403,
+            "Forbidden",
+            404,
+            "Not Found",
+            413,
+            "Request Entity Too Large",
+            429,
+            "Too Many Requests",
+            503,
+            "Service Unavailable");
 
     static Printed file(String content) {
         return new Printed(false, 0, Map.of(), content);

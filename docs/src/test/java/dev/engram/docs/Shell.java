@@ -57,8 +57,9 @@ final class Shell {
             return new Command.MakeDir(words.get(2));
         }
         if (!name.equals("curl")) {
-            throw new IllegalArgumentException("only curl, mkdir -p DIR, cat FILE and cat > FILE <<'EOF' run in a checked example, not '"
-                    + name + "'");
+            throw new IllegalArgumentException(
+                    "only curl, mkdir -p DIR, cat FILE and cat > FILE <<'EOF' run in a checked example, not '" + name
+                            + "'");
         }
         String method = null;
         String url = null;
@@ -71,7 +72,9 @@ final class Shell {
                 case "-H" -> {
                     String header = words.get(++i);
                     int colon = header.indexOf(':');
-                    headers.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+                    headers.put(
+                            header.substring(0, colon).strip(),
+                            header.substring(colon + 1).strip());
                 }
                 case "-d", "--data", "--data-raw" -> body = words.get(++i);
                 case "-X" -> method = words.get(++i);
@@ -81,7 +84,8 @@ final class Shell {
                     } else if (!word.startsWith("-") && url == null) {
                         url = word;
                     } else {
-                        throw new IllegalArgumentException("curl option '" + word + "' is not supported in a checked example");
+                        throw new IllegalArgumentException(
+                                "curl option '" + word + "' is not supported in a checked example");
                     }
                 }
             }
@@ -93,7 +97,12 @@ final class Shell {
         if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             headers.put("Content-Type", "application/x-www-form-urlencoded"); // what curl -d sends
         }
-        return new Command.Curl(method != null ? method : body != null ? "POST" : "GET", path.isEmpty() ? "/" : path, headers, body, include);
+        return new Command.Curl(
+                method != null ? method : body != null ? "POST" : "GET",
+                path.isEmpty() ? "/" : path,
+                headers,
+                body,
+                include);
     }
 
     /** Splits a command line into words as bash would: '…' literal, "…" and bare words with $VARIABLES. */
@@ -136,7 +145,10 @@ final class Shell {
                 i = end;
             } else {
                 int end = i;
-                while (end < line.length() && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != '\'' && line.charAt(end) != '"') {
+                while (end < line.length()
+                        && !Character.isWhitespace(line.charAt(end))
+                        && line.charAt(end) != '\''
+                        && line.charAt(end) != '"') {
                     end++;
                 }
                 word.append(expand(line.substring(i, end), variables));

@@ -23,7 +23,8 @@ public class Access {
         this.limits = limits;
         config.triggerTenant().ifPresent(tenant -> {
             if (!Tenant.valid(tenant)) {
-                throw new IllegalArgumentException("engram.auth.trigger-tenant must be 1-64 characters of A-Z a-z 0-9 _ -, got '" + tenant + "'");
+                throw new IllegalArgumentException(
+                        "engram.auth.trigger-tenant must be 1-64 characters of A-Z a-z 0-9 _ -, got '" + tenant + "'");
             }
         });
     }
@@ -75,8 +76,11 @@ public class Access {
         if (config.triggerAdmin()) {
             return Caller.ADMIN;
         }
-        return config.triggerTenant().map(Caller::tenant).orElseThrow(() -> Unauthorized.missing(
-                "This invocation carries no tenant: a Lambda or GCF deployment needs engram.auth.trigger-tenant"));
+        return config.triggerTenant()
+                .map(Caller::tenant)
+                .orElseThrow(
+                        () -> Unauthorized.missing(
+                                "This invocation carries no tenant: a Lambda or GCF deployment needs engram.auth.trigger-tenant"));
     }
 
     /** The HTTP request Funqy (or CloudEventRoutes) is serving, or null (Lambda, GCF). */

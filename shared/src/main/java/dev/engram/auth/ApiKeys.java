@@ -30,8 +30,9 @@ public class ApiKeys {
             int colon = entry.lastIndexOf(':');
             String tenant = colon < 0 ? "" : entry.substring(0, colon).trim();
             if (!Tenant.valid(tenant)) {
-                throw new IllegalArgumentException("engram.auth.keys: each entry is <tenant>:<sha256-hex>, the tenant 1-64 characters"
-                        + " of A-Z a-z 0-9 _ -; got an entry with tenant '" + tenant + "'");
+                throw new IllegalArgumentException(
+                        "engram.auth.keys: each entry is <tenant>:<sha256-hex>, the tenant 1-64 characters"
+                                + " of A-Z a-z 0-9 _ -; got an entry with tenant '" + tenant + "'");
             }
             entries.add(new Entry(digest("engram.auth.keys", entry.substring(colon + 1)), Caller.tenant(tenant)));
         }
@@ -73,8 +74,9 @@ public class ApiKeys {
         String clean = hex.trim().toLowerCase(Locale.ROOT);
         if (!HEX.matcher(clean).matches()) {
             // Never echo the value: a key pasted in clear by mistake must not reach the log.
-            throw new IllegalArgumentException(property + ": expected the 64-hex-digit SHA-256 of a key (printf %s \"$KEY\" | sha256sum),"
-                    + " got " + clean.length() + " characters that are not one");
+            throw new IllegalArgumentException(
+                    property + ": expected the 64-hex-digit SHA-256 of a key (printf %s \"$KEY\" | sha256sum),"
+                            + " got " + clean.length() + " characters that are not one");
         }
         return HexFormat.of().parseHex(clean);
     }

@@ -27,17 +27,19 @@ public class Authenticator {
             throw Unauthorized.missing("An API key is required: send 'Authorization: Bearer <key>'");
         }
         String value = authorization.trim();
-        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7) || value.substring(7).isBlank()) {
+        if (value.length() < 7
+                || !value.regionMatches(true, 0, "Bearer ", 0, 7)
+                || value.substring(7).isBlank()) {
             throw Unauthorized.missing("The Authorization header must be 'Bearer <key>'");
         }
-        return keys.find(value.substring(7).trim())
-                .orElseThrow(() -> Unauthorized.missing("The API key is not valid"));
+        return keys.find(value.substring(7).trim()).orElseThrow(() -> Unauthorized.missing("The API key is not valid"));
     }
 
     /** From a CloudEvent's {@code engramtenant} / {@code engramsignature} attributes. */
     public Caller event(String tenant, String signature, String eventId) {
         if (config.eventSecret().isEmpty()) {
-            throw Unauthorized.missing("Signed events are not accepted here (no engram.auth.event-secret): send 'Authorization: Bearer <key>'");
+            throw Unauthorized.missing(
+                    "Signed events are not accepted here (no engram.auth.event-secret): send 'Authorization: Bearer <key>'");
         }
         if (tenant == null || signature == null || eventId == null) {
             throw Unauthorized.missing("A CloudEvent needs the attributes '" + EventSignatures.TENANT + "' and '"
@@ -45,7 +47,8 @@ public class Authenticator {
         }
         if (!Tenant.valid(tenant)
                 || !EventSignatures.verify(config.eventSecret().get(), tenant, eventId, signature)) {
-            throw Unauthorized.missing("The event's '" + EventSignatures.SIGNATURE + "' does not match its tenant and id");
+            throw Unauthorized.missing(
+                    "The event's '" + EventSignatures.SIGNATURE + "' does not match its tenant and id");
         }
         return Caller.tenant(tenant);
     }

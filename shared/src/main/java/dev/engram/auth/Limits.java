@@ -28,6 +28,7 @@ public class Limits implements TenantData {
     private static final Logger LOG = Logger.getLogger(Limits.class);
     /** The segment of the tenant's limit state. */
     public static final String SEGMENT = "limit";
+
     private static final LuaScript BUCKET = LuaScript.of("rate-limit", """
             local capacity = tonumber(ARGV[1])
             local per_ms = tonumber(ARGV[2])
@@ -79,7 +80,9 @@ public class Limits implements TenantData {
 
     public long maxBodyBytes(String tenant) {
         LimitsConfig.TenantLimits own = config.tenant().get(tenant);
-        return own != null && own.maxBodyBytes().isPresent() ? own.maxBodyBytes().getAsLong() : config.maxBodyBytes();
+        return own != null && own.maxBodyBytes().isPresent()
+                ? own.maxBodyBytes().getAsLong()
+                : config.maxBodyBytes();
     }
 
     public int maxTokens(String tenant) {
@@ -89,7 +92,9 @@ public class Limits implements TenantData {
 
     int requestsPerMinute(String tenant) {
         LimitsConfig.TenantLimits own = config.tenant().get(tenant);
-        return own != null && own.requestsPerMinute().isPresent() ? own.requestsPerMinute().getAsInt() : config.requestsPerMinute();
+        return own != null && own.requestsPerMinute().isPresent()
+                ? own.requestsPerMinute().getAsInt()
+                : config.requestsPerMinute();
     }
 
     int burst(String tenant) {
@@ -104,8 +109,8 @@ public class Limits implements TenantData {
     public void checkTokens(String tenant, Integer requested, String field) {
         int cap = maxTokens(tenant);
         if (cap > 0 && requested != null && requested > cap) {
-            throw new EngramException(400, "token_limit",
-                    "'" + field + "' may be at most " + cap + " for this tenant, got " + requested);
+            throw new EngramException(
+                    400, "token_limit", "'" + field + "' may be at most " + cap + " for this tenant, got " + requested);
         }
     }
 
@@ -119,10 +124,13 @@ public class Limits implements TenantData {
         double perMs = perMinute / 60_000.0;
         Response answer;
         try {
-            answer = redis.eval(BUCKET, List.of(bucketKey(tenant)), List.of(Integer.toString(capacity), Double.toString(perMs)));
+            answer = redis.eval(
+                    BUCKET, List.of(bucketKey(tenant)), List.of(Integer.toString(capacity), Double.toString(perMs)));
         } catch (UnavailableException e) {
             if (failingOpen.compareAndSet(false, true)) {
-                LOG.warnf("Rate limits are not enforced while Redis is unavailable (requests are let through): %s", e.getMessage());
+                LOG.warnf(
+                        "Rate limits are not enforced while Redis is unavailable (requests are let through): %s",
+                        e.getMessage());
             }
             return;
         }
@@ -133,8 +141,9 @@ public class Limits implements TenantData {
             return;
         }
         long waitMs = answer.get(1).toLong();
-        throw new RateLimitedException("Tenant '" + tenant + "' is over its limit of " + perMinute
-                + " requests per minute (bursts of " + capacity + "); retry after " + Math.max(1, (waitMs + 999) / 1000) + " s",
+        throw new RateLimitedException(
+                "Tenant '" + tenant + "' is over its limit of " + perMinute + " requests per minute (bursts of "
+                        + capacity + "); retry after " + Math.max(1, (waitMs + 999) / 1000) + " s",
                 Duration.ofMillis(Math.max(1, waitMs)));
     }
 }

@@ -29,7 +29,8 @@ final class Addresses {
                 }
                 return new Block(base, bits);
             } catch (UnknownHostException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("Not a network in CIDR notation: '" + cidr + "' (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "Not a network in CIDR notation: '" + cidr + "' (" + e.getMessage() + ")", e);
             }
         }
 
@@ -47,10 +48,23 @@ final class Addresses {
         }
     }
 
-    private static final List<Block> NEVER = blocks("0.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "::/128", "fe80::/10", "ff00::/8");
-    private static final List<Block> NOT_PUBLIC = blocks("10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "172.16.0.0/12",
-            "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",
-            "::1/128", "fc00::/7", "2001:db8::/32");
+    private static final List<Block> NEVER =
+            blocks("0.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "::/128", "fe80::/10", "ff00::/8");
+    private static final List<Block> NOT_PUBLIC = blocks(
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.0.2.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "240.0.0.0/4",
+            "::1/128",
+            "fc00::/7",
+            "2001:db8::/32");
 
     private Addresses() {}
 
@@ -64,7 +78,8 @@ final class Addresses {
         if (NEVER.stream().anyMatch(b -> b.contains(bytes))) {
             return "a link-local, multicast or unspecified address";
         }
-        if (NOT_PUBLIC.stream().anyMatch(b -> b.contains(bytes)) && internal.stream().noneMatch(b -> b.contains(bytes))) {
+        if (NOT_PUBLIC.stream().anyMatch(b -> b.contains(bytes))
+                && internal.stream().noneMatch(b -> b.contains(bytes))) {
             return "a loopback, private or reserved address outside engram.batch.url.internal-networks";
         }
         return null;
@@ -79,7 +94,10 @@ final class Addresses {
         boolean zeros80 = Arrays.equals(Arrays.copyOf(b, 10), new byte[10]);
         boolean mapped = zeros80 && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
         boolean compatible = zeros80 && b[10] == 0 && b[11] == 0 && !(b[12] == 0 && b[13] == 0 && b[14] == 0);
-        boolean nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b
+        boolean nat64 = b[0] == 0
+                && b[1] == 0x64
+                && b[2] == (byte) 0xff
+                && b[3] == (byte) 0x9b
                 && Arrays.equals(Arrays.copyOfRange(b, 4, 12), new byte[8]);
         if (mapped || compatible || nat64) {
             return Arrays.copyOfRange(b, 12, 16);

@@ -38,8 +38,23 @@ final class BatchFiles {
     static final int MAX_NAME_BYTES = 255;
     static final int MAX_DEPTH = 32;
     /** File systems whose "regular files" are kernel state, not data. */
-    private static final Set<String> PSEUDO = Set.of("proc", "sysfs", "debugfs", "tracefs", "securityfs", "configfs", "cgroup",
-            "cgroup2", "efivarfs", "bpf", "devpts", "devtmpfs", "pstore", "fusectl", "hugetlbfs", "mqueue");
+    private static final Set<String> PSEUDO = Set.of(
+            "proc",
+            "sysfs",
+            "debugfs",
+            "tracefs",
+            "securityfs",
+            "configfs",
+            "cgroup",
+            "cgroup2",
+            "efivarfs",
+            "bpf",
+            "devpts",
+            "devtmpfs",
+            "pstore",
+            "fusectl",
+            "hugetlbfs",
+            "mqueue");
 
     /** A file of a tenant: where it is (symbolic links resolved) and how the tenant names it (relative to its directory). */
     record Place(Path path, String name) {}
@@ -57,7 +72,8 @@ final class BatchFiles {
             throw new InvalidRequestException("input_not_found", "No readable input file at " + given);
         }
         if (!real.startsWith(dir)) {
-            throw new InvalidRequestException("path_not_allowed", "'input' must stay inside your batch directory: " + given);
+            throw new InvalidRequestException(
+                    "path_not_allowed", "'input' must stay inside your batch directory: " + given);
         }
         requireRegular(real, given, "input");
         return new Place(real, dir.relativize(path).toString());
@@ -84,7 +100,8 @@ final class BatchFiles {
         }
         try {
             if (!existing.toRealPath().startsWith(dir)) {
-                throw new InvalidRequestException("path_not_allowed", "'output' must stay inside your batch directory: " + given);
+                throw new InvalidRequestException(
+                        "path_not_allowed", "'output' must stay inside your batch directory: " + given);
             }
         } catch (IOException e) {
             throw new InvalidRequestException("invalid_output", "'output' cannot be written: " + given);
@@ -95,7 +112,8 @@ final class BatchFiles {
     /** The tenant's input directory; without an input root no file may be read. */
     static Path inputDir(Optional<String> root, String tenant) {
         if (root.isEmpty()) {
-            throw new InvalidRequestException("file_input_disabled",
+            throw new InvalidRequestException(
+                    "file_input_disabled",
                     "Batch jobs may not read files here: an operator enables file inputs with engram.batch.input-root");
         }
         return tenantDir(root.get(), tenant, "input");
@@ -104,7 +122,8 @@ final class BatchFiles {
     /** The tenant's output directory; without an output root no job can write its results. */
     static Path outputDir(Optional<String> root, String tenant) {
         if (root.isEmpty()) {
-            throw new InvalidRequestException("output_not_configured",
+            throw new InvalidRequestException(
+                    "output_not_configured",
                     "Batch jobs have nowhere to write their results here: an operator sets engram.batch.output-root");
         }
         return tenantDir(root.get(), tenant, "output");
@@ -113,7 +132,8 @@ final class BatchFiles {
     /** The object a storage event names: {@code <input-root>/<tenant>/<bucket>/<name>}. */
     static Place storageObject(String bucket, String name, Optional<String> root, String tenant) {
         if (root.isEmpty()) {
-            throw new InvalidRequestException("storage_not_configured",
+            throw new InvalidRequestException(
+                    "storage_not_configured",
                     "Storage events need engram.batch.input-root (the directory that holds <tenant>/<bucket>/<name>)");
         }
         if (bucket == null || bucket.isBlank() || name == null || name.isBlank()) {
@@ -129,7 +149,8 @@ final class BatchFiles {
     /** {@code x.results.jsonl} → {@code x.results.summary.json}. */
     static Path summary(Path output) {
         String name = output.getFileName().toString();
-        return output.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + SUMMARY_SUFFIX);
+        return output.resolveSibling(
+                (name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + SUMMARY_SUFFIX);
     }
 
     /** Opens a checked input file for reading; it must still be a regular file inside {@code dir}. */
@@ -151,7 +172,8 @@ final class BatchFiles {
             requireRegularNow(file);
         }
         if (!NativeOpen.available()) {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            return FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
         try (NativeOpen.Descriptor fd = NativeOpen.open(file, true)) {
             requireOpened(fd, dir);
@@ -177,30 +199,37 @@ final class BatchFiles {
             return Files.exists(dir) ? dir.toRealPath() : dir;
         } catch (IOException | InvalidPathException e) {
             LOG.errorf("engram.batch.%s-root is not a usable directory: %s (%s)", field, root, e.toString());
-            throw new UnavailableException("batch_storage_unavailable", "The batch " + field + " directory is not available",
-                    Duration.ofSeconds(30), e);
+            throw new UnavailableException(
+                    "batch_storage_unavailable",
+                    "The batch " + field + " directory is not available",
+                    Duration.ofSeconds(30),
+                    e);
         }
     }
 
     /** The given path or file: URL, bounded: at most 1024 characters, 32 names of 255 bytes, no control characters. */
     private static Path parse(String given, String field) {
         if (given.isEmpty() || given.length() > MAX_PATH_CHARS || given.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new InvalidRequestException("invalid_" + field,
+            throw new InvalidRequestException(
+                    "invalid_" + field,
                     "'" + field + "' must be 1 to " + MAX_PATH_CHARS + " characters without control characters");
         }
         try {
             Path path = given.startsWith("file:") ? Path.of(URI.create(given)) : Path.of(given);
             if (path.getNameCount() > MAX_DEPTH) {
-                throw new InvalidRequestException("invalid_" + field, "'" + field + "' is more than " + MAX_DEPTH + " directories deep");
+                throw new InvalidRequestException(
+                        "invalid_" + field, "'" + field + "' is more than " + MAX_DEPTH + " directories deep");
             }
             for (Path name : path) {
                 if (name.toString().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-                    throw new InvalidRequestException("invalid_" + field, "'" + field + "' has a name longer than " + MAX_NAME_BYTES + " bytes");
+                    throw new InvalidRequestException(
+                            "invalid_" + field, "'" + field + "' has a name longer than " + MAX_NAME_BYTES + " bytes");
                 }
             }
             return path;
         } catch (IllegalArgumentException e) { // InvalidPathException, or a URI that is no file URL
-            throw new InvalidRequestException("invalid_" + field, "'" + field + "' is not a usable path or file: URL: " + given);
+            throw new InvalidRequestException(
+                    "invalid_" + field, "'" + field + "' is not a usable path or file: URL: " + given);
         }
     }
 
@@ -211,10 +240,12 @@ final class BatchFiles {
     private static Path inside(Path dir, Path path, String given, String field, String root, String tenant) {
         Path configured = Path.of(root).toAbsolutePath().normalize().resolve(tenant);
         Path normal = path.isAbsolute() ? path.normalize() : path;
-        Path resolved = normal.isAbsolute() && normal.startsWith(configured) ? dir.resolve(configured.relativize(normal))
+        Path resolved = normal.isAbsolute() && normal.startsWith(configured)
+                ? dir.resolve(configured.relativize(normal))
                 : dir.resolve(normal).normalize();
         if (!resolved.startsWith(dir) || resolved.equals(dir) && field.equals("input")) {
-            throw new InvalidRequestException("path_not_allowed", "'" + field + "' must be a file inside your batch directory: " + given);
+            throw new InvalidRequestException(
+                    "path_not_allowed", "'" + field + "' must be a file inside your batch directory: " + given);
         }
         return resolved;
     }
@@ -223,14 +254,17 @@ final class BatchFiles {
         try {
             requireRegularNow(file);
         } catch (IOException e) {
-            throw new InvalidRequestException(field + "_not_regular", "'" + field + "' must be a regular file: " + given);
+            throw new InvalidRequestException(
+                    field + "_not_regular", "'" + field + "' must be a regular file: " + given);
         }
     }
 
     /** A regular file itself (not through a link) and not on a pseudo file system. */
     private static void requireRegularNow(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attributes.isRegularFile() || PSEUDO.contains(Files.getFileStore(file).type())) {
+        BasicFileAttributes attributes =
+                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()
+                || PSEUDO.contains(Files.getFileStore(file).type())) {
             throw new FileSystemException(file.getFileName().toString(), null, "not a regular file");
         }
     }
@@ -239,8 +273,12 @@ final class BatchFiles {
     private static void requireOpened(NativeOpen.Descriptor fd, Path dir) throws IOException {
         Path opened = Files.readSymbolicLink(fd.path());
         BasicFileAttributes attributes = Files.readAttributes(fd.path(), BasicFileAttributes.class);
-        if (!opened.startsWith(dir) || !attributes.isRegularFile() || PSEUDO.contains(Files.getFileStore(fd.path()).type())) {
-            throw new FileSystemException(opened.getFileName() == null ? "?" : opened.getFileName().toString(), null,
+        if (!opened.startsWith(dir)
+                || !attributes.isRegularFile()
+                || PSEUDO.contains(Files.getFileStore(fd.path()).type())) {
+            throw new FileSystemException(
+                    opened.getFileName() == null ? "?" : opened.getFileName().toString(),
+                    null,
                     "not a regular file inside the batch directory");
         }
     }
@@ -251,7 +289,9 @@ final class BatchFiles {
             return "no such file or directory";
         }
         if (e instanceof FileSystemException fs) {
-            return fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName().replace("Exception", "");
+            return fs.getReason() != null
+                    ? fs.getReason()
+                    : fs.getClass().getSimpleName().replace("Exception", "");
         }
         return String.valueOf(e.getMessage());
     }

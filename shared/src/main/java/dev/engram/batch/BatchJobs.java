@@ -51,18 +51,22 @@ public class BatchJobs {
         }
         if (request.input() == null && request.inputStream() == null) {
             if (request.jobId() == null) {
-                throw new InvalidRequestException("missing_field", "'input', 'inputStream' or (to resume) 'jobId' is required");
+                throw new InvalidRequestException(
+                        "missing_field", "'input', 'inputStream' or (to resume) 'jobId' is required");
             }
             return resume(tenant, request.jobId());
         }
         if (request.input() != null && request.inputStream() != null) {
             throw new InvalidRequestException("invalid_input", "Give 'input' or 'inputStream', not both");
         }
-        String jobId = request.jobId() != null ? request.jobId() : "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String jobId = request.jobId() != null
+                ? request.jobId()
+                : "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         Map<String, String> source = source(tenant, jobId, request);
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : eventId;
         if (key != null && (key.isEmpty() || key.length() > MAX_KEY)) {
-            throw new InvalidRequestException("invalid_idempotency_key", "'idempotencyKey' must be 1 to " + MAX_KEY + " characters");
+            throw new InvalidRequestException(
+                    "invalid_idempotency_key", "'idempotencyKey' must be 1 to " + MAX_KEY + " characters");
         }
         if (key != null) {
             String earlier = store.reserveEvent(tenant, key, jobId, config.retention());
@@ -72,8 +76,23 @@ public class BatchJobs {
         }
         BatchKeys keys = BatchKeys.of(tenant, jobId);
         String now = Long.toString(System.currentTimeMillis());
-        source.putAll(Map.of("tenant", tenant, "submittedAt", now, "resumedAt", now, "doneAtResume", "0", "done", "0",
-                "failed", "0", "written", "0", "idempotencyKey", key == null ? "" : key));
+        source.putAll(Map.of(
+                "tenant",
+                tenant,
+                "submittedAt",
+                now,
+                "resumedAt",
+                now,
+                "doneAtResume",
+                "0",
+                "done",
+                "0",
+                "failed",
+                "0",
+                "written",
+                "0",
+                "idempotencyKey",
+                key == null ? "" : key));
         if (!store.create(keys, source)) {
             return resume(tenant, jobId).asDuplicate();
         }
@@ -111,14 +130,19 @@ public class BatchJobs {
             List<String> chunk = new ArrayList<>();
             for (BoundedLines.Line line = source.next(); line != null; line = source.next()) {
                 if (++n > config.maxLines()) {
-                    throw new InvalidRequestException("job_too_large",
+                    throw new InvalidRequestException(
+                            "job_too_large",
                             "The input has more than " + config.maxLines() + " lines (engram.batch.max-lines)");
                 }
                 if (n <= loaded) {
                     continue;
                 }
                 if (line.oversize()) {
-                    chunk.addAll(List.of(Long.toString(n), BatchLines.customIdInHead(line.head()), "o", Long.toString(line.bytes())));
+                    chunk.addAll(List.of(
+                            Long.toString(n),
+                            BatchLines.customIdInHead(line.head()),
+                            "o",
+                            Long.toString(line.bytes())));
                 } else {
                     chunk.addAll(List.of(Long.toString(n), lines.customIdOf(line.text()), "l", line.text()));
                 }
@@ -134,7 +158,8 @@ public class BatchJobs {
             throw new InvalidRequestException("input_unreadable", "Cannot read the input: " + BatchFiles.reason(e));
         }
         String now = Long.toString(System.currentTimeMillis());
-        store.transition(keys, BatchStatus.LOADING, BatchStatus.RUNNING, true, "total", Long.toString(n), "startedAt", now);
+        store.transition(
+                keys, BatchStatus.LOADING, BatchStatus.RUNNING, true, "total", Long.toString(n), "startedAt", now);
     }
 
     public BatchStatus status(String tenant, String jobId) {
@@ -150,8 +175,13 @@ public class BatchJobs {
     public BatchStatus cancel(String tenant, String jobId) {
         BatchStatus before = status(tenant, jobId);
         BatchKeys keys = BatchKeys.of(tenant, jobId);
-        store.transition(keys, BatchStatus.LOADING + "," + BatchStatus.RUNNING, BatchStatus.CANCELLED, false,
-                "cancelledAt", Long.toString(System.currentTimeMillis()));
+        store.transition(
+                keys,
+                BatchStatus.LOADING + "," + BatchStatus.RUNNING,
+                BatchStatus.CANCELLED,
+                false,
+                "cancelledAt",
+                Long.toString(System.currentTimeMillis()));
         return before.state().equals(BatchStatus.COMPLETED) ? before : status(tenant, jobId);
     }
 
@@ -162,11 +192,20 @@ public class BatchJobs {
         }
         BatchKeys keys = BatchKeys.of(tenant, jobId);
         if (BatchStatus.CANCELLED.equals(meta.get("state"))) {
-            // a cancel during loading leaves no total: such a job goes back to loading, which continues where it stopped
+            // a cancel during loading leaves no total: such a job goes back to loading, which continues where it
+            // stopped
             boolean loaded = meta.containsKey("total");
-            store.transition(keys, BatchStatus.CANCELLED, loaded ? BatchStatus.RUNNING : BatchStatus.LOADING, true,
-                    "resumedAt", Long.toString(System.currentTimeMillis()), "doneAtResume", meta.getOrDefault("done", "0"),
-                    "loadedAt", "0");
+            store.transition(
+                    keys,
+                    BatchStatus.CANCELLED,
+                    loaded ? BatchStatus.RUNNING : BatchStatus.LOADING,
+                    true,
+                    "resumedAt",
+                    Long.toString(System.currentTimeMillis()),
+                    "doneAtResume",
+                    meta.getOrDefault("done", "0"),
+                    "loadedAt",
+                    "0");
         }
         queue.offer(keys);
         return status(tenant, jobId);
@@ -178,7 +217,10 @@ public class BatchJobs {
         finished.put("state", BatchStatus.COMPLETED);
         finished.put("finishedAt", Long.toString(finishedAt));
         try {
-            BatchSink.summary(outputPath(meta), outputDir(keys), json.writeValueAsString(view(keys.jobId(), finished, finishedAt)));
+            BatchSink.summary(
+                    outputPath(meta),
+                    outputDir(keys),
+                    json.writeValueAsString(view(keys.jobId(), finished, finishedAt)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -186,8 +228,17 @@ public class BatchJobs {
 
     /** Ends the job as failed (its input cannot be read, its output not written): a final state, with the reason in its status. */
     void fail(BatchKeys keys, ErrorBody error) {
-        if (store.transition(keys, BatchStatus.LOADING + "," + BatchStatus.RUNNING, BatchStatus.FAILED, false,
-                "finishedAt", Long.toString(System.currentTimeMillis()), "error", error.error(), "errorMessage", error.message())) {
+        if (store.transition(
+                keys,
+                BatchStatus.LOADING + "," + BatchStatus.RUNNING,
+                BatchStatus.FAILED,
+                false,
+                "finishedAt",
+                Long.toString(System.currentTimeMillis()),
+                "error",
+                error.error(),
+                "errorMessage",
+                error.message())) {
             store.expire(keys, config.retention());
         }
     }
@@ -205,8 +256,11 @@ public class BatchJobs {
     BatchSources open(BatchKeys keys, Map<String, String> meta) {
         String kind = meta.get("inputKind");
         return switch (kind) {
-            case "file" -> BatchSources.file(Path.of(meta.get("inputPath")), BatchFiles.inputDir(config.inputRoot(), keys.tenant()),
-                    config.maxLineBytes());
+            case "file" ->
+                BatchSources.file(
+                        Path.of(meta.get("inputPath")),
+                        BatchFiles.inputDir(config.inputRoot(), keys.tenant()),
+                        config.maxLineBytes());
             case "url" -> BatchSources.url(urls, meta.get("input"), config.maxLineBytes());
             case "stream" -> BatchSources.stream(store, meta.get("inputPath"), config.maxLineBytes());
             default -> throw new IllegalStateException("Unknown input kind " + kind);
@@ -222,7 +276,8 @@ public class BatchJobs {
         String defaultOutput = jobId + BatchFiles.RESULTS_SUFFIX;
         if (request.inputStream() != null) {
             if (!BatchKeys.JOB_ID.matcher(request.inputStream()).matches()) {
-                throw new InvalidRequestException("invalid_input", "'inputStream' must be 1 to 64 characters from A-Z a-z 0-9 . _ -");
+                throw new InvalidRequestException(
+                        "invalid_input", "'inputStream' must be 1 to 64 characters from A-Z a-z 0-9 . _ -");
             }
             String key = BatchKeys.inputStream(tenant, request.inputStream());
             if (!store.exists(key)) {
@@ -234,10 +289,17 @@ public class BatchJobs {
             source.putAll(Map.of("inputKind", "url", "input", request.input(), "inputPath", request.input()));
         } else {
             BatchFiles.Place input = BatchFiles.input(request.input(), config.inputRoot(), tenant);
-            source.putAll(Map.of("inputKind", "file", "input", request.input(), "inputPath", input.path().toString()));
+            source.putAll(Map.of(
+                    "inputKind",
+                    "file",
+                    "input",
+                    request.input(),
+                    "inputPath",
+                    input.path().toString()));
             defaultOutput = input.name() + BatchFiles.RESULTS_SUFFIX;
         }
-        BatchFiles.Place output = BatchFiles.output(request.output() != null ? request.output() : defaultOutput, config.outputRoot(), tenant);
+        BatchFiles.Place output = BatchFiles.output(
+                request.output() != null ? request.output() : defaultOutput, config.outputRoot(), tenant);
         source.put("output", output.name());
         source.put("outputPath", output.path().toString());
         return source;
@@ -246,13 +308,33 @@ public class BatchJobs {
     /** A duplicate delivery may arrive while the first one is still creating the job. */
     private BatchStatus statusOrLoading(String tenant, String jobId) {
         Map<String, String> meta = store.meta(BatchKeys.of(tenant, jobId));
-        return meta.isEmpty() ? new BatchStatus(jobId, BatchStatus.LOADING, null, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null)
+        return meta.isEmpty()
+                ? new BatchStatus(
+                        jobId,
+                        BatchStatus.LOADING,
+                        null,
+                        null,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)
                 : view(jobId, meta, System.currentTimeMillis());
     }
 
     private static void requireJobId(String jobId) {
         if (jobId == null || !BatchKeys.JOB_ID.matcher(jobId).matches()) {
-            throw new InvalidRequestException("invalid_job_id", "'jobId' must be 1 to 64 characters from A-Z a-z 0-9 . _ -");
+            throw new InvalidRequestException(
+                    "invalid_job_id", "'jobId' must be 1 to 64 characters from A-Z a-z 0-9 . _ -");
         }
     }
 
@@ -274,9 +356,25 @@ public class BatchJobs {
         long pending = Math.max(0, total - done);
         Double eta = state.equals(BatchStatus.RUNNING) && rate > 0 ? round(pending / rate) : null;
         double percent = total == 0 ? (state.equals(BatchStatus.COMPLETED) ? 100 : 0) : round(100.0 * done / total);
-        return new BatchStatus(jobId, state, meta.get("input"), meta.get("output"), total, done, failed, pending, written, percent,
-                round(rate), eta, time(meta, "submittedAt"), time(meta, "startedAt"), time(meta, "finishedAt"), runners(meta),
-                meta.containsKey("error") ? new ErrorBody(meta.get("error"), meta.get("errorMessage")) : null, null);
+        return new BatchStatus(
+                jobId,
+                state,
+                meta.get("input"),
+                meta.get("output"),
+                total,
+                done,
+                failed,
+                pending,
+                written,
+                percent,
+                round(rate),
+                eta,
+                time(meta, "submittedAt"),
+                time(meta, "startedAt"),
+                time(meta, "finishedAt"),
+                runners(meta),
+                meta.containsKey("error") ? new ErrorBody(meta.get("error"), meta.get("errorMessage")) : null,
+                null);
     }
 
     private static Map<String, Long> runners(Map<String, String> meta) {

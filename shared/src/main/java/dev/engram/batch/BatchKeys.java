@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * {@code <tenant>/<jobId>} so an instance can find every unfinished job after a restart without
  * scanning keys; it is only ever touched by single-key commands.
  */
-public record BatchKeys(String tenant, String jobId, String meta, String in, String out, String done, String ids, String sink) {
+public record BatchKeys(
+        String tenant, String jobId, String meta, String in, String out, String done, String ids, String sink) {
     public static final String SEGMENT = "batch";
     public static final String GLOBAL_UNFINISHED = "engram:batch-unfinished";
     public static final String GROUP = "runners";
@@ -32,7 +33,8 @@ public record BatchKeys(String tenant, String jobId, String meta, String in, Str
 
     public static BatchKeys of(String tenant, String jobId) {
         String job = Tenant.of(tenant).keyPrefix(SEGMENT, jobId);
-        return new BatchKeys(tenant, jobId, job + "meta", job + "in", job + "out", job + "done", job + "ids", job + "sink");
+        return new BatchKeys(
+                tenant, jobId, job + "meta", job + "in", job + "out", job + "done", job + "ids", job + "sink");
     }
 
     public static String prefix(String tenant) {

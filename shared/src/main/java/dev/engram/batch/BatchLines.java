@@ -39,7 +39,9 @@ public class BatchLines {
     private static final int MAX_CUSTOM_ID = 256;
     /** A transient failure (model loading, queue full) is retried this often before it becomes the line's error. */
     private static final int ATTEMPTS = 4;
-    private static final Pattern CUSTOM_ID = Pattern.compile("\"(?:customId|custom_id)\"\\s*:\\s*\"([^\"\\\\]{1," + MAX_CUSTOM_ID + "})\"");
+
+    private static final Pattern CUSTOM_ID =
+            Pattern.compile("\"(?:customId|custom_id)\"\\s*:\\s*\"([^\"\\\\]{1," + MAX_CUSTOM_ID + "})\"");
 
     private final ObjectMapper json;
     private final OpenAiBatchLines openAi;
@@ -48,8 +50,13 @@ public class BatchLines {
     private final Instance<TranslateTask> translate;
     private final Instance<ClassifyTask> classify;
 
-    public BatchLines(ObjectMapper json, OpenAiBatchLines openAi, Instance<GenerateTask> generate, Instance<SummarizeTask> summarize,
-            Instance<TranslateTask> translate, Instance<ClassifyTask> classify) {
+    public BatchLines(
+            ObjectMapper json,
+            OpenAiBatchLines openAi,
+            Instance<GenerateTask> generate,
+            Instance<SummarizeTask> summarize,
+            Instance<TranslateTask> translate,
+            Instance<ClassifyTask> classify) {
         this.json = json;
         this.openAi = openAi;
         this.generate = generate;
@@ -83,15 +90,24 @@ public class BatchLines {
         String customId = entry.getOrDefault("c", "");
         String id = customId.isEmpty() ? null : customId;
         if (entry.containsKey("o")) {
-            return ResultLine.error(id, lineNumber, new ErrorBody("line_too_long", "Line " + lineNumber + " is " + entry.get("o")
-                    + " bytes; the limit is " + maxLineBytes + " (engram.batch.max-line-bytes)"));
+            return ResultLine.error(
+                    id,
+                    lineNumber,
+                    new ErrorBody(
+                            "line_too_long",
+                            "Line " + lineNumber + " is " + entry.get("o") + " bytes; the limit is " + maxLineBytes
+                                    + " (engram.batch.max-line-bytes)"));
         }
         JsonNode openAiLine = openAiLine(entry.getOrDefault("l", ""));
         String duplicateOf = entry.getOrDefault("d", "");
         if (!duplicateOf.isEmpty()) {
-            ErrorBody duplicate = new ErrorBody("duplicate_custom_id", (openAiLine != null ? "custom_id '" : "customId '") + customId
-                    + "' was already used by line " + duplicateOf);
-            return openAiLine != null ? OpenAiBatchLines.refused(id, duplicate) : ResultLine.error(id, lineNumber, duplicate);
+            ErrorBody duplicate = new ErrorBody(
+                    "duplicate_custom_id",
+                    (openAiLine != null ? "custom_id '" : "customId '") + customId + "' was already used by line "
+                            + duplicateOf);
+            return openAiLine != null
+                    ? OpenAiBatchLines.refused(id, duplicate)
+                    : ResultLine.error(id, lineNumber, duplicate);
         }
         try {
             if (openAiLine != null) {
@@ -105,8 +121,12 @@ public class BatchLines {
                 return null; // the runner is stopping: the line is not done, another runner takes it
             }
             LOG.errorf(e, "Batch line %d failed", lineNumber);
-            return ResultLine.error(id, lineNumber, new ErrorBody("internal_error",
-                    "The function failed unexpectedly: " + e.getClass().getSimpleName()));
+            return ResultLine.error(
+                    id,
+                    lineNumber,
+                    new ErrorBody(
+                            "internal_error",
+                            "The function failed unexpectedly: " + e.getClass().getSimpleName()));
         }
     }
 
@@ -127,16 +147,19 @@ public class BatchLines {
         } catch (JsonProcessingException e) {
             // not the parser's own words: they quote the text, and the input may be a file the caller cannot read
             var at = e.getLocation();
-            throw new dev.engram.errors.InvalidRequestException("invalid_json",
-                    "The line is not valid JSON" + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")"));
+            throw new dev.engram.errors.InvalidRequestException(
+                    "invalid_json",
+                    "The line is not valid JSON"
+                            + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")"));
         }
         if (node == null || !node.isObject()) {
-            throw new dev.engram.errors.InvalidRequestException("invalid_line", "A line must be a JSON object {customId, function, body}");
+            throw new dev.engram.errors.InvalidRequestException(
+                    "invalid_line", "A line must be a JSON object {customId, function, body}");
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             if (!FIELDS.contains(names.next())) {
-                throw new dev.engram.errors.InvalidRequestException("invalid_line",
-                        "A line has an unknown field (known fields: body, customId, function)");
+                throw new dev.engram.errors.InvalidRequestException(
+                        "invalid_line", "A line has an unknown field (known fields: body, customId, function)");
             }
         }
         JsonNode customId = node.get("customId");
@@ -144,8 +167,8 @@ public class BatchLines {
             throw new dev.engram.errors.InvalidRequestException("missing_field", "'customId' is required");
         }
         if (!customId.isTextual() || !validId(customId.asText())) {
-            throw new dev.engram.errors.InvalidRequestException("invalid_custom_id",
-                    "'customId' must be a string of 1 to " + MAX_CUSTOM_ID + " characters");
+            throw new dev.engram.errors.InvalidRequestException(
+                    "invalid_custom_id", "'customId' must be a string of 1 to " + MAX_CUSTOM_ID + " characters");
         }
         JsonNode function = node.get("function");
         if (function == null || function.isNull()) {
@@ -153,7 +176,8 @@ public class BatchLines {
         }
         JsonNode body = node.get("body");
         if (body == null || !body.isObject()) {
-            throw new dev.engram.errors.InvalidRequestException(body == null ? "missing_field" : "invalid_json",
+            throw new dev.engram.errors.InvalidRequestException(
+                    body == null ? "missing_field" : "invalid_json",
                     body == null ? "'body' is required" : "'body' must be a JSON object (the function's request)");
         }
         String name = function.asText();
@@ -162,8 +186,10 @@ public class BatchLines {
             case "summarize" -> retrying(() -> summarize.get().run(tenant, read(body, SummarizeRequest.class)));
             case "translate" -> retrying(() -> translate.get().run(tenant, read(body, TranslateRequest.class)));
             case "classify" -> retrying(() -> classify.get().run(tenant, read(body, ClassifyRequest.class)));
-            default -> throw new dev.engram.errors.InvalidRequestException("unknown_function",
-                    "'function' must be one of " + String.join(", ", FUNCTIONS) + ", got " + function);
+            default ->
+                throw new dev.engram.errors.InvalidRequestException(
+                        "unknown_function",
+                        "'function' must be one of " + String.join(", ", FUNCTIONS) + ", got " + function);
         };
     }
 
@@ -171,13 +197,14 @@ public class BatchLines {
         try {
             return json.treeToValue(body, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new dev.engram.errors.InvalidRequestException("invalid_json", "Invalid JSON body: " + BadJson.describe(e));
+            throw new dev.engram.errors.InvalidRequestException(
+                    "invalid_json", "Invalid JSON body: " + BadJson.describe(e));
         }
     }
 
     /** A batch runs unattended: a momentary 503 (model loading, queue full) is waited out, not recorded. */
     static <T> T retrying(java.util.function.Supplier<T> call) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
             } catch (UnavailableException e) {

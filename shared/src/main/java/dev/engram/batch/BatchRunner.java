@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.ErrorBody;
 import dev.engram.errors.UnavailableException;
-import dev.engram.redis.RedisGateway;
 import dev.engram.observability.Observability;
+import dev.engram.redis.RedisGateway;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,6 +48,7 @@ public class BatchRunner implements JobQueue {
         long lastLog;
         /** Writes into the output that failed in a row (the ticker's alone), and when the next may be tried. */
         int sinkFailures;
+
         long nextSinkAttempt;
         /** Recent time per line (moving average), 0 before the first; the worker thread's alone. */
         private long lineNanos;
@@ -76,13 +77,21 @@ public class BatchRunner implements JobQueue {
     private final Observability observability;
     private final BatchJobs jobs;
     /** Names this instance's consumer in the groups and its sink leases; fresh for every start. */
-    private final String consumer = "runner-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String consumer = "runner-" + ProcessHandle.current().pid() + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private ExecutorService workers;
     private ScheduledExecutorService ticker;
     private volatile boolean stopping;
 
-    public BatchRunner(BatchStore store, BatchLines lines, BatchConfig config, ObjectMapper json, Observability observability, BatchJobs jobs) {
+    public BatchRunner(
+            BatchStore store,
+            BatchLines lines,
+            BatchConfig config,
+            ObjectMapper json,
+            Observability observability,
+            BatchJobs jobs) {
         this.observability = observability;
         this.jobs = jobs;
         this.store = store;
@@ -100,8 +109,11 @@ public class BatchRunner implements JobQueue {
         if (!config.runnerEnabled() || ticker != null || stopping) {
             return;
         }
-        workers = Executors.newFixedThreadPool(config.maxActiveJobs(), Thread.ofPlatform().name("engram-batch-worker-", 0).factory());
-        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("engram-batch-ticker").factory());
+        workers = Executors.newFixedThreadPool(
+                config.maxActiveJobs(),
+                Thread.ofPlatform().name("engram-batch-worker-", 0).factory());
+        ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("engram-batch-ticker").factory());
         ticker.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("Batch runner %s started", consumer);
@@ -155,7 +167,8 @@ public class BatchRunner implements JobQueue {
         Map<String, String> meta = store.meta(keys);
         String state = meta.get("state");
         boolean staleLoad = BatchStatus.LOADING.equals(state)
-                && System.currentTimeMillis() - Long.parseLong(meta.getOrDefault("loadedAt", "0")) > config.claimIdle().toMillis();
+                && System.currentTimeMillis() - Long.parseLong(meta.getOrDefault("loadedAt", "0"))
+                        > config.claimIdle().toMillis();
         if (!BatchStatus.RUNNING.equals(state) && !BatchStatus.LOADING.equals(state)) {
             // finished (or gone) but still listed: a crash between its move and the set's change
             store.markFinished(keys);
@@ -179,7 +192,8 @@ public class BatchRunner implements JobQueue {
         try {
             while (!stopping) {
                 try {
-                    BatchStore.Claim claim = store.claim(keys, consumer, config.claimIdle(), job.chunk(config.claimIdle()));
+                    BatchStore.Claim claim =
+                            store.claim(keys, consumer, config.claimIdle(), job.chunk(config.claimIdle()));
                     if (BatchStatus.LOADING.equals(claim.state())) {
                         loadOrFail(keys); // a submitter that died while copying the input
                         continue;
@@ -189,10 +203,12 @@ public class BatchRunner implements JobQueue {
                     }
                     if (claim.lines().isEmpty()) {
                         Map<String, String> meta = store.meta(keys);
-                        if (Long.parseLong(meta.getOrDefault("done", "0")) >= Long.parseLong(meta.getOrDefault("total", "0"))) {
+                        if (Long.parseLong(meta.getOrDefault("done", "0"))
+                                >= Long.parseLong(meta.getOrDefault("total", "0"))) {
                             return;
                         }
-                        Thread.sleep(IDLE); // the rest is held by other runners; a dead one's lines are claimed after claim-idle
+                        Thread.sleep(IDLE); // the rest is held by other runners; a dead one's lines are claimed after
+                        // claim-idle
                         continue;
                     }
                     if (!runClaimed(job, claim.lines())) {
@@ -266,7 +282,8 @@ public class BatchRunner implements JobQueue {
                     return false; // interrupted mid-line: it stays pending for another runner
                 }
                 boolean goOn = next + 1 == claimed.size() || BatchStatus.RUNNING.equals(store.state(keys));
-                commits.add(store.commitLater(keys, consumer, line.entryId(), json.writeValueAsString(result), result.failed()));
+                commits.add(store.commitLater(
+                        keys, consumer, line.entryId(), json.writeValueAsString(result), result.failed()));
                 outcomes.add(result.failed() ? "error" : "ok");
                 job.timed(System.nanoTime() - start);
                 next++;
@@ -321,8 +338,9 @@ public class BatchRunner implements JobQueue {
         BatchKeys keys = job.keys;
         job.sinkFailures++;
         if (job.sinkFailures < config.sinkAttempts()) {
-            LOG.warnf("Batch output of %s cannot be written (%s); try %d of %d", keys.globalMember(), reason, job.sinkFailures,
-                    config.sinkAttempts());
+            LOG.warnf(
+                    "Batch output of %s cannot be written (%s); try %d of %d",
+                    keys.globalMember(), reason, job.sinkFailures, config.sinkAttempts());
             job.nextSinkAttempt = System.currentTimeMillis() + (TICK.toMillis() << Math.min(job.sinkFailures - 1, 10));
             return;
         }
@@ -350,7 +368,8 @@ public class BatchRunner implements JobQueue {
         long written = Long.parseLong(meta.getOrDefault("written", "0"));
         long done = Long.parseLong(meta.getOrDefault("done", "0"));
         leased &= meta.containsKey("output");
-        if (leased && written < done || leased && BatchStatus.RUNNING.equals(state) && !meta.containsKey("sinkOffset")) {
+        if (leased && written < done
+                || leased && BatchStatus.RUNNING.equals(state) && !meta.containsKey("sinkOffset")) {
             written = BatchSink.copy(store, keys, consumer, BatchJobs.outputPath(meta), jobs.outputDir(keys), meta);
             if (written < 0) {
                 return;
@@ -359,21 +378,32 @@ public class BatchRunner implements JobQueue {
         if (now - job.lastLog >= config.progressInterval().toMillis()) {
             job.lastLog = now;
             BatchStatus status = BatchJobs.view(keys.jobId(), meta, now);
-            LOG.infof("Batch job %s %s: %d/%d done (%d failed), %d written, %.2f lines/s%s", keys.globalMember(), state,
-                    status.done(), status.total(), status.failed(), written, status.linesPerSecond(),
+            LOG.infof(
+                    "Batch job %s %s: %d/%d done (%d failed), %d written, %.2f lines/s%s",
+                    keys.globalMember(),
+                    state,
+                    status.done(),
+                    status.total(),
+                    status.failed(),
+                    written,
+                    status.linesPerSecond(),
                     status.etaSeconds() == null ? "" : String.format(", about %.0f s left", status.etaSeconds()));
         }
         long total = Long.parseLong(meta.getOrDefault("total", "-1"));
         if (BatchStatus.RUNNING.equals(state) && leased && done == total && written == total) {
             meta.put("written", Long.toString(written)); // meta was read before this step's copy
             jobs.writeSummary(keys, meta, now);
-            if (store.transition(keys, BatchStatus.RUNNING, BatchStatus.COMPLETED, false, "finishedAt", Long.toString(now))) {
+            if (store.transition(
+                    keys, BatchStatus.RUNNING, BatchStatus.COMPLETED, false, "finishedAt", Long.toString(now))) {
                 store.expire(keys, config.retention());
-                LOG.infof("Batch job %s completed: %d lines, %s failed, output %s", keys.globalMember(), total,
-                        meta.getOrDefault("failed", "0"), meta.get("output"));
+                LOG.infof(
+                        "Batch job %s completed: %d lines, %s failed, output %s",
+                        keys.globalMember(), total, meta.getOrDefault("failed", "0"), meta.get("output"));
             }
             active.remove(keys.globalMember());
-        } else if (!BatchStatus.RUNNING.equals(state) && !BatchStatus.LOADING.equals(state) && job.workerDone
+        } else if (!BatchStatus.RUNNING.equals(state)
+                && !BatchStatus.LOADING.equals(state)
+                && job.workerDone
                 && (!leased || written >= done)) {
             active.remove(keys.globalMember()); // completed elsewhere, or cancelled with its results copied
         } else if (job.workerDone && done < total && !stopping) {
@@ -384,7 +414,8 @@ public class BatchRunner implements JobQueue {
     /** Long enough to survive a slow tick, short enough that a crashed writer's job moves on soon. */
     private Duration lease() {
         Duration idle = config.claimIdle();
-        return idle.compareTo(Duration.ofSeconds(10)) < 0 ? (idle.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : idle)
+        return idle.compareTo(Duration.ofSeconds(10)) < 0
+                ? (idle.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : idle)
                 : Duration.ofSeconds(10);
     }
 }

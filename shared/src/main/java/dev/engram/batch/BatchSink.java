@@ -35,7 +35,9 @@ final class BatchSink {
             try (FileChannel file = BatchFiles.write(output, dir)) {
                 if (file.size() < offset) {
                     // the file was replaced or cut by someone else: rebuild it from the results stream
-                    LOG.warnf("Batch output %s is shorter than its checkpoint (%d < %d bytes): rewriting it", output, file.size(), offset);
+                    LOG.warnf(
+                            "Batch output %s is shorter than its checkpoint (%d < %d bytes): rewriting it",
+                            output, file.size(), offset);
                     afterId = "0-0";
                     offset = 0;
                     written = 0;

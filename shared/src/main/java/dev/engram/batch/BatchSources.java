@@ -23,7 +23,8 @@ interface BatchSources extends AutoCloseable {
         try {
             return of(BatchFiles.read(path, dir), maxLineBytes);
         } catch (IOException e) {
-            throw new InvalidRequestException("input_unreadable", "Cannot read the input file: " + BatchFiles.reason(e));
+            throw new InvalidRequestException(
+                    "input_unreadable", "Cannot read the input file: " + BatchFiles.reason(e));
         }
     }
 
@@ -32,7 +33,8 @@ interface BatchSources extends AutoCloseable {
         try {
             return of(urls.open(url), maxLineBytes);
         } catch (IOException e) {
-            throw new InvalidRequestException("input_not_found", "Cannot read the input URL " + url + ": " + e.getMessage());
+            throw new InvalidRequestException(
+                    "input_not_found", "Cannot read the input URL " + url + ": " + e.getMessage());
         }
     }
 
@@ -75,7 +77,8 @@ interface BatchSources extends AutoCloseable {
                 String text = page.removeFirst().getValue();
                 text = text == null ? "" : text;
                 int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-                return bytes > maxLineBytes ? new BoundedLines.Line(null, bytes, text.substring(0, Math.min(1024, text.length())))
+                return bytes > maxLineBytes
+                        ? new BoundedLines.Line(null, bytes, text.substring(0, Math.min(1024, text.length())))
                         : new BoundedLines.Line(text, bytes, null);
             }
 

@@ -14,9 +14,25 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BatchStatus(String jobId, String state, String input, String output, long total, long done, long failed,
-        long pending, long written, double percent, double linesPerSecond, Double etaSeconds, String submittedAt,
-        String startedAt, String finishedAt, java.util.Map<String, Long> runners, ErrorBody error, Boolean duplicate) {
+public record BatchStatus(
+        String jobId,
+        String state,
+        String input,
+        String output,
+        long total,
+        long done,
+        long failed,
+        long pending,
+        long written,
+        double percent,
+        double linesPerSecond,
+        Double etaSeconds,
+        String submittedAt,
+        String startedAt,
+        String finishedAt,
+        java.util.Map<String, Long> runners,
+        ErrorBody error,
+        Boolean duplicate) {
 
     public static final String LOADING = "loading";
     public static final String RUNNING = "running";
@@ -25,7 +41,24 @@ public record BatchStatus(String jobId, String state, String input, String outpu
     public static final String FAILED = "failed";
 
     public BatchStatus asDuplicate() {
-        return new BatchStatus(jobId, state, input, output, total, done, failed, pending, written, percent, linesPerSecond,
-                etaSeconds, submittedAt, startedAt, finishedAt, runners, error, true);
+        return new BatchStatus(
+                jobId,
+                state,
+                input,
+                output,
+                total,
+                done,
+                failed,
+                pending,
+                written,
+                percent,
+                linesPerSecond,
+                etaSeconds,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                runners,
+                error,
+                true);
     }
 }

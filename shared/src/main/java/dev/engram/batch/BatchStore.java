@@ -83,7 +83,9 @@ public class BatchStore implements TenantData {
 
     /** Creates the job (state loading) unless it exists; returns whether it was created. */
     public boolean create(BatchKeys keys, Map<String, String> fields) {
-        if (redis.execute(Command.HSETNX, keys.meta(), "state", BatchStatus.LOADING).toLong() == 0) {
+        if (redis.execute(Command.HSETNX, keys.meta(), "state", BatchStatus.LOADING)
+                        .toLong()
+                == 0) {
             return false;
         }
         List<String> args = new ArrayList<>();
@@ -103,7 +105,8 @@ public class BatchStore implements TenantData {
         List<String> args = new ArrayList<>(quadruples.size() + 1);
         args.add(Long.toString(System.currentTimeMillis()));
         args.addAll(quadruples);
-        return redis.eval(BatchScripts.ADD_LINES, List.of(keys.in(), keys.ids(), keys.meta()), args).toLong();
+        return redis.eval(BatchScripts.ADD_LINES, List.of(keys.in(), keys.ids(), keys.meta()), args)
+                .toLong();
     }
 
     public Map<String, String> meta(BatchKeys keys) {
@@ -120,7 +123,9 @@ public class BatchStore implements TenantData {
 
     /** Up to {@code most} lines for {@code consumer}: new ones, else ones idle longer than {@code claimIdle}. */
     public Claim claim(BatchKeys keys, String consumer, Duration claimIdle, int most) {
-        Response reply = redis.eval(BatchScripts.CLAIM, List.of(keys.meta(), keys.in()),
+        Response reply = redis.eval(
+                BatchScripts.CLAIM,
+                List.of(keys.meta(), keys.in()),
                 List.of(BatchKeys.GROUP, consumer, Long.toString(claimIdle.toMillis()), Integer.toString(most)));
         List<Line> lines = new ArrayList<>((reply.size() - 1) / 2);
         for (int i = 1; i + 1 < reply.size(); i += 2) {
@@ -153,23 +158,39 @@ public class BatchStore implements TenantData {
      * Commits a line's result (exactly once, see {@link BatchScripts#COMMIT}) without waiting: the
      * supplier waits for the acknowledgement, which comes after Redis synced the write.
      */
-    public Supplier<Response> commitLater(BatchKeys keys, String consumer, String entryId, String resultJson, boolean failed) {
-        return redis.evalLater(BatchScripts.COMMIT, List.of(keys.in(), keys.out(), keys.done(), keys.meta()),
-                List.of(BatchKeys.GROUP, entryId, resultJson, failed ? "1" : "0", Long.toString(System.currentTimeMillis()), consumer));
+    public Supplier<Response> commitLater(
+            BatchKeys keys, String consumer, String entryId, String resultJson, boolean failed) {
+        return redis.evalLater(
+                BatchScripts.COMMIT,
+                List.of(keys.in(), keys.out(), keys.done(), keys.meta()),
+                List.of(
+                        BatchKeys.GROUP,
+                        entryId,
+                        resultJson,
+                        failed ? "1" : "0",
+                        Long.toString(System.currentTimeMillis()),
+                        consumer));
     }
 
     public boolean lease(BatchKeys keys, String owner, Duration lease) {
-        return redis.eval(BatchScripts.LEASE, List.of(keys.sink()), List.of(owner, Long.toString(lease.toMillis()))).toLong() == 1;
+        return redis.eval(BatchScripts.LEASE, List.of(keys.sink()), List.of(owner, Long.toString(lease.toMillis())))
+                        .toLong()
+                == 1;
     }
 
     public boolean checkpoint(BatchKeys keys, String owner, String id, long offset, long written) {
-        return redis.eval(BatchScripts.CHECKPOINT, List.of(keys.sink(), keys.meta()),
-                List.of(owner, id, Long.toString(offset), Long.toString(written))).toLong() == 1;
+        return redis.eval(
+                                BatchScripts.CHECKPOINT,
+                                List.of(keys.sink(), keys.meta()),
+                                List.of(owner, id, Long.toString(offset), Long.toString(written)))
+                        .toLong()
+                == 1;
     }
 
     /** Results after {@code afterId} (exclusive), oldest first. */
     public List<Result> results(BatchKeys keys, String afterId, int count) {
-        Response reply = redis.execute(Command.XRANGE, keys.out(), "(" + afterId, "+", "COUNT", Integer.toString(count));
+        Response reply =
+                redis.execute(Command.XRANGE, keys.out(), "(" + afterId, "+", "COUNT", Integer.toString(count));
         List<Result> results = new ArrayList<>(reply.size());
         for (Response entry : reply) {
             results.add(new Result(entry.get(0).toString(), pairs(entry.get(1)).get("r")));
@@ -183,7 +204,8 @@ public class BatchStore implements TenantData {
         List<Map.Entry<String, String>> lines = new ArrayList<>(reply == null ? 0 : reply.size());
         if (reply != null) {
             for (Response entry : reply) {
-                lines.add(new java.util.AbstractMap.SimpleEntry<>(entry.get(0).toString(), pairs(entry.get(1)).get("line")));
+                lines.add(new java.util.AbstractMap.SimpleEntry<>(
+                        entry.get(0).toString(), pairs(entry.get(1)).get("line")));
             }
         }
         return lines;
@@ -201,13 +223,15 @@ public class BatchStore implements TenantData {
      * between), a finished one removed after its move. A stale member left by a crash in between is
      * dropped by the next poll that finds its job finished.
      */
-    public boolean transition(BatchKeys keys, String expected, String state, boolean unfinished, String... fieldValues) {
+    public boolean transition(
+            BatchKeys keys, String expected, String state, boolean unfinished, String... fieldValues) {
         if (unfinished) {
             markUnfinished(keys);
         }
         List<String> args = new ArrayList<>(List.of(expected, state));
         args.addAll(List.of(fieldValues));
-        boolean moved = redis.eval(BatchScripts.TRANSITION, List.of(keys.meta()), args).toLong() == 1;
+        boolean moved =
+                redis.eval(BatchScripts.TRANSITION, List.of(keys.meta()), args).toLong() == 1;
         if (moved && unfinished) {
             markUnfinished(keys);
         } else if (moved) {
@@ -256,7 +280,9 @@ public class BatchStore implements TenantData {
             return map;
         }
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            map.put(flat.get(i).toString(), flat.get(i + 1) == null ? null : flat.get(i + 1).toString());
+            map.put(
+                    flat.get(i).toString(),
+                    flat.get(i + 1) == null ? null : flat.get(i + 1).toString());
         }
         return map;
     }

@@ -10,4 +10,5 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * A request with only {@code jobId} resumes that job (after a cancel, or to nudge it).
  */
 @RegisterForReflection
-public record BatchSubmitRequest(String jobId, String input, String inputStream, String output, String idempotencyKey) {}
+public record BatchSubmitRequest(
+        String jobId, String input, String inputStream, String output, String idempotencyKey) {}

@@ -34,9 +34,27 @@ final class NativeOpen {
     private static final int O_CLOEXEC = 02000000;
     private static final int MODE = 0644;
     /** What the errors a caller can meet mean, without the path (it may be the server's, not the caller's). */
-    private static final Map<Integer, String> ERRORS = Map.of(2, "no such file or directory", 6, "no reader on the other end",
-            13, "permission denied", 20, "a path component is not a directory", 21, "is a directory", 28, "no space left on device",
-            30, "read-only file system", 36, "file name too long", 40, "too many symbolic links", 24, "too many open files");
+    private static final Map<Integer, String> ERRORS = Map.of(
+            2,
+            "no such file or directory",
+            6,
+            "no reader on the other end",
+            13,
+            "permission denied",
+            20,
+            "a path component is not a directory",
+            21,
+            "is a directory",
+            28,
+            "no space left on device",
+            30,
+            "read-only file system",
+            36,
+            "file name too long",
+            40,
+            "too many symbolic links",
+            24,
+            "too many open files");
 
     private static final MethodHandle OPEN;
     private static final MethodHandle CLOSE;
@@ -44,16 +62,21 @@ final class NativeOpen {
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     static {
-        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
-                && Set.of("amd64", "x86_64", "aarch64", "riscv64", "ppc64le", "s390x").contains(System.getProperty("os.arch"))
-                && Files.isDirectory(Path.of("/proc/self/fd"));
+        boolean linux =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+                        && Set.of("amd64", "x86_64", "aarch64", "riscv64", "ppc64le", "s390x")
+                                .contains(System.getProperty("os.arch"))
+                        && Files.isDirectory(Path.of("/proc/self/fd"));
         MethodHandle open = null;
         MethodHandle close = null;
         if (linux) {
             Linker linker = Linker.nativeLinker();
             var libc = linker.defaultLookup();
-            open = linker.downcallHandle(libc.find("open").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                    Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+            open = linker.downcallHandle(
+                    libc.find("open").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                    Linker.Option.captureCallState("errno"),
+                    Linker.Option.firstVariadicArg(2));
             close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         }
         OPEN = open;

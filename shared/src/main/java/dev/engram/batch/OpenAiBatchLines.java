@@ -50,48 +50,59 @@ public class OpenAiBatchLines {
     /** The line's answer; a line that is no valid request gets only an {@code error}. */
     OpenAiResultLine run(String customId, JsonNode line) {
         String id = lineId();
-        String requestId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        String requestId =
+                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         JsonNode body;
         String url;
         try {
-            for (Iterator<String> names = line.fieldNames(); names.hasNext();) {
+            for (Iterator<String> names = line.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!FIELDS.contains(name)) {
-                    throw new InvalidRequestException("invalid_line", "unknown field '" + name + "' (known fields: body, custom_id, method, url)");
+                    throw new InvalidRequestException(
+                            "invalid_line",
+                            "unknown field '" + name + "' (known fields: body, custom_id, method, url)");
                 }
             }
             if (customId == null) {
-                throw new InvalidRequestException("invalid_custom_id", "'custom_id' must be a string of 1 to 256 characters");
+                throw new InvalidRequestException(
+                        "invalid_custom_id", "'custom_id' must be a string of 1 to 256 characters");
             }
             if (!"POST".equals(line.path("method").asText(null))) {
                 throw new InvalidRequestException("invalid_method", "'method' must be POST");
             }
             url = line.path("url").asText("");
             if (!url.equals(CHAT) && !url.equals(EMBEDDINGS)) {
-                throw new InvalidRequestException("invalid_url", "'url' must be " + CHAT + " or " + EMBEDDINGS + ", got '" + url + "'");
+                throw new InvalidRequestException(
+                        "invalid_url", "'url' must be " + CHAT + " or " + EMBEDDINGS + ", got '" + url + "'");
             }
             body = line.get("body");
             if (body == null || !body.isObject()) {
-                throw new InvalidRequestException("invalid_line", "'body' must be a JSON object (the endpoint's request)");
+                throw new InvalidRequestException(
+                        "invalid_line", "'body' must be a JSON object (the endpoint's request)");
             }
         } catch (EngramException e) {
             return refused(customId, e.body());
         }
         try {
-            Object answer = url.equals(CHAT) ? BatchLines.retrying(() -> complete(body)) : BatchLines.retrying(() -> embed(body));
+            Object answer = url.equals(CHAT)
+                    ? BatchLines.retrying(() -> complete(body))
+                    : BatchLines.retrying(() -> embed(body));
             return new OpenAiResultLine(id, customId, new OpenAiResultLine.Response(200, requestId, answer), null);
         } catch (EngramException e) {
-            return new OpenAiResultLine(id, customId, new OpenAiResultLine.Response(e.status(), requestId, OpenAiError.of(e)), null);
+            return new OpenAiResultLine(
+                    id, customId, new OpenAiResultLine.Response(e.status(), requestId, OpenAiError.of(e)), null);
         }
     }
 
     /** A line that is no request: only the error. */
     static OpenAiResultLine refused(String customId, ErrorBody error) {
-        return new OpenAiResultLine(lineId(), customId, null, new OpenAiResultLine.Error(error.error(), error.message()));
+        return new OpenAiResultLine(
+                lineId(), customId, null, new OpenAiResultLine.Error(error.error(), error.message()));
     }
 
     private static String lineId() {
-        return "batch_req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        return "batch_req_"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     private Object complete(JsonNode body) {

@@ -10,8 +10,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * the endpoint's answer or error body; a line that could not be read as a request has only {@code error}.
  */
 @RegisterForReflection
-public record OpenAiResultLine(String id, @JsonProperty("custom_id") String customId,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Response response, @JsonInclude(JsonInclude.Include.ALWAYS) Error error)
+public record OpenAiResultLine(
+        String id,
+        @JsonProperty("custom_id") String customId,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Response response,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Error error)
         implements BatchResult {
 
     @Override
@@ -21,7 +24,10 @@ public record OpenAiResultLine(String id, @JsonProperty("custom_id") String cust
 
     /** What the endpoint answered. */
     @RegisterForReflection
-    public record Response(@JsonProperty("status_code") int statusCode, @JsonProperty("request_id") String requestId, Object body) {}
+    public record Response(
+            @JsonProperty("status_code") int statusCode,
+            @JsonProperty("request_id") String requestId,
+            Object body) {}
 
     /** Why the line is no request. */
     @RegisterForReflection

@@ -11,7 +11,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ResultLine(String customId, long line, String status, Object response, ErrorBody error) implements BatchResult {
+public record ResultLine(String customId, long line, String status, Object response, ErrorBody error)
+        implements BatchResult {
     @Override
     public boolean failed() {
         return error != null;

@@ -33,17 +33,20 @@ final class UrlInputs {
 
     UrlInputs(BatchConfig.Url config) {
         this.config = config;
-        this.internal = Addresses.blocks(config.internalNetworks().orElse(List.of()).toArray(String[]::new));
+        this.internal =
+                Addresses.blocks(config.internalNetworks().orElse(List.of()).toArray(String[]::new));
     }
 
     /** The URL if this input may be fetched, else a 400 saying why. */
     URI check(String url) {
         if (!config.enabled()) {
-            throw new InvalidRequestException("url_input_disabled",
+            throw new InvalidRequestException(
+                    "url_input_disabled",
                     "Batch jobs may not read URLs here: an operator enables them with engram.batch.url.enabled and engram.batch.url.allowed-hosts");
         }
         if (url.length() > MAX_URL_CHARS) {
-            throw new InvalidRequestException("invalid_input", "'input' is longer than " + MAX_URL_CHARS + " characters");
+            throw new InvalidRequestException(
+                    "invalid_input", "'input' is longer than " + MAX_URL_CHARS + " characters");
         }
         URI uri;
         try {
@@ -53,11 +56,14 @@ final class UrlInputs {
         }
         String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && config.allowHttp())) {
-            throw new InvalidRequestException("url_not_allowed", "An input URL must be https" + (config.allowHttp() ? " or http" : "") + ": " + url);
+            throw new InvalidRequestException(
+                    "url_not_allowed",
+                    "An input URL must be https" + (config.allowHttp() ? " or http" : "") + ": " + url);
         }
         String host = uri.getHost();
         if (host == null || uri.getRawUserInfo() != null || !allowedHost(host.toLowerCase(Locale.ROOT))) {
-            throw new InvalidRequestException("url_not_allowed", "The input URL's host is not one this function may fetch from: " + url);
+            throw new InvalidRequestException(
+                    "url_not_allowed", "The input URL's host is not one this function may fetch from: " + url);
         }
         InetAddress[] addresses;
         try {
@@ -68,7 +74,8 @@ final class UrlInputs {
         for (InetAddress address : addresses) {
             String refusal = Addresses.refusal(address, internal);
             if (refusal != null) {
-                throw new InvalidRequestException("url_not_allowed", "The input URL's host " + host + " resolves to " + refusal);
+                throw new InvalidRequestException(
+                        "url_not_allowed", "The input URL's host " + host + " resolves to " + refusal);
             }
         }
         return uri;
@@ -81,21 +88,30 @@ final class UrlInputs {
      */
     InputStream open(String url) throws IOException {
         long deadline = System.nanoTime() + config.timeout().toNanos();
-        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(config.timeout()).build();
-        CompletableFuture.delayedExecutor(config.timeout().toMillis(), TimeUnit.MILLISECONDS).execute(client::shutdownNow);
+        HttpClient client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(config.timeout())
+                .build();
+        CompletableFuture.delayedExecutor(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .execute(client::shutdownNow);
         try {
             URI uri = check(url);
-            for (int redirects = 0;; redirects++) {
-                HttpRequest request = HttpRequest.newBuilder(uri).timeout(remaining(deadline)).GET().build();
+            for (int redirects = 0; ; redirects++) {
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .timeout(remaining(deadline))
+                        .GET()
+                        .build();
                 HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 var location = response.headers().firstValue("Location");
                 if (status / 100 == 3 && location.isPresent()) {
                     response.body().close();
                     if (redirects >= config.maxRedirects()) {
-                        throw new InvalidRequestException("url_not_allowed", "The input URL redirects more than "
-                                + config.maxRedirects() + " times (engram.batch.url.max-redirects)");
+                        throw new InvalidRequestException(
+                                "url_not_allowed",
+                                "The input URL redirects more than " + config.maxRedirects()
+                                        + " times (engram.batch.url.max-redirects)");
                     }
                     uri = check(redirect(uri, location.get()));
                     continue;
@@ -128,8 +144,9 @@ final class UrlInputs {
     }
 
     private static InvalidRequestException timedOut(Duration timeout) {
-        return new InvalidRequestException("input_timeout", "The input URL was not read within " + timeout.toSeconds()
-                + " s (engram.batch.url.timeout)");
+        return new InvalidRequestException(
+                "input_timeout",
+                "The input URL was not read within " + timeout.toSeconds() + " s (engram.batch.url.timeout)");
     }
 
     private boolean allowedHost(String host) {
@@ -180,8 +197,9 @@ final class UrlInputs {
                 throw e;
             }
             if (n > 0 && (read += n) > max) {
-                throw new InvalidRequestException("input_too_large", "The input URL's body is larger than " + max
-                        + " bytes (engram.batch.url.max-bytes)");
+                throw new InvalidRequestException(
+                        "input_too_large",
+                        "The input URL's body is larger than " + max + " bytes (engram.batch.url.max-bytes)");
             }
             return n;
         }

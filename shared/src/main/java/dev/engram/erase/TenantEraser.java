@@ -36,7 +36,8 @@ public class TenantEraser {
     public TenantEraser(RedisGateway redis, KeyScanner scanner, Instance<TenantData> stores) {
         this.redis = redis;
         this.scanner = scanner;
-        this.stores = stores.stream().sorted(Comparator.comparing(TenantData::name)).toList();
+        this.stores =
+                stores.stream().sorted(Comparator.comparing(TenantData::name)).toList();
     }
 
     public ErasedKeys erase(Tenant tenant) {
@@ -45,7 +46,10 @@ public class TenantEraser {
         counts.put(ErasedKeys.OTHER, 0L);
         scanner.scan(tenant.keyPrefix() + "*", keys -> {
             // one UNLINK per key: on Redis Cluster the page's keys are in many slots (of one master)
-            redis.sendAll(keys.stream().map(key -> Command.UNLINK).toList(), keys.stream().<List<?>>map(List::of).toList(), keys.size());
+            redis.sendAll(
+                    keys.stream().map(key -> Command.UNLINK).toList(),
+                    keys.stream().<List<?>>map(List::of).toList(),
+                    keys.size());
             for (String key : keys) {
                 counts.merge(owner(tenant, key), 1L, Long::sum);
             }

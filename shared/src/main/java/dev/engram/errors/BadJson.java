@@ -12,18 +12,24 @@ public final class BadJson {
     public static String describe(Throwable e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field '" + unknown.getPropertyName() + "' (known fields: "
-                    + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+                    + unknown.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "))
+                    + ")";
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             // messages[0].content, as the request's own error messages write a place
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
+                    .collect(Collectors.joining())
+                    .replaceFirst("^\\.", "");
             return "field '" + field + "': " + mapping.getOriginalMessage();
         }
         if (e instanceof JsonProcessingException parse) {
             var at = parse.getLocation();
-            return parse.getOriginalMessage() + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+            return parse.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         }
         return e.getMessage();
     }

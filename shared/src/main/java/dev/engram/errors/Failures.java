@@ -30,8 +30,13 @@ public final class Failures {
     /** As {@link #known}, with an unexpected failure as a 500 {@code internal_error} naming its class. */
     public static EngramException of(Throwable failure) {
         EngramException known = known(failure);
-        return known != null ? known
-                : new EngramException(500, "internal_error", "The function failed unexpectedly: " + failure.getClass().getSimpleName());
+        return known != null
+                ? known
+                : new EngramException(
+                        500,
+                        "internal_error",
+                        "The function failed unexpectedly: "
+                                + failure.getClass().getSimpleName());
     }
 
     /** Whether the failure is worth an ERROR in the log: a 5xx other than "come back later". */

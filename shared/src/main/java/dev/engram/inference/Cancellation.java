@@ -13,6 +13,7 @@ public final class Cancellation {
     private volatile boolean cancelled;
     /** System.nanoTime() of the deadline; {@code hasDeadline} false: none. */
     private volatile long deadline;
+
     private volatile boolean hasDeadline;
 
     public Cancellation() {}

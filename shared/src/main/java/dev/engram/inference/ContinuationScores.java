@@ -14,7 +14,13 @@ import java.util.List;
  * @param totalNanos from the call to the end
  */
 public record ContinuationScores(
-        int promptTokens, List<Score> scores, long tokenizeNanos, long queueNanos, long promptNanos, long continuationsNanos, long totalNanos) {
+        int promptTokens,
+        List<Score> scores,
+        long tokenizeNanos,
+        long queueNanos,
+        long promptNanos,
+        long continuationsNanos,
+        long totalNanos) {
 
     public ContinuationScores {
         scores = List.copyOf(scores);

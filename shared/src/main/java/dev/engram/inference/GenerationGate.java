@@ -56,8 +56,11 @@ public final class GenerationGate {
             if (!running.tryAcquire((deadlineFirst ? remaining : timeout).toNanos(), TimeUnit.NANOSECONDS)) {
                 if (deadlineFirst) {
                     observed.rejected("deadline_exceeded");
-                    throw new UnavailableException("deadline_exceeded", "The request's deadline passed while it waited "
-                            + (System.nanoTime() - start) / 1_000_000 + " ms for the model (engram.request.timeout). Retry later.", timeout);
+                    throw new UnavailableException(
+                            "deadline_exceeded",
+                            "The request's deadline passed while it waited " + (System.nanoTime() - start) / 1_000_000
+                                    + " ms for the model (engram.request.timeout). Retry later.",
+                            timeout);
                 }
                 observed.rejected("overloaded");
                 throw overloaded("waited " + timeout.toMillis() + " ms for the model without getting a turn");

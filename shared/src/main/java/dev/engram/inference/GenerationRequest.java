@@ -9,10 +9,16 @@ import java.util.Objects;
  * how to sample, how many tokens at most, and the strings that end it (not included in the text).
  * {@code format}, when given, constrains the output to JSON (see {@link ResponseFormat}); null is free text.
  */
-public record GenerationRequest(Prompt prompt, Sampling sampling, int maxTokens, List<String> stop, Cancellation cancellation,
+public record GenerationRequest(
+        Prompt prompt,
+        Sampling sampling,
+        int maxTokens,
+        List<String> stop,
+        Cancellation cancellation,
         ResponseFormat format) {
 
-    public GenerationRequest(Prompt prompt, Sampling sampling, int maxTokens, List<String> stop, Cancellation cancellation) {
+    public GenerationRequest(
+            Prompt prompt, Sampling sampling, int maxTokens, List<String> stop, Cancellation cancellation) {
         this(prompt, sampling, maxTokens, stop, cancellation, null);
     }
 

@@ -58,7 +58,8 @@ public interface LanguageModel extends AutoCloseable {
      * @throws dev.engram.errors.UnavailableException when the engine is saturated or not ready
      * @throws NotSupportedException when this backend cannot score (501)
      */
-    default ContinuationScores scoreContinuations(Prompt prompt, List<String> continuations, Cancellation cancellation) {
+    default ContinuationScores scoreContinuations(
+            Prompt prompt, List<String> continuations, Cancellation cancellation) {
         throw new NotSupportedException("Scoring continuations (classify mode 'llm') is not supported by the "
                 + getClass().getSimpleName() + " backend; use mode 'embedding'");
     }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
@@ -40,14 +40,25 @@ public class StrictJson implements ObjectMapperCustomizer {
         // {"prompt": "a", "prompt": "b"} would silently keep the last: refuse it like any other ambiguous body
         mapper.configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
         mapper.getFactory().setInputDecorator(new WellFormedText.Utf8Check());
-        mapper.registerModule(new SimpleModule("engram-well-formed-text").addDeserializer(String.class, new WellFormedText.Strings())
+        mapper.registerModule(new SimpleModule("engram-well-formed-text")
+                .addDeserializer(String.class, new WellFormedText.Strings())
                 .addDeserializer(JsonNode.class, new WellFormedText.Trees()));
         // Funqy's bindings read with copies of this mapper on which they turn FAIL_ON_UNKNOWN_PROPERTIES off
         // again (Lambda before any startup hook could swap its reader); a problem handler is consulted
         // before that feature, and copies keep it.
         mapper.addHandler(new RefuseUnknownFields());
-        refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);
-        refuse(mapper, LogicalType.Integer, CoercionInputShape.String, CoercionInputShape.Float, CoercionInputShape.Boolean);
+        refuse(
+                mapper,
+                LogicalType.Textual,
+                CoercionInputShape.Integer,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
+        refuse(
+                mapper,
+                LogicalType.Integer,
+                CoercionInputShape.String,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
         refuse(mapper, LogicalType.Float, CoercionInputShape.String, CoercionInputShape.Boolean);
         refuse(mapper, LogicalType.Boolean, CoercionInputShape.String, CoercionInputShape.Integer);
     }
@@ -55,11 +66,17 @@ public class StrictJson implements ObjectMapperCustomizer {
     /** An unknown field in one of Engram's own types is an error whatever the mapper's features say. */
     static final class RefuseUnknownFields extends DeserializationProblemHandler {
         @Override
-        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
-                Object beanOrClass, String propertyName) throws IOException {
+        public boolean handleUnknownProperty(
+                DeserializationContext ctxt,
+                JsonParser p,
+                JsonDeserializer<?> deserializer,
+                Object beanOrClass,
+                String propertyName)
+                throws IOException {
             Class<?> type = beanOrClass instanceof Class<?> c ? c : beanOrClass.getClass();
             if (type.getName().startsWith("dev.engram.")) {
-                throw UnrecognizedPropertyException.from(p, beanOrClass, propertyName, deserializer.getKnownPropertyNames());
+                throw UnrecognizedPropertyException.from(
+                        p, beanOrClass, propertyName, deserializer.getKnownPropertyNames());
             }
             return false;
         }

@@ -58,8 +58,11 @@ final class WellFormedText {
                 return; // Jackson detects those encodings itself; only UTF-8 needs the strict pass
             }
             try {
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length));
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes, offset, length));
             } catch (CharacterCodingException e) {
                 throw new JsonParseException((JsonParser) null, "The body is not valid UTF-8 (" + e.getMessage() + ")");
             }
@@ -103,10 +106,12 @@ final class WellFormedText {
             }
             String inner = null;
             if (node.isObject()) {
-                for (var it = node.properties().iterator(); inner == null && it.hasNext();) {
+                for (var it = node.properties().iterator(); inner == null && it.hasNext(); ) {
                     var field = it.next();
                     int at = unpaired(field.getKey());
-                    inner = at >= 0 ? problem(field.getKey(), at, where + " (a field name)") : check(field.getValue(), where + "." + field.getKey());
+                    inner = at >= 0
+                            ? problem(field.getKey(), at, where + " (a field name)")
+                            : check(field.getValue(), where + "." + field.getKey());
                 }
             }
             for (int i = 0; inner == null && node.isArray() && i < node.size(); i++) {
@@ -120,7 +125,9 @@ final class WellFormedText {
     private static int unpaired(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 return i;
@@ -130,7 +137,8 @@ final class WellFormedText {
     }
 
     private static String problem(String value, int at, String where) {
-        return String.format("text%s has an unpaired UTF-16 surrogate (\\u%04x) at index %d: not valid Unicode",
+        return String.format(
+                "text%s has an unpaired UTF-16 surrogate (\\u%04x) at index %d: not valid Unicode",
                 where.isEmpty() ? "" : " at " + where.replaceFirst("^\\.", ""), (int) value.charAt(at), at);
     }
 }

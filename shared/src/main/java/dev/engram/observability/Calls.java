@@ -67,26 +67,33 @@ public class Calls {
         }
         cancellation.limit(config.timeout());
         Call call = new Call(operation, cancellation);
-        Span span = tracer.spanBuilder(operation).setAttribute("gen_ai.operation.name", operation).startSpan();
+        Span span = tracer.spanBuilder(operation)
+                .setAttribute("gen_ai.operation.name", operation)
+                .startSpan();
         long start = System.nanoTime();
         String error = "none";
         CURRENT.set(call);
         try (Scope scope = span.makeCurrent()) {
             return work.apply(cancellation);
         } catch (RuntimeException | Error e) {
-            error = e instanceof EngramException engram ? engram.code() : e.getClass().getSimpleName();
+            error = e instanceof EngramException engram
+                    ? engram.code()
+                    : e.getClass().getSimpleName();
             span.recordException(e).setStatus(StatusCode.ERROR, error);
             if (e instanceof EngramException engram && engram.status() == 503) {
-                registry.counter(Meters.REJECTED, "reason", engram.code(), Meters.OPERATION, operation).increment();
+                registry.counter(Meters.REJECTED, "reason", engram.code(), Meters.OPERATION, operation)
+                        .increment();
             }
             throw e;
         } finally {
             CURRENT.remove();
             span.setAttribute("gen_ai.request.model", call.model);
             span.end();
-            Timer.builder(Meters.REQUEST_DURATION).description("Duration of a function call, queue wait included")
+            Timer.builder(Meters.REQUEST_DURATION)
+                    .description("Duration of a function call, queue wait included")
                     .tags(Meters.OPERATION, operation, Meters.MODEL, call.model, "error.type", error)
-                    .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .register(registry)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 

@@ -34,7 +34,9 @@ public class MemoryReadiness implements HealthCheck {
             redis.send(Command.PING, List.of());
             return response.up().build();
         } catch (RuntimeException e) {
-            return response.withData("error", String.valueOf(e.getMessage())).down().build();
+            return response.withData("error", String.valueOf(e.getMessage()))
+                    .down()
+                    .build();
         }
     }
 }

@@ -23,7 +23,9 @@ public class ModelStartup implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Models.State state = models.state();
-        return HealthCheckResponse.named("model-load").withData("state", state.name().toLowerCase())
-                .status(state != Models.State.LOADING).build();
+        return HealthCheckResponse.named("model-load")
+                .withData("state", state.name().toLowerCase())
+                .status(state != Models.State.LOADING)
+                .build();
     }
 }

@@ -1,7 +1,7 @@
 package dev.engram.observability;
 
-import dev.engram.inference.GenerationResult;
 import dev.engram.inference.EngineStatus;
+import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
@@ -36,9 +36,11 @@ public class Observability implements InferenceObserver {
         this.models = models;
         // A remote engine reports 0 for both: the server queues and batches for itself.
         Gauge.builder(Meters.QUEUE_DEPTH, models, m -> status(m).waiting())
-                .description("Requests waiting for the model").register(registry);
+                .description("Requests waiting for the model")
+                .register(registry);
         Gauge.builder(Meters.ACTIVE, models, m -> status(m).running())
-                .description("Generations running now (the batch size)").register(registry);
+                .description("Generations running now (the batch size)")
+                .register(registry);
     }
 
     private static EngineStatus status(Instance<Models> models) {
@@ -78,14 +80,19 @@ public class Observability implements InferenceObserver {
         }
 
         private Timer timer(String name, String description) {
-            return Timer.builder(name).description(description).tags(Meters.OPERATION, operation, Meters.MODEL, model).register(registry);
+            return Timer.builder(name)
+                    .description(description)
+                    .tags(Meters.OPERATION, operation, Meters.MODEL, model)
+                    .register(registry);
         }
 
         @Override
         public void admitted(long waitNanos) {
             admitted = System.nanoTime();
             timer(Meters.QUEUE_WAIT, "Time generations waited for the model").record(waitNanos, TimeUnit.NANOSECONDS);
-            phase = tracer.spanBuilder("prefill").setAttribute(Meters.MODEL, model).startSpan();
+            phase = tracer.spanBuilder("prefill")
+                    .setAttribute(Meters.MODEL, model)
+                    .startSpan();
         }
 
         @Override
@@ -93,7 +100,9 @@ public class Observability implements InferenceObserver {
             timer(Meters.TIME_TO_FIRST_TOKEN, "Time to the first generated token, queue wait included")
                     .record(System.nanoTime() - begun, TimeUnit.NANOSECONDS);
             endPhase(null);
-            phase = tracer.spanBuilder("decode").setAttribute(Meters.MODEL, model).startSpan();
+            phase = tracer.spanBuilder("decode")
+                    .setAttribute(Meters.MODEL, model)
+                    .startSpan();
         }
 
         @Override
@@ -108,7 +117,9 @@ public class Observability implements InferenceObserver {
             if (phase != null) {
                 phase.setAttribute("gen_ai.usage.input_tokens", result.promptTokens())
                         .setAttribute("gen_ai.usage.output_tokens", result.completionTokens())
-                        .setAttribute("gen_ai.response.finish_reasons", result.finishReason().json());
+                        .setAttribute(
+                                "gen_ai.response.finish_reasons",
+                                result.finishReason().json());
             }
             endPhase(null);
         }
@@ -119,8 +130,11 @@ public class Observability implements InferenceObserver {
         }
 
         private void tokens(String type, int count) {
-            DistributionSummary.builder(Meters.TOKEN_USAGE).description("Tokens per generation, by type")
-                    .tags(Meters.OPERATION, operation, Meters.MODEL, model, Meters.TOKEN_TYPE, type).register(registry).record(count);
+            DistributionSummary.builder(Meters.TOKEN_USAGE)
+                    .description("Tokens per generation, by type")
+                    .tags(Meters.OPERATION, operation, Meters.MODEL, model, Meters.TOKEN_TYPE, type)
+                    .register(registry)
+                    .record(count);
         }
 
         private void endPhase(Throwable error) {

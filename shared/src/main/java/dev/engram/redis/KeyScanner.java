@@ -24,16 +24,18 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @ApplicationScoped
 public class KeyScanner {
     private static final int PAGE = 500;
-    private static final LuaScript SCAN_NODE = LuaScript.of("scan-node",
-            "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])");
+    private static final LuaScript SCAN_NODE =
+            LuaScript.of("scan-node", "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])");
 
     private final RedisGateway redis;
     private final boolean cluster;
 
     public KeyScanner(RedisGateway redis) {
         this.redis = redis;
-        this.cluster = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.client-type", String.class)
-                .map("cluster"::equalsIgnoreCase).orElse(false);
+        this.cluster = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.redis.client-type", String.class)
+                .map("cluster"::equalsIgnoreCase)
+                .orElse(false);
     }
 
     /** Hands every key matching {@code match} to {@code page}, a page (up to a few hundred keys) at a time. */
@@ -41,14 +43,16 @@ public class KeyScanner {
         if (!cluster) {
             String cursor = "0";
             do {
-                cursor = deliver(redis.execute(Command.SCAN, cursor, "MATCH", match, "COUNT", Integer.toString(PAGE)), page);
+                cursor = deliver(
+                        redis.execute(Command.SCAN, cursor, "MATCH", match, "COUNT", Integer.toString(PAGE)), page);
             } while (!"0".equals(cursor));
             return;
         }
         for (String route : masterRoutes()) {
             String cursor = "0";
             do {
-                cursor = deliver(redis.eval(SCAN_NODE, List.of(route), List.of(cursor, match, Integer.toString(PAGE))), page);
+                cursor = deliver(
+                        redis.eval(SCAN_NODE, List.of(route), List.of(cursor, match, Integer.toString(PAGE))), page);
             } while (!"0".equals(cursor));
         }
     }
@@ -86,7 +90,7 @@ public class KeyScanner {
      * user confined to Engram's keys may name it.
      */
     private static String routeInto(List<int[]> served) {
-        for (int i = 0;; i++) {
+        for (int i = 0; ; i++) {
             String key = "engram:scan:{" + i + "}";
             int slot = ZModem.generate(key);
             for (int[] range : served) {

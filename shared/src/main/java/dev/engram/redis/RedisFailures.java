@@ -16,8 +16,17 @@ final class RedisFailures {
      * Error replies that mean "not now". CONNECTION_CLOSED is not a Redis reply: the Vert.x client fails
      * commands that were in flight when the connection dropped with it, as an ErrorType like a reply.
      */
-    private static final Set<String> TRANSIENT_REPLIES = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "MISCONF",
-            "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "OOM", "CONNECTION_CLOSED");
+    private static final Set<String> TRANSIENT_REPLIES = Set.of(
+            "LOADING",
+            "BUSY",
+            "MASTERDOWN",
+            "READONLY",
+            "MISCONF",
+            "TRYAGAIN",
+            "CLUSTERDOWN",
+            "NOREPLICAS",
+            "OOM",
+            "CONNECTION_CLOSED");
     /**
      * A pipelined batch reports its failures as one ErrorType of lines {@code ERR [<index>] <cause>}, the
      * cause being the reply without its "ERR " or, for a broken connection, the exception's

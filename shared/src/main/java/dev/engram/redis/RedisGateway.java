@@ -59,6 +59,7 @@ public class RedisGateway {
     private final RedisConfig config;
     /** The blocking bound on one command, the data source's own (quarkus.redis.timeout, 10 s by default). */
     private final Duration commandTimeout;
+
     private volatile Redis client;
     private final AtomicReference<CompletableFuture<RedisConnection>> shared = new AtomicReference<>();
     /** Logged on the transitions only, so an outage is one warning, not one per request. */
@@ -67,7 +68,8 @@ public class RedisGateway {
     public RedisGateway(InjectableInstance<RedisDataSource> redis, RedisConfig config) {
         this.redis = redis;
         this.config = config;
-        this.commandTimeout = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.timeout", Duration.class)
+        this.commandTimeout = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.redis.timeout", Duration.class)
                 .orElse(Duration.ofSeconds(10));
     }
 
@@ -124,15 +126,22 @@ public class RedisGateway {
         }
         long confirmed = replies.get(1).toLong();
         if (confirmed < config.waitReplicas()) {
-            throw new UnavailableException(UNAVAILABLE, "Working memory is unavailable: " + confirmed + " of "
-                    + config.waitReplicas() + " Redis replicas confirmed the write in " + config.waitTimeout().toMillis()
-                    + " ms (engram.redis.wait-replicas)", RETRY_AFTER, null);
+            throw new UnavailableException(
+                    UNAVAILABLE,
+                    "Working memory is unavailable: " + confirmed + " of "
+                            + config.waitReplicas() + " Redis replicas confirmed the write in "
+                            + config.waitTimeout().toMillis()
+                            + " ms (engram.redis.wait-replicas)",
+                    RETRY_AFTER,
+                    null);
         }
         return Response.newInstance(replies.getFirst());
     }
 
     private List<io.vertx.redis.client.Response> replicated(Command command, List<Object> args, String what) {
-        Request wait = Request.cmd(Command.WAIT).arg(config.waitReplicas()).arg(config.waitTimeout().toMillis());
+        Request wait = Request.cmd(Command.WAIT)
+                .arg(config.waitReplicas())
+                .arg(config.waitTimeout().toMillis());
         return awaitRaw(client().batch(List.of(request(command, args), wait)).toCompletionStage(), what);
     }
 
@@ -208,7 +217,8 @@ public class RedisGateway {
         }
         List<Response> out = new ArrayList<>(commands.size());
         for (Future<List<io.vertx.redis.client.Response>> batch : batches) {
-            for (io.vertx.redis.client.Response reply : awaitRaw(batch.toCompletionStage(), "a batch of " + commands.getFirst())) {
+            for (io.vertx.redis.client.Response reply :
+                    awaitRaw(batch.toCompletionStage(), "a batch of " + commands.getFirst())) {
                 out.add(Response.newInstance(reply));
             }
         }
@@ -278,8 +288,8 @@ public class RedisGateway {
     /** The reply on the shared connection; a connection-level failure or a timeout drops the connection first. */
     private Response await(Shared on, Future<io.vertx.redis.client.Response> reply, Command command) {
         try {
-            io.vertx.redis.client.Response value = reply.toCompletionStage().toCompletableFuture()
-                    .get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            io.vertx.redis.client.Response value =
+                    reply.toCompletionStage().toCompletableFuture().get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
             up();
             return Response.newInstance(value);
         } catch (ExecutionException e) {
@@ -333,8 +343,11 @@ public class RedisGateway {
             try {
                 client = c = redis.getActive().getReactive().getRedis().getDelegate();
             } catch (InactiveBeanException e) {
-                throw new UnavailableException(UNAVAILABLE,
-                        "Working memory is not configured: set quarkus.redis.hosts (ENGRAM_REDIS_URL) to a Redis URL", RETRY_AFTER, e);
+                throw new UnavailableException(
+                        UNAVAILABLE,
+                        "Working memory is not configured: set quarkus.redis.hosts (ENGRAM_REDIS_URL) to a Redis URL",
+                        RETRY_AFTER,
+                        e);
             }
         }
         return c;
@@ -346,8 +359,12 @@ public class RedisGateway {
         }
         ErrorType error = RedisFailures.reply(e);
         String message = "Working memory is unavailable: Redis at " + where()
-                + (RedisFailures.connectionLevel(e) ? (RedisFailures.timedOut(e) ? " did not answer in time"
-                        : error != null || RedisFailures.notSent(e) ? " closed the connection" : " cannot be reached")
+                + (RedisFailures.connectionLevel(e)
+                        ? (RedisFailures.timedOut(e)
+                                ? " did not answer in time"
+                                : error != null || RedisFailures.notSent(e)
+                                        ? " closed the connection"
+                                        : " cannot be reached")
                         : " answered " + error.getMessage());
         if (down.compareAndSet(false, true)) {
             LOG.warnf("%s (%s)", message, RedisFailures.rootMessage(e));
@@ -363,7 +380,8 @@ public class RedisGateway {
 
     /** host:port only: the configured URL may carry a password. */
     private static String where() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
+        return ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.redis.hosts", String.class)
                 .map(hosts -> hosts.split(",")[0].trim())
                 .map(RedisGateway::hostAndPort)
                 .orElse("(not configured)");

@@ -53,7 +53,8 @@ public class Priming {
         int tokens = 0;
         if (models.state() != Models.State.NOT_USED) {
             LanguageModel model = models.get();
-            tokens = model.generate(GenerationRequest.greedy(Prompt.of(TEXT), TOKENS), TokenListener.NONE).completionTokens();
+            tokens = model.generate(GenerationRequest.greedy(Prompt.of(TEXT), TOKENS), TokenListener.NONE)
+                    .completionTokens();
             modelName = model.name();
         }
         String embedder = null;

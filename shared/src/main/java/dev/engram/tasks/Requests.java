@@ -26,7 +26,8 @@ public final class Requests {
 
     public static String text(String value, String field) {
         if (value != null && value.length() > MAX_TEXT_CHARS) {
-            throw new InvalidRequestException("too_long", "'" + field + "' is " + value.length() + " characters; the limit is " + MAX_TEXT_CHARS);
+            throw new InvalidRequestException(
+                    "too_long", "'" + field + "' is " + value.length() + " characters; the limit is " + MAX_TEXT_CHARS);
         }
         return value;
     }
@@ -36,12 +37,15 @@ public final class Requests {
      * than {@link String#isBlank()}, which keeps "\u0000" or "\u0007" as content the embedder then refuses.
      */
     public static boolean blank(String text) {
-        return text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c));
+        return text.codePoints()
+                .allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c));
     }
 
     public static void range(Number value, String field, double min, double max) {
         if (value != null && !(value.doubleValue() >= min && value.doubleValue() <= max)) {
-            throw new InvalidRequestException("out_of_range", "'" + field + "' must be between " + plain(min) + " and " + plain(max) + ", got " + value);
+            throw new InvalidRequestException(
+                    "out_of_range",
+                    "'" + field + "' must be between " + plain(min) + " and " + plain(max) + ", got " + value);
         }
     }
 

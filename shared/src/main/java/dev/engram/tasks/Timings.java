@@ -10,7 +10,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record Timings(double timeToFirstTokenMs, double tokensPerSecond, double totalMs) {
     public static Timings of(GenerationResult result) {
-        return new Timings(round(result.timeToFirstTokenNanos() / 1e6), round(result.tokensPerSecond()), round(result.totalNanos() / 1e6));
+        return new Timings(
+                round(result.timeToFirstTokenNanos() / 1e6),
+                round(result.tokensPerSecond()),
+                round(result.totalNanos() / 1e6));
     }
 
     static double round(double value) {

@@ -44,10 +44,12 @@ public class AuthRoutes {
 
     void announce(@Observes StartupEvent started) {
         if (!authenticator.enabled()) {
-            LOG.warn("*** AUTHENTICATION IS DISABLED (engram.auth.enabled=false): every caller is tenant 'default', with no key."
-                    + " For local use only: never expose this instance. ***");
+            LOG.warn(
+                    "*** AUTHENTICATION IS DISABLED (engram.auth.enabled=false): every caller is tenant 'default', with no key."
+                            + " For local use only: never expose this instance. ***");
         } else if (keys.size() == 0) {
-            LOG.warn("Authentication is on but no key is configured (engram.auth.keys): every request will be refused with 401");
+            LOG.warn(
+                    "Authentication is on but no key is configured (engram.auth.keys): every request will be refused with 401");
         } else {
             LOG.infof("Authentication is on: %d key(s) configured", keys.size());
         }
@@ -65,7 +67,9 @@ public class AuthRoutes {
             if (authorization != null) {
                 caller = authenticator.bearer(authorization);
             } else if (eventTenant != null) {
-                caller = authenticator.event(eventTenant, ctx.request().getHeader("ce-" + EventSignatures.SIGNATURE),
+                caller = authenticator.event(
+                        eventTenant,
+                        ctx.request().getHeader("ce-" + EventSignatures.SIGNATURE),
                         ctx.request().getHeader("ce-id"));
             } else {
                 caller = authenticator.bearer(null);
@@ -87,7 +91,10 @@ public class AuthRoutes {
         long max = limits.maxBodyBytes(caller.tenant());
         try {
             if (Long.parseLong(length.trim()) > max) {
-                throw new EngramException(413, "request_too_large", "The request body is larger than this tenant's limit of " + max + " bytes");
+                throw new EngramException(
+                        413,
+                        "request_too_large",
+                        "The request body is larger than this tenant's limit of " + max + " bytes");
             }
         } catch (NumberFormatException e) {
             throw new EngramException(400, "invalid_request", "Content-Length is not a number");

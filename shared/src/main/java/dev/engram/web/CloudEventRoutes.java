@@ -37,6 +37,7 @@ import org.jboss.logging.Logger;
 public class CloudEventRoutes {
     /** The structured event's id, kept on the routing context for functions that use it (batch idempotency). */
     public static final String INPUT_ID = "engram.cloudevent.id";
+
     private static final Logger LOG = Logger.getLogger(CloudEventRoutes.class);
 
     private final ObjectMapper json;
@@ -66,10 +67,14 @@ public class CloudEventRoutes {
                     return;
                 }
                 // the function blocks (inference, Redis): run it off the event loop
-                ctx.vertx().executeBlocking(() -> {
-                    structured(ctx, read.result());
-                    return null;
-                }, false).onFailure(ctx::fail);
+                ctx.vertx()
+                        .executeBlocking(
+                                () -> {
+                                    structured(ctx, read.result());
+                                    return null;
+                                },
+                                false)
+                        .onFailure(ctx::fail);
             });
             return;
         }
@@ -94,34 +99,52 @@ public class CloudEventRoutes {
             ctx.put(INPUT_ID, inputId);
             rememberId(inputId);
             for (String attribute : new String[] {"specversion", "id", "source", "type"}) {
-                if (!event.path(attribute).isTextual() || event.path(attribute).asText().isEmpty()) {
-                    throw new InvalidRequestException("invalid_cloud_event", "The CloudEvent has no '" + attribute + "' attribute");
+                if (!event.path(attribute).isTextual()
+                        || event.path(attribute).asText().isEmpty()) {
+                    throw new InvalidRequestException(
+                            "invalid_cloud_event", "The CloudEvent has no '" + attribute + "' attribute");
                 }
             }
             String type = event.get("type").asText();
-            FunctionInvoker invoker = CloudEvents.function(type).orElseThrow(() -> new EngramException(404, "unknown_event_type",
-                    "No function is triggered by events of type '" + type + "'"));
+            FunctionInvoker invoker = CloudEvents.function(type)
+                    .orElseThrow(() -> new EngramException(
+                            404, "unknown_event_type", "No function is triggered by events of type '" + type + "'"));
             function = invoker.getName();
             if (authenticator.enabled()) {
                 // AuthRoutes never sees a structured event: a Bearer header, or else signed attributes.
                 String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-                ctx.put(Authenticator.CALLER, authorization != null ? authenticator.bearer(authorization)
-                        : authenticator.event(event.path(EventSignatures.TENANT).asText(null),
-                                event.path(EventSignatures.SIGNATURE).asText(null), inputId));
+                ctx.put(
+                        Authenticator.CALLER,
+                        authorization != null
+                                ? authenticator.bearer(authorization)
+                                : authenticator.event(
+                                        event.path(EventSignatures.TENANT).asText(null),
+                                        event.path(EventSignatures.SIGNATURE).asText(null),
+                                        inputId));
             }
             String contentType = event.path("datacontenttype").asText("application/json");
             if (!contentType.startsWith("application/json")) {
-                throw new EngramException(415, "unsupported_data", "'datacontenttype' must be application/json, got '" + contentType + "'");
+                throw new EngramException(
+                        415,
+                        "unsupported_data",
+                        "'datacontenttype' must be application/json, got '" + contentType + "'");
             }
             Object output = invoke(ctx, invoker, readData(invoker, event.get("data")));
-            String answer = json.writeValueAsString(CloudEvents.envelope(CloudEvents.outputType(function),
-                    CloudEvents.source(function), inputId, output));
-            ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json").end(answer);
+            String answer = json.writeValueAsString(CloudEvents.envelope(
+                    CloudEvents.outputType(function), CloudEvents.source(function), inputId, output));
+            ctx.response()
+                    .setStatusCode(200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json")
+                    .end(answer);
         } catch (Throwable failure) {
             EngramException error = Failures.known(failure);
             if (error == null) {
                 LOG.errorf(failure, "CloudEvent to %s failed", function);
-                error = new EngramException(500, "internal_error", "The function failed unexpectedly: " + failure.getClass().getSimpleName());
+                error = new EngramException(
+                        500,
+                        "internal_error",
+                        "The function failed unexpectedly: "
+                                + failure.getClass().getSimpleName());
             }
             try {
                 errors.structuredEvent(ctx, error, function, inputId);
@@ -136,7 +159,8 @@ public class CloudEventRoutes {
      * for it can read it ({@link #currentEventId()}): batch jobs use it as their idempotency key.
      */
     private static void rememberId(String id) {
-        if (id != null && io.vertx.core.Vertx.currentContext() != null
+        if (id != null
+                && io.vertx.core.Vertx.currentContext() != null
                 && io.smallrye.common.vertx.VertxContext.isOnDuplicatedContext()) {
             io.smallrye.common.vertx.ContextLocals.put(INPUT_ID, id);
         }
@@ -144,7 +168,8 @@ public class CloudEventRoutes {
 
     /** The id of the CloudEvent whose function runs on this thread, or null (plain HTTP, Lambda, no event). */
     public static String currentEventId() {
-        if (io.vertx.core.Vertx.currentContext() == null || !io.smallrye.common.vertx.VertxContext.isOnDuplicatedContext()) {
+        if (io.vertx.core.Vertx.currentContext() == null
+                || !io.smallrye.common.vertx.VertxContext.isOnDuplicatedContext()) {
             return null;
         }
         return io.smallrye.common.vertx.ContextLocals.<String>get(INPUT_ID).orElse(null);
@@ -154,7 +179,8 @@ public class CloudEventRoutes {
         try {
             JsonNode event = json.readTree(body.getBytes());
             if (event == null || !event.isObject()) {
-                throw new InvalidRequestException("invalid_cloud_event", "A structured CloudEvent must be a JSON object");
+                throw new InvalidRequestException(
+                        "invalid_cloud_event", "A structured CloudEvent must be a JSON object");
             }
             return event;
         } catch (java.io.IOException e) {
@@ -182,17 +208,19 @@ public class CloudEventRoutes {
             Arc.container().instance(CurrentVertxRequest.class).get().setCurrent(ctx);
             RequestContextImpl context = new RequestContextImpl();
             Output output = new Output();
-            invoker.invoke(new FunqyServerRequest() {
-                @Override
-                public RequestContext context() {
-                    return context;
-                }
+            invoker.invoke(
+                    new FunqyServerRequest() {
+                        @Override
+                        public RequestContext context() {
+                            return context;
+                        }
 
-                @Override
-                public Object extractInput(Class type) {
-                    return input;
-                }
-            }, output);
+                        @Override
+                        public Object extractInput(Class type) {
+                            return input;
+                        }
+                    },
+                    output);
             return output.value == null ? null : output.value.await().indefinitely();
         } finally {
             requestContext.terminate();

@@ -52,7 +52,9 @@ public final class CloudEvents {
     /** Whether this application was built with the Knative Events binding (-Dengram.binding=knative). */
     public static boolean knativeBinding() {
         try {
-            Class.forName("io.quarkus.funqy.runtime.bindings.knative.events.VertxRequestHandler", false,
+            Class.forName(
+                    "io.quarkus.funqy.runtime.bindings.knative.events.VertxRequestHandler",
+                    false,
                     Thread.currentThread().getContextClassLoader());
             return true;
         } catch (ClassNotFoundException e) {
@@ -65,7 +67,9 @@ public final class CloudEvents {
         if (eventType == null || FunctionRecorder.registry == null) {
             return Optional.empty();
         }
-        return FunctionRecorder.registry.invokers().stream().filter(f -> trigger(f.getName()).equals(eventType)).findFirst();
+        return FunctionRecorder.registry.invokers().stream()
+                .filter(f -> trigger(f.getName()).equals(eventType))
+                .findFirst();
     }
 
     /** The function a plain path such as {@code /generate} names, if any. */
@@ -93,7 +97,10 @@ public final class CloudEvents {
     }
 
     private static Optional<String> mapping(String function, String key) {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.funqy.knative-events.mapping.\"" + function + "\"." + key, String.class)
-                .or(() -> ConfigProvider.getConfig().getOptionalValue("quarkus.funqy.knative-events.mapping." + function + "." + key, String.class));
+        return ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.funqy.knative-events.mapping.\"" + function + "\"." + key, String.class)
+                .or(() -> ConfigProvider.getConfig()
+                        .getOptionalValue(
+                                "quarkus.funqy.knative-events.mapping." + function + "." + key, String.class));
     }
 }

@@ -43,7 +43,10 @@ public class ErrorResponses {
                 cloudEvent(ctx, error);
                 return;
             } catch (Exception e) {
-                LOG.errorf(e, "Could not write the error event for %s", ctx.request().path());
+                LOG.errorf(
+                        e,
+                        "Could not write the error event for %s",
+                        ctx.request().path());
             }
         }
         String body;
@@ -52,7 +55,9 @@ public class ErrorResponses {
         } catch (JsonProcessingException e) {
             body = UNPRINTABLE;
         }
-        status(ctx, error).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        status(ctx, error)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(body);
     }
 
     /**
@@ -69,7 +74,9 @@ public class ErrorResponses {
         }
         try {
             String body = json.writeValueAsString(OpenAiError.of(error));
-            status(ctx, error).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+            status(ctx, error)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(body);
         } catch (JsonProcessingException e) {
             ctx.fail(error);
         }
@@ -91,7 +98,8 @@ public class ErrorResponses {
     private void cloudEvent(RoutingContext ctx, EngramException error) throws Exception {
         String function = CloudEvents.function(ctx.request().getHeader("ce-type"))
                 .or(() -> CloudEvents.functionAt(ctx.request().path()))
-                .map(FunctionInvoker::getName).orElse(null);
+                .map(FunctionInvoker::getName)
+                .orElse(null);
         if (CloudEvents.isStructured(ctx)) {
             structuredEvent(ctx, error, function, ctx.get(CloudEventRoutes.INPUT_ID));
             return;
@@ -111,9 +119,14 @@ public class ErrorResponses {
 
     /** The structured error event answering the event {@code inputId} sent to {@code function} (null: unknown). */
     void structuredEvent(RoutingContext ctx, EngramException error, String function, String inputId) throws Exception {
-        var event = CloudEvents.envelope(CloudEvents.errorType(function), function == null ? "engram" : CloudEvents.source(function),
-                inputId, error.body());
-        status(ctx, error).putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json").end(json.writeValueAsString(event));
+        var event = CloudEvents.envelope(
+                CloudEvents.errorType(function),
+                function == null ? "engram" : CloudEvents.source(function),
+                inputId,
+                error.body());
+        status(ctx, error)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/cloudevents+json")
+                .end(json.writeValueAsString(event));
     }
 
     private static HttpServerResponse status(RoutingContext ctx, EngramException error) {

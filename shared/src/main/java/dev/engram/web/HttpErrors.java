@@ -54,7 +54,8 @@ public class HttpErrors {
             return new InvalidRequestException("invalid_json", describeUnreadableBody(ctx));
         }
         if (failure == null && status == 404) {
-            return new EngramException(404, "not_found", "No function at " + ctx.request().path());
+            return new EngramException(
+                    404, "not_found", "No function at " + ctx.request().path());
         }
         if (failure == null && status == 405) {
             return new EngramException(405, "method_not_allowed", "Use POST with a JSON body");
@@ -65,14 +66,18 @@ public class HttpErrors {
         if (failure == null && status > 0 && status < 500) {
             return new EngramException(status, "client_error", "The request was rejected (HTTP " + status + ")");
         }
-        return new EngramException(500, "internal_error",
-                "The function failed unexpectedly" + (failure == null ? "" : ": " + failure.getClass().getSimpleName()));
+        return new EngramException(
+                500,
+                "internal_error",
+                "The function failed unexpectedly"
+                        + (failure == null ? "" : ": " + failure.getClass().getSimpleName()));
     }
 
     /** Funqy drops the parser's exception; reading the body again recovers a message that names the problem. */
     private String describeUnreadableBody(RoutingContext ctx) {
         String path = ctx.request().path().substring(1);
-        FunctionInvoker invoker = FunctionRecorder.registry == null ? null : FunctionRecorder.registry.matchInvoker(path);
+        FunctionInvoker invoker =
+                FunctionRecorder.registry == null ? null : FunctionRecorder.registry.matchInvoker(path);
         var body = ctx.body() == null ? null : ctx.body().buffer();
         if (invoker == null || body == null || !invoker.hasInput()) {
             return "The request body could not be read";

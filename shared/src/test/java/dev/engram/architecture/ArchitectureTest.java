@@ -31,7 +31,8 @@ class ArchitectureTest {
     @BeforeAll
     static void importSharedLibrary() {
         // the library's own classes, where they were compiled: not its tests, not the test-support module
-        Location library = Location.of(EngramException.class.getProtectionDomain().getCodeSource().getLocation());
+        Location library = Location.of(
+                EngramException.class.getProtectionDomain().getCodeSource().getLocation());
         shared = new ClassFileImporter().importLocations(Set.of(library));
     }
 
@@ -42,17 +43,36 @@ class ArchitectureTest {
 
     @Test
     void importsRunDownTheFloors() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Top").definedBy("dev.engram.tasks..", "dev.engram.batch..", "dev.engram.web..", "dev.engram.auth..",
-                        "dev.engram.observability..", "dev.engram.erase..", "dev.engram.startup..")
-                .layer("Memory").definedBy("dev.engram.memory..")
-                .layer("Inference").definedBy("dev.engram.inference..")
-                .layer("Ground").definedBy("dev.engram.errors..", "dev.engram.json..", "dev.engram.nativelibs..", "dev.engram.redis..",
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Top")
+                .definedBy(
+                        "dev.engram.tasks..",
+                        "dev.engram.batch..",
+                        "dev.engram.web..",
+                        "dev.engram.auth..",
+                        "dev.engram.observability..",
+                        "dev.engram.erase..",
+                        "dev.engram.startup..")
+                .layer("Memory")
+                .definedBy("dev.engram.memory..")
+                .layer("Inference")
+                .definedBy("dev.engram.inference..")
+                .layer("Ground")
+                .definedBy(
+                        "dev.engram.errors..",
+                        "dev.engram.json..",
+                        "dev.engram.nativelibs..",
+                        "dev.engram.redis..",
                         "dev.engram.tenant..")
-                .whereLayer("Top").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Memory").mayOnlyBeAccessedByLayers("Top")
-                .whereLayer("Inference").mayOnlyBeAccessedByLayers("Top")
-                .whereLayer("Ground").mayOnlyBeAccessedByLayers("Top", "Memory", "Inference")
+                .whereLayer("Top")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Memory")
+                .mayOnlyBeAccessedByLayers("Top")
+                .whereLayer("Inference")
+                .mayOnlyBeAccessedByLayers("Top")
+                .whereLayer("Ground")
+                .mayOnlyBeAccessedByLayers("Top", "Memory", "Inference")
                 // a new package is given its floor here, or this fails
                 .ensureAllClassesAreContainedInArchitecture()
                 .check(shared);
@@ -60,8 +80,12 @@ class ArchitectureTest {
 
     @Test
     void tenantEraseKnowsTheStoresOnlyAsTenantData() {
-        noClasses().that().resideInAPackage("dev.engram.erase..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.engram.memory..", "dev.engram.batch..", "dev.engram.auth..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.engram.erase..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.engram.memory..", "dev.engram.batch..", "dev.engram.auth..")
                 .check(shared);
     }
 }

@@ -44,7 +44,9 @@ class BatchFilesTest {
 
     @Test
     void withoutARootNoFileIsReadOrWritten() {
-        assertCode(() -> BatchFiles.input(mine.resolve("in.jsonl").toString(), Optional.empty(), "acme"), "file_input_disabled");
+        assertCode(
+                () -> BatchFiles.input(mine.resolve("in.jsonl").toString(), Optional.empty(), "acme"),
+                "file_input_disabled");
         assertCode(() -> BatchFiles.input("/etc/passwd", Optional.empty(), "acme"), "file_input_disabled");
         assertCode(() -> BatchFiles.output("out.jsonl", Optional.empty(), "acme"), "output_not_configured");
         assertCode(() -> BatchFiles.storageObject("b", "x.jsonl", Optional.empty(), "acme"), "storage_not_configured");
@@ -55,17 +57,31 @@ class BatchFilesTest {
         BatchFiles.Place relative = BatchFiles.input("in.jsonl", rootSetting, "acme");
         assertThat(relative.path()).isEqualTo(mine.resolve("in.jsonl"));
         assertThat(relative.name()).isEqualTo("in.jsonl");
-        assertThat(BatchFiles.input(mine.resolve("in.jsonl").toString(), rootSetting, "acme").name()).isEqualTo("in.jsonl");
-        assertThat(BatchFiles.input(mine.resolve("in.jsonl").toUri().toString(), rootSetting, "acme").name()).isEqualTo("in.jsonl");
-        assertThat(BatchFiles.output("sub/dir/out.jsonl", rootSetting, "acme").path()).isEqualTo(mine.resolve("sub/dir/out.jsonl"));
-        for (String outside : new String[] {"/etc/passwd", "../globex/theirs.jsonl", root.resolve("globex/theirs.jsonl").toString(),
-                "file:///etc/passwd", "a/../../globex/theirs.jsonl", "/proc/self/environ", "/dev/zero"}) {
+        assertThat(BatchFiles.input(mine.resolve("in.jsonl").toString(), rootSetting, "acme")
+                        .name())
+                .isEqualTo("in.jsonl");
+        assertThat(BatchFiles.input(mine.resolve("in.jsonl").toUri().toString(), rootSetting, "acme")
+                        .name())
+                .isEqualTo("in.jsonl");
+        assertThat(BatchFiles.output("sub/dir/out.jsonl", rootSetting, "acme").path())
+                .isEqualTo(mine.resolve("sub/dir/out.jsonl"));
+        for (String outside : new String[] {
+            "/etc/passwd",
+            "../globex/theirs.jsonl",
+            root.resolve("globex/theirs.jsonl").toString(),
+            "file:///etc/passwd",
+            "a/../../globex/theirs.jsonl",
+            "/proc/self/environ",
+            "/dev/zero"
+        }) {
             assertCode(() -> BatchFiles.input(outside, rootSetting, "acme"), "path_not_allowed");
         }
         assertCode(() -> BatchFiles.output("../globex/theirs.jsonl", rootSetting, "acme"), "path_not_allowed");
         assertCode(() -> BatchFiles.output("/tmp/anything.jsonl", rootSetting, "acme"), "path_not_allowed");
         assertCode(() -> BatchFiles.input("missing.jsonl", rootSetting, "acme"), "input_not_found");
-        assertCode(() -> BatchFiles.input("in.jsonl", rootSetting, "initech"), "input_not_found"); // a tenant without a directory
+        assertCode(
+                () -> BatchFiles.input("in.jsonl", rootSetting, "initech"),
+                "input_not_found"); // a tenant without a directory
     }
 
     @Test
@@ -79,7 +95,9 @@ class BatchFilesTest {
             assertCode(() -> BatchFiles.input(link, rootSetting, "acme"), "path_not_allowed");
         }
         assertCode(() -> BatchFiles.output("etc/engram.jsonl", rootSetting, "acme"), "path_not_allowed");
-        assertCode(() -> BatchFiles.output("theirs.jsonl", rootSetting, "acme"), "output_not_regular"); // a link is no regular file
+        assertCode(
+                () -> BatchFiles.output("theirs.jsonl", rootSetting, "acme"),
+                "output_not_regular"); // a link is no regular file
         assertThat(BatchFiles.input("alias.jsonl", rootSetting, "acme").path()).isEqualTo(mine.resolve("in.jsonl"));
     }
 
@@ -102,7 +120,9 @@ class BatchFilesTest {
 
     @Test
     void theOpenItselfNeverBlocksOnAFifo() throws Exception {
-        assertThat(NativeOpen.available()).as("Linux: open(2) with O_NONBLOCK through FFM").isTrue();
+        assertThat(NativeOpen.available())
+                .as("Linux: open(2) with O_NONBLOCK through FFM")
+                .isTrue();
         Path fifo = fifo(mine.resolve("swapped.jsonl"));
         // what read()/write() do after their check, had the path become a FIFO in between
         CompletableFuture<String> reading = CompletableFuture.supplyAsync(() -> openedType(fifo, false));
@@ -144,7 +164,8 @@ class BatchFilesTest {
         }
         assertThat(Files.readString(out)).isEqualTo("ok\n");
         // a file that is not inside the directory the caller expects is refused once open
-        assertThatThrownBy(() -> BatchFiles.read(root.resolve("globex/theirs.jsonl"), mine)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> BatchFiles.read(root.resolve("globex/theirs.jsonl"), mine))
+                .isInstanceOf(IOException.class);
     }
 
     private static String openedType(Path fifo, boolean write) {
@@ -156,13 +177,16 @@ class BatchFilesTest {
     }
 
     private static Path fifo(Path path) throws Exception {
-        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
         assertThat(mkfifo.waitFor()).isZero();
         return path;
     }
 
     private static void assertCode(Runnable call, String code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidRequestException.class,
-                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 }

@@ -20,8 +20,15 @@ import org.junit.jupiter.api.Test;
 
 /** URL inputs against a real HTTP server on loopback: off by default, then only allowed hosts and addresses, bounded. */
 class UrlInputsTest {
-    record Settings(boolean enabled, Optional<List<String>> allowedHosts, boolean allowHttp, Optional<List<String>> internalNetworks,
-            long maxBytes, Duration timeout, int maxRedirects) implements BatchConfig.Url {}
+    record Settings(
+            boolean enabled,
+            Optional<List<String>> allowedHosts,
+            boolean allowHttp,
+            Optional<List<String>> internalNetworks,
+            long maxBytes,
+            Duration timeout,
+            int maxRedirects)
+            implements BatchConfig.Url {}
 
     static final byte[] LINES = "{\"a\":1}\n{\"a\":2}\n".getBytes(StandardCharsets.UTF_8);
     HttpServer server;
@@ -91,14 +98,26 @@ class UrlInputsTest {
     }
 
     static Settings allowing(String... hosts) {
-        return new Settings(true, Optional.of(List.of(hosts)), true, Optional.of(List.of("127.0.0.1/32")), 16 * 1024,
-                Duration.ofSeconds(2), 2);
+        return new Settings(
+                true,
+                Optional.of(List.of(hosts)),
+                true,
+                Optional.of(List.of("127.0.0.1/32")),
+                16 * 1024,
+                Duration.ofSeconds(2),
+                2);
     }
 
     @Test
     void offByDefaultAndNothingIsFetched() {
-        Settings off = new Settings(false, Optional.of(List.of("127.0.0.1")), true, Optional.of(List.of("127.0.0.1/32")), 1024,
-                Duration.ofSeconds(2), 2);
+        Settings off = new Settings(
+                false,
+                Optional.of(List.of("127.0.0.1")),
+                true,
+                Optional.of(List.of("127.0.0.1/32")),
+                1024,
+                Duration.ofSeconds(2),
+                2);
         assertCode(() -> new UrlInputs(off).check(base + "/lines.jsonl"), "url_input_disabled");
         assertCode(() -> new UrlInputs(off).open(base + "/lines.jsonl"), "url_input_disabled");
         assertThat(hits).hasValue(0);
@@ -125,13 +144,21 @@ class UrlInputsTest {
         assertCode(() -> urls.check("http://[::1]/x"), "url_not_allowed");
         assertCode(() -> urls.check("http://127.0.0.1/" + "x".repeat(3000)), "invalid_input");
         assertCode(() -> urls.check("http://127.0.0.1/a b"), "invalid_input");
-        Settings httpsOnly = new Settings(true, Optional.of(List.of("127.0.0.1")), false, Optional.of(List.of("127.0.0.1/32")), 1024,
-                Duration.ofSeconds(2), 2);
+        Settings httpsOnly = new Settings(
+                true,
+                Optional.of(List.of("127.0.0.1")),
+                false,
+                Optional.of(List.of("127.0.0.1/32")),
+                1024,
+                Duration.ofSeconds(2),
+                2);
         assertCode(() -> new UrlInputs(httpsOnly).check(base + "/lines.jsonl"), "url_not_allowed");
-        Settings noInternal = new Settings(true, Optional.of(List.of("127.0.0.1")), true, Optional.empty(), 1024, Duration.ofSeconds(2), 2);
+        Settings noInternal = new Settings(
+                true, Optional.of(List.of("127.0.0.1")), true, Optional.empty(), 1024, Duration.ofSeconds(2), 2);
         assertCode(() -> new UrlInputs(noInternal).check(base + "/lines.jsonl"), "url_not_allowed");
         assertThat(hits).hasValue(0);
-        assertThat(urls.check(base + "/lines.jsonl").getPort()).isEqualTo(server.getAddress().getPort());
+        assertThat(urls.check(base + "/lines.jsonl").getPort())
+                .isEqualTo(server.getAddress().getPort());
     }
 
     @Test
@@ -140,8 +167,10 @@ class UrlInputsTest {
         assertCode(() -> urls.open(base + "/to-other-loopback"), "url_not_allowed");
         assertCode(() -> urls.open(base + "/to-metadata"), "url_not_allowed");
         assertCode(() -> urls.open(base + "/to-elsewhere"), "url_not_allowed");
-        assertThatThrownBy(() -> urls.open(base + "/loop")).isInstanceOfSatisfying(InvalidRequestException.class,
-                e -> assertThat(e.getMessage()).contains("more than 2 times"));
+        assertThatThrownBy(() -> urls.open(base + "/loop"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("more than 2 times"));
     }
 
     @Test
@@ -150,11 +179,14 @@ class UrlInputsTest {
         assertCode(() -> urls.open(base + "/big").readAllBytes(), "input_too_large");
         long start = System.nanoTime();
         assertCode(() -> urls.open(base + "/slow").readAllBytes(), "input_timeout");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("given up at the deadline").isLessThan(Duration.ofSeconds(10));
-        assertThatThrownBy(() -> urls.open(base + "/missing")).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
-            assertThat(e.code()).isEqualTo("input_not_found");
-            assertThat(e.getMessage()).contains("404").doesNotContain("SECRET");
-        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("given up at the deadline")
+                .isLessThan(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> urls.open(base + "/missing"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.code()).isEqualTo("input_not_found");
+                    assertThat(e.getMessage()).contains("404").doesNotContain("SECRET");
+                });
     }
 
     interface Call {
@@ -162,7 +194,9 @@ class UrlInputsTest {
     }
 
     private static void assertCode(Call call, String code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidRequestException.class,
-                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 }

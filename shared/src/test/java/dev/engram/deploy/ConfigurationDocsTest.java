@@ -49,7 +49,10 @@ class ConfigurationDocsTest {
         try (Stream<Path> files = Files.walk(sources)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 if (Files.readString(file).contains("@ConfigMapping(")) {
-                    String name = sources.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", "");
+                    String name = sources.relativize(file)
+                            .toString()
+                            .replace('/', '.')
+                            .replaceAll("\\.java$", "");
                     found.add(Class.forName(name));
                 }
             }
@@ -67,11 +70,13 @@ class ConfigurationDocsTest {
             String name = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
             if (method.getReturnType() == Map.class) {
                 // engram.limits.tenant."<tenant>".*: one property per method of the map's value type
-                Class<?> values = (Class<?>) ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[1];
+                Class<?> values =
+                        (Class<?>) ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[1];
                 for (Method value : values.getDeclaredMethods()) {
                     into.add(name + ".\"<tenant>\"." + kebab(value.getName()));
                 }
-            } else if (method.getReturnType().isInterface() && method.getReturnType().getName().startsWith("dev.engram.")) {
+            } else if (method.getReturnType().isInterface()
+                    && method.getReturnType().getName().startsWith("dev.engram.")) {
                 properties(name, method.getReturnType(), into); // a group: engram.batch.url.*
             } else {
                 into.add(name);

@@ -33,7 +33,8 @@ class DeploymentFilesTest {
     static final String READY = "/q/health/ready";
     static final String LIVE = "/q/health/live";
     static final String LAMBDA_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
-    static final Pattern FUNQ = Pattern.compile("@Funq(?:\\(\"([^\"]+)\"\\))?\\s+public\\s+[\\w<>?, .]+\\s+(\\w+)\\s*\\(");
+    static final Pattern FUNQ =
+            Pattern.compile("@Funq(?:\\(\"([^\"]+)\"\\))?\\s+public\\s+[\\w<>?, .]+\\s+(\\w+)\\s*\\(");
 
     /**
      * Function module (directory under functions/) → the function names its @Funq methods serve. The
@@ -42,7 +43,8 @@ class DeploymentFilesTest {
     static Map<String, Set<String>> functions() throws IOException {
         Map<String, Set<String>> modules = new HashMap<>();
         try (Stream<Path> dirs = Files.list(ROOT.resolve("functions"))) {
-            for (Path dir : dirs.filter(d -> Files.isDirectory(d.resolve("src/main/java"))).toList()) {
+            for (Path dir : dirs.filter(d -> Files.isDirectory(d.resolve("src/main/java")))
+                    .toList()) {
                 Set<String> names = new TreeSet<>();
                 for (String source : sources(dir)) {
                     Matcher m = FUNQ.matcher(source);
@@ -67,7 +69,8 @@ class DeploymentFilesTest {
                 + (Files.exists(knative) ? "\n" + Files.readString(knative) : "");
         Set<String> types = new TreeSet<>();
         for (String function : functions) {
-            Matcher m = Pattern.compile("(?m)^quarkus\\.funqy\\.knative-events\\.mapping\\." + Pattern.quote(function) + "\\.trigger=(\\S+)$")
+            Matcher m = Pattern.compile("(?m)^quarkus\\.funqy\\.knative-events\\.mapping\\." + Pattern.quote(function)
+                            + "\\.trigger=(\\S+)$")
                     .matcher(props);
             types.add(m.find() ? m.group(1) : function);
         }
@@ -86,34 +89,42 @@ class DeploymentFilesTest {
 
     /** A module that loads a language model: one generation at a time per instance. */
     static boolean runsModel(String module) throws IOException {
-        return sources(ROOT.resolve("functions").resolve(module)).stream().anyMatch(s -> s.contains("import dev.engram.inference"));
+        return sources(ROOT.resolve("functions").resolve(module)).stream()
+                .anyMatch(s -> s.contains("import dev.engram.inference"));
     }
 
     /** Environment variables the functions read: the configuration page's table in env form, and ${VAR} in the properties. */
     static Set<String> knownEnv() throws IOException {
         Set<String> known = new HashSet<>();
         for (String line : Files.readAllLines(ROOT.resolve("docs/configuration.md"))) {
-            Matcher m = Pattern.compile("^\\| `((?:engram|quarkus)\\.[a-z0-9.-]+)`").matcher(line);
+            Matcher m =
+                    Pattern.compile("^\\| `((?:engram|quarkus)\\.[a-z0-9.-]+)`").matcher(line);
             if (m.find()) {
                 known.add(m.group(1).toUpperCase().replaceAll("[.-]", "_"));
             }
         }
         for (String module : functions().keySet()) {
-            String props = Files.readString(ROOT.resolve("functions").resolve(module).resolve("src/main/resources/application.properties"));
+            String props = Files.readString(
+                    ROOT.resolve("functions").resolve(module).resolve("src/main/resources/application.properties"));
             Matcher m = Pattern.compile("\\$\\{([A-Z_]+)").matcher(props);
             while (m.find()) {
                 known.add(m.group(1));
             }
         }
-        known.addAll(Set.of("JAVA_TOOL_OPTIONS", "DISABLE_SIGNAL_HANDLERS"));   // JVM and Lambda runtime
+        known.addAll(Set.of("JAVA_TOOL_OPTIONS", "DISABLE_SIGNAL_HANDLERS")); // JVM and Lambda runtime
         return known;
     }
 
     static int httpPort(String module) throws IOException {
-        String props = Files.readString(ROOT.resolve("functions").resolve(module).resolve("src/main/resources/application.properties"));
-        Matcher m = Pattern.compile("(?m)^quarkus\\.http\\.port=\\$\\{PORT:(\\d+)}").matcher(props);
+        String props = Files.readString(
+                ROOT.resolve("functions").resolve(module).resolve("src/main/resources/application.properties"));
+        Matcher m =
+                Pattern.compile("(?m)^quarkus\\.http\\.port=\\$\\{PORT:(\\d+)}").matcher(props);
         assertThat(m.find()).as("%s sets quarkus.http.port=${PORT:n}", module).isTrue();
-        assertThat(props).as("health stays at /q/health").doesNotContain("non-application-root-path").doesNotContain("smallrye-health.root-path");
+        assertThat(props)
+                .as("health stays at /q/health")
+                .doesNotContain("non-application-root-path")
+                .doesNotContain("smallrye-health.root-path");
         return Integer.parseInt(m.group(1));
     }
 
@@ -140,14 +151,17 @@ class DeploymentFilesTest {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(INFRA)) {
             files = walk.filter(p -> !p.toString().contains("/target/"))
-                    .filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).toList();
+                    .filter(p -> p.toString().matches(".*\\.(ya?ml|json)$"))
+                    .toList();
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(5);
         for (Path f : files) {
             if (f.toString().endsWith(".json")) {
                 assertThat(JSON.readTree(f.toFile())).as(f.toString()).isNotNull();
             } else {
-                assertThat(yaml(INFRA.relativize(f).toString())).as(f.toString()).isNotEmpty();
+                assertThat(yaml(INFRA.relativize(f).toString()))
+                        .as(f.toString())
+                        .isNotEmpty();
             }
         }
     }
@@ -162,10 +176,15 @@ class DeploymentFilesTest {
             named.add(module);
             assertThat(functions).as("a function module for %s", module).containsKey(module);
             JsonNode template = service.at("/spec/template");
-            assertThat(template.at("/metadata/annotations").path("autoscaling.knative.dev/min-scale").asText()).isEqualTo("0");
+            assertThat(template.at("/metadata/annotations")
+                            .path("autoscaling.knative.dev/min-scale")
+                            .asText())
+                    .isEqualTo("0");
             int concurrency = template.at("/spec/containerConcurrency").asInt();
             if (runsModel(module)) {
-                assertThat(concurrency).as("%s runs one generation at a time", module).isEqualTo(1);
+                assertThat(concurrency)
+                        .as("%s runs one generation at a time", module)
+                        .isEqualTo(1);
             } else {
                 assertThat(concurrency).isPositive();
             }
@@ -177,11 +196,14 @@ class DeploymentFilesTest {
     static void checkContainer(String module, JsonNode container) throws IOException {
         assertThat(container.path("image").asText()).contains("engram-" + module);
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(httpPort(module));
-        JsonNode ready = container.has("readinessProbe") ? container.get("readinessProbe") : container.get("startupProbe");
+        JsonNode ready =
+                container.has("readinessProbe") ? container.get("readinessProbe") : container.get("startupProbe");
         assertThat(ready.at("/httpGet/path").asText()).isEqualTo(READY);
         assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo(LIVE);
-        assertThat(container.at("/resources/requests/memory").isMissingNode() && container.at("/resources/limits/memory").isMissingNode())
-                .as("%s declares its memory", module).isFalse();
+        assertThat(container.at("/resources/requests/memory").isMissingNode()
+                        && container.at("/resources/limits/memory").isMissingNode())
+                .as("%s declares its memory", module)
+                .isFalse();
         Set<String> env = new TreeSet<>();
         container.path("env").forEach(e -> env.add(e.path("name").asText()));
         assertThat(env).contains("ENGRAM_REDIS_URL");
@@ -192,11 +214,16 @@ class DeploymentFilesTest {
     void theKnativeMemoryWorkerIsOneGeneratePodThatStaysUpWithTheWorkerOn() throws IOException {
         JsonNode worker = ofKind(yaml("knative/memory-worker.yaml"), "Service").getFirst();
         JsonNode template = worker.at("/spec/template");
-        assertThat(template.at("/metadata/annotations").path("autoscaling.knative.dev/min-scale").asText()).isEqualTo("1");
+        assertThat(template.at("/metadata/annotations")
+                        .path("autoscaling.knative.dev/min-scale")
+                        .asText())
+                .isEqualTo("1");
         JsonNode container = template.at("/spec/containers/0");
         checkContainer("generate", container);
         Map<String, String> env = new HashMap<>();
-        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        container
+                .path("env")
+                .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
         assertThat(env).containsEntry("ENGRAM_MEMORY_PROMOTION_WORKER", "true").containsKey("ENGRAM_MODEL_PATH");
     }
 
@@ -211,7 +238,9 @@ class DeploymentFilesTest {
             assertThat(trigger.at("/spec/broker").asText()).isEqualTo(broker);
             String type = trigger.at("/spec/filter/attributes/type").asText();
             String module = trigger.at("/spec/subscriber/ref/name").asText().replaceFirst("^engram-", "");
-            assertThat(eventTypes(module, functions.get(module))).as("module %s serves events of type %s", module, type).contains(type);
+            assertThat(eventTypes(module, functions.get(module)))
+                    .as("module %s serves events of type %s", module, type)
+                    .contains(type);
             routed.add(type);
         }
         Set<String> all = new TreeSet<>();
@@ -231,17 +260,29 @@ class DeploymentFilesTest {
     void theGpuVariantPointsGenerateAtTheServer() throws IOException {
         List<JsonNode> docs = yaml("knative/gpu.yaml");
         JsonNode server = ofKind(docs, "Deployment").get(0);
-        assertThat(server.at("/spec/template/spec/containers/0/resources/limits").path("nvidia.com/gpu").asInt()).isEqualTo(1);
-        JsonNode service = ofKind(docs, "Service").stream().filter(d -> d.path("apiVersion").asText().equals("v1")).findFirst().orElseThrow();
-        JsonNode fn = ofKind(docs, "Service").stream().filter(d -> d.path("apiVersion").asText().startsWith("serving.knative.dev")).findFirst().orElseThrow();
+        assertThat(server.at("/spec/template/spec/containers/0/resources/limits")
+                        .path("nvidia.com/gpu")
+                        .asInt())
+                .isEqualTo(1);
+        JsonNode service = ofKind(docs, "Service").stream()
+                .filter(d -> d.path("apiVersion").asText().equals("v1"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode fn = ofKind(docs, "Service").stream()
+                .filter(d -> d.path("apiVersion").asText().startsWith("serving.knative.dev"))
+                .findFirst()
+                .orElseThrow();
         Map<String, String> env = new HashMap<>();
-        fn.at("/spec/template/spec/containers/0/env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        fn.at("/spec/template/spec/containers/0/env")
+                .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
         assertThat(env).containsEntry("ENGRAM_INFERENCE_BACKEND", "remote");
         assertThat(env.get("ENGRAM_INFERENCE_REMOTE_BASE_URL"))
                 .startsWith("http://" + service.at("/metadata/name").asText() + ".")
                 .endsWith(":" + service.at("/spec/ports/0/port").asInt() + "/v1");
         assertThat(knownEnv()).containsAll(env.keySet());
-        assertThat(fn.at("/spec/template/spec/containers/0/readinessProbe/httpGet/path").asText()).isEqualTo(READY);
+        assertThat(fn.at("/spec/template/spec/containers/0/readinessProbe/httpGet/path")
+                        .asText())
+                .isEqualTo(READY);
     }
 
     @Test
@@ -259,8 +300,11 @@ class DeploymentFilesTest {
                 continue;
             }
             JsonNode props = resource.path("Properties");
-            Matcher m = Pattern.compile("^\\.\\./\\.\\./functions/([a-z-]+)/target/function\\.zip$").matcher(props.path("CodeUri").asText());
-            assertThat(m.matches()).as("CodeUri %s", props.path("CodeUri").asText()).isTrue();
+            Matcher m = Pattern.compile("^\\.\\./\\.\\./functions/([a-z-]+)/target/function\\.zip$")
+                    .matcher(props.path("CodeUri").asText());
+            assertThat(m.matches())
+                    .as("CodeUri %s", props.path("CodeUri").asText())
+                    .isTrue();
             String module = m.group(1);
             assertThat(functions).containsKey(module);
             assertThat(props.path("MemorySize").asInt()).isBetween(128, 10240);
@@ -268,16 +312,21 @@ class DeploymentFilesTest {
             props.at("/Environment/Variables").fieldNames().forEachRemaining(env::add);
             globals.at("/Environment/Variables").fieldNames().forEachRemaining(env::add);
             assertThat(known).containsAll(env);
-            String export = props.at("/Environment/Variables/QUARKUS_FUNQY_EXPORT").asText("");
+            String export =
+                    props.at("/Environment/Variables/QUARKUS_FUNQY_EXPORT").asText("");
             if (functions.get(module).size() > 1) {
-                assertThat(functions.get(module)).as("%s exports one of its functions", module).contains(export);
+                assertThat(functions.get(module))
+                        .as("%s exports one of its functions", module)
+                        .contains(export);
                 deployed.add(export);
             } else {
                 deployed.addAll(functions.get(module));
             }
             for (JsonNode event : props.path("Events")) {
                 if (event.path("Type").asText().equals("SQS")) {
-                    sqsWithPartialFailures = event.at("/Properties/FunctionResponseTypes").toString().contains("ReportBatchItemFailures");
+                    sqsWithPartialFailures = event.at("/Properties/FunctionResponseTypes")
+                            .toString()
+                            .contains("ReportBatchItemFailures");
                 }
             }
         }
@@ -290,27 +339,35 @@ class DeploymentFilesTest {
     @Test
     void cloudRunServesGenerateLikeKnative() throws IOException {
         JsonNode service = yaml("gcp/cloudrun-generate.yaml").get(0);
-        assertThat(service.at("/spec/template/spec/containerConcurrency").asInt()).isEqualTo(1);
+        assertThat(service.at("/spec/template/spec/containerConcurrency").asInt())
+                .isEqualTo(1);
         checkContainer("generate", service.at("/spec/template/spec/containers/0"));
     }
 
     @Test
     void theJvmImageAddsTheVectorModuleAndUsesItsAotCache() throws IOException {
         String docker = Files.readString(INFRA.resolve("docker/Dockerfile.jvm"));
-        assertThat(docker).contains("--add-modules jdk.incubator.vector", "-XX:AOTCacheOutput=/app/app.aot",
-                "-XX:AOTCache=/app/app.aot", "EXPOSE " + httpPort("generate"));
+        assertThat(docker)
+                .contains(
+                        "--add-modules jdk.incubator.vector",
+                        "-XX:AOTCacheOutput=/app/app.aot",
+                        "-XX:AOTCache=/app/app.aot",
+                        "EXPOSE " + httpPort("generate"));
     }
 
     @Test
     void theLocalRunScriptLogsInAsARedisUserTheConfigDefines() throws IOException {
         String conf = Files.readString(INFRA.resolve("redis/redis.conf"));
         String run = Files.readString(INFRA.resolve("local/run.sh"));
-        assertThat(conf).containsPattern("(?m)^user default off$").containsPattern("(?m)^appendonly yes$")
+        assertThat(conf)
+                .containsPattern("(?m)^user default off$")
+                .containsPattern("(?m)^appendonly yes$")
                 .containsPattern("(?m)^appendfsync (always|everysec)$");
         Matcher user = Pattern.compile("ENGRAM_REDIS_USER:-([^}]+)}").matcher(run);
         Matcher password = Pattern.compile("ENGRAM_REDIS_PASSWORD:-([^}]+)}").matcher(run);
         assertThat(user.find() && password.find()).isTrue();
-        Matcher acl = Pattern.compile("(?m)^user " + Pattern.quote(user.group(1)) + " on >(\\S+) (.*)$").matcher(conf);
+        Matcher acl = Pattern.compile("(?m)^user " + Pattern.quote(user.group(1)) + " on >(\\S+) (.*)$")
+                .matcher(conf);
         assertThat(acl.find()).as("redis.conf defines user %s", user.group(1)).isTrue();
         assertThat(acl.group(1)).isEqualTo(password.group(1));
         assertThat(acl.group(2)).contains("~engram:*").contains("-@dangerous");

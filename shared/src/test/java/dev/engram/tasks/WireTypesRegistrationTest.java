@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
  */
 class WireTypesRegistrationTest {
     static final Type[] WIRE = {
-            GenerateRequest.class, GenerateResponse.class, ClassifyRequest.class, ClassifyResponse.class,
-            SummarizeRequest.class, SummarizeResponse.class, TranslateRequest.class, TranslateResponse.class,
-            ErrorBody.class, ChatCompletionRequest.class, ChatCompletion.class, ChatCompletionChunk.class,
-            ModelList.class, OpenAiError.class};
+        GenerateRequest.class, GenerateResponse.class, ClassifyRequest.class, ClassifyResponse.class,
+        SummarizeRequest.class, SummarizeResponse.class, TranslateRequest.class, TranslateResponse.class,
+        ErrorBody.class, ChatCompletionRequest.class, ChatCompletion.class, ChatCompletionChunk.class,
+        ModelList.class, OpenAiError.class
+    };
 
     @Test
     void everyRecordOnTheWireIsRegisteredForReflection() {
@@ -39,7 +40,11 @@ class WireTypesRegistrationTest {
     @Test
     void theWalkReachesNestedRecords() {
         // the check above means something only if the walk follows components, lists and arrays
-        assertThat(WireTypes.reachable(WIRE)).contains(Usage.class, Timings.class,
-                dev.engram.tasks.classify.ClassifyLabel.class, dev.engram.inference.openai.ChatMessage.class);
+        assertThat(WireTypes.reachable(WIRE))
+                .contains(
+                        Usage.class,
+                        Timings.class,
+                        dev.engram.tasks.classify.ClassifyLabel.class,
+                        dev.engram.inference.openai.ChatMessage.class);
     }
 }

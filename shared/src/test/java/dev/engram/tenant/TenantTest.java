@@ -24,7 +24,8 @@ class TenantTest {
         assertThat(Tenant.DEFAULT.id()).isEqualTo("default");
         for (String bad : new String[] {null, "", "x".repeat(65), "a:b", "a b", "a*", "a{b}", "ä"}) {
             assertThat(Tenant.valid(bad)).as(bad).isFalse();
-            assertThatThrownBy(() -> Tenant.of(bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Tenant.of(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("1 to 64 characters");
         }
     }
@@ -64,19 +65,39 @@ class TenantTest {
         assertThat(ZModem.generate(session.meta())).isEqualTo(ZModem.generate(session.turns()));
         assertThat(session.meta()).isNotEqualTo(SessionKeys.of("acme", "a").turns());
         LtmKeys ltm = LtmKeys.of("acme");
-        assertThat(Stream.of(ltm.memory("m1"), ltm.slots(), ltm.version(), ltm.freeSlots(), ltm.segment(7), ltm.segmentMeta(7),
-                ltm.user("u"), ltm.session("s")).map(ZModem::generate).distinct()).hasSize(1);
+        assertThat(Stream.of(
+                                ltm.memory("m1"),
+                                ltm.slots(),
+                                ltm.version(),
+                                ltm.freeSlots(),
+                                ltm.segment(7),
+                                ltm.segmentMeta(7),
+                                ltm.user("u"),
+                                ltm.session("s"))
+                        .map(ZModem::generate)
+                        .distinct())
+                .hasSize(1);
         // an entry's commit writes the tenant's long-term memory and its promotion queue in one script
         PromotionKeys promotion = PromotionKeys.of("acme");
-        assertThat(Stream.of(promotion.stream(), promotion.done(), promotion.attempts(), promotion.counts(), promotion.dead(),
-                ltm.version()).map(ZModem::generate).distinct()).hasSize(1);
+        assertThat(Stream.of(
+                                promotion.stream(),
+                                promotion.done(),
+                                promotion.attempts(),
+                                promotion.counts(),
+                                promotion.dead(),
+                                ltm.version())
+                        .map(ZModem::generate)
+                        .distinct())
+                .hasSize(1);
         BatchKeys job = BatchKeys.of("acme", "j1");
         assertThat(job.jobKeys().stream().map(ZModem::generate).distinct()).hasSize(1);
 
-        Set<Integer> sessionSlots = IntStream.range(0, 64).mapToObj(i -> ZModem.generate(SessionKeys.of("acme", "s" + i).meta()))
+        Set<Integer> sessionSlots = IntStream.range(0, 64)
+                .mapToObj(i -> ZModem.generate(SessionKeys.of("acme", "s" + i).meta()))
                 .collect(Collectors.toSet());
         assertThat(sessionSlots).as("one tenant's sessions spread over slots").hasSizeGreaterThan(50);
-        Set<Integer> jobSlots = IntStream.range(0, 64).mapToObj(i -> ZModem.generate(BatchKeys.of("acme", "j" + i).meta()))
+        Set<Integer> jobSlots = IntStream.range(0, 64)
+                .mapToObj(i -> ZModem.generate(BatchKeys.of("acme", "j" + i).meta()))
                 .collect(Collectors.toSet());
         assertThat(jobSlots).as("one tenant's jobs spread over slots").hasSizeGreaterThan(50);
     }

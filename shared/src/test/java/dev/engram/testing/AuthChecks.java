@@ -25,11 +25,20 @@ public final class AuthChecks {
 
     /** No key, a wrong key, a key not sent as Bearer, an operator key: 401, 401, 401, 403. */
     public static void refusesWithoutAValidKey(String path, String body) {
-        post(null, path, body).statusCode(401).header("WWW-Authenticate", startsWith("Bearer")).body("error", is("unauthorized"))
+        post(null, path, body)
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .body("error", is("unauthorized"))
                 .body("message", is("An API key is required: send 'Authorization: Bearer <key>'"));
         post(AuthProfile.WRONG_KEY, path, body).statusCode(401).body("error", is("unauthorized"));
-        given().contentType(ContentType.JSON).header("Authorization", AuthProfile.ALPHA_KEY).body(body).when().post(path).then()
-                .statusCode(401).body("message", is("The Authorization header must be 'Bearer <key>'"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", AuthProfile.ALPHA_KEY)
+                .body(body)
+                .when()
+                .post(path)
+                .then()
+                .statusCode(401)
+                .body("message", is("The Authorization header must be 'Bearer <key>'"));
         post(AuthProfile.ADMIN_KEY, path, body).statusCode(403).body("error", is("forbidden"));
     }
 

@@ -22,7 +22,8 @@ public class AuthProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>();
         config.put("engram.auth.enabled", "true");
-        config.put("engram.auth.keys", ALPHA + ":" + ApiKeys.hash(ALPHA_KEY) + "," + BETA + ":" + ApiKeys.hash(BETA_KEY));
+        config.put(
+                "engram.auth.keys", ALPHA + ":" + ApiKeys.hash(ALPHA_KEY) + "," + BETA + ":" + ApiKeys.hash(BETA_KEY));
         config.put("engram.auth.admin-keys", ApiKeys.hash(ADMIN_KEY));
         config.putAll(extra());
         return config;

@@ -4,8 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.config.EncoderConfig;
-import io.restassured.http.ContentType;
 import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.util.ArrayList;
@@ -40,7 +40,8 @@ public final class BadInputRun {
     }
 
     private static final RestAssuredConfig RAW = RestAssuredConfig.config()
-            .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false)
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)
                     // send these bodies as the bytes they are, not through RestAssured's form/multipart encoders
                     .encodeContentTypeAs("application/x-www-form-urlencoded", ContentType.BINARY)
                     .encodeContentTypeAs("multipart/form-data", ContentType.BINARY)
@@ -56,10 +57,14 @@ public final class BadInputRun {
         int accepted = 0;
         List<String> failures = new ArrayList<>();
         for (BadInputs.Case c : cases) {
-            Response response = given().config(RAW).contentType(c.contentType()).body(c.body()).post(path);
+            Response response = given().config(RAW)
+                    .contentType(c.contentType())
+                    .body(c.body())
+                    .post(path);
             int status = response.statusCode();
             String body = response.asString();
-            String seen = c.name() + " -> " + status + " " + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
+            String seen =
+                    c.name() + " -> " + status + " " + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
             if (status >= 200 && status < 300 && c.mayBeValid()) {
                 accepted++;
             } else if (status >= 400 && status < 500) {

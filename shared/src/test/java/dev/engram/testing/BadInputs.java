@@ -35,24 +35,66 @@ import java.util.Set;
 public final class BadInputs {
     /** Beyond every documented text limit (200,000 characters is the largest). */
     public static final int HUGE_STRING_CHARS = 250_000;
+
     public static final int DEEP_NESTING = 10_000;
     public static final int MIN_CASES = 100;
     /**
      * Values for a field that names a file: system files, kernel and device files, escapes from the
      * caller's directory, another tenant's files, file: URLs, unbounded names, control characters.
      */
-    public static final List<String> HOSTILE_PATHS = List.of("/etc/passwd", "/etc/shadow", "/proc/self/environ", "/proc/self/mem",
-            "/proc/1/cmdline", "/sys/kernel/notes", "/dev/zero", "/dev/stdin", "/dev/full", "/dev/null", "/dev/tty", "/",
-            "/tmp", ".", "..", "../../../../../../etc/passwd", "a/../../../etc/passwd", "../other-tenant/results.jsonl",
-            "file:///etc/passwd", "file:/proc/self/environ", "file://localhost/etc/passwd", "file:%zz",
-            "a/".repeat(600) + "x", "x".repeat(300), "d/".repeat(40) + "x", "in\u0000.jsonl", "in\n.jsonl", "\u001b[31m.jsonl");
+    public static final List<String> HOSTILE_PATHS = List.of(
+            "/etc/passwd",
+            "/etc/shadow",
+            "/proc/self/environ",
+            "/proc/self/mem",
+            "/proc/1/cmdline",
+            "/sys/kernel/notes",
+            "/dev/zero",
+            "/dev/stdin",
+            "/dev/full",
+            "/dev/null",
+            "/dev/tty",
+            "/",
+            "/tmp",
+            ".",
+            "..",
+            "../../../../../../etc/passwd",
+            "a/../../../etc/passwd",
+            "../other-tenant/results.jsonl",
+            "file:///etc/passwd",
+            "file:/proc/self/environ",
+            "file://localhost/etc/passwd",
+            "file:%zz",
+            "a/".repeat(600) + "x",
+            "x".repeat(300),
+            "d/".repeat(40) + "x",
+            "in\u0000.jsonl",
+            "in\n.jsonl",
+            "\u001b[31m.jsonl");
     /** Values for a field that may name a URL: loopback, private, link-local and metadata addresses in many spellings, other schemes. */
-    public static final List<String> HOSTILE_URLS = List.of("http://127.0.0.1/", "http://localhost:8080/x.jsonl", "http://[::1]/",
-            "http://0.0.0.0/", "http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/",
-            "http://metadata.google.internal/computeMetadata/v1/", "http://10.0.0.1/x.jsonl", "http://192.168.1.1/",
-            "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://user@127.0.0.1/",
-            "gopher://127.0.0.1:6379/_PING", "dict://127.0.0.1:6379/info", "ftp://127.0.0.1/x", "ldap://127.0.0.1/",
-            "https://example.com/x.jsonl", "HTTP://127.0.0.1/", "http:/127.0.0.1/", "http://" + "a".repeat(3000) + "/",
+    public static final List<String> HOSTILE_URLS = List.of(
+            "http://127.0.0.1/",
+            "http://localhost:8080/x.jsonl",
+            "http://[::1]/",
+            "http://0.0.0.0/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fd00:ec2::254]/latest/meta-data/",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://10.0.0.1/x.jsonl",
+            "http://192.168.1.1/",
+            "http://2130706433/",
+            "http://0x7f000001/",
+            "http://127.1/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://user@127.0.0.1/",
+            "gopher://127.0.0.1:6379/_PING",
+            "dict://127.0.0.1:6379/info",
+            "ftp://127.0.0.1/x",
+            "ldap://127.0.0.1/",
+            "https://example.com/x.jsonl",
+            "HTTP://127.0.0.1/",
+            "http:/127.0.0.1/",
+            "http://" + "a".repeat(3000) + "/",
             "jar:file:///etc/passwd!/x");
 
     public record Case(String name, byte[] body, String contentType, boolean mayBeValid) {
@@ -116,8 +158,11 @@ public final class BadInputs {
             fieldCases(cases, field.getKey(), field.getValue());
         }
         nestedText(cases, example, "");
-        hostile.forEach((field, values) -> values.forEach(value ->
-                add(cases, field + " is " + shorten(value), replaced(field, JSON.valueToTree(value).toString()), false)));
+        hostile.forEach((field, values) -> values.forEach(value -> add(
+                cases,
+                field + " is " + shorten(value),
+                replaced(field, JSON.valueToTree(value).toString()),
+                false)));
         whole(cases);
         Random random = new Random(seed);
         int mutations = Math.max(30, MIN_CASES + 10 - cases.size());
@@ -178,7 +223,11 @@ public final class BadInputs {
         if (value.isTextual()) {
             add(cases, name + " is huge", replaced(name, "\"" + "a".repeat(HUGE_STRING_CHARS) + "\""), loose);
             boolean anyText = loose || freeText.contains(name);
-            add(cases, name + " has escaped control characters", replaced(name, "\"a\\u0000b\\u0007c\\u001f\""), anyText);
+            add(
+                    cases,
+                    name + " has escaped control characters",
+                    replaced(name, "\"a\\u0000b\\u0007c\\u001f\""),
+                    anyText);
             // not text at all, whatever the field holds: no UTF-8 encoder can write half a surrogate pair
             add(cases, name + " is a lone high surrogate", replaced(name, "\"a\\ud800b\""), false);
             add(cases, name + " is a lone low surrogate", replaced(name, "\"\\udc00\""), false);
@@ -186,19 +235,35 @@ public final class BadInputs {
             add(cases, name + " has a raw control byte", replacedBytes(name, "a", new byte[] {0x01}, "b"), false);
             add(cases, name + " has a raw newline", replacedBytes(name, "a", new byte[] {'\n'}, "b"), false);
             for (String bad : List.of("ff", "c328", "e28228", "c0af", "eda080", "f4908080", "80")) {
-                add(cases, name + " has invalid UTF-8 " + bad, replacedBytes(name, "a", HexFormat.of().parseHex(bad), "b"), false);
+                add(
+                        cases,
+                        name + " has invalid UTF-8 " + bad,
+                        replacedBytes(name, "a", HexFormat.of().parseHex(bad), "b"),
+                        false);
             }
         }
         if (value.isArray()) {
             add(cases, name + " has 10,000 elements", replaced(name, "[" + "\"x\",".repeat(9_999) + "\"x\"]"), loose);
         }
-        add(cases, name + " nested 10,000 arrays deep", replaced(name, "[".repeat(DEEP_NESTING) + "]".repeat(DEEP_NESTING)), false);
-        add(cases, name + " nested 10,000 objects deep",
-                replaced(name, "{\"a\":".repeat(DEEP_NESTING) + "1" + "}".repeat(DEEP_NESTING)), false);
-        add(cases, name + " given twice", utf8(exampleText.substring(0, exampleText.length() - 1) + ","
-                + JSON.valueToTree(name).toString() + ":" + value + "}"), false);
+        add(
+                cases,
+                name + " nested 10,000 arrays deep",
+                replaced(name, "[".repeat(DEEP_NESTING) + "]".repeat(DEEP_NESTING)),
+                false);
+        add(
+                cases,
+                name + " nested 10,000 objects deep",
+                replaced(name, "{\"a\":".repeat(DEEP_NESTING) + "1" + "}".repeat(DEEP_NESTING)),
+                false);
+        add(
+                cases,
+                name + " given twice",
+                utf8(exampleText.substring(0, exampleText.length() - 1) + ","
+                        + JSON.valueToTree(name).toString() + ":" + value + "}"),
+                false);
         // names are matched exactly: another spelling is an unknown field (skipped where it is the same name)
-        for (String other : List.of(name.toUpperCase(Locale.ROOT), name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))) {
+        for (String other : List.of(
+                name.toUpperCase(Locale.ROOT), name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))) {
             if (!other.equals(name)) {
                 add(cases, name + " spelled " + other, renamed(name, other), false);
             }
@@ -216,7 +281,9 @@ public final class BadInputs {
             add(cases, path + " has a lone low surrogate", replacedAt(path, "\"\\udc00\""), false);
         }
         if (node.isObject()) {
-            node.properties().forEach(field -> nestedText(cases, field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey()));
+            node.properties()
+                    .forEach(field -> nestedText(
+                            cases, field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey()));
         }
         for (int i = 0; node.isArray() && i < node.size(); i++) {
             nestedText(cases, node.get(i), path + "[" + i + "]");
@@ -251,23 +318,48 @@ public final class BadInputs {
     private void whole(Map<String, Case> cases) {
         add(cases, "empty body", new byte[0], false);
         add(cases, "whitespace body", utf8(" \n\t "), false);
-        for (String body : List.of("null", "[]", "[" + exampleText + "]", "\"text\"", "42", "true", "{", "}", "{}}", "{,}",
-                "{'a':1}", "{a:1}", "//x\n" + exampleText, exampleText + " x", exampleText + exampleText)) {
+        for (String body : List.of(
+                "null",
+                "[]",
+                "[" + exampleText + "]",
+                "\"text\"",
+                "42",
+                "true",
+                "{",
+                "}",
+                "{}}",
+                "{,}",
+                "{'a':1}",
+                "{a:1}",
+                "//x\n" + exampleText,
+                exampleText + " x",
+                exampleText + exampleText)) {
             add(cases, "body " + shorten(body), utf8(body), false);
         }
         add(cases, "body {} (required fields missing)", utf8("{}"), false);
-        add(cases, "an unknown field", utf8(exampleText.substring(0, exampleText.length() - 1) + ",\"zzUnknown\":1}"), false);
+        add(
+                cases,
+                "an unknown field",
+                utf8(exampleText.substring(0, exampleText.length() - 1) + ",\"zzUnknown\":1}"),
+                false);
         add(cases, "an empty field name", utf8(exampleText.substring(0, exampleText.length() - 1) + ",\"\":1}"), false);
         add(cases, "body nested 10,000 arrays deep", utf8("[".repeat(DEEP_NESTING) + "]".repeat(DEEP_NESTING)), false);
         add(cases, "body 10,000 open arrays", utf8("[".repeat(DEEP_NESTING)), false);
         add(cases, "body 10,000 open objects", utf8("{\"a\":".repeat(DEEP_NESTING)), false);
         add(cases, "body is a UTF-8 BOM alone", HexFormat.of().parseHex("efbbbf"), false);
         add(cases, "body is NUL bytes", new byte[16], false);
-        cases.put("valid body as text/plain", new Case("valid body as text/plain", utf8(exampleText), "text/plain", true));
+        cases.put(
+                "valid body as text/plain",
+                new Case("valid body as text/plain", utf8(exampleText), "text/plain", true));
         cases.put("XML body", new Case("XML body", utf8("<request><a>1</a></request>"), "application/xml", false));
         cases.put("form body", new Case("form body", utf8("a=1&b=2"), "application/x-www-form-urlencoded", false));
-        cases.put("multipart body", new Case("multipart body", utf8("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n"),
-                "multipart/form-data; boundary=b", false));
+        cases.put(
+                "multipart body",
+                new Case(
+                        "multipart body",
+                        utf8("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n"),
+                        "multipart/form-data; boundary=b",
+                        false));
     }
 
     private void mutate(Map<String, Case> cases, Random random, int i) {
@@ -277,7 +369,10 @@ public final class BadInputs {
         for (int c = 0; c < changes; c++) {
             int at = random.nextInt(bytes.length);
             byte to = (byte) random.nextInt(256);
-            what.append(c == 0 ? "" : ",").append(at).append('=').append(HexFormat.of().toHexDigits(to));
+            what.append(c == 0 ? "" : ",")
+                    .append(at)
+                    .append('=')
+                    .append(HexFormat.of().toHexDigits(to));
             bytes[at] = to;
         }
         // a byte changed inside a string value can leave a valid request: only a parse failure proves it bad
@@ -315,7 +410,9 @@ public final class BadInputs {
 
     /** Whether a strict parser reads the bytes as one JSON object with unique keys (the bytes might then be valid). */
     static boolean parsesAsObject(byte[] bytes) {
-        JsonFactory strict = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        JsonFactory strict = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
         try (JsonParser parser = strict.createParser(bytes)) {
             JsonNode node = new ObjectMapper(strict).readTree(parser);
             return node != null && node.isObject() && parser.nextToken() == null;

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * trained on the template, so its answers mean nothing.
  */
 public final class ChatTemplateModel {
-    public static final String TEMPLATE = "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + '\\n' }}{% endfor %}"
-            + "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
+    public static final String TEMPLATE =
+            "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + '\\n' }}{% endfor %}"
+                    + "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
 
     private ChatTemplateModel() {}
 
@@ -31,7 +32,8 @@ public final class ChatTemplateModel {
             Files.writeString(dir.resolve("tokenizer_config.json"), """
                     {"tokenizer_class": "LlamaTokenizer", "add_bos_token": true, "bos_token": "<s>", "eos_token": "</s>",
                      "unk_token": "<unk>", "model_max_length": 512, "chat_template": %s}
-                    """.formatted(TextNode.valueOf(TEMPLATE).toString()));
+                    """.formatted(
+                            TextNode.valueOf(TEMPLATE).toString()));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

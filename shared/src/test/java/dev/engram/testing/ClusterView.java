@@ -28,7 +28,10 @@ public record ClusterView(List<Entry> entries, String text) {
 
         /** Marked failing or not yet (or no longer) a proper member: fail, fail?, handshake, noaddr. */
         public boolean troubled() {
-            return flags.contains("fail") || flags.contains("fail?") || flags.contains("handshake") || flags.contains("noaddr");
+            return flags.contains("fail")
+                    || flags.contains("fail?")
+                    || flags.contains("handshake")
+                    || flags.contains("noaddr");
         }
 
         public int slotCount() {
@@ -48,7 +51,8 @@ public record ClusterView(List<Entry> entries, String text) {
                 throw new IllegalArgumentException("Not a CLUSTER NODES line: " + line);
             }
             String address = fields[1]; // ip:port@cport[,hostname]
-            int port = Integer.parseInt(address.substring(address.lastIndexOf(':', address.indexOf('@')) + 1, address.indexOf('@')));
+            int port = Integer.parseInt(
+                    address.substring(address.lastIndexOf(':', address.indexOf('@')) + 1, address.indexOf('@')));
             List<int[]> slots = new ArrayList<>();
             for (int i = 8; i < fields.length; i++) {
                 if (fields[i].startsWith("[")) {
@@ -57,14 +61,17 @@ public record ClusterView(List<Entry> entries, String text) {
                 String[] bounds = fields[i].split("-");
                 slots.add(new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[bounds.length - 1])});
             }
-            entries.add(new Entry(fields[0], port, Set.of(fields[2].split(",")), fields[3], fields[7].equals("connected"), slots));
+            entries.add(new Entry(
+                    fields[0], port, Set.of(fields[2].split(",")), fields[3], fields[7].equals("connected"), slots));
         }
         return new ClusterView(List.copyOf(entries), text);
     }
 
     /** The masters that serve slots and are not marked failing. */
     public List<Entry> servingMasters() {
-        return entries.stream().filter(e -> e.master() && !e.troubled() && !e.slots().isEmpty()).toList();
+        return entries.stream()
+                .filter(e -> e.master() && !e.troubled() && !e.slots().isEmpty())
+                .toList();
     }
 
     public List<Entry> replicasOf(String masterId) {

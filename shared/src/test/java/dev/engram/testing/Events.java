@@ -19,9 +19,15 @@ public final class Events {
 
     /** Binary mode with more headers (extension attributes as ce-*, an Authorization header). */
     public static Response binary(String type, String id, String jsonData, Map<String, String> headers) {
-        return given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", type)
-                .header("ce-source", "/engram/tests").headers(headers).contentType("application/json").body(jsonData)
-                .when().post("/");
+        return given().header("ce-specversion", "1.0")
+                .header("ce-id", id)
+                .header("ce-type", type)
+                .header("ce-source", "/engram/tests")
+                .headers(headers)
+                .contentType("application/json")
+                .body(jsonData)
+                .when()
+                .post("/");
     }
 
     /** Structured mode: the whole event as one application/cloudevents+json document. */
@@ -38,7 +44,10 @@ public final class Events {
         event.put("source", "/engram/tests");
         event.put("datacontenttype", "application/json");
         event.put("data", data);
-        return given().contentType("application/cloudevents+json").body(event).when().post("/");
+        return given().contentType("application/cloudevents+json")
+                .body(event)
+                .when()
+                .post("/");
     }
 
     /** An SQS event as Lambda delivers it: one record per (messageId, body). */

@@ -56,10 +56,14 @@ public final class FunctionProcess implements AutoCloseable {
         Path log = jar.resolveSibling("process-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx1g"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         if (!env.containsKey("ENGRAM_AUTH_KEYS") && !env.containsKey("ENGRAM_AUTH_ENABLED")) {
             // A packaged function runs with authentication on; callers that are not about it give no keys.
@@ -98,7 +102,8 @@ public final class FunctionProcess implements AutoCloseable {
                 throw new IllegalStateException("The function exited during start-up; see " + log);
             }
             try {
-                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(uri().resolve("/q/health/ready")).build(),
+                HttpResponse<Void> ready = client.send(
+                        HttpRequest.newBuilder(uri().resolve("/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return;

@@ -46,7 +46,8 @@ public record ProcessFigures(long rssKb, int threads, int openFds, long tmpBytes
 
     @Override
     public String toString() {
-        return String.format("RSS %.1f MB, %d threads, %d open fds, temp dir %d bytes in %d entries",
+        return String.format(
+                "RSS %.1f MB, %d threads, %d open fds, temp dir %d bytes in %d entries",
                 rssKb / 1024.0, threads, openFds, tmpBytes, tmpEntries);
     }
 }

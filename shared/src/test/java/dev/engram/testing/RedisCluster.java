@@ -26,6 +26,7 @@ public final class RedisCluster implements AutoCloseable {
     public static final String CLI_PROPERTY = "engram.test.redis-cli";
     /** Short, so that a killed master is marked failed and replaced within a few seconds. */
     public static final int NODE_TIMEOUT_MS = 1000;
+
     private static final long AWAIT_MS = 30_000;
 
     private static final List<String> NODE_ARGS = List.of(
@@ -58,8 +59,7 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private RedisCluster() {
-    }
+    private RedisCluster() {}
 
     private void create() {
         for (int i = 0; i < 6; i++) {
@@ -87,7 +87,8 @@ public final class RedisCluster implements AutoCloseable {
 
     /** The running nodes that say they are masters and serve slots (after a failover: the promoted ones). */
     public List<RedisServer> masters() {
-        return nodes.stream().filter(RedisServer::running)
+        return nodes.stream()
+                .filter(RedisServer::running)
                 .filter(node -> {
                     ClusterView.Entry self = viewOf(node).byId(ids.get(node)).orElseThrow();
                     return self.master() && !self.slots().isEmpty();
@@ -100,8 +101,9 @@ public final class RedisCluster implements AutoCloseable {
         RedisServer asked = anyRunning();
         int slot = Integer.parseInt(asked.call("CLUSTER", "KEYSLOT", key));
         ClusterView view = viewOf(asked);
-        ClusterView.Entry owner = view.ownerOf(slot).orElseThrow(() -> new IllegalStateException(
-                "No master serves slot " + slot + " of '" + key + "' in the view of port " + asked.port() + ":\n" + view.text()));
+        ClusterView.Entry owner = view.ownerOf(slot)
+                .orElseThrow(() -> new IllegalStateException("No master serves slot " + slot + " of '" + key
+                        + "' in the view of port " + asked.port() + ":\n" + view.text()));
         RedisServer server = byId(owner.id());
         if (owner.troubled() || !server.running()) {
             throw new IllegalStateException("Slot " + slot + " of '" + key + "' is on port " + owner.port()
@@ -115,9 +117,12 @@ public final class RedisCluster implements AutoCloseable {
         ClusterView view = viewOf(master);
         ClusterView.Entry self = view.byId(ids.get(master)).orElseThrow();
         if (!self.master() || self.slots().isEmpty()) {
-            throw new IllegalArgumentException("Port " + master.port() + " is not a master serving slots:\n" + view.text());
+            throw new IllegalArgumentException(
+                    "Port " + master.port() + " is not a master serving slots:\n" + view.text());
         }
-        replicasAtKill.put(master, view.replicasOf(self.id()).stream().map(ClusterView.Entry::id).toList());
+        replicasAtKill.put(
+                master,
+                view.replicasOf(self.id()).stream().map(ClusterView.Entry::id).toList());
         master.kill();
     }
 
@@ -131,12 +136,17 @@ public final class RedisCluster implements AutoCloseable {
     public RedisServer awaitFailover(RedisServer killed) {
         List<String> candidates = replicasAtKill.get(killed);
         if (candidates == null || candidates.isEmpty()) {
-            throw new IllegalArgumentException("Port " + killed.port() + " was not killed by killMaster or had no replica");
+            throw new IllegalArgumentException(
+                    "Port " + killed.port() + " was not killed by killMaster or had no replica");
         }
         String killedId = ids.get(killed);
         return await("a replica of port " + killed.port() + " to be promoted", () -> {
-            Optional<RedisServer> promoted = candidates.stream().map(this::byId).filter(RedisServer::running)
-                    .filter(node -> viewOf(node).byId(ids.get(node)).orElseThrow().master()).findFirst();
+            Optional<RedisServer> promoted = candidates.stream()
+                    .map(this::byId)
+                    .filter(RedisServer::running)
+                    .filter(node ->
+                            viewOf(node).byId(ids.get(node)).orElseThrow().master())
+                    .findFirst();
             if (promoted.isEmpty()) {
                 return failure("no replica of port " + killed.port() + " says it is a master yet");
             }
@@ -144,7 +154,8 @@ public final class RedisCluster implements AutoCloseable {
             for (RedisServer node : running()) {
                 ClusterView view = viewOf(node);
                 boolean knowsPromotion = view.servingMasters().stream().anyMatch(e -> e.id().equals(promotedId));
-                boolean knowsFailure = view.byId(killedId).map(e -> e.flags().contains("fail")).orElse(false);
+                boolean knowsFailure =
+                        view.byId(killedId).map(e -> e.flags().contains("fail")).orElse(false);
                 if (!knowsPromotion || !knowsFailure || !clusterOk(node)) {
                     return failure("port " + node.port() + " sees " + clusterState(node) + ":\n" + view.text());
                 }
@@ -192,7 +203,8 @@ public final class RedisCluster implements AutoCloseable {
         List<ClusterView.Entry> masters = view.servingMasters();
         boolean wellFormed = view.entries().size() == 6
                 && view.entries().stream().noneMatch(e -> e.troubled() || !e.connected())
-                && masters.size() == 3 && view.coveredSlots() == ClusterView.SLOTS
+                && masters.size() == 3
+                && view.coveredSlots() == ClusterView.SLOTS
                 && masters.stream().allMatch(m -> view.replicasOf(m.id()).size() == 1);
         if (!wellFormed) {
             return Optional.of("sees\n" + view.text());
@@ -202,7 +214,9 @@ public final class RedisCluster implements AutoCloseable {
         if (!replication.contains(master ? "role:master" : "role:slave")) {
             return Optional.of("is " + (master ? "a master" : "a replica") + " in its view but says\n" + replication);
         }
-        if (!master && !(replication.contains("master_link_status:up") && replication.contains("master_sync_in_progress:0"))) {
+        if (!master
+                && !(replication.contains("master_link_status:up")
+                        && replication.contains("master_sync_in_progress:0"))) {
             return Optional.of("is a replica not in sync:\n" + replication);
         }
         return Optional.empty();
@@ -210,7 +224,9 @@ public final class RedisCluster implements AutoCloseable {
 
     /** The number of keys in the cluster: DBSIZE summed over the masters. */
     public long keyCount() {
-        return masters().stream().mapToLong(master -> Long.parseLong(master.call("DBSIZE"))).sum();
+        return masters().stream()
+                .mapToLong(master -> Long.parseLong(master.call("DBSIZE")))
+                .sum();
     }
 
     /** FLUSHALL on every master (replicas follow), between tests that share the cluster. */
@@ -255,7 +271,8 @@ public final class RedisCluster implements AutoCloseable {
             }
             return output;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run " + cli + " (install redis-tools or set -D" + CLI_PROPERTY + ")", e);
+            throw new UncheckedIOException(
+                    "Cannot run " + cli + " (install redis-tools or set -D" + CLI_PROPERTY + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -284,12 +301,16 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private RedisServer anyRunning() {
-        return nodes.stream().filter(RedisServer::running).findFirst()
+        return nodes.stream()
+                .filter(RedisServer::running)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No node of the cluster is running"));
     }
 
     private RedisServer byId(String id) {
-        return nodes.stream().filter(node -> id.equals(ids.get(node))).findFirst()
+        return nodes.stream()
+                .filter(node -> id.equals(ids.get(node)))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("Node " + id + " is not one of this cluster's"));
     }
 
@@ -298,7 +319,11 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private static String clusterState(RedisServer node) {
-        return node.call("CLUSTER", "INFO").lines().filter(l -> l.startsWith("cluster_state:")).findFirst().orElse("no cluster_state");
+        return node.call("CLUSTER", "INFO")
+                .lines()
+                .filter(l -> l.startsWith("cluster_state:"))
+                .findFirst()
+                .orElse("no cluster_state");
     }
 
     private <T> Optional<T> failure(String seen) {
@@ -326,6 +351,7 @@ public final class RedisCluster implements AutoCloseable {
                 throw new IllegalStateException("Interrupted while waiting for " + what, e);
             }
         }
-        throw new IllegalStateException("Timed out after " + AWAIT_MS + " ms waiting for " + what + "; last seen: " + lastSeen);
+        throw new IllegalStateException(
+                "Timed out after " + AWAIT_MS + " ms waiting for " + what + "; last seen: " + lastSeen);
     }
 }

@@ -47,13 +47,16 @@ class RedisClusterTest {
         for (RedisServer node : cluster.nodes()) {
             ClusterView view = cluster.viewOf(node);
             assertThat(view.entries()).hasSize(6);
-            assertThat(view.servingMasters()).extracting(ClusterView.Entry::port)
-                    .containsExactlyInAnyOrderElementsOf(masters.stream().map(RedisServer::port).toList());
+            assertThat(view.servingMasters())
+                    .extracting(ClusterView.Entry::port)
+                    .containsExactlyInAnyOrderElementsOf(
+                            masters.stream().map(RedisServer::port).toList());
             assertThat(view.coveredSlots()).isEqualTo(ClusterView.SLOTS);
             for (RedisServer master : masters) {
                 assertThat(view.replicasOf(cluster.idOf(master))).hasSize(1);
             }
-            assertThat(node.call("CLUSTER", "INFO")).contains("cluster_state:ok", "cluster_slots_ok:16384", "cluster_known_nodes:6", "cluster_size:3");
+            assertThat(node.call("CLUSTER", "INFO"))
+                    .contains("cluster_state:ok", "cluster_slots_ok:16384", "cluster_known_nodes:6", "cluster_size:3");
         }
         for (RedisServer master : masters) {
             assertThat(master.call("INFO", "replication")).contains("role:master", "connected_slaves:1");
@@ -67,8 +70,11 @@ class RedisClusterTest {
         RedisServer writer = cluster.nodes().get(0);
         RedisServer reader = cluster.nodes().get(5);
         // a key served by neither node, so both the write and the read are redirected
-        String key = IntStream.range(0, 100).mapToObj(i -> "engram:cross-node:" + i)
-                .filter(k -> cluster.masterOf(k) != writer && cluster.masterOf(k) != reader).findFirst().orElseThrow();
+        String key = IntStream.range(0, 100)
+                .mapToObj(i -> "engram:cross-node:" + i)
+                .filter(k -> cluster.masterOf(k) != writer && cluster.masterOf(k) != reader)
+                .findFirst()
+                .orElseThrow();
 
         assertThat(cluster.cli("-c", "-p", port(writer), "SET", key, "across")).isEqualTo("OK\n");
         assertThat(cluster.cli("-c", "-p", port(reader), "GET", key)).isEqualTo("across\n");
@@ -104,15 +110,22 @@ class RedisClusterTest {
             long restartedAt = System.nanoTime();
             cluster.restart(master);
             rejoinMillis.add((System.nanoTime() - restartedAt) / 1_000_000);
-            ClusterView.Entry rejoined = cluster.viewOf(master).byId(cluster.idOf(master)).orElseThrow();
-            assertThat(rejoined.master()).as("round %d: the restarted node is a replica", round).isFalse();
+            ClusterView.Entry rejoined =
+                    cluster.viewOf(master).byId(cluster.idOf(master)).orElseThrow();
+            assertThat(rejoined.master())
+                    .as("round %d: the restarted node is a replica", round)
+                    .isFalse();
             assertThat(rejoined.masterId()).isEqualTo(cluster.idOf(promoted));
-            assertThat(cluster.cliWithInput("READONLY\nGET " + key + "\n", "-p", port(master)).lines())
-                    .as("round %d: the rejoined replica holds the value", round).containsExactly("OK", value);
+            assertThat(cluster.cliWithInput("READONLY\nGET " + key + "\n", "-p", port(master))
+                            .lines())
+                    .as("round %d: the rejoined replica holds the value", round)
+                    .containsExactly("OK", value);
         }
-        System.out.println("Redis Cluster failover times (ms, SIGKILL to promoted and cluster_state:ok everywhere, node timeout "
-                + RedisCluster.NODE_TIMEOUT_MS + " ms): " + failoverMillis);
-        System.out.println("Redis Cluster rejoin times (ms, restart to replica in sync and cluster healthy): " + rejoinMillis);
+        System.out.println(
+                "Redis Cluster failover times (ms, SIGKILL to promoted and cluster_state:ok everywhere, node timeout "
+                        + RedisCluster.NODE_TIMEOUT_MS + " ms): " + failoverMillis);
+        System.out.println(
+                "Redis Cluster rejoin times (ms, restart to replica in sync and cluster healthy): " + rejoinMillis);
     }
 
     private static String port(RedisServer node) {

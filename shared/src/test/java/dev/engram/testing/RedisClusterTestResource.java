@@ -35,7 +35,8 @@ public class RedisClusterTestResource implements QuarkusTestResourceLifecycleMan
     public static RedisCluster cluster() {
         RedisCluster running = current;
         if (running == null) {
-            throw new IllegalStateException("No RedisClusterTestResource is active: annotate the test with @QuarkusTestResource(RedisClusterTestResource.class)");
+            throw new IllegalStateException(
+                    "No RedisClusterTestResource is active: annotate the test with @QuarkusTestResource(RedisClusterTestResource.class)");
         }
         return running;
     }

@@ -75,19 +75,38 @@ public final class RedisServer implements AutoCloseable {
         if (running()) {
             return this;
         }
-        List<String> command = new ArrayList<>(List.of(binary,
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-                "--appendonly", "yes", "--appendfsync", fsyncAlways ? "always" : "everysec",
-                "--save", "", "--daemonize", "no", "--loglevel", "notice", "--logfile", ""));
+        List<String> command = new ArrayList<>(List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                fsyncAlways ? "always" : "everysec",
+                "--save",
+                "",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "notice",
+                "--logfile",
+                ""));
         command.addAll(extraArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot run '" + binary + "': redis-server is not installed or not on the PATH. "
-                    + "Install it (Debian: apt-get install redis-server) or point -D" + BINARY_PROPERTY
-                    + " at the binary. (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "Cannot run '" + binary + "': redis-server is not installed or not on the PATH. "
+                            + "Install it (Debian: apt-get install redis-server) or point -D" + BINARY_PROPERTY
+                            + " at the binary. (" + e.getMessage() + ")",
+                    e);
         }
         awaitPong();
         return this;
@@ -134,7 +153,10 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalStateException("redis-server on port " + port + " is not running");
         }
         try {
-            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (exit != 0) {
                 throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
             }
@@ -248,14 +270,18 @@ public final class RedisServer implements AutoCloseable {
             sleep(50);
         }
         kill();
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + START_TIMEOUT_MS
-                + " ms (last: " + last.strip() + "). Its log:\n" + logTail());
+        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                + START_TIMEOUT_MS + " ms (last: " + last.strip() + "). Its log:\n" + logTail());
     }
 
     private String exchange(String... args) throws IOException {
         StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
         for (String arg : args) {
-            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+            request.append('$')
+                    .append(arg.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(arg)
+                    .append("\r\n");
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
@@ -266,7 +292,8 @@ public final class RedisServer implements AutoCloseable {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             int type = in.read();
             if (type == '-') {
-                throw new IllegalStateException("redis-server on port " + port + " answered " + args[0] + " with " + readLine(in));
+                throw new IllegalStateException(
+                        "redis-server on port " + port + " answered " + args[0] + " with " + readLine(in));
             }
             StringBuilder reply = new StringBuilder();
             readReply(type, in, reply);

@@ -41,7 +41,8 @@ public class RedisTestResource implements QuarkusTestResourceLifecycleManager {
     public static RedisServer server() {
         RedisServer running = current;
         if (running == null) {
-            throw new IllegalStateException("No RedisTestResource is active: annotate the test with @QuarkusTestResource(RedisTestResource.class)");
+            throw new IllegalStateException(
+                    "No RedisTestResource is active: annotate the test with @QuarkusTestResource(RedisTestResource.class)");
         }
         return running;
     }

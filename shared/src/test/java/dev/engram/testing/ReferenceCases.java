@@ -11,7 +11,8 @@ import java.util.List;
 public final class ReferenceCases {
     private ReferenceCases() {}
 
-    public record Case(String prompt, int steps, String text, int[] token_ids, int[] prompt_token_ids, boolean stopped_on_bos) {
+    public record Case(
+            String prompt, int steps, String text, int[] token_ids, int[] prompt_token_ids, boolean stopped_on_bos) {
         /** The number of tokens run.c samples for {@code -n steps}: what maxTokens must be. */
         public int maxTokens() {
             return steps - prompt_token_ids.length + 1;

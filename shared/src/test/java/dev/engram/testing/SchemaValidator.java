@@ -14,10 +14,12 @@ import java.util.List;
  * the text as a JSON parser reads it.
  */
 public final class SchemaValidator {
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final String ANY_OBJECT = "{\"type\": \"object\"}";
     /** Strict as Engram's own request parsing: a duplicate key or trailing text is not one JSON document. */
-    private static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SchemaValidator() {}
@@ -31,7 +33,9 @@ public final class SchemaValidator {
             return List.of("not one JSON document: " + e.getMessage());
         }
         try {
-            return compiled.validate(json, InputFormat.JSON).stream().map(Object::toString).toList();
+            return compiled.validate(json, InputFormat.JSON).stream()
+                    .map(Object::toString)
+                    .toList();
         } catch (RuntimeException e) {
             return List.of("not JSON: " + e.getMessage());
         }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /** Reads a function process's log: the lines it wrote at WARN or ERROR. */
 public final class StartupLog {
     /** Quarkus's console format: {@code 2026-12-04 10:44:07,023 WARN  [category] (thread) message}. */
-    private static final Pattern PROBLEM = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (WARN|ERROR) .*");
+    private static final Pattern PROBLEM =
+            Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (WARN|ERROR) .*");
 
     private StartupLog() {}
 

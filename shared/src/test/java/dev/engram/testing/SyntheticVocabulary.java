@@ -16,8 +16,10 @@ import java.util.Set;
  * {@link #encode} spells text byte by byte.
  */
 public class SyntheticVocabulary implements Tokenizer {
-    private static final String[] WORDS = ("the a of and to in is was it for on with as his he she they name age id title email "
-            + "score tags status items user true false null value text count type key data list kind quantity price").split(" ");
+    private static final String[] WORDS =
+            ("the a of and to in is was it for on with as his he she they name age id title email "
+                            + "score tags status items user true false null value text count type key data list kind quantity price")
+                    .split(" ");
     private static final String PUNCTUATION = "{}[]\":, \\";
 
     private final byte[][] pieces;
@@ -33,8 +35,10 @@ public class SyntheticVocabulary implements Tokenizer {
         }
         while (all.size() < size) {
             String piece = switch (random.nextInt(6)) {
-                case 0 -> (random.nextBoolean() ? " " : "") + WORDS[random.nextInt(WORDS.length)]
-                        + (random.nextInt(3) == 0 ? WORDS[random.nextInt(WORDS.length)] : "");
+                case 0 ->
+                    (random.nextBoolean() ? " " : "")
+                            + WORDS[random.nextInt(WORDS.length)]
+                            + (random.nextInt(3) == 0 ? WORDS[random.nextInt(WORDS.length)] : "");
                 case 1 -> {
                     StringBuilder run = new StringBuilder();
                     for (int n = 2 + random.nextInt(3); n > 0; n--) {
@@ -43,14 +47,18 @@ public class SyntheticVocabulary implements Tokenizer {
                     yield run.toString();
                 }
                 case 2 -> Integer.toString(random.nextInt(1000));
-                case 3 -> new String(Character.toChars(0xC0 + random.nextInt(0x300))) + (random.nextBoolean() ? "s" : "");
+                case 3 ->
+                    new String(Character.toChars(0xC0 + random.nextInt(0x300))) + (random.nextBoolean() ? "s" : "");
                 case 4 -> new String(Character.toChars(0x4E00 + random.nextInt(0x2000)));
                 default -> randomLetters(random);
             };
             if (multi.add(piece) && piece.getBytes(StandardCharsets.UTF_8).length > 1) {
                 byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
                 // Some pieces are a character's first bytes only, as byte-level BPE vocabularies have.
-                all.add(bytes.length > 2 && random.nextInt(8) == 0 ? java.util.Arrays.copyOf(bytes, bytes.length - 1) : bytes);
+                all.add(
+                        bytes.length > 2 && random.nextInt(8) == 0
+                                ? java.util.Arrays.copyOf(bytes, bytes.length - 1)
+                                : bytes);
             }
         }
         this.pieces = all.toArray(byte[][]::new);

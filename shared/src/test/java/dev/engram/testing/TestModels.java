@@ -35,8 +35,9 @@ public final class TestModels {
     public static Path stories260K() {
         Path dir = stories260KLocation();
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new IllegalStateException("The reference model is missing at " + dir
-                    + " (it ships in shared/src/main/resources/models/stories260K; ENGRAM_TEST_MODEL overrides the location)");
+            throw new IllegalStateException(
+                    "The reference model is missing at " + dir
+                            + " (it ships in shared/src/main/resources/models/stories260K; ENGRAM_TEST_MODEL overrides the location)");
         }
         return dir;
     }

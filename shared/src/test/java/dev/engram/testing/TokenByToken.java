@@ -18,7 +18,8 @@ public final class TokenByToken {
         double sum = 0;
         try (KvCache cache = new KvCache(new KvPool(model.config(), 64L << 20), model.config())) {
             if (!cache.ensure(tokens.length)) {
-                throw new IllegalStateException("64 MB of key/value memory do not hold " + tokens.length + " positions");
+                throw new IllegalStateException(
+                        "64 MB of key/value memory do not hold " + tokens.length + " positions");
             }
             for (int position = 0; position < tokens.length - 1; position++) {
                 float[] logits = model.forward(List.of(Chunk.decode(tokens[position], position, cache)));

@@ -37,8 +37,12 @@ final class BandwidthBench {
         Bench.progress("memory bandwidth: Vector API probe");
         String java = "Vector API probe, " + cores + " threads";
         probes.put(java, gigabytes(BandwidthProbe.measure(bytes, passes)));
-        rows.add(Row.of("bandwidth", java, "GB/s", probes.get(java), "sum over " + size + " off-heap, "
-                + vectorBits() + "-bit FloatVector.SPECIES_PREFERRED"));
+        rows.add(Row.of(
+                "bandwidth",
+                java,
+                "GB/s",
+                probes.get(java),
+                "sum over " + size + " off-heap, " + vectorBits() + "-bit FloatVector.SPECIES_PREFERRED"));
 
         Bench.progress("memory bandwidth: native probe");
         Optional<NativeBandwidthProbe> compiled = NativeBandwidthProbe.compile();
@@ -47,14 +51,24 @@ final class BandwidthBench {
                 for (int threads : cores > 1 ? new int[] {cores, 1} : new int[] {1}) {
                     String name = "native probe, " + threads + (threads == 1 ? " thread" : " threads");
                     probes.put(name, gigabytes(probe.measure(bytes, passes, threads)));
-                    rows.add(Row.of("bandwidth", name, "GB/s", probes.get(name),
+                    rows.add(Row.of(
+                            "bandwidth",
+                            name,
+                            "GB/s",
+                            probes.get(name),
                             "bandwidth.c, gcc -O3 -march=native -fopenmp: integer sum over " + size));
                 }
             }
         }
         Map.Entry<String, Stats> best = probes.entrySet().stream()
-                .max(Comparator.comparingDouble((Map.Entry<String, Stats> e) -> e.getValue().median())).orElseThrow();
-        rows.add(Row.of("bandwidth", "memory read bandwidth (ceiling)", "GB/s", best.getValue(),
+                .max(Comparator.comparingDouble(
+                        (Map.Entry<String, Stats> e) -> e.getValue().median()))
+                .orElseThrow();
+        rows.add(Row.of(
+                "bandwidth",
+                "memory read bandwidth (ceiling)",
+                "GB/s",
+                best.getValue(),
                 "best probe: " + best.getKey() + "; " + cpu() + ", " + cores + " cores; JVM preferred vector "
                         + vectorBits() + " bits"));
         return new Ceiling(best.getValue().median() * 1e9, best.getKey());
@@ -66,8 +80,11 @@ final class BandwidthBench {
 
     static String cpu() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

@@ -29,7 +29,8 @@ final class BandwidthProbe {
         int threads = Runtime.getRuntime().availableProcessors();
         long floats = bytes / Float.BYTES / (threads * (long) SPECIES.length()) * (threads * (long) SPECIES.length());
         List<Double> samples = new ArrayList<>();
-        try (Arena arena = Arena.ofShared(); ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+        try (Arena arena = Arena.ofShared();
+                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             MemorySegment buffer = arena.allocate(floats * Float.BYTES, 64);
             buffer.fill((byte) 1);
             long slice = floats / threads;

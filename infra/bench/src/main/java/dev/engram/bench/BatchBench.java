@@ -24,6 +24,7 @@ final class BatchBench {
     private final List<Row> rows;
     /** The batch function's input and output root; the files are tenant default's (authentication off). */
     private final Path root;
+
     private final Path dir;
 
     BatchBench(BenchOptions options, List<Row> rows) {
@@ -34,13 +35,23 @@ final class BatchBench {
     }
 
     static Workload classify() {
-        return new Workload("classify embedding", "classify", Map.of("text",
-                "The team shipped the new release on Friday and the customers loved the faster search.",
-                "labels", List.of("sports", "business", "technology", "weather"), "mode", "embedding"));
+        return new Workload(
+                "classify embedding",
+                "classify",
+                Map.of(
+                        "text",
+                        "The team shipped the new release on Friday and the customers loved the faster search.",
+                        "labels",
+                        List.of("sports", "business", "technology", "weather"),
+                        "mode",
+                        "embedding"));
     }
 
     static Workload generate() {
-        return new Workload("generate 16 tokens", "generate", Map.of("prompt", "Once upon a time", "maxTokens", 16, "temperature", 0));
+        return new Workload(
+                "generate 16 tokens",
+                "generate",
+                Map.of("prompt", "Once upon a time", "maxTokens", 16, "temperature", 0));
     }
 
     /** {@code direct} serves the workload's function, {@code batch} is the batch function; both on the same Redis. */
@@ -51,7 +62,8 @@ final class BatchBench {
             Path input = dir.resolve(workload.function() + ".jsonl");
             List<String> text = new ArrayList<>();
             for (int i = 0; i < lines; i++) {
-                text.add(JSON.writeValueAsString(Map.of("customId", "l-" + i, "function", workload.function(), "body", workload.body())));
+                text.add(JSON.writeValueAsString(
+                        Map.of("customId", "l-" + i, "function", workload.function(), "body", workload.body())));
             }
             Files.writeString(input, String.join("\n", text) + "\n");
             // warm both paths (JIT, the embedder's first call, the model's first generation)
@@ -71,15 +83,28 @@ final class BatchBench {
             }
             Stats baseline = Stats.of(loop);
             Stats measured = Stats.of(jobs);
-            rows.add(Row.of("batch", workload.label() + ": direct calls in a loop (baseline)", "lines/s", baseline,
+            rows.add(Row.of(
+                    "batch",
+                    workload.label() + ": direct calls in a loop (baseline)",
+                    "lines/s",
+                    baseline,
                     lines + " POST /" + workload.function() + " one after another"));
-            rows.add(Row.of("batch", workload.label() + ": batch job", "lines/s", measured,
-                    lines + "-line job, submit to completed (output file written)").compared(measured.median() / baseline.median(), "batch / direct"));
+            rows.add(Row.of(
+                            "batch",
+                            workload.label() + ": batch job",
+                            "lines/s",
+                            measured,
+                            lines + "-line job, submit to completed (output file written)")
+                    .compared(measured.median() / baseline.median(), "batch / direct"));
             List<Double> overhead = new ArrayList<>();
             for (int r = 0; r < jobs.size(); r++) {
                 overhead.add(100 * (loop.get(r) / jobs.get(r) - 1));
             }
-            rows.add(Row.of("batch", workload.label() + ": runner overhead per line", "%", Stats.of(overhead),
+            rows.add(Row.of(
+                    "batch",
+                    workload.label() + ": runner overhead per line",
+                    "%",
+                    Stats.of(overhead),
                     "time per line in the job over time per direct call, minus 1 (goal < 5)"));
         } finally {
             delete(root);

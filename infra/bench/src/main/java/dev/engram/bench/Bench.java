@@ -34,14 +34,19 @@ public class Bench implements QuarkusApplication {
 
     @Inject
     LongTermMemory memory;
+
     @Inject
     Embedder embedder;
+
     @Inject
     RedisGateway redis;
+
     @Inject
     PromotionQueue promotions;
+
     @Inject
     EmbedderConfig embedderConfig;
+
     @ConfigProperty(name = "quarkus.redis.hosts")
     String redisUri;
 
@@ -50,12 +55,15 @@ public class Bench implements QuarkusApplication {
         int[] exit = {0};
         try (RedisServer server = new RedisServer().start()) {
             System.setProperty("quarkus.redis.hosts", server.uri());
-            Quarkus.run(Bench.class, (code, failure) -> {
-                exit[0] = code;
-                if (failure != null) {
-                    failure.printStackTrace();
-                }
-            }, args);
+            Quarkus.run(
+                    Bench.class,
+                    (code, failure) -> {
+                        exit[0] = code;
+                        if (failure != null) {
+                            failure.printStackTrace();
+                        }
+                    },
+                    args);
         }
         System.exit(exit[0]);
     }
@@ -93,9 +101,13 @@ public class Bench implements QuarkusApplication {
         }
         if (options.runs("classify")) {
             progress("classify");
-            try (FunctionProcess function = FunctionProcess.start(jar(options, "classify"),
+            try (FunctionProcess function = FunctionProcess.start(
+                    jar(options, "classify"),
                     Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri))) {
-                new ClassifyBench(options, rows).run(new FunctionClient(function.uri()), options.referenceModel().getFileName().toString());
+                new ClassifyBench(options, rows)
+                        .run(
+                                new FunctionClient(function.uri()),
+                                options.referenceModel().getFileName().toString());
             }
         }
         if (options.runs("batch")) {
@@ -104,8 +116,11 @@ public class Bench implements QuarkusApplication {
         if (options.runs("cluster")) {
             progress("cluster: starting six redis-server processes");
             try (RedisCluster cluster = RedisCluster.start()) {
-                new ClusterBench(options, rows).run(jar(options, "generate"), jar(options, "memory"),
-                        ClusterBench.targets(redisUri, cluster.hosts()));
+                new ClusterBench(options, rows)
+                        .run(
+                                jar(options, "generate"),
+                                jar(options, "memory"),
+                                ClusterBench.targets(redisUri, cluster.hosts()));
             }
         }
         Report report = new Report(machine(options, llama, (System.nanoTime() - start) / 1e9), rows);
@@ -115,7 +130,8 @@ public class Bench implements QuarkusApplication {
         return 0;
     }
 
-    private void inference(BenchOptions options, List<Row> rows, BandwidthBench.Ceiling ceiling, Optional<LlamaCpp> llama)
+    private void inference(
+            BenchOptions options, List<Row> rows, BandwidthBench.Ceiling ceiling, Optional<LlamaCpp> llama)
             throws Exception {
         progress("preparing synthetic models in " + options.cacheDir());
         List<BenchWeights> formats = BenchWeights.prepare(options);
@@ -132,20 +148,27 @@ public class Bench implements QuarkusApplication {
                 new JlamaBaseline(options, rows).run(weights, weights.jlamaDir().get(), engine.get());
             }
             progress("decode " + weights.label() + ": POST /generate");
-            try (FunctionProcess function = FunctionProcess.start(jar(options, "generate"),
-                    Map.of("ENGRAM_MODEL_PATH", engineModel.get().toString()), List.of("-Xmx2g"))) {
+            try (FunctionProcess function = FunctionProcess.start(
+                    jar(options, "generate"),
+                    Map.of("ENGRAM_MODEL_PATH", engineModel.get().toString()),
+                    List.of("-Xmx2g"))) {
                 FunctionClient client = new FunctionClient(function.uri());
                 GenerateHttpBench.run(options, rows, weights, client, engine.get());
                 if (isMain && options.runs("concurrency")) {
                     progress("concurrency " + weights.label());
-                    ConcurrencyBench.run(client, weights.label(), Math.max(8, options.decodeTokens() / 4), options.repeats(), rows);
+                    ConcurrencyBench.run(
+                            client, weights.label(), Math.max(8, options.decodeTokens() / 4), options.repeats(), rows);
                 }
             }
         }
         if (llama.isPresent()) {
             String reference = options.referenceModel().getFileName().toString();
-            inference.fixedCost(reference + " F32", BenchWeights.gguf(options.referenceModel(),
-                    options.cacheDir().resolve(reference + "-F32.gguf"), GgmlType.F32));
+            inference.fixedCost(
+                    reference + " F32",
+                    BenchWeights.gguf(
+                            options.referenceModel(),
+                            options.cacheDir().resolve(reference + "-F32.gguf"),
+                            GgmlType.F32));
         }
     }
 
@@ -160,24 +183,44 @@ public class Bench implements QuarkusApplication {
 
     private void startup(BenchOptions options, List<Row> rows) throws Exception {
         StartupBench bench = new StartupBench(options, rows);
-        Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri);
+        Map<String, String> env =
+                Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri);
         progress("start-up: a minimal Funqy function (baseline)");
-        Path baselineJar = options.functionsDir().resolveSibling("infra/bench/baseline-function/target/quarkus-app/quarkus-run.jar");
-        StartupBench.Result baseline = bench.run(new StartupBench.Target("minimal Funqy function", baselineJar, "echo",
-                Map.of("text", "hello"), Map.of()));
+        Path baselineJar = options.functionsDir()
+                .resolveSibling("infra/bench/baseline-function/target/quarkus-app/quarkus-run.jar");
+        StartupBench.Result baseline = bench.run(new StartupBench.Target(
+                "minimal Funqy function", baselineJar, "echo", Map.of("text", "hello"), Map.of()));
         progress("start-up: generate");
-        StartupBench.Result generate = bench.run(new StartupBench.Target("generate", jar(options, "generate"), "generate",
-                Map.of("prompt", "Once upon a time", "maxTokens", 8), env));
+        StartupBench.Result generate = bench.run(new StartupBench.Target(
+                "generate",
+                jar(options, "generate"),
+                "generate",
+                Map.of("prompt", "Once upon a time", "maxTokens", 8),
+                env));
         progress("start-up: memory");
-        StartupBench.Result memory = bench.run(new StartupBench.Target("memory", jar(options, "memory"), "session-delete",
-                Map.of("sessionId", "startup"), env));
+        StartupBench.Result memory = bench.run(new StartupBench.Target(
+                "memory", jar(options, "memory"), "session-delete", Map.of("sessionId", "startup"), env));
         // Lower is better here: each ratio is the bound (or the baseline) over the figure, so 1 or more meets it.
-        rows.add(Row.of("startup", "generate, AOT cache: what Engram adds to a minimal function", "ms",
-                Stats.of(generate.aotMillis() - baseline.aotMillis()), "both started the same way")
+        rows.add(Row.of(
+                        "startup",
+                        "generate, AOT cache: what Engram adds to a minimal function",
+                        "ms",
+                        Stats.of(generate.aotMillis() - baseline.aotMillis()),
+                        "both started the same way")
                 .compared(baseline.aotMillis() * 1.15 / generate.aotMillis(), "1.15 × minimal / generate (AOT)", 1.0));
-        rows.add(Row.of("startup", "generate, AOT cache: start to first answer within 1 s", "ms", Stats.of(generate.aotMillis()), "")
+        rows.add(Row.of(
+                        "startup",
+                        "generate, AOT cache: start to first answer within 1 s",
+                        "ms",
+                        Stats.of(generate.aotMillis()),
+                        "")
                 .compared(1000 / generate.aotMillis(), "1000 ms / figure", 1.0));
-        rows.add(Row.of("startup", "memory, AOT cache: start to first answer within 0.7 s", "ms", Stats.of(memory.aotMillis()), "")
+        rows.add(Row.of(
+                        "startup",
+                        "memory, AOT cache: start to first answer within 0.7 s",
+                        "ms",
+                        Stats.of(memory.aotMillis()),
+                        "")
                 .compared(700 / memory.aotMillis(), "700 ms / figure", 1.0));
         rows.add(Row.of("startup", "generate: RSS after the first request, AOT", "MB", Stats.of(generate.aotRss()), "")
                 .compared(generate.plainRss() / generate.aotRss(), "plain / AOT (not higher: >= 1)", 1.0));
@@ -186,9 +229,12 @@ public class Bench implements QuarkusApplication {
     private void memory(BenchOptions options, List<Row> rows) throws Exception {
         MemoryBench bench = new MemoryBench(options, rows, redis);
         progress("memory: session overhead");
-        try (FunctionProcess function = FunctionProcess.start(jar(options, "generate"),
+        try (FunctionProcess function = FunctionProcess.start(
+                jar(options, "generate"),
                 Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri))) {
-            bench.sessionOverhead(new FunctionClient(function.uri()), options.referenceModel().getFileName().toString());
+            bench.sessionOverhead(
+                    new FunctionClient(function.uri()),
+                    options.referenceModel().getFileName().toString());
         }
         for (int count : options.quick() ? new int[] {1_000, 10_000} : new int[] {10_000, 100_000}) {
             progress("memory: recall at " + count);
@@ -203,15 +249,24 @@ public class Bench implements QuarkusApplication {
         progress("promotion: a folding request's cost");
         bench.requestCost(memory, promotions);
         progress("promotion: worker throughput");
-        try (FunctionProcess function = FunctionProcess.start(jar(options, "generate"),
+        try (FunctionProcess function = FunctionProcess.start(
+                jar(options, "generate"),
                 Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri))) {
-            bench.throughput(new FunctionClient(function.uri()), promotions, options.referenceModel().getFileName().toString());
+            bench.throughput(
+                    new FunctionClient(function.uri()),
+                    promotions,
+                    options.referenceModel().getFileName().toString());
         }
     }
 
     private void batch(BenchOptions options, List<Row> rows) throws Exception {
-        Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", options.referenceModel().toString(), "ENGRAM_REDIS_URL", redisUri,
-                "ENGRAM_TRANSLATE_LANGUAGES", "en,de");
+        Map<String, String> env = Map.of(
+                "ENGRAM_MODEL_PATH",
+                options.referenceModel().toString(),
+                "ENGRAM_REDIS_URL",
+                redisUri,
+                "ENGRAM_TRANSLATE_LANGUAGES",
+                "en,de");
         BatchBench bench = new BatchBench(options, rows);
         Map<String, String> batchEnv = new HashMap<>(env);
         batchEnv.putAll(bench.env());
@@ -226,7 +281,8 @@ public class Bench implements QuarkusApplication {
         }
     }
 
-    private Map<String, Object> machine(BenchOptions options, Optional<LlamaCpp> llama, double seconds) throws Exception {
+    private Map<String, Object> machine(BenchOptions options, Optional<LlamaCpp> llama, double seconds)
+            throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("date", Instant.now().toString());
         m.put("cpu", BandwidthBench.cpu());
@@ -236,10 +292,19 @@ public class Bench implements QuarkusApplication {
         m.put("engine", EngineUnderTest.describe());
         m.put("vectorBits", BandwidthBench.vectorBits());
         m.put("llamaCpp", llama.map(l -> "node-llama-cpp " + l.version()).orElse("not run (--llama-cpp none)"));
-        m.put("redis", redis.execute(Command.INFO, "server").toString().lines().filter(l -> l.startsWith("redis_version"))
-                .findFirst().orElse("?").strip());
-        m.put("mode", (options.quick() ? "quick" : "full") + (options.tiny() ? ", tiny model" : "") + ", " + options.repeats()
-                + " repeats, " + options.decodeTokens() + " decode tokens");
+        m.put(
+                "redis",
+                redis.execute(Command.INFO, "server")
+                        .toString()
+                        .lines()
+                        .filter(l -> l.startsWith("redis_version"))
+                        .findFirst()
+                        .orElse("?")
+                        .strip());
+        m.put(
+                "mode",
+                (options.quick() ? "quick" : "full") + (options.tiny() ? ", tiny model" : "") + ", " + options.repeats()
+                        + " repeats, " + options.decodeTokens() + " decode tokens");
         m.put("seconds", Math.round(seconds));
         return m;
     }

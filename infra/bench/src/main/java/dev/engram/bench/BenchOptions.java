@@ -21,8 +21,17 @@ import java.util.Set;
  * @param only sections to run (empty: all)
  * @param llamaCpp where node-llama-cpp is installed (the llama.cpp baseline); empty: no llama.cpp rows
  */
-public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeTokens, Path cacheDir, Path referenceModel,
-        Path functionsDir, Path out, Set<String> only, Optional<Path> llamaCpp) {
+public record BenchOptions(
+        boolean quick,
+        boolean tiny,
+        int repeats,
+        int decodeTokens,
+        Path cacheDir,
+        Path referenceModel,
+        Path functionsDir,
+        Path out,
+        Set<String> only,
+        Optional<Path> llamaCpp) {
 
     static final String USAGE = """
             infra/bench/run.sh [--quick] [--tiny] [--repeats N] [--tokens N] [--only section,section]
@@ -34,7 +43,9 @@ public record BenchOptions(boolean quick, boolean tiny, int repeats, int decodeT
         boolean tiny = false;
         Integer repeats = null;
         Integer tokens = null;
-        Path root = Path.of(System.getProperty("engram.bench.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("engram.bench.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "engram", "synthetic");
         Path model = root.resolve("shared/src/main/resources/models/stories260K");
         Path functions = root.resolve("functions");

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * @param decodeTokens greedy tokens per decode run (fewer for F32, the slowest)
  * @param goal the least engine / llama.cpp decode ratio the project aims for (issue 17)
  */
-record BenchWeights(String label, GgmlType ggufType, Path gguf, Optional<Path> jlamaDir, int decodeTokens, double goal) {
+record BenchWeights(
+        String label, GgmlType ggufType, Path gguf, Optional<Path> jlamaDir, int decodeTokens, double goal) {
     /** Fixed, so every run measures the same bytes. */
     static final long SEED = 20261129L;
 
@@ -41,14 +42,29 @@ record BenchWeights(String label, GgmlType ggufType, Path gguf, Optional<Path> j
         List<BenchWeights> weights = new ArrayList<>();
         Path q4 = SyntheticModel.quantize(f32, cache.resolve(name + "-q4"), DType.Q4);
         int tokens = options.decodeTokens();
-        weights.add(new BenchWeights(name + " Q4", GgmlType.Q4_0, gguf(f32, cache.resolve(name + "-Q4_0.gguf"), GgmlType.Q4_0),
-                Optional.of(q4), tokens, 0.8));
-        weights.add(new BenchWeights(name + " Q8", GgmlType.Q8_0, gguf(f32, cache.resolve(name + "-Q8_0.gguf"), GgmlType.Q8_0),
-                Optional.empty(), tokens, 0.8));
+        weights.add(new BenchWeights(
+                name + " Q4",
+                GgmlType.Q4_0,
+                gguf(f32, cache.resolve(name + "-Q4_0.gguf"), GgmlType.Q4_0),
+                Optional.of(q4),
+                tokens,
+                0.8));
+        weights.add(new BenchWeights(
+                name + " Q8",
+                GgmlType.Q8_0,
+                gguf(f32, cache.resolve(name + "-Q8_0.gguf"), GgmlType.Q8_0),
+                Optional.empty(),
+                tokens,
+                0.8));
         if (!options.quick()) {
             // A 1B F32 token takes ~0.25 s on 2 cores: a quarter of the tokens keeps the full run short.
-            weights.add(new BenchWeights(name + " F32", GgmlType.F32, gguf(f32, cache.resolve(name + "-F32.gguf"), GgmlType.F32),
-                    Optional.of(f32), Math.max(8, tokens / 4), 0.9));
+            weights.add(new BenchWeights(
+                    name + " F32",
+                    GgmlType.F32,
+                    gguf(f32, cache.resolve(name + "-F32.gguf"), GgmlType.F32),
+                    Optional.of(f32),
+                    Math.max(8, tokens / 4),
+                    0.9));
         }
         return weights;
     }
@@ -61,7 +77,8 @@ record BenchWeights(String label, GgmlType ggufType, Path gguf, Optional<Path> j
             }
             try (Stream<Path> files = Files.list(model)) {
                 long total = 0;
-                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).toList()) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".safetensors"))
+                        .toList()) {
                     total += Files.size(f);
                 }
                 return total;
@@ -79,7 +96,9 @@ record BenchWeights(String label, GgmlType ggufType, Path gguf, Optional<Path> j
         try {
             Path stampFile = target.resolveSibling(target.getFileName() + ".stamp");
             String stamp = "type=" + type + "\nsource=" + source.toAbsolutePath() + "\n" + sourceStamp(source);
-            if (Files.isRegularFile(target) && Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+            if (Files.isRegularFile(target)
+                    && Files.isRegularFile(stampFile)
+                    && Files.readString(stampFile).equals(stamp)) {
                 return target;
             }
             Files.deleteIfExists(stampFile);
@@ -103,8 +122,12 @@ record BenchWeights(String label, GgmlType ggufType, Path gguf, Optional<Path> j
         StringBuilder stamp = new StringBuilder();
         try (Stream<Path> files = Files.list(source)) {
             for (Path f : files.sorted().toList()) {
-                stamp.append(f.getFileName()).append(' ').append(Files.size(f)).append(' ')
-                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+                stamp.append(f.getFileName())
+                        .append(' ')
+                        .append(Files.size(f))
+                        .append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis())
+                        .append('\n');
             }
         }
         return stamp.toString();

@@ -10,10 +10,29 @@ import java.util.Map;
  * prompt is run once per request, so 20 labels must cost far less than 10 times 2 labels.
  */
 final class ClassifyBench {
-    private static final String TEXT = "The team shipped the new release on Friday and the customers loved the faster search.";
-    private static final List<String> LABELS = List.of("sports", "business", "technology", "weather", "music", "travel",
-            "health", "politics", "food", "science", "education", "finance", "family", "games", "art", "history",
-            "nature", "fashion", "movies", "animals");
+    private static final String TEXT =
+            "The team shipped the new release on Friday and the customers loved the faster search.";
+    private static final List<String> LABELS = List.of(
+            "sports",
+            "business",
+            "technology",
+            "weather",
+            "music",
+            "travel",
+            "health",
+            "politics",
+            "food",
+            "science",
+            "education",
+            "finance",
+            "family",
+            "games",
+            "art",
+            "history",
+            "nature",
+            "fashion",
+            "movies",
+            "animals");
 
     private final BenchOptions options;
     private final List<Row> rows;
@@ -31,11 +50,20 @@ final class ClassifyBench {
         for (int i = 0; i < samples; i++) {
             latency.add(client.post("classify", embedding).nanos() / 1e6);
         }
-        rows.add(Row.of("classify", "embedding mode, 4 labels: request latency", "ms", Stats.of(latency), "MiniLM in-process, client wall time"));
+        rows.add(Row.of(
+                "classify",
+                "embedding mode, 4 labels: request latency",
+                "ms",
+                Stats.of(latency),
+                "MiniLM in-process, client wall time"));
 
         Stats two = llm(client, 2, samples, model);
         Stats twenty = llm(client, 20, samples, model);
-        rows.add(Row.of("classify", "llm mode: 20 labels / 2 labels", "x", Stats.of(twenty.median() / two.median()),
+        rows.add(Row.of(
+                "classify",
+                "llm mode: 20 labels / 2 labels",
+                "x",
+                Stats.of(twenty.median() / two.median()),
                 "cost ratio; scoring each label with its own prompt would be ~10x"));
     }
 
@@ -56,9 +84,23 @@ final class ClassifyBench {
             perLabel.add(timings.path("labelsMs").asDouble() / labels);
         }
         Stats stats = Stats.of(total);
-        rows.add(Row.of("classify", "llm mode, " + labels + " labels: request latency", "ms", stats, model + ", client wall time"));
-        rows.add(Row.of("classify", "llm mode, " + labels + " labels: shared prompt pass", "ms", Stats.of(prompt), "once per request"));
-        rows.add(Row.of("classify", "llm mode, " + labels + " labels: marginal cost per label", "ms", Stats.of(perLabel),
+        rows.add(Row.of(
+                "classify",
+                "llm mode, " + labels + " labels: request latency",
+                "ms",
+                stats,
+                model + ", client wall time"));
+        rows.add(Row.of(
+                "classify",
+                "llm mode, " + labels + " labels: shared prompt pass",
+                "ms",
+                Stats.of(prompt),
+                "once per request"));
+        rows.add(Row.of(
+                "classify",
+                "llm mode, " + labels + " labels: marginal cost per label",
+                "ms",
+                Stats.of(perLabel),
                 "label continuations over the prompt's KV state"));
         return stats;
     }

@@ -30,7 +30,9 @@ final class ClusterBench {
         Map<String, String> cluster = Map.of("ENGRAM_REDIS_URL", clusterHosts, "QUARKUS_REDIS_CLIENT_TYPE", "cluster");
         Map<String, String> waiting = new HashMap<>(cluster);
         waiting.put("ENGRAM_REDIS_WAIT_REPLICAS", "1");
-        return List.of(new Target("single Redis", Map.of("ENGRAM_REDIS_URL", single)), new Target("cluster", cluster),
+        return List.of(
+                new Target("single Redis", Map.of("ENGRAM_REDIS_URL", single)),
+                new Target("cluster", cluster),
                 new Target("cluster, wait-replicas=1", waiting));
     }
 
@@ -55,8 +57,14 @@ final class ClusterBench {
                 FunctionClient client = new FunctionClient(function.uri());
                 List<Double> writes = new ArrayList<>();
                 for (int i = 0; i < MEMORIES; i++) {
-                    writes.add(client.post("remember", Map.of("text", "Harbour log " + i + ": the ferry to the island left at "
-                            + (6 + i % 12) + " o'clock with " + i + " passengers.")).nanos() / 1e6);
+                    writes.add(client.post(
+                                            "remember",
+                                            Map.of(
+                                                    "text",
+                                                    "Harbour log " + i + ": the ferry to the island left at "
+                                                            + (6 + i % 12) + " o'clock with " + i + " passengers."))
+                                    .nanos()
+                            / 1e6);
                 }
                 remember = Stats.of(writes.subList(MEMORIES / 2, MEMORIES)); // the first half warms the JIT
                 for (int i = 0; i < 30; i++) {
@@ -64,15 +72,22 @@ final class ClusterBench {
                 }
                 List<Double> reads = new ArrayList<>();
                 for (int i = 0; i < (options.quick() ? 30 : 100); i++) {
-                    reads.add(client.post("recall", Map.of("query", "when did the ferry leave on day " + i, "k", 5)).nanos() / 1e6);
+                    reads.add(client.post("recall", Map.of("query", "when did the ferry leave on day " + i, "k", 5))
+                                    .nanos()
+                            / 1e6);
                 }
                 recall = Stats.of(reads);
                 client.call("forget", Map.of("all", true));
             }
             String note = model + ", loopback; " + target.name();
             rows.add(Row.of("cluster", "session overhead at p50, " + target.name(), "ms", Stats.of(overhead), note));
-            Row rememberRow = Row.of("cluster", "remember over HTTP, " + target.name(), "ms", remember, "MiniLM embedding included");
-            Row recallRow = Row.of("cluster", "recall over HTTP at " + MEMORIES + " memories, " + target.name(), "ms", recall,
+            Row rememberRow = Row.of(
+                    "cluster", "remember over HTTP, " + target.name(), "ms", remember, "MiniLM embedding included");
+            Row recallRow = Row.of(
+                    "cluster",
+                    "recall over HTTP at " + MEMORIES + " memories, " + target.name(),
+                    "ms",
+                    recall,
                     "k=5, warm instance, query embedding included");
             if (singleRecall == 0) {
                 singleRemember = remember.median();

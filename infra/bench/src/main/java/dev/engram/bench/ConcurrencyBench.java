@@ -51,8 +51,11 @@ final class ConcurrencyBench {
                     long generated = 0;
                     for (int c = 0; c < clients; c++) {
                         JsonNode answer = futures.get(c).get();
-                        generated += answer.path("usage").path("completionTokens").asLong();
-                        ttft.add(answer.path("timings").path("timeToFirstTokenMs").asDouble());
+                        generated +=
+                                answer.path("usage").path("completionTokens").asLong();
+                        ttft.add(answer.path("timings")
+                                .path("timeToFirstTokenMs")
+                                .asDouble());
                         corrupted += answer.path("text").asText().equals(alone[c]) ? 0 : 1;
                         answers++;
                     }
@@ -60,19 +63,39 @@ final class ConcurrencyBench {
                 }
             }
             Stats throughput = Stats.of(aggregate);
-            Row row = Row.of("concurrency", clients + " client(s): aggregate", "tok/s", throughput,
+            Row row = Row.of(
+                    "concurrency",
+                    clients + " client(s): aggregate",
+                    "tok/s",
+                    throughput,
                     model + ", " + tokens + " greedy tokens each, " + rounds + " rounds");
             double goal = clients == 4 ? 2.5 : clients == 8 ? 4.0 : 0;
-            rows.add(single == null ? row : goal > 0 ? row.compared(throughput.median() / single, "vs 1 client", goal)
-                    : row.compared(throughput.median() / single, "vs 1 client"));
+            rows.add(
+                    single == null
+                            ? row
+                            : goal > 0
+                                    ? row.compared(throughput.median() / single, "vs 1 client", goal)
+                                    : row.compared(throughput.median() / single, "vs 1 client"));
             single = single == null ? throughput.median() : single;
             Stats t = Stats.of(ttft);
-            Row p95 = Row.of("concurrency", clients + " client(s): p95 time to first token", "ms",
-                    new Stats(t.p95(), t.min(), t.max(), t.p95(), t.n()), "server-side, queue wait included (median column shows p95)");
-            rows.add(singleTtft == null ? p95 : clients == 4 ? p95.compared(singleTtft / t.p95(), "1 client's p95 / this", 0.5)
-                    : p95.compared(singleTtft / t.p95(), "1 client's p95 / this"));
+            Row p95 = Row.of(
+                    "concurrency",
+                    clients + " client(s): p95 time to first token",
+                    "ms",
+                    new Stats(t.p95(), t.min(), t.max(), t.p95(), t.n()),
+                    "server-side, queue wait included (median column shows p95)");
+            rows.add(
+                    singleTtft == null
+                            ? p95
+                            : clients == 4
+                                    ? p95.compared(singleTtft / t.p95(), "1 client's p95 / this", 0.5)
+                                    : p95.compared(singleTtft / t.p95(), "1 client's p95 / this"));
             singleTtft = singleTtft == null ? t.p95() : singleTtft;
-            rows.add(Row.of("concurrency", clients + " client(s): corrupted answers", "count", Stats.of(corrupted),
+            rows.add(Row.of(
+                    "concurrency",
+                    clients + " client(s): corrupted answers",
+                    "count",
+                    Stats.of(corrupted),
                     answers + " answers compared with the single-client answer to the same prompt"));
         }
     }

@@ -27,8 +27,17 @@ final class EngineUnderTest {
     /** Loads {@code model} (from {@link #model}) with the machine's cores, as a function would. */
     static LanguageModel load(Path model) {
         try {
-            return EngramEngine.load(model, new EngramEngine.Options(Runtime.getRuntime().availableProcessors(), Optional.empty(),
-                    2L << 30, 8, 256, 4, Duration.ofMinutes(30), InferenceObserver.NONE));
+            return EngramEngine.load(
+                    model,
+                    new EngramEngine.Options(
+                            Runtime.getRuntime().availableProcessors(),
+                            Optional.empty(),
+                            2L << 30,
+                            8,
+                            256,
+                            4,
+                            Duration.ofMinutes(30),
+                            InferenceObserver.NONE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

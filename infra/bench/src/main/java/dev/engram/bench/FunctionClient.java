@@ -13,7 +13,8 @@ import java.time.Duration;
 final class FunctionClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
     FunctionClient(URI base) {
@@ -43,7 +44,8 @@ final class FunctionClient {
     JsonNode call(String function, Object body) throws IOException, InterruptedException {
         Answer answer = post(function, body);
         if (!answer.ok()) {
-            throw new IllegalStateException("POST /" + function + " answered " + answer.status() + ": " + answer.body());
+            throw new IllegalStateException(
+                    "POST /" + function + " answered " + answer.status() + ": " + answer.body());
         }
         return answer.body();
     }
@@ -52,7 +54,8 @@ final class FunctionClient {
     long firstSuccess(String function, Object body, Duration timeout, java.util.function.BooleanSupplier alive)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpClient quick = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        HttpClient quick =
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         while (System.nanoTime() < deadline && alive.getAsBoolean()) {
             try {
                 HttpRequest request = HttpRequest.newBuilder(base.resolve("/" + function))

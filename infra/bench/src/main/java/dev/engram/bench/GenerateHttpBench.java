@@ -9,7 +9,12 @@ import java.util.Map;
 final class GenerateHttpBench {
     private GenerateHttpBench() {}
 
-    static void run(BenchOptions options, List<Row> rows, BenchWeights weights, FunctionClient client, InferenceBench.EngineFigures engine)
+    static void run(
+            BenchOptions options,
+            List<Row> rows,
+            BenchWeights weights,
+            FunctionClient client,
+            InferenceBench.EngineFigures engine)
             throws IOException, InterruptedException {
         String prompt = Prompts.TEXT;
         Map<String, Object> body = Map.of("prompt", prompt, "maxTokens", weights.decodeTokens(), "temperature", 0);
@@ -25,8 +30,13 @@ final class GenerateHttpBench {
             mismatches += a.body().path("text").asText().equals(engine.text()) ? 0 : 1;
         }
         Stats stats = Stats.of(endToEnd);
-        rows.add(Row.of("decode", weights.label() + ": POST /generate, end to end", "tok/s", stats,
-                "client wall time; greedy text differs from the engine's in " + mismatches + " of " + options.repeats())
+        rows.add(Row.of(
+                        "decode",
+                        weights.label() + ": POST /generate, end to end",
+                        "tok/s",
+                        stats,
+                        "client wall time; greedy text differs from the engine's in " + mismatches + " of "
+                                + options.repeats())
                 .compared(stats.median() / engine.endToEnd().median(), "a/b (HTTP / engine, end to end)", 0.95));
     }
 }

@@ -1,9 +1,9 @@
 package dev.engram.bench;
 
 import dev.engram.inference.GenerationRequest;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +26,7 @@ final class InferenceBench {
     static final int WARM_UP_TOKENS = 16;
     /** llama.cpp's default micro-batch: a 512-token prompt is one pass. */
     private static final int LLAMA_BATCH = 512;
+
     private static final Duration LLAMA_TIMEOUT = Duration.ofMinutes(20);
 
     private final BenchOptions options;
@@ -76,7 +77,8 @@ final class InferenceBench {
         }
         Map<Integer, Stats> prefill = new java.util.TreeMap<>();
         engine.prefill.forEach((size, speeds) -> prefill.put(size, Stats.of(speeds)));
-        return Optional.of(new EngineFigures(Stats.of(engine.decode), Stats.of(engine.endToEnd), engine.text, prefill, prompts));
+        return Optional.of(
+                new EngineFigures(Stats.of(engine.decode), Stats.of(engine.endToEnd), engine.text, prefill, prompts));
     }
 
     private void engineRound(BenchWeights weights, Path model, int repeats, boolean withPrefill, Samples samples) {
@@ -110,8 +112,8 @@ final class InferenceBench {
     private static GenerationResult generate(LanguageModel engine, Prompts.Prompt prompt, int tokens) {
         GenerationResult r = engine.generate(GenerationRequest.greedy(Prompt.raw(prompt.text()), tokens), t -> {});
         if (r.promptTokens() != prompt.tokens()) {
-            throw new IllegalStateException("The engine fed " + r.promptTokens() + " prompt tokens where llama.cpp gets "
-                    + prompt.tokens() + ": the prompts are not the same");
+            throw new IllegalStateException("The engine fed " + r.promptTokens()
+                    + " prompt tokens where llama.cpp gets " + prompt.tokens() + ": the prompts are not the same");
         }
         return r;
     }
@@ -122,46 +124,100 @@ final class InferenceBench {
             throw new IllegalStateException("The engine under test runs none of the formats before " + weights.label()
                     + ", so there are no prompt ids for llama.cpp");
         }
-        Bench.progress("decode " + weights.label() + ": llama.cpp (" + weights.gguf().getFileName() + ")");
-        List<int[]> prefill = withPrefill ? prompts.prefill().stream().map(Prompts.Prompt::ids).toList() : null;
-        int longest = Math.max(prompts.prefill().stream().mapToInt(Prompts.Prompt::tokens).max().orElse(0),
+        Bench.progress(
+                "decode " + weights.label() + ": llama.cpp (" + weights.gguf().getFileName() + ")");
+        List<int[]> prefill = withPrefill
+                ? prompts.prefill().stream().map(Prompts.Prompt::ids).toList()
+                : null;
+        int longest = Math.max(
+                prompts.prefill().stream()
+                        .mapToInt(Prompts.Prompt::tokens)
+                        .max()
+                        .orElse(0),
                 prompts.decode().tokens() + Math.max(WARM_UP_TOKENS, weights.decodeTokens()));
-        LlamaCpp.Result result = llama.orElseThrow().run(new LlamaCpp.Request(weights.gguf().toString(), threads, LLAMA_BATCH,
-                (longest / 256 + 1) * 256, repeats, prefill, new LlamaCpp.Decode(prompts.decode().ids(), weights.decodeTokens()),
-                WARM_UP_TOKENS, null), LLAMA_TIMEOUT);
+        LlamaCpp.Result result = llama.orElseThrow()
+                .run(
+                        new LlamaCpp.Request(
+                                weights.gguf().toString(),
+                                threads,
+                                LLAMA_BATCH,
+                                (longest / 256 + 1) * 256,
+                                repeats,
+                                prefill,
+                                new LlamaCpp.Decode(prompts.decode().ids(), weights.decodeTokens()),
+                                WARM_UP_TOKENS,
+                                null),
+                        LLAMA_TIMEOUT);
         samples.decode.addAll(result.decode().tokensPerSecond());
         samples.text = result.decode().text();
         samples.tokens = result.decode().tokens().length;
         if (result.prefill() != null) {
             result.prefill().forEach(p -> p.tokensPerSecond().forEach(s -> samples.addPrefill(p.tokens(), s)));
         }
-        samples.how = llama.orElseThrow().describe(result) + ", " + weights.gguf().getFileName();
+        samples.how =
+                llama.orElseThrow().describe(result) + ", " + weights.gguf().getFileName();
     }
 
-    private void decodeRows(BenchWeights weights, Optional<Path> engineModel, Samples engine, Samples baseline) throws IOException {
+    private void decodeRows(BenchWeights weights, Optional<Path> engineModel, Samples engine, Samples baseline)
+            throws IOException {
         String label = weights.label();
         Stats llamaDecode = baseline.measured() ? Stats.of(baseline.decode) : null;
         if (engine.measured()) {
             Stats decode = Stats.of(engine.decode);
-            Row row = Row.of("decode", label + ": engine, decode", "tok/s", decode, engine.how + ", " + engine.tokens + " greedy tokens");
-            rows.add(llamaDecode == null ? row
-                    : row.compared(decode.median() / llamaDecode.median(), "engine / llama.cpp " + weights.ggufType(), weights.goal()));
-            rows.add(Row.of("decode", label + ": engine, end to end", "tok/s", Stats.of(engine.endToEnd), engine.how + "; prefill included"));
-            rows.add(ceilingRow(label + ": engine vs bandwidth ceiling", engine.decode, BenchWeights.bytesPerToken(engineModel.orElseThrow())));
+            Row row = Row.of(
+                    "decode",
+                    label + ": engine, decode",
+                    "tok/s",
+                    decode,
+                    engine.how + ", " + engine.tokens + " greedy tokens");
+            rows.add(
+                    llamaDecode == null
+                            ? row
+                            : row.compared(
+                                    decode.median() / llamaDecode.median(),
+                                    "engine / llama.cpp " + weights.ggufType(),
+                                    weights.goal()));
+            rows.add(Row.of(
+                    "decode",
+                    label + ": engine, end to end",
+                    "tok/s",
+                    Stats.of(engine.endToEnd),
+                    engine.how + "; prefill included"));
+            rows.add(ceilingRow(
+                    label + ": engine vs bandwidth ceiling",
+                    engine.decode,
+                    BenchWeights.bytesPerToken(engineModel.orElseThrow())));
         }
         if (llamaDecode != null) {
             String agreement = engine.measured() ? "; " + agreement(engine.text, baseline.text) : "";
-            rows.add(Row.of("decode", label + ": llama.cpp " + weights.ggufType() + ", decode (baseline)", "tok/s", llamaDecode,
+            rows.add(Row.of(
+                    "decode",
+                    label + ": llama.cpp " + weights.ggufType() + ", decode (baseline)",
+                    "tok/s",
+                    llamaDecode,
                     baseline.how + ", " + baseline.tokens + " greedy tokens" + agreement));
-            rows.add(ceilingRow(label + ": llama.cpp " + weights.ggufType() + " vs bandwidth ceiling", baseline.decode,
+            rows.add(ceilingRow(
+                    label + ": llama.cpp " + weights.ggufType() + " vs bandwidth ceiling",
+                    baseline.decode,
                     Files.size(weights.gguf())));
         }
     }
 
     private Row ceilingRow(String name, List<Double> tokensPerSecond, long bytesPerToken) {
-        return Row.of("decode", name, "%", Stats.of(tokensPerSecond.stream().map(v -> ceiling.percent(v, bytesPerToken)).toList()),
-                String.format(Locale.ROOT, "ceiling %.1f tok/s = %.2f GB/s (%s) / %.3f GB of weights per token",
-                        ceiling.bytesPerSecond() / bytesPerToken, ceiling.bytesPerSecond() / 1e9, ceiling.probe(), bytesPerToken / 1e9));
+        return Row.of(
+                "decode",
+                name,
+                "%",
+                Stats.of(tokensPerSecond.stream()
+                        .map(v -> ceiling.percent(v, bytesPerToken))
+                        .toList()),
+                String.format(
+                        Locale.ROOT,
+                        "ceiling %.1f tok/s = %.2f GB/s (%s) / %.3f GB of weights per token",
+                        ceiling.bytesPerSecond() / bytesPerToken,
+                        ceiling.bytesPerSecond() / 1e9,
+                        ceiling.probe(),
+                        bytesPerToken / 1e9));
     }
 
     private void prefillRows(BenchWeights weights, Samples engine, Samples baseline) {
@@ -170,16 +226,34 @@ final class InferenceBench {
             int size = prompt.tokens();
             Stats llamaPrefill = baseline.prefill.containsKey(size) ? Stats.of(baseline.prefill.get(size)) : null;
             if (engine.prefill.containsKey(size)) {
-                rows.add(Row.of("prefill", label + ": engine, time to first token at " + size, "ms",
-                        Stats.of(engine.timeToFirstToken.get(size)), engine.how));
+                rows.add(Row.of(
+                        "prefill",
+                        label + ": engine, time to first token at " + size,
+                        "ms",
+                        Stats.of(engine.timeToFirstToken.get(size)),
+                        engine.how));
                 Stats speed = Stats.of(engine.prefill.get(size));
-                Row row = Row.of("prefill", label + ": engine prefill at " + size, "tok/s", speed, "prompt tokens / time to first token");
-                rows.add(llamaPrefill == null ? row
-                        : row.compared(speed.median() / llamaPrefill.median(), "engine / llama.cpp " + weights.ggufType(), 0.6));
+                Row row = Row.of(
+                        "prefill",
+                        label + ": engine prefill at " + size,
+                        "tok/s",
+                        speed,
+                        "prompt tokens / time to first token");
+                rows.add(
+                        llamaPrefill == null
+                                ? row
+                                : row.compared(
+                                        speed.median() / llamaPrefill.median(),
+                                        "engine / llama.cpp " + weights.ggufType(),
+                                        0.6));
             }
             if (llamaPrefill != null) {
-                rows.add(Row.of("prefill", label + ": llama.cpp " + weights.ggufType() + " prefill at " + size + " (baseline)", "tok/s",
-                        llamaPrefill, baseline.how + ", evaluateWithoutGeneratingNewTokens"));
+                rows.add(Row.of(
+                        "prefill",
+                        label + ": llama.cpp " + weights.ggufType() + " prefill at " + size + " (baseline)",
+                        "tok/s",
+                        llamaPrefill,
+                        baseline.how + ", evaluateWithoutGeneratingNewTokens"));
             }
         }
     }
@@ -192,7 +266,8 @@ final class InferenceBench {
         while (common < Math.min(a.length(), b.length()) && a.charAt(common) == b.charAt(common)) {
             common++;
         }
-        return common == a.length() && common == b.length() ? "greedy text equals the engine's"
+        return common == a.length() && common == b.length()
+                ? "greedy text equals the engine's"
                 : "greedy text differs from the engine's after " + common + " of " + a.length() + " characters";
     }
 
@@ -205,13 +280,31 @@ final class InferenceBench {
     void fixedCost(String label, Path referenceGguf) throws IOException, InterruptedException {
         Bench.progress("llama.cpp: fixed cost per decode step");
         int tokens = 64;
-        LlamaCpp.Result result = llama.orElseThrow().run(new LlamaCpp.Request(referenceGguf.toString(), threads, LLAMA_BATCH, 256,
-                options.repeats(), null, new LlamaCpp.Decode(new int[] {1} /* stories260K's <s>: its stories start there */, tokens),
-                WARM_UP_TOKENS, null), LLAMA_TIMEOUT);
-        rows.add(Row.of("decode", label + ": llama.cpp time per decode step (fixed cost)", "ms",
-                Stats.of(result.decode().tokensPerSecond().stream().map(s -> 1000 / s).toList()),
-                llama.orElseThrow().describe(result) + ", " + tokens + " greedy tokens of a 260K-parameter model, whose "
-                        + "arithmetic is negligible: the per-step cost of the binding, sampling and llama.cpp's thread hand-offs"));
+        LlamaCpp.Result result = llama.orElseThrow()
+                .run(
+                        new LlamaCpp.Request(
+                                referenceGguf.toString(),
+                                threads,
+                                LLAMA_BATCH,
+                                256,
+                                options.repeats(),
+                                null,
+                                new LlamaCpp.Decode(
+                                        new int[] {1} /* stories260K's <s>: its stories start there */, tokens),
+                                WARM_UP_TOKENS,
+                                null),
+                        LLAMA_TIMEOUT);
+        rows.add(
+                Row.of(
+                        "decode",
+                        label + ": llama.cpp time per decode step (fixed cost)",
+                        "ms",
+                        Stats.of(result.decode().tokensPerSecond().stream()
+                                .map(s -> 1000 / s)
+                                .toList()),
+                        llama.orElseThrow().describe(result) + ", " + tokens
+                                + " greedy tokens of a 260K-parameter model, whose "
+                                + "arithmetic is negligible: the per-step cost of the binding, sampling and llama.cpp's thread hand-offs"));
     }
 
     private int[] prefillSizes(int context) {

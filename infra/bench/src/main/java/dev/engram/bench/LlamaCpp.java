@@ -30,14 +30,28 @@ final class LlamaCpp {
 
     /** What the Node script is asked to do; see bench.mjs. Absent (null) parts are not done. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Request(String model, int threads, Integer batchSize, Integer contextSize, Integer repeats, List<int[]> prefill,
-            Decode decode, Integer warmUpTokens, List<String> tokenize) {}
+    record Request(
+            String model,
+            int threads,
+            Integer batchSize,
+            Integer contextSize,
+            Integer repeats,
+            List<int[]> prefill,
+            Decode decode,
+            Integer warmUpTokens,
+            List<String> tokenize) {}
 
     /** A greedy continuation of {@code prompt} (ids, BOS included) of {@code tokens} tokens. */
     record Decode(int[] prompt, int tokens) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Result(JsonNode llama, double loadMs, int contextSize, int batchSize, List<Prefill> prefill, DecodeResult decode,
+    record Result(
+            JsonNode llama,
+            double loadMs,
+            int contextSize,
+            int batchSize,
+            List<Prefill> prefill,
+            DecodeResult decode,
             List<int[]> tokenize) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -55,11 +69,12 @@ final class LlamaCpp {
     static LlamaCpp at(Path dir) {
         Path manifest = dir.resolve("node_modules/node-llama-cpp/package.json");
         if (!Files.isRegularFile(manifest) || !Files.isRegularFile(dir.resolve("bench.mjs"))) {
-            throw new IllegalStateException("node-llama-cpp is not installed in " + dir
-                    + ": run (cd " + dir + " && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci), as infra/bench/run.sh does");
+            throw new IllegalStateException("node-llama-cpp is not installed in " + dir + ": run (cd " + dir
+                    + " && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci), as infra/bench/run.sh does");
         }
         try {
-            return new LlamaCpp(dir, JSON.readTree(manifest.toFile()).path("version").asText());
+            return new LlamaCpp(
+                    dir, JSON.readTree(manifest.toFile()).path("version").asText());
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read " + manifest, e);
         }
@@ -75,15 +90,21 @@ final class LlamaCpp {
     }
 
     Result run(Request request, Duration timeout) throws IOException, InterruptedException {
-        String out = Subprocess.run(List.of("node", dir.resolve("bench.mjs").toString()), dir,
-                Map.of("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true"), JSON.writeValueAsString(request), timeout);
+        String out = Subprocess.run(
+                List.of("node", dir.resolve("bench.mjs").toString()),
+                dir,
+                Map.of("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true"),
+                JSON.writeValueAsString(request),
+                timeout);
         return JSON.readValue(out, Result.class);
     }
 
     /** How the result was obtained, for a row's note. */
     String describe(Result result) {
-        return "node-llama-cpp " + version + " (llama.cpp " + result.llama().path("release").path("release").asText("?") + ", "
-                + result.llama().path("buildType").asText("?") + "), " + result.llama().path("threads").asInt() + " threads, batch "
+        return "node-llama-cpp " + version + " (llama.cpp "
+                + result.llama().path("release").path("release").asText("?") + ", "
+                + result.llama().path("buildType").asText("?") + "), "
+                + result.llama().path("threads").asInt() + " threads, batch "
                 + result.batchSize();
     }
 }

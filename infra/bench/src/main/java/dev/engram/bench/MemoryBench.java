@@ -44,13 +44,26 @@ final class MemoryBench {
             redis.execute(Command.CONFIG, "SET", "appendfsync", fsync);
             Pairs pairs = pairs(client, fsync, options.quick() ? 50 : 300, this::scriptCalls);
             String redisNote = "Redis appendfsync " + fsync;
-            rows.add(Row.of("memory", "generate without session (" + fsync + ")", "ms", pairs.without(), model + ", 4 greedy tokens, loopback"));
+            rows.add(Row.of(
+                    "memory",
+                    "generate without session (" + fsync + ")",
+                    "ms",
+                    pairs.without(),
+                    model + ", 4 greedy tokens, loopback"));
             rows.add(Row.of("memory", "generate with session (" + fsync + ")", "ms", pairs.with(), redisNote)
                     .compared(pairs.with().median() / pairs.without().median(), "with / without"));
-            rows.add(Row.of("memory", "session overhead at p50 (" + fsync + ")", "ms", Stats.of(pairs.overhead()),
+            rows.add(Row.of(
+                    "memory",
+                    "session overhead at p50 (" + fsync + ")",
+                    "ms",
+                    Stats.of(pairs.overhead()),
                     redisNote + "; goal <= 1 ms"));
             if (fsync.equals("always")) {
-                rows.add(Row.of("memory", "Redis round trips per session request", "count", Stats.of((double) pairs.scripts() / pairs.n()),
+                rows.add(Row.of(
+                        "memory",
+                        "Redis round trips per session request",
+                        "count",
+                        Stats.of((double) pairs.scripts() / pairs.n()),
                         "EVALSHA/EVAL calls (every session operation is one script); goal <= 2"));
             }
         }
@@ -89,7 +102,8 @@ final class MemoryBench {
             FunctionClient.Answer a = client.post("generate", withSession(PLAIN, sessionPrefix + "-" + i));
             scripts += scriptCalls.getAsLong() - before;
             if (!a.ok()) {
-                throw new IllegalStateException("POST /generate with a session answered " + a.status() + ": " + a.body());
+                throw new IllegalStateException(
+                        "POST /generate with a session answered " + a.status() + ": " + a.body());
             }
             with.add(a.nanos() / 1e6);
         }
@@ -127,9 +141,17 @@ final class MemoryBench {
             embedOnly.add((System.nanoTime() - start) / 1e6);
         }
         Stats warmStats = Stats.of(warm);
-        rows.add(Row.of("memory", "recall at " + count + ", warm instance", "ms", warmStats,
+        rows.add(Row.of(
+                "memory",
+                "recall at " + count + ", warm instance",
+                "ms",
+                warmStats,
                 "k=5, scan index, query embedding included; goal p50 <= " + (count <= 10_000 ? 5 : 30) + " ms"));
-        rows.add(Row.of("memory", "  of which query embedding", "ms", Stats.of(embedOnly),
+        rows.add(Row.of(
+                "memory",
+                "  of which query embedding",
+                "ms",
+                Stats.of(embedOnly),
                 embedder.model().id() + ", one text, every query distinct (no cache)"));
         float[] query = unit(random, embedder.dimensions());
         ScanIndex warmIndex = new ScanIndex(redis, embedder.dimensions());
@@ -140,17 +162,27 @@ final class MemoryBench {
             warmIndex.search(LtmKeys.of(tenant), unit(random, embedder.dimensions()), RecallFilter.NONE, 5, -1f);
             searchOnly.add((System.nanoTime() - start) / 1e6);
         }
-        rows.add(Row.of("memory", "  index search alone at " + count + ", warm", "ms", Stats.of(searchOnly),
+        rows.add(Row.of(
+                "memory",
+                "  index search alone at " + count + ", warm",
+                "ms",
+                Stats.of(searchOnly),
                 "version check + int8 Vector API scan; no embedding, no fetch"));
         List<Double> afterWrite = new ArrayList<>();
         for (int i = 0; i < Math.max(5, options.repeats()); i++) {
-            memory.importAll(tenant, List.of(new NewMemory("written elsewhere " + i, null, null, null, null)),
+            memory.importAll(
+                    tenant,
+                    List.of(new NewMemory("written elsewhere " + i, null, null, null, null)),
                     List.of(unit(random, embedder.dimensions()))); // any instance's write: one segment's version moves
             long start = System.nanoTime();
             warmIndex.search(LtmKeys.of(tenant), unit(random, embedder.dimensions()), RecallFilter.NONE, 5, -1f);
             afterWrite.add((System.nanoTime() - start) / 1e6);
         }
-        rows.add(Row.of("memory", "  index search at " + count + ", warm, after one write", "ms", Stats.of(afterWrite),
+        rows.add(Row.of(
+                "memory",
+                "  index search at " + count + ", warm, after one write",
+                "ms",
+                Stats.of(afterWrite),
                 "re-reads the one segment whose version moved (1024 rows)"));
         List<Double> cold = new ArrayList<>();
         for (int i = 0; i < Math.max(3, options.repeats()); i++) {
@@ -159,8 +191,13 @@ final class MemoryBench {
             fresh.search(LtmKeys.of(tenant), query, RecallFilter.NONE, 5, -1f);
             cold.add((System.nanoTime() - start) / 1e6);
         }
-        rows.add(Row.of("memory", "recall at " + count + ", cold instance (first search)", "ms", Stats.of(cold),
-                "loads the packed vectors from Redis; embedding excluded" + (count == 10_000 ? "; goal <= 100 ms" : "")));
+        rows.add(Row.of(
+                "memory",
+                "recall at " + count + ", cold instance (first search)",
+                "ms",
+                Stats.of(cold),
+                "loads the packed vectors from Redis; embedding excluded"
+                        + (count == 10_000 ? "; goal <= 100 ms" : "")));
         memory.forgetAll(tenant);
     }
 
@@ -168,7 +205,8 @@ final class MemoryBench {
     void embeddings(Embedder embedder) {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            texts.add("Note " + i + ": the delivery to the north warehouse was moved to Thursday because of the storm.");
+            texts.add(
+                    "Note " + i + ": the delivery to the north warehouse was moved to Thursday because of the storm.");
         }
         embedder.embedAll(texts);
         List<Double> batched = new ArrayList<>();
@@ -182,15 +220,22 @@ final class MemoryBench {
             single.add(64 * 1e9 / (System.nanoTime() - start));
         }
         Stats one = Stats.of(single);
-        rows.add(Row.of("memory", "embeddings, one at a time (baseline)", "texts/s", one, embedder.model().id() + " in-process, ~20-token texts"));
+        rows.add(Row.of(
+                "memory",
+                "embeddings, one at a time (baseline)",
+                "texts/s",
+                one,
+                embedder.model().id() + " in-process, ~20-token texts"));
         Stats batch = Stats.of(batched);
-        rows.add(Row.of("memory", "embeddings, batch of 64", "texts/s", batch, "").compared(batch.median() / one.median(), "batch / single"));
+        rows.add(Row.of("memory", "embeddings, batch of 64", "texts/s", batch, "")
+                .compared(batch.median() / one.median(), "batch / single"));
     }
 
     /** Scripts run so far: each session operation is one EVALSHA (EVAL after a script-cache miss). */
     private long scriptCalls() {
         long calls = 0;
-        for (String line : redis.execute(Command.INFO, "commandstats").toString().split("\r?\n")) {
+        for (String line :
+                redis.execute(Command.INFO, "commandstats").toString().split("\r?\n")) {
             if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
                 String field = line.substring(line.indexOf("calls=") + 6);
                 calls += Long.parseLong(field.substring(0, field.indexOf(',')));

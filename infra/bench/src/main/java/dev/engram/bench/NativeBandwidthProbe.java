@@ -37,8 +37,12 @@ final class NativeBandwidthProbe implements AutoCloseable {
             }
             Path binary = dir.resolve("bandwidth");
             try {
-                Subprocess.run(List.of("gcc", "-O3", "-march=native", "-fopenmp", "-o", binary.toString(), source.toString()),
-                        dir, Map.of(), "", COMPILE_TIMEOUT);
+                Subprocess.run(
+                        List.of("gcc", "-O3", "-march=native", "-fopenmp", "-o", binary.toString(), source.toString()),
+                        dir,
+                        Map.of(),
+                        "",
+                        COMPILE_TIMEOUT);
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().contains("Cannot run program")) {
                     Bench.progress("no gcc on the PATH: the native bandwidth probe is left out");
@@ -56,8 +60,12 @@ final class NativeBandwidthProbe implements AutoCloseable {
 
     /** Bytes per second over a buffer of {@code bytes} read by {@code threads} threads, one sample per pass. */
     List<Double> measure(long bytes, int passes, int threads) throws IOException, InterruptedException {
-        String out = Subprocess.run(List.of(binary.toString(), Long.toString(bytes), Integer.toString(passes)), dir,
-                Map.of("OMP_NUM_THREADS", Integer.toString(threads)), "", RUN_TIMEOUT);
+        String out = Subprocess.run(
+                List.of(binary.toString(), Long.toString(bytes), Integer.toString(passes)),
+                dir,
+                Map.of("OMP_NUM_THREADS", Integer.toString(threads)),
+                "",
+                RUN_TIMEOUT);
         return out.lines().filter(l -> !l.isBlank()).map(Double::parseDouble).toList();
     }
 

@@ -51,9 +51,18 @@ final class PromotionBench {
         }
         Stats before = Stats.of(inline);
         Stats now = Stats.of(queued);
-        rows.add(Row.of("promotion", "fold's promotion inline: embed + dedup + write " + EXCHANGES + " exchanges", "ms", before,
+        rows.add(Row.of(
+                "promotion",
+                "fold's promotion inline: embed + dedup + write " + EXCHANGES + " exchanges",
+                "ms",
+                before,
                 "what a folding request paid before promotion was queued (baseline)"));
-        rows.add(Row.of("promotion", "fold's promotion queued: one enqueue", "ms", now, "what a folding request pays now")
+        rows.add(Row.of(
+                        "promotion",
+                        "fold's promotion queued: one enqueue",
+                        "ms",
+                        now,
+                        "what a folding request pays now")
                 .compared(before.median() / now.median(), "inline / queued"));
         memory.forgetAll("bench-promo-inline");
     }
@@ -71,21 +80,30 @@ final class PromotionBench {
             for (int r = 0; r < Math.max(1, options.repeats()); r++) {
                 perSecond.add(n * 1e9 / drain(worker, queue, strategy, "w" + r, n));
             }
-            rows.add(Row.of("promotion", "worker throughput, " + strategy, "entries/s", Stats.of(perSecond),
-                    model + ", " + EXCHANGES + " exchanges per entry, one worker, embedding and the atomic commit included"));
+            rows.add(Row.of(
+                    "promotion",
+                    "worker throughput, " + strategy,
+                    "entries/s",
+                    Stats.of(perSecond),
+                    model + ", " + EXCHANGES
+                            + " exchanges per entry, one worker, embedding and the atomic commit included"));
         }
     }
 
     /** Queues {@code n} entries of the strategy and drains them through the worker; answers the nanoseconds the drain took. */
-    private static long drain(FunctionClient worker, PromotionQueue queue, String strategy, String prefix, int n) throws Exception {
+    private static long drain(FunctionClient worker, PromotionQueue queue, String strategy, String prefix, int n)
+            throws Exception {
         for (int i = 0; i < n; i++) {
-            queue.enqueue("bench-promo-worker", Promotion.of(prefix + "-" + i, null, strategy, null, turns(prefix.hashCode() + i)));
+            queue.enqueue(
+                    "bench-promo-worker",
+                    Promotion.of(prefix + "-" + i, null, strategy, null, turns(prefix.hashCode() + i)));
         }
         int done = 0;
         long start = System.nanoTime();
         while (done < n) {
             var drained = worker.call("memory-promote", Map.of("max", n - done));
-            int step = drained.path("promoted").asInt() + drained.path("deadLettered").asInt();
+            int step = drained.path("promoted").asInt()
+                    + drained.path("deadLettered").asInt();
             if (step == 0 && drained.path("retried").asInt() == 0) {
                 Thread.sleep(50); // failed entries waiting out their backoff
             }
@@ -106,7 +124,12 @@ final class PromotionBench {
     private static List<NewMemory> exchanges(List<Turn> turns, String sessionId) {
         List<NewMemory> out = new ArrayList<>();
         for (int t = 0; t + 1 < turns.size(); t += 2) {
-            out.add(new NewMemory("user: " + turns.get(t).text() + "\nassistant: " + turns.get(t + 1).text(), null, null, sessionId,
+            out.add(new NewMemory(
+                    "user: " + turns.get(t).text() + "\nassistant: "
+                            + turns.get(t + 1).text(),
+                    null,
+                    null,
+                    sessionId,
                     MemorySource.conversation));
         }
         return out;

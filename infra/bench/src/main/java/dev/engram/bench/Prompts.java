@@ -25,8 +25,11 @@ record Prompts(Prompt decode, List<Prompt> prefill) {
 
     /** Tokenized by {@code engine}: the synthetic models all share one vocabulary, so the ids hold for every format. */
     static Prompts of(LanguageModel engine, int[] prefillSizes) {
-        return new Prompts(prompt(engine, TEXT),
-                IntStream.of(prefillSizes).mapToObj(n -> prompt(engine, ofTokens(n, t -> 1 + engine.tokenize(t).length))).toList());
+        return new Prompts(
+                prompt(engine, TEXT),
+                IntStream.of(prefillSizes)
+                        .mapToObj(n -> prompt(engine, ofTokens(n, t -> 1 + engine.tokenize(t).length)))
+                        .toList());
     }
 
     private static Prompt prompt(LanguageModel engine, String text) {

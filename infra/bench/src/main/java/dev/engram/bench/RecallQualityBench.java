@@ -39,33 +39,77 @@ final class RecallQualityBench {
             OnnxEmbedder embedder = new OnnxEmbedder(model, config.threads(), config.spin());
             RecallEvaluation e = RecallEvaluation.of(set, embedder);
             String m = model.id() + (model.id().equals(config.model()) ? " (default)" : "") + ": ";
-            String sets = set.questions().size() + " questions, " + set.memories().size() + " memories";
+            String sets =
+                    set.questions().size() + " questions, " + set.memories().size() + " memories";
             rows.add(Row.of("recall-quality", m + "recall@1", "%", pct(e.recallAt(1)), sets));
-            rows.add(Row.of("recall-quality", m + "recall@3", "%", pct(e.recallAt(3)),
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "recall@3",
+                    "%",
+                    pct(e.recallAt(3)),
                     "misses: " + e.missesAt(3).size() + "; MRR " + f(e.mrr())));
-            rows.add(Row.of("recall-quality", m + "recall@3, questions sharing no word with the fact", "%",
-                    pct(e.recallAtWithoutSharedWords(3)), e.questionsWithoutSharedWords() + " of the questions"));
-            rows.add(Row.of("recall-quality", m + "score of the right fact", "cosine", Stats.of(e.rightScores()),
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "recall@3, questions sharing no word with the fact",
+                    "%",
+                    pct(e.recallAtWithoutSharedWords(3)),
+                    e.questionsWithoutSharedWords() + " of the questions"));
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "score of the right fact",
+                    "cosine",
+                    Stats.of(e.rightScores()),
                     "p5 " + f(RecallEvaluation.quantile(e.rightScores(), 0.05))));
-            rows.add(Row.of("recall-quality", m + "best score of a wrong memory", "cosine", Stats.of(e.bestWrongScores()),
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "best score of a wrong memory",
+                    "cosine",
+                    Stats.of(e.bestWrongScores()),
                     "per answerable question"));
-            rows.add(Row.of("recall-quality", m + "best score, unanswerable questions", "cosine", Stats.of(e.noneTopScores()),
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "best score, unanswerable questions",
+                    "cosine",
+                    Stats.of(e.noneTopScores()),
                     set.none().size() + " questions nothing answers"));
             double minScore = model.minScore();
-            rows.add(Row.of("recall-quality", m + "recall@3 at the default minScore " + f(minScore), "%",
-                    pct(e.recallAt(3, minScore)), String.format(Locale.ROOT,
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "recall@3 at the default minScore " + f(minScore),
+                    "%",
+                    pct(e.recallAt(3, minScore)),
+                    String.format(
+                            Locale.ROOT,
                             "precision %s, %s hits per question, unanswerable with no hit %s; calibrated minScore %s",
-                            f(e.precisionAt3(minScore)), f(e.hitsPerQuestion(minScore)), f(e.noneRejectedAt(minScore)),
+                            f(e.precisionAt3(minScore)),
+                            f(e.hitsPerQuestion(minScore)),
+                            f(e.noneRejectedAt(minScore)),
                             f(e.calibratedMinScore()))));
             double dedup = model.dedupDistance();
-            rows.add(Row.of("recall-quality", m + "dedup at the default distance " + f(dedup) + ": same-fact pairs merged",
-                    "%", pct(e.mergedAt(PairKind.same, dedup)), String.format(Locale.ROOT,
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "dedup at the default distance " + f(dedup) + ": same-fact pairs merged",
+                    "%",
+                    pct(e.mergedAt(PairKind.same, dedup)),
+                    String.format(
+                            Locale.ROOT,
                             "different pairs merged %s, subtle pairs merged %s; most similar different texts %s; calibrated distance %s",
-                            f(e.mergedAt(PairKind.diff, dedup)), f(e.mergedAt(PairKind.subtle, dedup)), f(e.mostSimilarDifferent()),
+                            f(e.mergedAt(PairKind.diff, dedup)),
+                            f(e.mergedAt(PairKind.subtle, dedup)),
+                            f(e.mostSimilarDifferent()),
                             f(e.calibratedDedupDistance()))));
-            rows.add(Row.of("recall-quality", m + "query embedding, warm", "ms", Stats.of(queryLatency(embedder, set)),
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "query embedding, warm",
+                    "ms",
+                    Stats.of(queryLatency(embedder, set)),
                     "one question at a time, every question once"));
-            rows.add(Row.of("recall-quality", m + "model jar", "MB", Stats.of(jarMegabytes(model)), "dev.langchain4j:" + model.artifact()));
+            rows.add(Row.of(
+                    "recall-quality",
+                    m + "model jar",
+                    "MB",
+                    Stats.of(jarMegabytes(model)),
+                    "dev.langchain4j:" + model.artifact()));
         }
     }
 

@@ -18,22 +18,44 @@ record Report(Map<String, Object> machine, List<Row> rows) {
         machine.forEach((k, v) -> out.printf("%-14s %s%n", k + ":", v));
         out.println("Synthetic models have random weights: their text is meaningless, only their speed is.");
         out.println();
-        out.printf("| %-12s | %-62s | %10s | %-7s | %-21s | %3s | %-60s | %s |%n",
+        out.printf(
+                "| %-12s | %-62s | %10s | %-7s | %-21s | %3s | %-60s | %s |%n",
                 "section", "figure", "median", "unit", "spread (min..max)", "n", "ratio", "note");
         out.println("|" + "-".repeat(14) + "|" + "-".repeat(64) + "|" + "-".repeat(12) + "|" + "-".repeat(9) + "|"
                 + "-".repeat(23) + "|" + "-".repeat(5) + "|" + "-".repeat(62) + "|------|");
         for (Row r : rows) {
-            String ratio = r.ratio() == null ? "" : String.format(Locale.ROOT, "%.2f (%s%s)", r.ratio(), r.ratioOf(),
-                    r.goal() == null ? "" : String.format(Locale.ROOT, "; goal >= %.2f: %s", r.goal(), r.goalMet() ? "met" : "missed"));
-            out.printf(Locale.ROOT, "| %-12s | %-62s | %10s | %-7s | %-21s | %3d | %-60s | %s |%n", r.section(), r.name(),
-                    num(r.stats().median()), r.unit(), num(r.stats().min()) + ".." + num(r.stats().max()), r.stats().n(), ratio,
+            String ratio = r.ratio() == null
+                    ? ""
+                    : String.format(
+                            Locale.ROOT,
+                            "%.2f (%s%s)",
+                            r.ratio(),
+                            r.ratioOf(),
+                            r.goal() == null
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "; goal >= %.2f: %s",
+                                            r.goal(),
+                                            r.goalMet() ? "met" : "missed"));
+            out.printf(
+                    Locale.ROOT,
+                    "| %-12s | %-62s | %10s | %-7s | %-21s | %3d | %-60s | %s |%n",
+                    r.section(),
+                    r.name(),
+                    num(r.stats().median()),
+                    r.unit(),
+                    num(r.stats().min()) + ".." + num(r.stats().max()),
+                    r.stats().n(),
+                    ratio,
                     r.note() == null ? "" : r.note());
         }
     }
 
     void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(file.toFile(), Map.of("machine", machine, "rows", rows));
     }
 

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param goal the least {@code ratio} the project aims for (null: no goal)
  * @param note backend, flags, model and anything else needed to read the figure
  */
-public record Row(String section, String name, String unit, Stats stats, Double ratio, String ratioOf, Double goal, String note) {
+public record Row(
+        String section, String name, String unit, Stats stats, Double ratio, String ratioOf, Double goal, String note) {
 
     public static Row of(String section, String name, String unit, Stats stats, String note) {
         return new Row(section, name, unit, stats, null, null, null, note);

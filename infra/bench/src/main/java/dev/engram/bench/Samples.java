@@ -13,6 +13,7 @@ final class Samples {
     final List<Double> decode = new ArrayList<>();
     /** Generated tokens over the whole call, prefill included (the engine's; the HTTP row compares with it). */
     final List<Double> endToEnd = new ArrayList<>();
+
     final Map<Integer, List<Double>> prefill = new TreeMap<>();
     /** Time to first token per prompt size, in ms (the engine's). */
     final Map<Integer, List<Double>> timeToFirstToken = new TreeMap<>();

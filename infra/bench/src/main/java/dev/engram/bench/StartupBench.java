@@ -39,7 +39,11 @@ final class StartupBench {
             train(target, cache);
             Measured plain = measure(target, List.of(), "plain JVM");
             Measured aot = measure(target, List.of("-XX:AOTCache=" + cache), "AOT cache");
-            rows.add(Row.of("startup", target.name() + ": AOT / plain", "x", Stats.of(aot.millis() / plain.millis()),
+            rows.add(Row.of(
+                    "startup",
+                    target.name() + ": AOT / plain",
+                    "x",
+                    Stats.of(aot.millis() / plain.millis()),
                     "start-up time ratio"));
             return new Result(plain.millis(), aot.millis(), plain.rss(), aot.rss());
         } finally {
@@ -66,7 +70,8 @@ final class StartupBench {
                 figure(log, MODEL_LOAD, 1).ifPresent(modelLoad::add);
             }
         }
-        String flags = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g " + String.join(" ", jvm);
+        String flags =
+                "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g " + String.join(" ", jvm);
         String prefix = target.name() + ", " + label + ": ";
         Stats time = Stats.of(millis);
         Stats memory = Stats.of(rss);
@@ -74,10 +79,20 @@ final class StartupBench {
         // The timeline: Quarkus's own start (JVM start to listening), the model's load beside it (in the
         // background: requests that need no model are served meanwhile), the rest is the first request.
         if (!boot.isEmpty()) {
-            rows.add(Row.of("startup", prefix + "Quarkus start (its 'started in')", "ms", Stats.of(boot), "part of the row above"));
+            rows.add(Row.of(
+                    "startup",
+                    prefix + "Quarkus start (its 'started in')",
+                    "ms",
+                    Stats.of(boot),
+                    "part of the row above"));
         }
         if (!modelLoad.isEmpty()) {
-            rows.add(Row.of("startup", prefix + "model load (background thread)", "ms", Stats.of(modelLoad), "from the function's log"));
+            rows.add(Row.of(
+                    "startup",
+                    prefix + "model load (background thread)",
+                    "ms",
+                    Stats.of(modelLoad),
+                    "from the function's log"));
         }
         rows.add(Row.of("startup", prefix + "RSS after the first request", "MB", memory, ""));
         return new Measured(time.median(), memory.median());
@@ -93,7 +108,8 @@ final class StartupBench {
 
     /** The training run: serve a few requests, then a clean exit, at which the JVM writes the cache. */
     private static void train(Target target, Path cache) throws Exception {
-        try (FunctionProcess process = FunctionProcess.launch(target.jar(), target.env(), List.of("-XX:AOTCacheOutput=" + cache))) {
+        try (FunctionProcess process =
+                FunctionProcess.launch(target.jar(), target.env(), List.of("-XX:AOTCacheOutput=" + cache))) {
             FunctionClient client = new FunctionClient(process.uri());
             client.firstSuccess(target.call(), target.body(), Duration.ofSeconds(120), process::alive);
             for (int i = 0; i < 5; i++) {

@@ -10,8 +10,10 @@ public record Stats(double median, double min, double max, double p95, int n) {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no samples");
         }
-        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Stats(quantile(sorted, 0.5), sorted[0], sorted[sorted.length - 1], quantile(sorted, 0.95), sorted.length);
+        double[] sorted =
+                samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new Stats(
+                quantile(sorted, 0.5), sorted[0], sorted[sorted.length - 1], quantile(sorted, 0.95), sorted.length);
     }
 
     public static Stats of(double... samples) {

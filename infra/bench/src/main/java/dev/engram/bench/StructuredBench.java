@@ -2,9 +2,9 @@ package dev.engram.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.inference.GenerationRequest;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.structured.ResponseFormat;
 import dev.engram.inference.structured.StructuredDecoding;
 import dev.engram.inference.structured.TokenConstraint;
@@ -57,9 +57,16 @@ final class StructuredBench {
         for (int seed = 0; seed < walks; seed++) {
             warm.add(walk(decoding, format, seed));
         }
-        String note = String.format("%,d-token synthetic byte-level vocabulary, %d random walks of 200 tokens", VOCABULARY, walks);
-        rows.add(Row.of("structured", "mask per token, first walks of a schema", "ms", Stats.of(cold), note + "; masks computed"));
-        rows.add(Row.of("structured", "mask per token, same walks again", "ms", Stats.of(warm), note + "; masks cached"));
+        String note = String.format(
+                "%,d-token synthetic byte-level vocabulary, %d random walks of 200 tokens", VOCABULARY, walks);
+        rows.add(Row.of(
+                "structured",
+                "mask per token, first walks of a schema",
+                "ms",
+                Stats.of(cold),
+                note + "; masks computed"));
+        rows.add(Row.of(
+                "structured", "mask per token, same walks again", "ms", Stats.of(warm), note + "; masks cached"));
     }
 
     /** Mean milliseconds per token of the constraint's own calls (mask, advance) over one random walk. */
@@ -92,7 +99,8 @@ final class StructuredBench {
     /** Decode speed with and without the schema on the engine under test; the overhead is their ratio. */
     void overhead(BenchWeights model) {
         ResponseFormat format = format();
-        try (LanguageModel engine = EngineUnderTest.load(EngineUnderTest.model(model).orElseThrow())) {
+        try (LanguageModel engine =
+                EngineUnderTest.load(EngineUnderTest.model(model).orElseThrow())) {
             GenerationRequest free = GenerationRequest.greedy(Prompt.raw(Prompts.TEXT), options.decodeTokens());
             GenerationRequest json = free.withFormat(format);
             GenerationResult first = engine.generate(json, t -> {}); // cold masks, and the JIT
@@ -108,10 +116,17 @@ final class StructuredBench {
             }
             Stats base = Stats.of(plain);
             Stats withSchema = Stats.of(constrained);
-            String note = model.label() + ", " + tokens + " greedy tokens per run, same prompt; the first run (cold masks) took "
+            String note = model.label() + ", " + tokens
+                    + " greedy tokens per run, same prompt; the first run (cold masks) took "
                     + String.format("%.1f ms/token", 1000 / first.tokensPerSecond());
-            rows.add(Row.of("structured", model.label() + ": decode per token without a schema (baseline)", "ms", base, note));
-            rows.add(Row.of("structured", model.label() + ": decode per token with a JSON schema", "ms", withSchema, note)
+            rows.add(Row.of(
+                    "structured", model.label() + ": decode per token without a schema (baseline)", "ms", base, note));
+            rows.add(Row.of(
+                            "structured",
+                            model.label() + ": decode per token with a JSON schema",
+                            "ms",
+                            withSchema,
+                            note)
                     .compared(withSchema.median() / base.median(), "with / without schema; goal <= 1.10"));
         }
     }

@@ -27,8 +27,8 @@ final class Subprocess {
      */
     static String run(List<String> command, Path dir, Map<String, String> env, String input, Duration timeout)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(env);
         Process process = builder.start();
         try {

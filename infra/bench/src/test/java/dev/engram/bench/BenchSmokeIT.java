@@ -30,16 +30,37 @@ class BenchSmokeIT {
         Path log = target.resolve("bench-smoke.log");
         Files.deleteIfExists(out);
         Optional<Path> llamaCpp = LlamaCppInstall.ifInstalled();
-        Process bench = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-jar", app.toString(),
-                "--quick", "--tiny", "--repeats", "1", "--tokens", "8",
-                "--model", TestModels.stories260K().toString(),
-                "--functions", target.resolve("../../../functions").normalize().toString(),
-                "--cache", target.resolve("synthetic").toString(), "--out", out.toString(),
-                "--llama-cpp", llamaCpp.map(Path::toString).orElse("none")))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bench = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xmx2g",
+                        "-jar",
+                        app.toString(),
+                        "--quick",
+                        "--tiny",
+                        "--repeats",
+                        "1",
+                        "--tokens",
+                        "8",
+                        "--model",
+                        TestModels.stories260K().toString(),
+                        "--functions",
+                        target.resolve("../../../functions").normalize().toString(),
+                        "--cache",
+                        target.resolve("synthetic").toString(),
+                        "--out",
+                        out.toString(),
+                        "--llama-cpp",
+                        llamaCpp.map(Path::toString).orElse("none")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
-            assertThat(bench.waitFor(10, TimeUnit.MINUTES)).as("finished within 10 minutes; see " + log).isTrue();
+            assertThat(bench.waitFor(10, TimeUnit.MINUTES))
+                    .as("finished within 10 minutes; see " + log)
+                    .isTrue();
         } finally {
             bench.destroyForcibly();
         }
@@ -56,15 +77,32 @@ class BenchSmokeIT {
                 llamaRows.add(row.get("name").asText());
             }
             assertThat(row.at("/stats/median").isNumber()).as(row.toString()).isTrue();
-            assertThat(Double.isFinite(row.at("/stats/median").asDouble())).as(row.toString()).isTrue();
+            assertThat(Double.isFinite(row.at("/stats/median").asDouble()))
+                    .as(row.toString())
+                    .isTrue();
         }
         if (llamaCpp.isPresent()) {
-            assertThat(llamaRows).contains("tiny Q4: llama.cpp Q4_0, decode (baseline)", "tiny Q8: llama.cpp Q8_0, decode (baseline)",
-                    "tiny Q4: llama.cpp Q4_0 prefill at 128 (baseline)");
+            assertThat(llamaRows)
+                    .contains(
+                            "tiny Q4: llama.cpp Q4_0, decode (baseline)",
+                            "tiny Q8: llama.cpp Q8_0, decode (baseline)",
+                            "tiny Q4: llama.cpp Q4_0 prefill at 128 (baseline)");
         } else {
             assertThat(llamaRows).isEmpty();
         }
-        assertThat(sections).containsExactlyInAnyOrder("bandwidth", "decode", "prefill", "startup", "concurrency", "memory", "promotion", "recall-quality",
-                "classify", "batch", "structured", "cluster");
+        assertThat(sections)
+                .containsExactlyInAnyOrder(
+                        "bandwidth",
+                        "decode",
+                        "prefill",
+                        "startup",
+                        "concurrency",
+                        "memory",
+                        "promotion",
+                        "recall-quality",
+                        "classify",
+                        "batch",
+                        "structured",
+                        "cluster");
     }
 }

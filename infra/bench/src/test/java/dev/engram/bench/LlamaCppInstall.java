@@ -15,7 +15,9 @@ final class LlamaCppInstall {
     private LlamaCppInstall() {}
 
     static Path dir() {
-        return Path.of(System.getProperty("engram.test.llama-cpp", "llama-cpp")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("engram.test.llama-cpp", "llama-cpp"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     static boolean required() {
@@ -37,7 +39,8 @@ final class LlamaCppInstall {
     /** llama.cpp, or a skip (locally) / a failure (CI) when it is not installed. */
     static LlamaCpp llamaCpp() {
         Optional<Path> dir = ifInstalled();
-        Assumptions.assumeTrue(dir.isPresent(), "node-llama-cpp not installed in " + dir() + "; llama.cpp tests skipped");
+        Assumptions.assumeTrue(
+                dir.isPresent(), "node-llama-cpp not installed in " + dir() + "; llama.cpp tests skipped");
         return LlamaCpp.at(dir.get());
     }
 }

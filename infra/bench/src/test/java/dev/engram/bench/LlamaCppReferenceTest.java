@@ -35,19 +35,36 @@ class LlamaCppReferenceTest {
         List<Case> cases = cases();
         Path gguf = export(GgmlType.F32);
 
-        LlamaCpp.Result tokenized = llama.run(new LlamaCpp.Request(gguf.toString(), 2, null, 512, 1, null, null, null,
-                cases.stream().map(Case::prompt).toList()), TIMEOUT);
+        LlamaCpp.Result tokenized = llama.run(
+                new LlamaCpp.Request(
+                        gguf.toString(),
+                        2,
+                        null,
+                        512,
+                        1,
+                        null,
+                        null,
+                        null,
+                        cases.stream().map(Case::prompt).toList()),
+                TIMEOUT);
         for (int i = 0; i < cases.size(); i++) {
-            int[] expected = Arrays.copyOfRange(cases.get(i).promptIds(), 1, cases.get(i).promptIds().length);
-            assertThat(tokenized.tokenize().get(i)).as("ids of '%s'", cases.get(i).prompt()).containsExactly(expected);
+            int[] expected =
+                    Arrays.copyOfRange(cases.get(i).promptIds(), 1, cases.get(i).promptIds().length);
+            assertThat(tokenized.tokenize().get(i))
+                    .as("ids of '%s'", cases.get(i).prompt())
+                    .containsExactly(expected);
         }
         for (Case c : cases) {
             // Where llama2.c stopped because it sampled BOS, llama.cpp must sample that BOS too.
             int count = c.tokens().length + (c.stoppedOnBos() ? 1 : 0);
             int[] generated = greedy(llama, gguf, c.promptIds(), count);
-            assertThat(Arrays.copyOf(generated, c.tokens().length)).as("'%s', %d tokens", c.prompt(), count).containsExactly(c.tokens());
+            assertThat(Arrays.copyOf(generated, c.tokens().length))
+                    .as("'%s', %d tokens", c.prompt(), count)
+                    .containsExactly(c.tokens());
             if (c.stoppedOnBos()) {
-                assertThat(generated[c.tokens().length]).as("'%s' ends with BOS", c.prompt()).isEqualTo(BOS);
+                assertThat(generated[c.tokens().length])
+                        .as("'%s' ends with BOS", c.prompt())
+                        .isEqualTo(BOS);
             }
         }
     }
@@ -65,22 +82,31 @@ class LlamaCppReferenceTest {
     }
 
     private Path export(GgmlType type) throws Exception {
-        return GgufExport.export(TestModels.stories260K(), type, temp.resolve("stories260K-" + type + ".gguf")).file();
+        return GgufExport.export(TestModels.stories260K(), type, temp.resolve("stories260K-" + type + ".gguf"))
+                .file();
     }
 
     private static int[] greedy(LlamaCpp llama, Path gguf, int[] prompt, int count) throws Exception {
-        return llama.run(new LlamaCpp.Request(gguf.toString(), 2, null, 512, 1, null, new LlamaCpp.Decode(prompt, count), null, null),
-                TIMEOUT).decode().tokens();
+        return llama.run(
+                        new LlamaCpp.Request(
+                                gguf.toString(), 2, null, 512, 1, null, new LlamaCpp.Decode(prompt, count), null, null),
+                        TIMEOUT)
+                .decode()
+                .tokens();
     }
 
     /** One llama2.c greedy run: its prompt, the ids it fed (BOS first) and the ids it generated. */
     private record Case(String prompt, int[] promptIds, int[] tokens, boolean stoppedOnBos) {}
 
     private static List<Case> cases() throws Exception {
-        JsonNode reference = new ObjectMapper().readTree(TestModels.stories260K().resolve("reference.json").toFile());
+        JsonNode reference = new ObjectMapper()
+                .readTree(TestModels.stories260K().resolve("reference.json").toFile());
         List<Case> cases = new ArrayList<>();
         for (JsonNode c : reference) {
-            cases.add(new Case(c.path("prompt").asText(), ids(c.path("prompt_token_ids")), ids(c.path("token_ids")),
+            cases.add(new Case(
+                    c.path("prompt").asText(),
+                    ids(c.path("prompt_token_ids")),
+                    ids(c.path("token_ids")),
                     c.path("stopped_on_bos").asBoolean()));
         }
         assertThat(cases).hasSizeGreaterThanOrEqualTo(6);

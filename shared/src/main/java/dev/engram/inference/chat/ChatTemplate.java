@@ -45,8 +45,9 @@ public final class ChatTemplate {
             .build());
 
     static {
-        JINJAVA.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class,
-                "raiseException", String.class));
+        JINJAVA.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
     }
 
     private final String source;
@@ -76,7 +77,8 @@ public final class ChatTemplate {
             throw new IllegalArgumentException("tokenizer_config.json is malformed: " + e.getOriginalMessage(), e);
         }
         return source(config.path("chat_template"))
-                .map(source -> new ChatTemplate(source, tokenText(config.get("bos_token")), tokenText(config.get("eos_token"))));
+                .map(source -> new ChatTemplate(
+                        source, tokenText(config.get("bos_token")), tokenText(config.get("eos_token"))));
     }
 
     /** A template given as a string, or as a list of named templates (the one named {@code default}). */
@@ -85,7 +87,8 @@ public final class ChatTemplate {
             return Optional.of(node.asText());
         }
         for (JsonNode named : node) {
-            if ("default".equals(named.path("name").asText()) && named.path("template").isTextual()) {
+            if ("default".equals(named.path("name").asText())
+                    && named.path("template").isTextual()) {
                 return Optional.of(named.path("template").asText());
             }
         }
@@ -103,7 +106,10 @@ public final class ChatTemplate {
     public static Optional<ChatTemplate> fromGguf(GgufFile file) {
         return file.findString("tokenizer.chat_template").map(source -> {
             List<String> tokens = file.getStrings("tokenizer.ggml.tokens");
-            return new ChatTemplate(source, token(file, tokens, "tokenizer.ggml.bos_token_id"), token(file, tokens, "tokenizer.ggml.eos_token_id"));
+            return new ChatTemplate(
+                    source,
+                    token(file, tokens, "tokenizer.ggml.bos_token_id"),
+                    token(file, tokens, "tokenizer.ggml.eos_token_id"));
         });
     }
 
@@ -132,12 +138,16 @@ public final class ChatTemplate {
      */
     public String render(List<ChatTurn> turns, boolean addGenerationPrompt) {
         Map<String, Object> context = new HashMap<>();
-        context.put("messages", turns.stream().map(t -> {
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("role", t.role());
-            message.put("content", t.content());
-            return message;
-        }).toList());
+        context.put(
+                "messages",
+                turns.stream()
+                        .map(t -> {
+                            Map<String, Object> message = new LinkedHashMap<>();
+                            message.put("role", t.role());
+                            message.put("content", t.content());
+                            return message;
+                        })
+                        .toList());
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
@@ -145,7 +155,8 @@ public final class ChatTemplate {
         for (TemplateError error : result.getErrors()) {
             TemplateRefusal refusal = refusal(error.getException());
             if (refusal != null) {
-                throw new IllegalArgumentException("the chat template refused the conversation: " + refusal.getMessage());
+                throw new IllegalArgumentException(
+                        "the chat template refused the conversation: " + refusal.getMessage());
             }
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw new IllegalArgumentException("the chat template failed: " + error.getMessage());

@@ -1,10 +1,9 @@
 package dev.engram.inference.convert;
 
-import dev.engram.inference.llama.LlamaConfig;
 import dev.engram.inference.chat.ChatTemplate;
 import dev.engram.inference.gguf.GgmlType;
-import dev.engram.inference.gguf.GgufValue;
 import dev.engram.inference.gguf.GgufWriter;
+import dev.engram.inference.llama.LlamaConfig;
 import dev.engram.inference.quant.RowFormat;
 import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.safetensors.SafetensorsTensor;
@@ -36,8 +35,8 @@ import java.util.function.LongUnaryOperator;
  */
 public final class GgufExport {
     /** The types a model can be exported to, with llama.cpp's {@code general.file_type} numbers. */
-    private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
-            GgmlType.Q8_0, 7, GgmlType.BF16, 32);
+    private static final Map<GgmlType, Integer> FILE_TYPES =
+            Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2, GgmlType.Q8_0, 7, GgmlType.BF16, 32);
 
     /** What was written. */
     public record Result(Path file, long bytes, int tensors, LlamaConfig config) {}
@@ -54,13 +53,16 @@ public final class GgufExport {
         try (SafetensorsModel weights = SafetensorsModel.open(modelDir)) {
             GgufWriter writer = new GgufWriter();
             writer.putString("general.architecture", config.architecture());
-            writer.putString("general.name", modelDir.toAbsolutePath().normalize().getFileName().toString());
+            writer.putString(
+                    "general.name",
+                    modelDir.toAbsolutePath().normalize().getFileName().toString());
             writer.putUint32("general.file_type", FILE_TYPES.get(type));
             writer.putUint32("general.quantization_version", 2);
             LlamaConfig shaped = withVocabulary(config, weights);
             shaped.writeGguf(writer);
             GgufVocabulary.write(padded(vocabulary, shaped.vocabSize()), writer);
-            ChatTemplate.fromHuggingFace(modelDir).ifPresent(t -> writer.putString("tokenizer.chat_template", t.source()));
+            ChatTemplate.fromHuggingFace(modelDir)
+                    .ifPresent(t -> writer.putString("tokenizer.chat_template", t.source()));
             int tensors = addTensors(writer, weights, shaped, type);
             writer.write(out);
             return new Result(out, Files.size(out), tensors, shaped);
@@ -70,15 +72,27 @@ public final class GgufExport {
     /** The config with the vocabulary size the embedding matrix actually has. */
     private static LlamaConfig withVocabulary(LlamaConfig c, SafetensorsModel weights) {
         long rows = weights.tensor("model.embed_tokens.weight").shape()[0];
-        return new LlamaConfig(c.architecture(), c.embeddingLength(), c.feedForwardLength(), c.blockCount(), c.headCount(),
-                c.headCountKv(), c.headDim(), Math.toIntExact(rows), c.contextLength(), c.rmsNormEpsilon(), c.ropeTheta(),
-                c.ropeScaling(), c.tiedEmbeddings() || weights.find("lm_head.weight").isEmpty());
+        return new LlamaConfig(
+                c.architecture(),
+                c.embeddingLength(),
+                c.feedForwardLength(),
+                c.blockCount(),
+                c.headCount(),
+                c.headCountKv(),
+                c.headDim(),
+                Math.toIntExact(rows),
+                c.contextLength(),
+                c.rmsNormEpsilon(),
+                c.ropeTheta(),
+                c.ropeScaling(),
+                c.tiedEmbeddings() || weights.find("lm_head.weight").isEmpty());
     }
 
     /** GGUF wants one token per embedding row: ids the tokenizer does not use become unused {@code [PADn]} tokens. */
     private static Vocabulary padded(Vocabulary v, int rows) {
         if (v.size() > rows) {
-            throw new IllegalArgumentException("the tokenizer has " + v.size() + " tokens but the embedding only " + rows + " rows");
+            throw new IllegalArgumentException(
+                    "the tokenizer has " + v.size() + " tokens but the embedding only " + rows + " rows");
         }
         if (v.size() == rows) {
             return v;
@@ -89,8 +103,24 @@ public final class GgufExport {
             pieces.add("[PAD" + id + "]");
             types.add(TokenType.UNUSED);
         }
-        return new Vocabulary(v.kind(), pieces, types, null, v.merges(), v.preTokenizer(), v.splitPattern(), v.ignoreMerges(),
-                v.normalizeNfc(), v.bos(), v.eos(), v.unknown(), v.padding(), v.endTokens(), v.addBos(), v.addEos(), v.addSpacePrefix());
+        return new Vocabulary(
+                v.kind(),
+                pieces,
+                types,
+                null,
+                v.merges(),
+                v.preTokenizer(),
+                v.splitPattern(),
+                v.ignoreMerges(),
+                v.normalizeNfc(),
+                v.bos(),
+                v.eos(),
+                v.unknown(),
+                v.padding(),
+                v.endTokens(),
+                v.addBos(),
+                v.addEos(),
+                v.addSpacePrefix());
     }
 
     private static int addTensors(GgufWriter writer, SafetensorsModel weights, LlamaConfig c, GgmlType type) {
@@ -102,7 +132,8 @@ public final class GgufExport {
             SafetensorsTensor tensor = weights.tensor(hfName);
             checkShape(tensor, rows, cols);
             used.add(hfName);
-            addTensor(writer, ggufName, tensor, cols < 0 ? GgmlType.F32 : typeFor(type, cols), permuteHeads, c.headDim());
+            addTensor(
+                    writer, ggufName, tensor, cols < 0 ? GgmlType.F32 : typeFor(type, cols), permuteHeads, c.headDim());
         };
         add.add("model.embed_tokens.weight", "token_embd.weight", c.vocabSize(), hidden, 0);
         for (int layer = 0; layer < c.blockCount(); layer++) {
@@ -115,8 +146,11 @@ public final class GgufExport {
             add.add(hf + "self_attn.k_proj.weight", gguf + "attn_k.weight", kvRows, hidden, kHeads);
             add.add(hf + "self_attn.v_proj.weight", gguf + "attn_v.weight", kvRows, hidden, 0);
             add.add(hf + "self_attn.o_proj.weight", gguf + "attn_output.weight", hidden, qRows, 0);
-            for (Bias bias : List.of(new Bias("q_proj", "attn_q", qRows, qHeads), new Bias("k_proj", "attn_k", kvRows, kHeads),
-                    new Bias("v_proj", "attn_v", kvRows, 0), new Bias("o_proj", "attn_output", hidden, 0))) {
+            for (Bias bias : List.of(
+                    new Bias("q_proj", "attn_q", qRows, qHeads),
+                    new Bias("k_proj", "attn_k", kvRows, kHeads),
+                    new Bias("v_proj", "attn_v", kvRows, 0),
+                    new Bias("o_proj", "attn_output", hidden, 0))) {
                 String name = hf + "self_attn." + bias.hfName() + ".bias";
                 if (weights.find(name).isPresent()) { // Qwen2 has Q/K/V biases
                     add.add(name, gguf + bias.ggufName() + ".bias", bias.length(), -1, bias.permuteHeads());
@@ -131,8 +165,12 @@ public final class GgufExport {
         if (weights.find("lm_head.weight").isPresent()) {
             add.add("lm_head.weight", "output.weight", c.vocabSize(), hidden, 0);
         }
-        c.ropeFactors().ifPresent(factors -> writer.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {factors.length},
-                out -> RowFormat.F32.encode(factors, 0, factors.length, out, 0)));
+        c.ropeFactors()
+                .ifPresent(factors -> writer.addTensor(
+                        "rope_freqs.weight",
+                        GgmlType.F32,
+                        new long[] {factors.length},
+                        out -> RowFormat.F32.encode(factors, 0, factors.length, out, 0)));
         for (String name : weights.names()) {
             if (!used.contains(name) && !name.endsWith(".rotary_emb.inv_freq")) {
                 throw new IllegalArgumentException("tensor '" + name + "' is not part of a " + c.architecture()
@@ -153,8 +191,8 @@ public final class GgufExport {
     private static void checkShape(SafetensorsTensor tensor, int rows, int cols) {
         long[] expected = cols < 0 ? new long[] {rows} : new long[] {rows, cols};
         if (!Arrays.equals(tensor.shape(), expected)) {
-            throw new IllegalArgumentException("tensor '" + tensor.name() + "' has shape " + Arrays.toString(tensor.shape())
-                    + ", config.json implies " + Arrays.toString(expected));
+            throw new IllegalArgumentException("tensor '" + tensor.name() + "' has shape "
+                    + Arrays.toString(tensor.shape()) + ", config.json implies " + Arrays.toString(expected));
         }
     }
 
@@ -163,7 +201,8 @@ public final class GgufExport {
         return target.rowFormat().orElseThrow().fits(rowLength) ? target : GgmlType.F16;
     }
 
-    private static void addTensor(GgufWriter writer, String name, SafetensorsTensor source, GgmlType type, int permuteHeads, int headDim) {
+    private static void addTensor(
+            GgufWriter writer, String name, SafetensorsTensor source, GgmlType type, int permuteHeads, int headDim) {
         long[] shape = source.shape();
         boolean vector = shape.length == 1;
         long rows = shape[0];
@@ -199,11 +238,15 @@ public final class GgufExport {
             System.exit(2);
         }
         try {
-            GgmlType type = FILE_TYPES.keySet().stream().filter(t -> t.name().equalsIgnoreCase(args[1])).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown type '" + args[1] + "' (F32, F16, BF16, Q8_0, Q4_0)"));
+            GgmlType type = FILE_TYPES.keySet().stream()
+                    .filter(t -> t.name().equalsIgnoreCase(args[1]))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "unknown type '" + args[1] + "' (F32, F16, BF16, Q8_0, Q4_0)"));
             Result result = export(Path.of(args[0]), type, Path.of(args[2]));
-            System.out.printf("wrote %s: %s %s, %d tensors, %.1f MB%n", result.file(), result.config().architecture(), type,
-                    result.tensors(), result.bytes() / 1e6);
+            System.out.printf(
+                    "wrote %s: %s %s, %d tensors, %.1f MB%n",
+                    result.file(), result.config().architecture(), type, result.tensors(), result.bytes() / 1e6);
         } catch (IllegalArgumentException e) {
             System.err.println("cannot export: " + e.getMessage());
             System.exit(2);

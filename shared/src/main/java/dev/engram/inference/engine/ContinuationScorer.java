@@ -33,13 +33,18 @@ final class ContinuationScorer {
         long queueNanos = System.nanoTime() - start - tokenizeNanos;
         int n = sequences.size();
         int[] shared = sequences.stream().mapToInt(s -> commonPrefix(prompt, s)).toArray();
-        List<Integer> order = IntStream.range(0, n).boxed().sorted(Comparator.comparingInt((Integer i) -> -shared[i])).toList();
+        List<Integer> order = IntStream.range(0, n)
+                .boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> -shared[i]))
+                .toList();
         int longest = sequences.stream().mapToInt(s -> s.length).max().orElse(prompt.length);
         ContinuationScores.Score[] scores = new ContinuationScores.Score[n];
         long promptDone;
         try (KvCache cache = new KvCache(pool, model.config())) {
             if (!cache.ensure(Math.max(longest, prompt.length))) {
-                throw new dev.engram.errors.UnavailableException("kv_memory", "No key/value memory is free for scoring now. Retry later.",
+                throw new dev.engram.errors.UnavailableException(
+                        "kv_memory",
+                        "No key/value memory is free for scoring now. Retry later.",
                         java.time.Duration.ofSeconds(1));
             }
             double[] afterPrompt = logSoftmax(model.forward(List.of(new Chunk(prompt, 0, cache, true, 1))), 0);
@@ -52,8 +57,14 @@ final class ContinuationScorer {
             }
         }
         long end = System.nanoTime();
-        return new ContinuationScores(prompt.length, List.of(scores), tokenizeNanos, queueNanos,
-                promptDone - start - tokenizeNanos - queueNanos, end - promptDone, end - start);
+        return new ContinuationScores(
+                prompt.length,
+                List.of(scores),
+                tokenizeNanos,
+                queueNanos,
+                promptDone - start - tokenizeNanos - queueNanos,
+                end - promptDone,
+                end - start);
     }
 
     /**

@@ -15,28 +15,28 @@ import dev.engram.inference.chat.ChatTemplate;
 import dev.engram.inference.decoding.StopSequences;
 import dev.engram.inference.decoding.TextDecoder;
 import dev.engram.inference.decoding.TokenSampler;
+import dev.engram.inference.gguf.GgufFile;
 import dev.engram.inference.kernels.Lanes;
 import dev.engram.inference.kernels.MatMul;
 import dev.engram.inference.kernels.Team;
 import dev.engram.inference.llama.KvPool;
+import dev.engram.inference.llama.LlamaConfig;
+import dev.engram.inference.llama.LlamaLoader;
 import dev.engram.inference.llama.LlamaModel;
+import dev.engram.inference.quant.RowFormat;
+import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.structured.StructuredDecoding;
 import dev.engram.inference.structured.TokenConstraint;
 import dev.engram.inference.tokenizer.Tokenizer;
-import dev.engram.inference.llama.LlamaConfig;
-import dev.engram.inference.gguf.GgufFile;
-import dev.engram.inference.safetensors.SafetensorsModel;
-import dev.engram.inference.llama.LlamaLoader;
-import dev.engram.inference.quant.RowFormat;
 import dev.engram.inference.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Engram's own in-process engine for Llama-family models: Vector API kernels for F32, Q8_0 and Q4_0
@@ -59,8 +59,15 @@ public final class EngramEngine implements LanguageModel {
     /** JSON output (response formats) over this model's vocabulary. */
     private final StructuredDecoding structured;
 
-    EngramEngine(String name, Tokenizer tokenizer, Optional<ChatTemplate> template, LlamaModel model, Team team, KvPool pool,
-            Scheduler.Limits limits, InferenceObserver observer) {
+    EngramEngine(
+            String name,
+            Tokenizer tokenizer,
+            Optional<ChatTemplate> template,
+            LlamaModel model,
+            Team team,
+            KvPool pool,
+            Scheduler.Limits limits,
+            InferenceObserver observer) {
         this.name = name;
         this.tokenizer = tokenizer;
         this.template = template;
@@ -107,7 +114,9 @@ public final class EngramEngine implements LanguageModel {
 
     @Override
     public String render(Prompt prompt) {
-        return prompt.raw() || template.isEmpty() ? prompt.asCompletionText() : PromptTokens.render(template.get(), prompt, true).text();
+        return prompt.raw() || template.isEmpty()
+                ? prompt.asCompletionText()
+                : PromptTokens.render(template.get(), prompt, true).text();
     }
 
     /**
@@ -118,12 +127,15 @@ public final class EngramEngine implements LanguageModel {
         if (prompt.raw() || template.isEmpty()) {
             return encodePrompt(prompt.asCompletionText());
         }
-        return PromptTokens.withBos(tokenizer, PromptTokens.render(template.get(), prompt, true).encode(tokenizer));
+        return PromptTokens.withBos(
+                tokenizer, PromptTokens.render(template.get(), prompt, true).encode(tokenizer));
     }
 
     /** The ids the model is fed for a prompt text (with a chat template, its control tokens' spellings count). */
     public int[] encodePrompt(String text) {
-        return PromptTokens.withBos(tokenizer, template.isPresent() ? PromptTokens.encodeRendered(tokenizer, text) : tokenizer.encode(text));
+        return PromptTokens.withBos(
+                tokenizer,
+                template.isPresent() ? PromptTokens.encodeRendered(tokenizer, text) : tokenizer.encode(text));
     }
 
     @Override
@@ -141,13 +153,21 @@ public final class EngramEngine implements LanguageModel {
         long start = System.nanoTime();
         int[] prompt = encodePrompt(request.prompt());
         if (prompt.length >= contextLength()) {
-            throw new InvalidRequestException("prompt_too_long", "The prompt is " + prompt.length + " tokens; this model takes at most "
-                    + (contextLength() - 1) + " prompt tokens (context " + contextLength() + ", leaving room for at least one generated token)");
+            throw new InvalidRequestException(
+                    "prompt_too_long",
+                    "The prompt is " + prompt.length + " tokens; this model takes at most " + (contextLength() - 1)
+                            + " prompt tokens (context " + contextLength()
+                            + ", leaving room for at least one generated token)");
         }
         InferenceObserver.Generation observed = observer.begin(name);
         TokenConstraint constraint = request.format() == null ? null : structured.start(request.format());
-        Sequence sequence = new Sequence(prompt, request.maxTokens(), new TokenSampler(request.sampling()), tokenizer.endTokens(),
-                request.cancellation(), constraint);
+        Sequence sequence = new Sequence(
+                prompt,
+                request.maxTokens(),
+                new TokenSampler(request.sampling()),
+                tokenizer.endTokens(),
+                request.cancellation(),
+                constraint);
         try {
             scheduler.submit(sequence);
         } catch (RuntimeException e) {
@@ -170,7 +190,11 @@ public final class EngramEngine implements LanguageModel {
     }
 
     /** Reads the sequence's tokens on the caller's thread: text, stop strings, the listener. */
-    private GenerationResult follow(Sequence sequence, GenerationRequest request, TokenListener listener, long start,
+    private GenerationResult follow(
+            Sequence sequence,
+            GenerationRequest request,
+            TokenListener listener,
+            long start,
             InferenceObserver.Generation observed) {
         StopSequences stops = new StopSequences(request.stop());
         TextDecoder decoder = new TextDecoder(tokenizer, sequence.prompt[sequence.prompt.length - 1]);
@@ -219,8 +243,13 @@ public final class EngramEngine implements LanguageModel {
         }
         long end = System.nanoTime();
         long first = sequence.firstTokenAt;
-        return new GenerationResult(stops.text(), reason, sequence.prompt.length, generated, generated == 0 || first == 0 ? end - start
-                : first - start, end - start);
+        return new GenerationResult(
+                stops.text(),
+                reason,
+                sequence.prompt.length,
+                generated,
+                generated == 0 || first == 0 ? end - start : first - start,
+                end - start);
     }
 
     @Override
@@ -235,12 +264,17 @@ public final class EngramEngine implements LanguageModel {
         } else { // rendered once; each continuation is plain text after the reply's start
             PromptTokens rendered = PromptTokens.render(template.get(), prompt, true);
             promptTokens = PromptTokens.withBos(tokenizer, rendered.encode(tokenizer));
-            sequences = continuations.stream().map(c -> PromptTokens.withBos(tokenizer, rendered.followedBy(c).encode(tokenizer))).toList();
+            sequences = continuations.stream()
+                    .map(c -> PromptTokens.withBos(
+                            tokenizer, rendered.followedBy(c).encode(tokenizer)))
+                    .toList();
         }
         int longest = sequences.stream().mapToInt(t -> t.length).max().orElse(promptTokens.length);
         if (longest > contextLength()) {
-            throw new InvalidRequestException("prompt_too_long", "The classification prompt with its longest label is " + longest
-                    + " tokens; this model takes at most " + contextLength());
+            throw new InvalidRequestException(
+                    "prompt_too_long",
+                    "The classification prompt with its longest label is " + longest
+                            + " tokens; this model takes at most " + contextLength());
         }
         long tokenized = System.nanoTime() - start;
         return scheduler.exclusive(() -> scorer.score(promptTokens, sequences, start, tokenized));
@@ -259,8 +293,15 @@ public final class EngramEngine implements LanguageModel {
     }
 
     /** Engine settings; see InferenceConfig for their meaning. */
-    public record Options(int threads, Optional<RowFormat> quantize, long kvMemory, int maxBatch, int stepTokens, int queueSize,
-            Duration queueTimeout, InferenceObserver observer) {}
+    public record Options(
+            int threads,
+            Optional<RowFormat> quantize,
+            long kvMemory,
+            int maxBatch,
+            int stepTokens,
+            int queueSize,
+            Duration queueTimeout,
+            InferenceObserver observer) {}
 
     /**
      * Loads a model: a GGUF file, a directory holding one GGUF file, or a Hugging Face directory
@@ -293,8 +334,15 @@ public final class EngramEngine implements LanguageModel {
             }
             LlamaModel model = new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team));
             KvPool pool = new KvPool(loaded.config(), options.kvMemory());
-            return new EngramEngine(name, tokenizer, template, model, team, pool,
-                    new Scheduler.Limits(options.maxBatch(), options.stepTokens(), options.queueSize(), options.queueTimeout()),
+            return new EngramEngine(
+                    name,
+                    tokenizer,
+                    template,
+                    model,
+                    team,
+                    pool,
+                    new Scheduler.Limits(
+                            options.maxBatch(), options.stepTokens(), options.queueSize(), options.queueTimeout()),
                     options.observer());
         } catch (IOException | RuntimeException e) {
             team.close();
@@ -336,7 +384,8 @@ public final class EngramEngine implements LanguageModel {
             return null;
         }
         try (Stream<Path> files = Files.list(location)) {
-            List<Path> ggufs = files.filter(f -> f.getFileName().toString().endsWith(".gguf")).toList();
+            List<Path> ggufs = files.filter(f -> f.getFileName().toString().endsWith(".gguf"))
+                    .toList();
             if (ggufs.size() != 1) {
                 throw new IllegalArgumentException(location + " holds neither config.json nor exactly one .gguf file");
             }

@@ -11,8 +11,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -60,12 +60,16 @@ final class Scheduler implements AutoCloseable {
     /** Hands a sequence to the scheduler, or refuses it with 503 when the queue is full. */
     void submit(Sequence sequence) {
         if (closed) {
-            throw new UnavailableException("inference_unavailable", "The engine is shutting down. Retry later.", Duration.ofSeconds(1));
+            throw new UnavailableException(
+                    "inference_unavailable", "The engine is shutting down. Retry later.", Duration.ofSeconds(1));
         }
         if (queued.incrementAndGet() > limits.queueSize() + limits.maxBatch()) {
             queued.decrementAndGet();
-            throw new UnavailableException("overloaded", "The model is busy: the generation queue is full (" + limits.queueSize()
-                    + " waiting). Retry later.", limits.queueTimeout());
+            throw new UnavailableException(
+                    "overloaded",
+                    "The model is busy: the generation queue is full (" + limits.queueSize()
+                            + " waiting). Retry later.",
+                    limits.queueTimeout());
         }
         submitted.add(sequence);
         LockSupport.unpark(thread);
@@ -126,8 +130,8 @@ final class Scheduler implements AutoCloseable {
                 failRunning(t);
             }
         }
-        UnavailableException shutdown = new UnavailableException("inference_unavailable", "The engine shut down. Retry later.",
-                Duration.ofSeconds(1));
+        UnavailableException shutdown = new UnavailableException(
+                "inference_unavailable", "The engine shut down. Retry later.", Duration.ofSeconds(1));
         running.forEach(s -> end(s, null, shutdown));
         waiting.forEach(s -> end(s, null, shutdown));
         running.clear();
@@ -145,12 +149,17 @@ final class Scheduler implements AutoCloseable {
                 continue;
             }
             if (s.cancellation.expired()) {
-                refusal = new UnavailableException("deadline_exceeded", "The request's deadline passed while it waited "
-                        + (now - s.submittedAt) / 1_000_000 + " ms for the model (engram.request.timeout). Retry later.",
+                refusal = new UnavailableException(
+                        "deadline_exceeded",
+                        "The request's deadline passed while it waited " + (now - s.submittedAt) / 1_000_000
+                                + " ms for the model (engram.request.timeout). Retry later.",
                         limits.queueTimeout());
             } else if (now - s.submittedAt > limits.queueTimeout().toNanos()) {
-                refusal = new UnavailableException("overloaded", "The model is busy: waited " + limits.queueTimeout().toMillis()
-                        + " ms without getting a place in the batch. Retry later.", limits.queueTimeout());
+                refusal = new UnavailableException(
+                        "overloaded",
+                        "The model is busy: waited " + limits.queueTimeout().toMillis()
+                                + " ms without getting a place in the batch. Retry later.",
+                        limits.queueTimeout());
             }
             if (refusal != null) {
                 it.remove();
@@ -168,8 +177,14 @@ final class Scheduler implements AutoCloseable {
                 cache.close();
                 if (running.isEmpty() && cache.pagesToGrow(s.positions(context)) * pool.pageBytes() > pool.budget()) {
                     waiting.poll();
-                    end(s, null, new UnavailableException("kv_memory", "This request needs more key/value memory than the engine's "
-                            + "whole budget (engram.inference.kv-memory); send a shorter prompt or fewer maxTokens.", Duration.ofSeconds(1)));
+                    end(
+                            s,
+                            null,
+                            new UnavailableException(
+                                    "kv_memory",
+                                    "This request needs more key/value memory than the engine's "
+                                            + "whole budget (engram.inference.kv-memory); send a shorter prompt or fewer maxTokens.",
+                                    Duration.ofSeconds(1)));
                     continue;
                 }
                 return;

@@ -23,6 +23,7 @@ final class Sequence {
     final Cancellation cancellation;
     /** The JSON constraint on the output; null for free text. */
     final TokenConstraint constraint;
+
     private BitSet allowed;
     final TokenChannel channel = new TokenChannel();
     final long submittedAt = System.nanoTime();
@@ -33,14 +34,21 @@ final class Sequence {
     volatile boolean abandoned;
     /** When the first token was sampled (0 until then). */
     volatile long firstTokenAt;
+
     KvCache cache;
     /** Prompt tokens computed so far. */
     int computed;
+
     int generated;
     int lastToken;
     long admittedAt;
 
-    Sequence(int[] prompt, int maxTokens, TokenSampler sampler, Set<Integer> endTokens, Cancellation cancellation,
+    Sequence(
+            int[] prompt,
+            int maxTokens,
+            TokenSampler sampler,
+            Set<Integer> endTokens,
+            Cancellation cancellation,
             TokenConstraint constraint) {
         this.prompt = prompt;
         this.maxTokens = maxTokens;
@@ -63,7 +71,8 @@ final class Sequence {
     Chunk nextChunk(int budget) {
         if (inPrompt()) {
             int end = Math.min(prompt.length, computed + Math.max(1, budget));
-            return new Chunk(Arrays.copyOfRange(prompt, computed, end), computed, cache, true, end == prompt.length ? 1 : 0);
+            return new Chunk(
+                    Arrays.copyOfRange(prompt, computed, end), computed, cache, true, end == prompt.length ? 1 : 0);
         }
         return Chunk.decode(lastToken, prompt.length + generated - 1, cache);
     }

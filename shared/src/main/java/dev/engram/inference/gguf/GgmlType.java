@@ -93,14 +93,16 @@ public enum GgmlType {
 
     /** How rows of this type are decoded here, or empty for the types this project cannot decode. */
     public Optional<RowFormat> rowFormat() {
-        return Arrays.stream(RowFormat.values()).filter(f -> f.name().equals(name())).findFirst();
+        return Arrays.stream(RowFormat.values())
+                .filter(f -> f.name().equals(name()))
+                .findFirst();
     }
 
     /** Bytes of {@code count} values; the count must fill whole blocks. */
     public long bytes(long count) {
         if (count < 0 || count % blockSize != 0) {
-            throw new IllegalArgumentException(name() + " stores whole blocks of " + blockSize + " values; "
-                    + count + " values do not fill them");
+            throw new IllegalArgumentException(
+                    name() + " stores whole blocks of " + blockSize + " values; " + count + " values do not fill them");
         }
         return Math.multiplyExact(count / blockSize, (long) blockBytes);
     }

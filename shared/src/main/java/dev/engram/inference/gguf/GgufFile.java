@@ -40,7 +40,9 @@ public final class GgufFile implements AutoCloseable {
         MemorySegment readOnly = file.asReadOnly();
         for (GgufParser.Info info : header.tensors()) {
             MemorySegment data = readOnly.asSlice(dataOffset + info.offset(), info.byteSize());
-            byName.put(info.name(), new GgufTensor(info.name(), info.type(), info.shape(), info.offset(), info.byteSize(), data));
+            byName.put(
+                    info.name(),
+                    new GgufTensor(info.name(), info.type(), info.shape(), info.offset(), info.byteSize(), data));
         }
         this.tensors = Collections.unmodifiableMap(byName);
     }

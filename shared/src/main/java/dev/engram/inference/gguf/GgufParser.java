@@ -29,6 +29,7 @@ final class GgufParser {
      * file cannot make the reader allocate gigabytes from a count that merely fits in the file.
      */
     static final int MAX_ARRAY_LENGTH = 1 << 22;
+
     static final long MAX_STRING_BYTES = 128L << 20;
     /** Name length, dimension count, type and offset: a tensor info takes at least this. */
     private static final int MIN_TENSOR_INFO = 8 + 4 + 4 + 8;
@@ -62,8 +63,8 @@ final class GgufParser {
             throw new IllegalArgumentException("big-endian GGUF files are not supported");
         }
         if (version != 2 && version != 3) {
-            throw new IllegalArgumentException("GGUF version " + Integer.toUnsignedString(version)
-                    + " is not supported (versions 2 and 3 are)");
+            throw new IllegalArgumentException(
+                    "GGUF version " + Integer.toUnsignedString(version) + " is not supported (versions 2 and 3 are)");
         }
         long tensorCount = count("the tensor count", MIN_TENSOR_INFO);
         long keyValueCount = count("the metadata count", MIN_KEY_VALUE);
@@ -99,8 +100,9 @@ final class GgufParser {
                         + ", not a multiple of the alignment " + alignment);
             }
             if (info.offset() > dataBytes || info.byteSize() > dataBytes - info.offset()) {
-                throw new IllegalArgumentException("tensor '" + info.name() + "' (" + info.byteSize() + " bytes at data offset "
-                        + info.offset() + ") runs past the end of the file (" + dataBytes + " data bytes): truncated file?");
+                throw new IllegalArgumentException(
+                        "tensor '" + info.name() + "' (" + info.byteSize() + " bytes at data offset " + info.offset()
+                                + ") runs past the end of the file (" + dataBytes + " data bytes): truncated file?");
             }
         }
         return new Header(version, metadata, infos, alignment, dataOffset);
@@ -118,7 +120,8 @@ final class GgufParser {
         for (int d = 0; d < dims; d++) {
             shape[d] = u64("a dimension of tensor '" + name + "'");
             if (shape[d] < 0) {
-                throw new IllegalArgumentException("tensor '" + name + "' has an absurd dimension " + Long.toUnsignedString(shape[d]));
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' has an absurd dimension " + Long.toUnsignedString(shape[d]));
             }
             try {
                 count = Math.multiplyExact(count, shape[d]);
@@ -141,7 +144,8 @@ final class GgufParser {
         }
         long offset = u64("the offset of tensor '" + name + "'");
         if (offset < 0) {
-            throw new IllegalArgumentException("tensor '" + name + "' has an absurd offset " + Long.toUnsignedString(offset));
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has an absurd offset " + Long.toUnsignedString(offset));
         }
         return new Info(name, type, shape, offset, byteSize);
     }
@@ -171,7 +175,8 @@ final class GgufParser {
         GgufValueType element = valueType("an array's element type");
         long count = count("an array's length", element.minBytes());
         if (count > MAX_ARRAY_LENGTH) {
-            throw new IllegalArgumentException("an array of " + count + " elements is too long (at most " + MAX_ARRAY_LENGTH + ")");
+            throw new IllegalArgumentException(
+                    "an array of " + count + " elements is too long (at most " + MAX_ARRAY_LENGTH + ")");
         }
         int n = (int) count;
         return switch (element) {
@@ -252,8 +257,8 @@ final class GgufParser {
     private long count(String what, int minBytes) {
         long count = u64(what);
         if (count < 0 || count > (size - pos) / minBytes) {
-            throw new IllegalArgumentException(what + " is " + Long.toUnsignedString(count)
-                    + ", more than the " + (size - pos) + " remaining bytes can hold");
+            throw new IllegalArgumentException(what + " is " + Long.toUnsignedString(count) + ", more than the "
+                    + (size - pos) + " remaining bytes can hold");
         }
         return count;
     }

@@ -43,8 +43,9 @@ public record GgufTensor(String name, GgmlType type, long[] shape, long offset, 
 
     /** How its rows are decoded; refused, naming the tensor and its type, for types this project cannot decode. */
     public RowFormat rowFormat() {
-        return type.rowFormat().orElseThrow(() -> new IllegalArgumentException("tensor '" + name + "' is " + type
-                + ", which is not supported (supported: " + Arrays.toString(RowFormat.values()) + ")"));
+        return type.rowFormat()
+                .orElseThrow(() -> new IllegalArgumentException("tensor '" + name + "' is " + type
+                        + ", which is not supported (supported: " + Arrays.toString(RowFormat.values()) + ")"));
     }
 
     /** Decodes row {@code row} into {@code dst} (which holds at least {@link #rowLength()} values). */
@@ -59,8 +60,12 @@ public record GgufTensor(String name, GgmlType type, long[] shape, long offset, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GgufTensor t && name.equals(t.name) && type == t.type && Arrays.equals(shape, t.shape)
-                && offset == t.offset && byteSize == t.byteSize;
+        return o instanceof GgufTensor t
+                && name.equals(t.name)
+                && type == t.type
+                && Arrays.equals(shape, t.shape)
+                && offset == t.offset
+                && byteSize == t.byteSize;
     }
 
     @Override

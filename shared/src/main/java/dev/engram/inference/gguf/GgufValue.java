@@ -84,7 +84,10 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
 
     /** An array of INT32. */
     public static GgufValue int32s(int... values) {
-        return new GgufValue(GgufValueType.ARRAY, GgufValueType.INT32, Arrays.stream(values).asLongStream().toArray());
+        return new GgufValue(
+                GgufValueType.ARRAY,
+                GgufValueType.INT32,
+                Arrays.stream(values).asLongStream().toArray());
     }
 
     public static GgufValue float32s(float... values) {
@@ -222,7 +225,9 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GgufValue other && type == other.type && elementType == other.elementType
+        return o instanceof GgufValue other
+                && type == other.type
+                && elementType == other.elementType
                 && Objects.deepEquals(value, other.value);
     }
 

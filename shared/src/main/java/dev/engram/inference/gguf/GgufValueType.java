@@ -5,8 +5,19 @@ package dev.engram.inference.gguf;
  * bool, string, and arrays (of any one of these, arrays included).
  */
 public enum GgufValueType {
-    UINT8(1), INT8(1), UINT16(2), INT16(2), UINT32(4), INT32(4), FLOAT32(4), BOOL(1), STRING(8), ARRAY(12),
-    UINT64(8), INT64(8), FLOAT64(8);
+    UINT8(1),
+    INT8(1),
+    UINT16(2),
+    INT16(2),
+    UINT32(4),
+    INT32(4),
+    FLOAT32(4),
+    BOOL(1),
+    STRING(8),
+    ARRAY(12),
+    UINT64(8),
+    INT64(8),
+    FLOAT64(8);
 
     private final int minBytes;
 

@@ -41,7 +41,8 @@ public final class GgufWriter {
     public GgufWriter put(String key, GgufValue value) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0 || bytes.length > GgufParser.MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("a metadata key has 1 to " + GgufParser.MAX_KEY_BYTES + " bytes: '" + key + "'");
+            throw new IllegalArgumentException(
+                    "a metadata key has 1 to " + GgufParser.MAX_KEY_BYTES + " bytes: '" + key + "'");
         }
         if (key.equals(GgufParser.ALIGNMENT_KEY)) {
             if (value.type() != GgufValueType.UINT32 || Long.bitCount(value.asLong()) != 1) {
@@ -76,11 +77,12 @@ public final class GgufWriter {
      */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, TensorBytes bytes) {
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_TENSOR_NAME_BYTES) {
-            throw new IllegalArgumentException("a tensor name has 1 to " + MAX_TENSOR_NAME_BYTES + " bytes: '" + name + "'");
+            throw new IllegalArgumentException(
+                    "a tensor name has 1 to " + MAX_TENSOR_NAME_BYTES + " bytes: '" + name + "'");
         }
         if (shape.length > GgufParser.MAX_DIMS) {
-            throw new IllegalArgumentException("tensor '" + name + "' has " + shape.length + " dimensions (at most "
-                    + GgufParser.MAX_DIMS + ")");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has " + shape.length + " dimensions (at most " + GgufParser.MAX_DIMS + ")");
         }
         long count = 1;
         for (long d : shape) {
@@ -90,8 +92,8 @@ public final class GgufWriter {
             count = Math.multiplyExact(count, d);
         }
         if (shape.length > 0 && shape[0] % type.blockSize() != 0) {
-            throw new IllegalArgumentException("tensor '" + name + "': rows of " + shape[0] + " values do not fill whole "
-                    + type + " blocks of " + type.blockSize());
+            throw new IllegalArgumentException("tensor '" + name + "': rows of " + shape[0]
+                    + " values do not fill whole " + type + " blocks of " + type.blockSize());
         }
         if (tensors.putIfAbsent(name, new Pending(name, type, shape.clone(), type.bytes(count), bytes)) != null) {
             throw new IllegalArgumentException("tensor '" + name + "' is already added");
@@ -102,7 +104,8 @@ public final class GgufWriter {
     /** Writes the file to {@code target}, replacing it; nothing is left behind if a callback fails. */
     public void write(Path target) throws IOException {
         long alignment = metadata.containsKey(GgufParser.ALIGNMENT_KEY)
-                ? metadata.get(GgufParser.ALIGNMENT_KEY).asLong() : GgufParser.DEFAULT_ALIGNMENT;
+                ? metadata.get(GgufParser.ALIGNMENT_KEY).asLong()
+                : GgufParser.DEFAULT_ALIGNMENT;
         List<Long> offsets = new ArrayList<>();
         long dataSize = 0;
         for (Pending tensor : tensors.values()) {
@@ -113,8 +116,13 @@ public final class GgufWriter {
         long dataOffset = GgufParser.align(header.length, alignment);
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
-            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofShared()) {
+            try (FileChannel channel = FileChannel.open(
+                            part,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    Arena arena = Arena.ofShared()) {
                 MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, dataOffset + dataSize, arena);
                 MemorySegment.copy(MemorySegment.ofArray(header), 0, file, 0, header.length);
                 int i = 0;

@@ -82,7 +82,9 @@ final class HeaderBytes {
                     array(v);
                 }
             }
-            default -> throw new IllegalStateException("unexpected array value " + array.value().getClass());
+            default ->
+                throw new IllegalStateException(
+                        "unexpected array value " + array.value().getClass());
         }
     }
 

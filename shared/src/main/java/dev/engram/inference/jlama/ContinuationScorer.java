@@ -48,7 +48,8 @@ final class ContinuationScorer {
             shared[i] = commonPrefix(prompt, sequences.get(i));
         }
         // Clean continuations first, then boundary-merged ones by decreasing shared prefix (see class comment).
-        List<Integer> order = IntStream.range(0, n).boxed()
+        List<Integer> order = IntStream.range(0, n)
+                .boxed()
                 .sorted(Comparator.comparingInt((Integer i) -> -shared[i]))
                 .toList();
         ContinuationScores.Score[] scores = new ContinuationScores.Score[n];
@@ -68,9 +69,14 @@ final class ContinuationScorer {
             }
         }
         long end = System.nanoTime();
-        return new ContinuationScores(prompt.length, List.of(scores), tokenizeNanos, queueNanos,
+        return new ContinuationScores(
+                prompt.length,
+                List.of(scores),
+                tokenizeNanos,
+                queueNanos,
                 promptDone - start - tokenizeNanos - queueNanos,
-                end - promptDone, end - start);
+                end - promptDone,
+                end - start);
     }
 
     /**
@@ -78,8 +84,13 @@ final class ContinuationScorer {
      * positions before it. With {@code firstLogProbs} (the log-probabilities after position from-1)
      * {@code sequence[from]} is scored too; without, it is only fed and scoring starts after it.
      */
-    private ContinuationScores.Score continue_(int[] sequence, int from, double[] firstLogProbs, KvBufferCache.KvBuffer kv,
-            AbstractTensor logitsTensor, float[] logits) {
+    private ContinuationScores.Score continue_(
+            int[] sequence,
+            int from,
+            double[] firstLogProbs,
+            KvBufferCache.KvBuffer kv,
+            AbstractTensor logitsTensor,
+            float[] logits) {
         int scored = sequence.length - (firstLogProbs != null ? from : from + 1);
         if (scored <= 0) {
             return new ContinuationScores.Score(0, 0);
@@ -101,7 +112,8 @@ final class ContinuationScorer {
     private double[] logSoftmax(AbstractTensor hiddenRow, AbstractTensor logitsTensor, float[] logits) {
         // At temperature 0 Jlama's sample leaves the raw (soft-capped, scaled) logits in the tensor.
         model.sample(hiddenRow, 0f, 0f, logitsTensor);
-        java.lang.foreign.MemorySegment.copy(logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
+        java.lang.foreign.MemorySegment.copy(
+                logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < vocab; i++) {
             max = Math.max(max, logits[i]);

@@ -6,15 +6,15 @@ import com.github.tjake.jlama.safetensors.prompt.PromptSupport;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 import dev.engram.errors.InvalidRequestException;
+import dev.engram.errors.UnavailableException;
+import dev.engram.inference.Cancellation;
 import dev.engram.inference.ContinuationScores;
+import dev.engram.inference.EngineStatus;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationGate;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
-import dev.engram.inference.Cancellation;
-import dev.engram.inference.EngineStatus;
-import dev.engram.errors.UnavailableException;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.TokenListener;
@@ -46,6 +46,7 @@ public final class JlamaEngine implements LanguageModel {
     private final KvBufferCache kvCache;
     /** Empty: Jlama has no working directory at all and every KV page lives in memory. */
     private final Optional<Path> workDir;
+
     private final int usableContext;
     private final int vocab;
     private final Set<Integer> endTokens;
@@ -53,12 +54,17 @@ public final class JlamaEngine implements LanguageModel {
     private final WordwiseEncoder encoder;
     /** What Jlama puts before every prompt: BOS for most models, nothing for some. */
     private final int[] promptPrefix;
+
     private final InferenceObserver observer;
     /** JSON output (response formats) over this model's vocabulary. */
     private final StructuredDecoding structured;
 
     /** Engine settings; see {@link dev.engram.inference.models.InferenceConfig} for their meaning. */
-    public record Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir,
+    public record Options(
+            int queueSize,
+            Duration queueTimeout,
+            Optional<Integer> threads,
+            Optional<Path> workDir,
             InferenceObserver observer) {
         public Options(int queueSize, Duration queueTimeout, Optional<Integer> threads, Optional<Path> workDir) {
             this(queueSize, queueTimeout, threads, workDir, InferenceObserver.NONE);
@@ -90,7 +96,8 @@ public final class JlamaEngine implements LanguageModel {
 
     /** Loads the model in {@code modelDir} (F32 working memory; I8 activations for quantized weights). */
     public static JlamaEngine load(Path modelDir, Options options) {
-        return new JlamaEngine(JlamaLoading.load(modelDir, options), modelDir.getFileName().toString(), options);
+        return new JlamaEngine(
+                JlamaLoading.load(modelDir, options), modelDir.getFileName().toString(), options);
     }
 
     /** Which kernels Jlama picked: native SIMD (jlama-native) or the Panama Vector API, with the vector width. */
@@ -155,9 +162,11 @@ public final class JlamaEngine implements LanguageModel {
         long start = System.nanoTime();
         int[] prompt = encodePrompt(render(request.prompt()));
         if (prompt.length >= usableContext) {
-            throw new InvalidRequestException("prompt_too_long", "The prompt is " + prompt.length
-                    + " tokens; this model takes at most " + (usableContext - 1) + " prompt tokens (context "
-                    + model.getConfig().contextLength + ", leaving room for at least one generated token)");
+            throw new InvalidRequestException(
+                    "prompt_too_long",
+                    "The prompt is " + prompt.length
+                            + " tokens; this model takes at most " + (usableContext - 1) + " prompt tokens (context "
+                            + model.getConfig().contextLength + ", leaving room for at least one generated token)");
         }
         InferenceObserver.Generation observed = observer.begin(name);
         Cancellation cancellation = request.cancellation();
@@ -181,11 +190,18 @@ public final class JlamaEngine implements LanguageModel {
     }
 
     static UnavailableException deadlineExceeded() {
-        return new UnavailableException("deadline_exceeded", "The request's deadline (engram.request.timeout) passed before "
-                + "this generation could start. Retry later or with a smaller task.", Duration.ofSeconds(1));
+        return new UnavailableException(
+                "deadline_exceeded",
+                "The request's deadline (engram.request.timeout) passed before "
+                        + "this generation could start. Retry later or with a smaller task.",
+                Duration.ofSeconds(1));
     }
 
-    private GenerationResult decode(GenerationRequest request, TokenListener listener, int[] prompt, long start,
+    private GenerationResult decode(
+            GenerationRequest request,
+            TokenListener listener,
+            int[] prompt,
+            long start,
             InferenceObserver.Generation observed) {
         TokenSampler sampler = new TokenSampler(request.sampling());
         StopSequences stops = new StopSequences(request.stop());
@@ -238,8 +254,13 @@ public final class JlamaEngine implements LanguageModel {
                 listener.onText(stops.flush());
             }
             long end = System.nanoTime();
-            return new GenerationResult(stops.text(), reason, prompt.length, generated,
-                    generated == 0 ? end - start : firstToken - start, end - start);
+            return new GenerationResult(
+                    stops.text(),
+                    reason,
+                    prompt.length,
+                    generated,
+                    generated == 0 ? end - start : firstToken - start,
+                    end - start);
         }
     }
 
@@ -249,12 +270,16 @@ public final class JlamaEngine implements LanguageModel {
         long start = System.nanoTime();
         String text = render(prompt);
         int[] promptTokens = encodePrompt(text);
-        List<int[]> sequences = continuations.stream().map(c -> withContinuation(text, promptTokens, c)).toList();
+        List<int[]> sequences = continuations.stream()
+                .map(c -> withContinuation(text, promptTokens, c))
+                .toList();
         int longest = sequences.stream().mapToInt(t -> t.length).max().orElse(promptTokens.length);
         if (longest > usableContext) {
-            throw new InvalidRequestException("prompt_too_long", "The classification prompt with its longest label is "
-                    + longest + " tokens; this model takes at most " + usableContext + " (context "
-                    + model.getConfig().contextLength + ")");
+            throw new InvalidRequestException(
+                    "prompt_too_long",
+                    "The classification prompt with its longest label is "
+                            + longest + " tokens; this model takes at most " + usableContext + " (context "
+                            + model.getConfig().contextLength + ")");
         }
         long tokenized = System.nanoTime();
         try (GenerationGate.Turn turn = gate.enter(cancellation, InferenceObserver.Generation.NONE)) {
@@ -275,7 +300,10 @@ public final class JlamaEngine implements LanguageModel {
      */
     private int[] withContinuation(String prompt, int[] promptTokens, String continuation) {
         int lineStart = prompt.lastIndexOf('\n') + 1;
-        String tail = prompt.substring(lineStart == prompt.length() ? Math.max(0, prompt.length() - 16) : Math.max(lineStart, prompt.length() - 64));
+        String tail = prompt.substring(
+                lineStart == prompt.length()
+                        ? Math.max(0, prompt.length() - 16)
+                        : Math.max(lineStart, prompt.length() - 64));
         int[] tailTokens = tokenize(tail);
         int[] extended = tokenize(tail + continuation);
         if (!Arrays.equals(tailTokens, 0, tailTokens.length, extended, 0, Math.min(tailTokens.length, extended.length))
@@ -283,7 +311,8 @@ public final class JlamaEngine implements LanguageModel {
             return encodePrompt(prompt + continuation);
         }
         int[] sequence = Arrays.copyOf(promptTokens, promptTokens.length + extended.length - tailTokens.length);
-        System.arraycopy(extended, tailTokens.length, sequence, promptTokens.length, extended.length - tailTokens.length);
+        System.arraycopy(
+                extended, tailTokens.length, sequence, promptTokens.length, extended.length - tailTokens.length);
         return sequence;
     }
 
@@ -292,7 +321,12 @@ public final class JlamaEngine implements LanguageModel {
      * With a constraint, tokens it does not allow get a logit of minus infinity before sampling; -1 when
      * it allows none (a complete document in a vocabulary without end tokens).
      */
-    private int pick(AbstractTensor hidden, TokenSampler sampler, AbstractTensor logitsTensor, float[] logits, TokenConstraint constraint) {
+    private int pick(
+            AbstractTensor hidden,
+            TokenSampler sampler,
+            AbstractTensor logitsTensor,
+            float[] logits,
+            TokenConstraint constraint) {
         int argmax = model.sample(hidden, 0f, 0f, logitsTensor);
         BitSet allowed = null;
         if (constraint != null) {
@@ -305,7 +339,8 @@ public final class JlamaEngine implements LanguageModel {
         if (sampler.greedy() && (allowed == null || allowed.get(argmax))) {
             return argmax;
         }
-        java.lang.foreign.MemorySegment.copy(logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
+        java.lang.foreign.MemorySegment.copy(
+                logitsTensor.getMemorySegment(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, logits, 0, vocab);
         if (allowed != null) {
             TokenConstraint.mask(logits, vocab, allowed);
         }

@@ -25,7 +25,8 @@ final class JlamaLoading {
     static AbstractModel load(Path modelDir, JlamaEngine.Options options) {
         File workDir;
         try {
-            workDir = Files.createDirectories(options.workDir().orElseGet(JlamaLoading::sharedWorkDir)).toFile();
+            workDir = Files.createDirectories(options.workDir().orElseGet(JlamaLoading::sharedWorkDir))
+                    .toFile();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the engine working directory", e);
         }
@@ -36,12 +37,17 @@ final class JlamaLoading {
             model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), threads);
         } catch (IllegalStateException e) {
             // Jlama's kernel pool is process-wide and can only be sized once.
-            LOG.warnf("Jlama thread count already fixed for this process; ignoring engram.inference.threads=%s", threads.orElse(0));
-            model = ModelSupport.loadModel(modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), Optional.empty());
+            LOG.warnf(
+                    "Jlama thread count already fixed for this process; ignoring engram.inference.threads=%s",
+                    threads.orElse(0));
+            model = ModelSupport.loadModel(
+                    modelDir.toFile(), workDir, DType.F32, DType.I8, Optional.empty(), Optional.empty());
         }
         checkKernels(model);
         ExtractedLibraries.removeLoaded("libjlama");
-        LOG.infof("Loaded %s in %d ms with %s", modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
+        LOG.infof(
+                "Loaded %s in %d ms with %s",
+                modelDir.getFileName(), (System.nanoTime() - start) / 1_000_000, backend());
         return model;
     }
 
@@ -56,7 +62,8 @@ final class JlamaLoading {
     }
 
     static String backend() {
-        return TensorOperationsProvider.get().name() + ", " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors";
+        return TensorOperationsProvider.get().name() + ", " + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                + "-bit vectors";
     }
 
     /**
@@ -70,7 +77,8 @@ final class JlamaLoading {
         if (panama && model.getConfig().headSize < floatsPerVector) {
             model.close();
             throw new IllegalStateException("Jlama's Panama kernels cannot run head size " + model.getConfig().headSize
-                    + " with " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors: put jlama-native on the "
+                    + " with " + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                    + "-bit vectors: put jlama-native on the "
                     + "classpath or start the JVM with -XX:MaxVectorSize=" + model.getConfig().headSize * Float.BYTES);
         }
     }

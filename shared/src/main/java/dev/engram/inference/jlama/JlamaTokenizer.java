@@ -25,8 +25,13 @@ final class JlamaTokenizer implements Tokenizer {
         this.vocabulary = model.getTokenizer().getModel();
         this.encoder = encoder;
         this.decoder = new TokenDecoder(vocabulary, model.getConfig().bosToken);
-        this.size = (int) Math.min(model.getConfig().vocabularySize,
-                vocabulary.vocabLookup.values().stream().mapToLong(Long::longValue).max().orElse(-1) + 1);
+        this.size = (int) Math.min(
+                model.getConfig().vocabularySize,
+                vocabulary.vocabLookup.values().stream()
+                                .mapToLong(Long::longValue)
+                                .max()
+                                .orElse(-1)
+                        + 1);
         this.addBos = promptPrefix.length == 1 && promptPrefix[0] == model.getConfig().bosToken;
         this.endTokens = Set.copyOf(model.getConfig().eosTokens);
     }
@@ -43,7 +48,9 @@ final class JlamaTokenizer implements Tokenizer {
 
     @Override
     public int[] encodeWithSpecialTokens(String text) {
-        return Arrays.stream(model.getTokenizer().encode(text)).mapToInt(Math::toIntExact).toArray();
+        return Arrays.stream(model.getTokenizer().encode(text))
+                .mapToInt(Math::toIntExact)
+                .toArray();
     }
 
     @Override

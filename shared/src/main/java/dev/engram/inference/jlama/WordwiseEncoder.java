@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class WordwiseEncoder {
     /** Probe for the normalizer: SentencePiece's maps it to "▁a▁▁b▁c". */
     private static final String PROBE = "a  b c";
+
     private static final Pattern MARK_AFTER_CHARACTER = Pattern.compile("[^▁]▁");
     private static final int CACHE_LIMIT = 65_536;
     private static final int CACHED_WORD_LIMIT = 64;
@@ -39,7 +40,8 @@ public final class WordwiseEncoder {
         this.wordwise = model.preTokenizer() == null
                 && model.normalizer() != null
                 && "▁a▁▁b▁c".equals(model.normalizer().normalize(PROBE))
-                && model.vocabLookup.keySet().stream().noneMatch(piece -> MARK_AFTER_CHARACTER.matcher(piece).find());
+                && model.vocabLookup.keySet().stream()
+                        .noneMatch(piece -> MARK_AFTER_CHARACTER.matcher(piece).find());
     }
 
     /** Whether texts are encoded word by word (else every call is Jlama's own encode). */

@@ -62,7 +62,8 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
         int whole = cols - cols % LENGTH;
         FloatVector acc = FloatVector.zero(FLOATS);
         for (int i = 0; i < whole; i += LENGTH) {
-            acc = FloatVector.fromMemorySegment(FLOATS, data, base + 4L * i, ORDER).fma(FloatVector.fromArray(FLOATS, x, xo + i), acc);
+            acc = FloatVector.fromMemorySegment(FLOATS, data, base + 4L * i, ORDER)
+                    .fma(FloatVector.fromArray(FLOATS, x, xo + i), acc);
         }
         float sum = Lanes.sum(acc);
         for (int i = whole; i < cols; i++) {

@@ -19,6 +19,7 @@ import jdk.incubator.vector.FloatVector;
 public final class Gemm {
     /** Rows unpacked together. */
     public static final int ROWS = 4;
+
     private static final int TOKENS = 6;
     /** Tokens whose inputs are kept hot while the rows stream past: ~1 MB of inputs at 2048 columns. */
     private static final int TOKEN_BLOCK = 120;

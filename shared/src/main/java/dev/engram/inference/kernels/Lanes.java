@@ -20,11 +20,13 @@ public final class Lanes {
     public static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector: 16 (512-bit), 8 (256-bit) or 4 (128-bit). */
     public static final int LENGTH = FLOATS.length();
+
     public static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     /** 16 bytes: one block's worth of packed 4-bit values, or half a block of 8-bit values. */
     public static final VectorSpecies<Byte> BYTES_16 = ByteVector.SPECIES_128;
     /** Float vectors per block of 32 values. */
     public static final int PER_BLOCK = 32 / LENGTH;
+
     public static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private static final VectorShuffle<Float> SWAP_8 = LENGTH >= 16 ? swap(8) : null;

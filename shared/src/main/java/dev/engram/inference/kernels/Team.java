@@ -81,7 +81,8 @@ public final class Team implements AutoCloseable {
         this.parked = new AtomicIntegerArray(size);
         for (int i = 0; i < members.length; i++) {
             int member = i + 1;
-            members[i] = Thread.ofPlatform().daemon().name("engram-kernel-" + member).start(() -> serve(member));
+            members[i] =
+                    Thread.ofPlatform().daemon().name("engram-kernel-" + member).start(() -> serve(member));
         }
     }
 

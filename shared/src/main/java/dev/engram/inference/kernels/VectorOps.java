@@ -34,7 +34,10 @@ public final class VectorOps {
         int whole = n - n % LENGTH;
         FloatVector s = FloatVector.broadcast(FLOATS, scale);
         for (int i = 0; i < whole; i += LENGTH) {
-            FloatVector.fromArray(FLOATS, x, xo + i).mul(s).mul(FloatVector.fromArray(FLOATS, weight, i)).intoArray(out, oo + i);
+            FloatVector.fromArray(FLOATS, x, xo + i)
+                    .mul(s)
+                    .mul(FloatVector.fromArray(FLOATS, weight, i))
+                    .intoArray(out, oo + i);
         }
         for (int i = whole; i < n; i++) {
             out[oo + i] = x[xo + i] * scale * weight[i];
@@ -45,7 +48,9 @@ public final class VectorOps {
     public static void add(float[] x, float[] y, int n) {
         int whole = n - n % LENGTH;
         for (int i = 0; i < whole; i += LENGTH) {
-            FloatVector.fromArray(FLOATS, x, i).add(FloatVector.fromArray(FLOATS, y, i)).intoArray(x, i);
+            FloatVector.fromArray(FLOATS, x, i)
+                    .add(FloatVector.fromArray(FLOATS, y, i))
+                    .intoArray(x, i);
         }
         for (int i = whole; i < n; i++) {
             x[i] += y[i];
@@ -65,7 +70,9 @@ public final class VectorOps {
         int whole = n - n % LENGTH;
         FloatVector pv = FloatVector.broadcast(FLOATS, p);
         for (int i = 0; i < whole; i += LENGTH) {
-            FloatVector.fromArray(FLOATS, v, vo + i).fma(pv, FloatVector.fromArray(FLOATS, out, oo + i)).intoArray(out, oo + i);
+            FloatVector.fromArray(FLOATS, v, vo + i)
+                    .fma(pv, FloatVector.fromArray(FLOATS, out, oo + i))
+                    .intoArray(out, oo + i);
         }
         for (int i = whole; i < n; i++) {
             out[oo + i] = Math.fma(v[vo + i], p, out[oo + i]);

@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-
 import dev.engram.inference.kernels.VectorOps;
 
 /**

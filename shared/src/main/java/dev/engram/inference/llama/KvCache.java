@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-
 import java.util.Arrays;
 
 /**
@@ -16,6 +15,7 @@ public final class KvCache implements AutoCloseable {
     private final int kvDim;
     /** [layer][page] -> PAGE * kvDim floats. */
     private float[][][] keys;
+
     private float[][][] values;
     private int pages;
     private boolean closed;

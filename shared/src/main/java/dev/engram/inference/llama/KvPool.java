@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,8 +15,8 @@ public final class KvPool {
     public KvPool(LlamaConfig config, long budgetBytes) {
         this.pageBytes = (long) KvCache.PAGE * config.kvDim() * Float.BYTES * 2 * config.blockCount();
         if (budgetBytes < pageBytes) {
-            throw new IllegalArgumentException("the KV memory budget (" + budgetBytes + " bytes) is smaller than one page of "
-                    + KvCache.PAGE + " positions (" + pageBytes + " bytes)");
+            throw new IllegalArgumentException("the KV memory budget (" + budgetBytes
+                    + " bytes) is smaller than one page of " + KvCache.PAGE + " positions (" + pageBytes + " bytes)");
         }
         this.budget = budgetBytes;
     }

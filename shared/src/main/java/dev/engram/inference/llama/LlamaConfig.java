@@ -30,27 +30,41 @@ import java.util.Optional;
  * @param ropeScaling      RoPE scaling, or null
  * @param tiedEmbeddings   whether the output head is the embedding matrix
  */
-public record LlamaConfig(String architecture, int embeddingLength, int feedForwardLength, int blockCount, int headCount,
-        int headCountKv, int headDim, int vocabSize, int contextLength, float rmsNormEpsilon, float ropeTheta,
-        RopeScaling ropeScaling, boolean tiedEmbeddings) {
+public record LlamaConfig(
+        String architecture,
+        int embeddingLength,
+        int feedForwardLength,
+        int blockCount,
+        int headCount,
+        int headCountKv,
+        int headDim,
+        int vocabSize,
+        int contextLength,
+        float rmsNormEpsilon,
+        float ropeTheta,
+        RopeScaling ropeScaling,
+        boolean tiedEmbeddings) {
 
     /**
      * RoPE scaling: {@code linear} (positions divided by {@code factor}) or {@code llama3} (Llama 3.1's
      * per-frequency factors, which GGUF stores as the tensor {@code rope_freqs.weight}).
      */
-    public record RopeScaling(String type, float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
+    public record RopeScaling(
+            String type, float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LlamaConfig {
-        for (int value : new int[] {embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, headDim, vocabSize,
-                contextLength}) {
+        for (int value : new int[] {
+            embeddingLength, feedForwardLength, blockCount, headCount, headCountKv, headDim, vocabSize, contextLength
+        }) {
             if (value <= 0) {
                 throw new IllegalArgumentException("model sizes must be positive: " + value);
             }
         }
         if (headCount % headCountKv != 0) {
-            throw new IllegalArgumentException(headCount + " query heads do not share " + headCountKv + " key/value heads evenly");
+            throw new IllegalArgumentException(
+                    headCount + " query heads do not share " + headCountKv + " key/value heads evenly");
         }
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("head size " + headDim + " is odd; RoPE rotates pairs");
@@ -73,18 +87,31 @@ public record LlamaConfig(String architecture, int embeddingLength, int feedForw
         String architecture = switch (modelType) {
             case "llama", "mistral" -> "llama";
             case "qwen2" -> "qwen2";
-            default -> throw new IllegalArgumentException("config.json model_type '" + modelType
-                    + "' is not supported (llama, mistral, qwen2)");
+            default ->
+                throw new IllegalArgumentException(
+                        "config.json model_type '" + modelType + "' is not supported (llama, mistral, qwen2)");
         };
         int hidden = positive(config, "hidden_size");
         int heads = positive(config, "num_attention_heads");
         int kvHeads = config.has("num_key_value_heads") ? positive(config, "num_key_value_heads") : heads;
-        int headDim = config.path("head_dim").canConvertToInt() && config.path("head_dim").asInt() > 0
-                ? config.path("head_dim").asInt() : hidden / heads;
-        return new LlamaConfig(architecture, hidden, positive(config, "intermediate_size"), positive(config, "num_hidden_layers"),
-                heads, kvHeads, headDim, positive(config, "vocab_size"), positive(config, "max_position_embeddings"),
-                (float) config.path("rms_norm_eps").asDouble(1e-6), (float) config.path("rope_theta").asDouble(10_000),
-                ropeScaling(config.path("rope_scaling")), config.path("tie_word_embeddings").asBoolean(false));
+        int headDim = config.path("head_dim").canConvertToInt()
+                        && config.path("head_dim").asInt() > 0
+                ? config.path("head_dim").asInt()
+                : hidden / heads;
+        return new LlamaConfig(
+                architecture,
+                hidden,
+                positive(config, "intermediate_size"),
+                positive(config, "num_hidden_layers"),
+                heads,
+                kvHeads,
+                headDim,
+                positive(config, "vocab_size"),
+                positive(config, "max_position_embeddings"),
+                (float) config.path("rms_norm_eps").asDouble(1e-6),
+                (float) config.path("rope_theta").asDouble(10_000),
+                ropeScaling(config.path("rope_scaling")),
+                config.path("tie_word_embeddings").asBoolean(false));
     }
 
     private static RopeScaling ropeScaling(JsonNode node) {
@@ -95,9 +122,16 @@ public record LlamaConfig(String architecture, int embeddingLength, int feedForw
         return switch (type) {
             case "default" -> null;
             case "linear" -> new RopeScaling(type, (float) node.path("factor").asDouble(1), 0, 0, 0);
-            case "llama3" -> new RopeScaling(type, (float) node.path("factor").asDouble(8), (float) node.path("low_freq_factor").asDouble(1),
-                    (float) node.path("high_freq_factor").asDouble(4), node.path("original_max_position_embeddings").asInt(8192));
-            default -> throw new IllegalArgumentException("rope_scaling type '" + type + "' is not supported (linear, llama3)");
+            case "llama3" ->
+                new RopeScaling(
+                        type,
+                        (float) node.path("factor").asDouble(8),
+                        (float) node.path("low_freq_factor").asDouble(1),
+                        (float) node.path("high_freq_factor").asDouble(4),
+                        node.path("original_max_position_embeddings").asInt(8192));
+            default ->
+                throw new IllegalArgumentException(
+                        "rope_scaling type '" + type + "' is not supported (linear, llama3)");
         };
     }
 
@@ -113,19 +147,33 @@ public record LlamaConfig(String architecture, int embeddingLength, int feedForw
     public static LlamaConfig fromGguf(GgufFile file) {
         String arch = file.getString("general.architecture");
         if (!arch.equals("llama") && !arch.equals("qwen2")) {
-            throw new IllegalArgumentException(file.path().getFileName() + ": architecture '" + arch
-                    + "' is not supported (llama, qwen2)");
+            throw new IllegalArgumentException(
+                    file.path().getFileName() + ": architecture '" + arch + "' is not supported (llama, qwen2)");
         }
         String p = arch + ".";
         int hidden = file.getInt(p + "embedding_length");
         int heads = file.getInt(p + "attention.head_count");
-        int vocab = file.has(p + "vocab_size") ? file.getInt(p + "vocab_size") : file.getStrings("tokenizer.ggml.tokens").size();
-        RopeScaling scaling = file.findString(p + "rope.scaling.type").filter("linear"::equals)
-                .map(t -> new RopeScaling(t, file.getFloat(p + "rope.scaling.factor"), 0, 0, 0)).orElse(null);
-        return new LlamaConfig(arch, hidden, file.getInt(p + "feed_forward_length"), file.getInt(p + "block_count"), heads,
-                file.intOr(p + "attention.head_count_kv", heads), file.intOr(p + "attention.key_length", hidden / heads), vocab,
-                file.getInt(p + "context_length"), file.getFloat(p + "attention.layer_norm_rms_epsilon"),
-                file.floatOr(p + "rope.freq_base", 10_000), scaling, file.findTensor("output.weight").isEmpty());
+        int vocab = file.has(p + "vocab_size")
+                ? file.getInt(p + "vocab_size")
+                : file.getStrings("tokenizer.ggml.tokens").size();
+        RopeScaling scaling = file.findString(p + "rope.scaling.type")
+                .filter("linear"::equals)
+                .map(t -> new RopeScaling(t, file.getFloat(p + "rope.scaling.factor"), 0, 0, 0))
+                .orElse(null);
+        return new LlamaConfig(
+                arch,
+                hidden,
+                file.getInt(p + "feed_forward_length"),
+                file.getInt(p + "block_count"),
+                heads,
+                file.intOr(p + "attention.head_count_kv", heads),
+                file.intOr(p + "attention.key_length", hidden / heads),
+                vocab,
+                file.getInt(p + "context_length"),
+                file.getFloat(p + "attention.layer_norm_rms_epsilon"),
+                file.floatOr(p + "rope.freq_base", 10_000),
+                scaling,
+                file.findTensor("output.weight").isEmpty());
     }
 
     /** Writes the {@code <arch>.*} metadata as llama.cpp reads it. */
@@ -168,7 +216,8 @@ public record LlamaConfig(String architecture, int embeddingLength, int feedForw
             } else if (wavelength > lowFreqWavelength) {
                 factors[i] = s.factor();
             } else {
-                double smooth = (s.originalContextLength() / wavelength - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
+                double smooth = (s.originalContextLength() / wavelength - s.lowFreqFactor())
+                        / (s.highFreqFactor() - s.lowFreqFactor());
                 factors[i] = (float) (1 / ((1 - smooth) / s.factor() + smooth));
             }
         }

@@ -49,11 +49,25 @@ public final class LlamaLoader {
         Source source = name -> file.find(name).map(LlamaLoader::stored);
         String embeddings = "model.embed_tokens.weight";
         String head = source.find("lm_head.weight").isPresent() ? "lm_head.weight" : embeddings;
-        return load(config, Rotary.of(config, false, config.ropeFactors().orElse(null)), source, format, file, new Names(
-                embeddings, head, "model.norm.weight", "model.layers.%d.input_layernorm.weight", "model.layers.%d.self_attn.q_proj",
-                "model.layers.%d.self_attn.k_proj", "model.layers.%d.self_attn.v_proj", "model.layers.%d.self_attn.o_proj.weight",
-                "model.layers.%d.post_attention_layernorm.weight", "model.layers.%d.mlp.gate_proj.weight",
-                "model.layers.%d.mlp.up_proj.weight", "model.layers.%d.mlp.down_proj.weight"));
+        return load(
+                config,
+                Rotary.of(config, false, config.ropeFactors().orElse(null)),
+                source,
+                format,
+                file,
+                new Names(
+                        embeddings,
+                        head,
+                        "model.norm.weight",
+                        "model.layers.%d.input_layernorm.weight",
+                        "model.layers.%d.self_attn.q_proj",
+                        "model.layers.%d.self_attn.k_proj",
+                        "model.layers.%d.self_attn.v_proj",
+                        "model.layers.%d.self_attn.o_proj.weight",
+                        "model.layers.%d.post_attention_layernorm.weight",
+                        "model.layers.%d.mlp.gate_proj.weight",
+                        "model.layers.%d.mlp.up_proj.weight",
+                        "model.layers.%d.mlp.down_proj.weight"));
     }
 
     /**
@@ -64,13 +78,31 @@ public final class LlamaLoader {
         try {
             LlamaConfig config = LlamaConfig.fromGguf(file);
             Source source = name -> file.findTensor(name).map(LlamaLoader::stored);
-            float[] factors = source.find("rope_freqs.weight").map(LlamaLoader::floats).orElse(config.ropeFactors().orElse(null));
+            float[] factors = source.find("rope_freqs.weight")
+                    .map(LlamaLoader::floats)
+                    .orElse(config.ropeFactors().orElse(null));
             // GGUF's llama layout rotates neighbouring pairs; qwen2 keeps Hugging Face's halves.
             Rotary rotary = Rotary.of(config, config.architecture().equals("llama"), factors);
             String head = source.find("output.weight").isPresent() ? "output.weight" : "token_embd.weight";
-            return load(config, rotary, source, format, file, new Names("token_embd.weight", head, "output_norm.weight",
-                    "blk.%d.attn_norm.weight", "blk.%d.attn_q", "blk.%d.attn_k", "blk.%d.attn_v", "blk.%d.attn_output.weight",
-                    "blk.%d.ffn_norm.weight", "blk.%d.ffn_gate.weight", "blk.%d.ffn_up.weight", "blk.%d.ffn_down.weight"));
+            return load(
+                    config,
+                    rotary,
+                    source,
+                    format,
+                    file,
+                    new Names(
+                            "token_embd.weight",
+                            head,
+                            "output_norm.weight",
+                            "blk.%d.attn_norm.weight",
+                            "blk.%d.attn_q",
+                            "blk.%d.attn_k",
+                            "blk.%d.attn_v",
+                            "blk.%d.attn_output.weight",
+                            "blk.%d.ffn_norm.weight",
+                            "blk.%d.ffn_gate.weight",
+                            "blk.%d.ffn_up.weight",
+                            "blk.%d.ffn_down.weight"));
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -78,10 +110,26 @@ public final class LlamaLoader {
     }
 
     /** Tensor names of one file layout; query/key/value are prefixes (".weight", ".bias" appended). */
-    private record Names(String embeddings, String head, String outputNorm, String attentionNorm, String query, String key,
-            String value, String attentionOutput, String ffnNorm, String gate, String up, String down) {}
+    private record Names(
+            String embeddings,
+            String head,
+            String outputNorm,
+            String attentionNorm,
+            String query,
+            String key,
+            String value,
+            String attentionOutput,
+            String ffnNorm,
+            String gate,
+            String up,
+            String down) {}
 
-    private static Loaded load(LlamaConfig config, Rotary rotary, Source source, Optional<RowFormat> format, AutoCloseable file,
+    private static Loaded load(
+            LlamaConfig config,
+            Rotary rotary,
+            Source source,
+            Optional<RowFormat> format,
+            AutoCloseable file,
             Names names) {
         Arena arena = Arena.ofShared();
         AutoCloseable storage = () -> {
@@ -91,7 +139,8 @@ public final class LlamaLoader {
         try {
             Converter converter = new Converter(arena, format);
             WeightMatrix embeddings = converter.matrix(source.get(names.embeddings()));
-            WeightMatrix head = names.head().equals(names.embeddings()) ? embeddings : converter.matrix(source.get(names.head()));
+            WeightMatrix head =
+                    names.head().equals(names.embeddings()) ? embeddings : converter.matrix(source.get(names.head()));
             LlamaWeights.Layer[] layers = new LlamaWeights.Layer[config.blockCount()];
             for (int l = 0; l < layers.length; l++) {
                 layers[l] = new LlamaWeights.Layer(
@@ -99,16 +148,23 @@ public final class LlamaLoader {
                         converter.matrix(source.get(names.query().formatted(l) + ".weight")),
                         converter.matrix(source.get(names.key().formatted(l) + ".weight")),
                         converter.matrix(source.get(names.value().formatted(l) + ".weight")),
-                        source.find(names.query().formatted(l) + ".bias").map(LlamaLoader::floats).orElse(null),
-                        source.find(names.key().formatted(l) + ".bias").map(LlamaLoader::floats).orElse(null),
-                        source.find(names.value().formatted(l) + ".bias").map(LlamaLoader::floats).orElse(null),
+                        source.find(names.query().formatted(l) + ".bias")
+                                .map(LlamaLoader::floats)
+                                .orElse(null),
+                        source.find(names.key().formatted(l) + ".bias")
+                                .map(LlamaLoader::floats)
+                                .orElse(null),
+                        source.find(names.value().formatted(l) + ".bias")
+                                .map(LlamaLoader::floats)
+                                .orElse(null),
                         converter.matrix(source.get(names.attentionOutput().formatted(l))),
                         floats(source.get(names.ffnNorm().formatted(l))),
                         converter.matrix(source.get(names.gate().formatted(l))),
                         converter.matrix(source.get(names.up().formatted(l))),
                         converter.matrix(source.get(names.down().formatted(l))));
             }
-            LlamaWeights weights = new LlamaWeights(embeddings, layers, floats(source.get(names.outputNorm())), head, storage);
+            LlamaWeights weights =
+                    new LlamaWeights(embeddings, layers, floats(source.get(names.outputNorm())), head, storage);
             check(config, weights);
             return new Loaded(config, rotary, weights);
         } catch (RuntimeException e) {
@@ -141,8 +197,8 @@ public final class LlamaLoader {
 
     private static void expect(String what, WeightMatrix m, int rows, int cols) {
         if (m.rows() != rows || m.cols() != cols) {
-            throw new IllegalArgumentException("the " + what + " matrix is " + m.rows() + " x " + m.cols() + ", the config says "
-                    + rows + " x " + cols);
+            throw new IllegalArgumentException("the " + what + " matrix is " + m.rows() + " x " + m.cols()
+                    + ", the config says " + rows + " x " + cols);
         }
     }
 
@@ -175,10 +231,11 @@ public final class LlamaLoader {
             }
             int rows = (int) t.rows();
             int cols = (int) t.rowLength();
-            RowFormat target = format.orElse(switch (t.format()) {
-                case F32, Q8_0, Q4_0 -> t.format();
-                case F16, BF16 -> RowFormat.Q8_0;
-            });
+            RowFormat target = format.orElse(
+                    switch (t.format()) {
+                        case F32, Q8_0, Q4_0 -> t.format();
+                        case F16, BF16 -> RowFormat.Q8_0;
+                    });
             if (!target.fits(cols)) {
                 target = RowFormat.F32; // rows not a whole number of blocks stay exact
             }
@@ -191,7 +248,8 @@ public final class LlamaLoader {
                 case F32 -> new F32Matrix(data, rows, cols);
                 case Q8_0 -> new Q8Matrix(data, rows, cols);
                 case Q4_0 -> new Q4Matrix(data, rows, cols);
-                case F16, BF16 -> throw new IllegalArgumentException("the kernels take F32, Q8_0 or Q4_0, not " + target);
+                case F16, BF16 ->
+                    throw new IllegalArgumentException("the kernels take F32, Q8_0 or Q4_0, not " + target);
             };
         }
     }

@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-
 import dev.engram.inference.kernels.MatMul;
 import dev.engram.inference.kernels.VectorOps;
 import dev.engram.inference.kernels.WeightMatrix;
@@ -79,7 +78,8 @@ public final class LlamaModel implements AutoCloseable {
         int wanted = 0;
         for (Chunk chunk : chunks) {
             if (chunk.end() > chunk.cache().capacity()) {
-                throw new IllegalStateException("the cache holds " + chunk.cache().capacity() + " positions, the chunk ends at " + chunk.end());
+                throw new IllegalStateException(
+                        "the cache holds " + chunk.cache().capacity() + " positions, the chunk ends at " + chunk.end());
             }
             (chunk.prompt() ? prompts : decoded).add(chunk);
             wanted += chunk.logits();
@@ -91,7 +91,14 @@ public final class LlamaModel implements AutoCloseable {
         float[] logits = new float[wanted * config.vocabSize()];
         float[] normed = new float[finals.length];
         for (int t = 0; t < wanted; t++) {
-            VectorOps.rmsNorm(finals, t * config.embeddingLength(), weights.outputNorm(), config.rmsNormEpsilon(), normed, t * config.embeddingLength(), config.embeddingLength());
+            VectorOps.rmsNorm(
+                    finals,
+                    t * config.embeddingLength(),
+                    weights.outputNorm(),
+                    config.rmsNormEpsilon(),
+                    normed,
+                    t * config.embeddingLength(),
+                    config.embeddingLength());
         }
         matMul.decode(weights.output(), normed, wanted, logits);
         return logits;
@@ -144,7 +151,14 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    private void layer(int l, LlamaWeights.Layer w, int n, boolean prompt, Buffers b, int[] positions, KvCache[] caches,
+    private void layer(
+            int l,
+            LlamaWeights.Layer w,
+            int n,
+            boolean prompt,
+            Buffers b,
+            int[] positions,
+            KvCache[] caches,
             float[] rotations) {
         int dim = config.embeddingLength();
         int kvDim = config.kvDim();
@@ -182,8 +196,11 @@ public final class LlamaModel implements AutoCloseable {
         });
         multiply(prompt, new WeightMatrix[] {w.gate(), w.up()}, b.xn, n, new float[][] {b.gate, b.up});
         int hidden = config.feedForwardLength();
-        matMul.team().forEach(n * hidden, Math.max(256, n * hidden / matMul.team().size()),
-                (from, to) -> VectorOps.swiGlu(b.gate, b.up, from, to));
+        matMul.team()
+                .forEach(
+                        n * hidden,
+                        Math.max(256, n * hidden / matMul.team().size()),
+                        (from, to) -> VectorOps.swiGlu(b.gate, b.up, from, to));
         multiply(prompt, new WeightMatrix[] {w.down()}, b.gate, n, new float[][] {b.out});
         VectorOps.add(b.x, b.out, n * dim);
     }

@@ -7,7 +7,8 @@ import dev.engram.inference.kernels.WeightMatrix;
  * as float arrays; matrices stay in their segments. {@code storage} owns those segments (a mapped file
  * or memory allocated at load) and is closed with the weights.
  */
-public record LlamaWeights(WeightMatrix embedding, Layer[] layers, float[] outputNorm, WeightMatrix output, AutoCloseable storage)
+public record LlamaWeights(
+        WeightMatrix embedding, Layer[] layers, float[] outputNorm, WeightMatrix output, AutoCloseable storage)
         implements AutoCloseable {
 
     /** One transformer block. Biases are null when the family has none. */
@@ -29,8 +30,13 @@ public record LlamaWeights(WeightMatrix embedding, Layer[] layers, float[] outpu
     public long bytesPerToken() {
         long bytes = output.bytes();
         for (Layer layer : layers) {
-            bytes += layer.query().bytes() + layer.key().bytes() + layer.value().bytes() + layer.attentionOutput().bytes()
-                    + layer.gate().bytes() + layer.up().bytes() + layer.down().bytes();
+            bytes += layer.query().bytes()
+                    + layer.key().bytes()
+                    + layer.value().bytes()
+                    + layer.attentionOutput().bytes()
+                    + layer.gate().bytes()
+                    + layer.up().bytes()
+                    + layer.down().bytes();
         }
         return bytes;
     }

@@ -1,6 +1,5 @@
 package dev.engram.inference.llama;
 
-
 /**
  * How a checkpoint applies rotary position embeddings: which dimensions rotate together, and each
  * pair's rotation speed.
@@ -15,9 +14,13 @@ public record Rotary(boolean pairs, float[] frequencies) {
     public static Rotary of(LlamaConfig config, boolean pairs, float[] factors) {
         int half = config.headDim() / 2;
         if (factors != null && factors.length != half) {
-            throw new IllegalArgumentException("the model has " + factors.length + " RoPE factors for " + half + " frequency pairs");
+            throw new IllegalArgumentException(
+                    "the model has " + factors.length + " RoPE factors for " + half + " frequency pairs");
         }
-        float linear = config.ropeScaling() != null && config.ropeScaling().type().equals("linear") ? config.ropeScaling().factor() : 1f;
+        float linear =
+                config.ropeScaling() != null && config.ropeScaling().type().equals("linear")
+                        ? config.ropeScaling().factor()
+                        : 1f;
         float[] frequencies = new float[half];
         for (int i = 0; i < half; i++) {
             float frequency = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim()));

@@ -4,15 +4,15 @@ import com.github.tjake.jlama.safetensors.SafeTensorSupport;
 import dev.engram.errors.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.StandardCopyOption;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -28,8 +28,9 @@ public final class ModelLocator {
     private static final URI HUB = URI.create("https://huggingface.co/api/models/");
 
     private static final String EMBEDDED = "models/stories260K/";
-    private static final String[] EMBEDDED_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-        "README.md"};
+    private static final String[] EMBEDDED_FILES = {
+        "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md"
+    };
 
     private ModelLocator() {}
 
@@ -38,7 +39,8 @@ public final class ModelLocator {
      * config.json. Anything else is refused with the fix named.
      */
     public static Path local(Path location) {
-        boolean found = Files.isRegularFile(location) ? location.getFileName().toString().endsWith(".gguf")
+        boolean found = Files.isRegularFile(location)
+                ? location.getFileName().toString().endsWith(".gguf")
                 : Files.isRegularFile(location.resolve("config.json")) || holdsOneGguf(location);
         if (!found) {
             throw new IllegalStateException("No model at " + location.toAbsolutePath()
@@ -54,7 +56,9 @@ public final class ModelLocator {
             return false;
         }
         try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".gguf")).count() == 1;
+            return files.filter(f -> f.getFileName().toString().endsWith(".gguf"))
+                            .count()
+                    == 1;
         } catch (IOException e) {
             return false;
         }
@@ -123,7 +127,8 @@ public final class ModelLocator {
 
     /** One cheap request with a short timeout, so an offline machine fails in seconds. */
     private static void probe(String id, Duration connectTimeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         try (client) {
             HttpRequest request = HttpRequest.newBuilder(HUB.resolve(id))
                     .timeout(connectTimeout)
@@ -143,10 +148,13 @@ public final class ModelLocator {
     }
 
     private static UnavailableException unreachable(String id, Exception cause) {
-        return new UnavailableException("model_unavailable",
-                "Cannot download model '" + id + "' from Hugging Face (" + cause.getClass().getSimpleName() + ": "
+        return new UnavailableException(
+                "model_unavailable",
+                "Cannot download model '" + id + "' from Hugging Face ("
+                        + cause.getClass().getSimpleName() + ": "
                         + cause.getMessage() + "). Set engram.model.path (ENGRAM_MODEL_PATH) to a local model "
                         + "directory, or put the model into engram.model.cache-dir first.",
-                Duration.ofSeconds(30), cause);
+                Duration.ofSeconds(30),
+                cause);
     }
 }

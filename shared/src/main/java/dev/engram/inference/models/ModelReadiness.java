@@ -22,7 +22,8 @@ public class ModelReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Models.State state = models.state();
-        var response = HealthCheckResponse.named("model").withData("state", state.name().toLowerCase());
+        var response = HealthCheckResponse.named("model")
+                .withData("state", state.name().toLowerCase());
         if (state == Models.State.FAILED) {
             response.withData("error", String.valueOf(models.failure()));
         }

@@ -1,19 +1,19 @@
 package dev.engram.inference.models;
 
 import dev.engram.errors.UnavailableException;
-import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.engine.EngramEngine;
+import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.inference.quant.RowFormat;
-import io.quarkus.runtime.configuration.MemorySize;
-import java.io.IOException;
 import dev.engram.inference.remote.RemoteConfig;
 import dev.engram.inference.remote.RemoteEngine;
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +38,16 @@ public class Models {
     private volatile CompletableFuture<LanguageModel> loading;
 
     @Inject
-    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig, RemoteConfig remoteConfig, Instance<InferenceObserver> observers) {
-        this(modelConfig, inferenceConfig, remoteConfig, observers.isResolvable() ? observers.get() : InferenceObserver.NONE);
+    public Models(
+            ModelConfig modelConfig,
+            InferenceConfig inferenceConfig,
+            RemoteConfig remoteConfig,
+            Instance<InferenceObserver> observers) {
+        this(
+                modelConfig,
+                inferenceConfig,
+                remoteConfig,
+                observers.isResolvable() ? observers.get() : InferenceObserver.NONE);
     }
 
     /** Without an observer (tests, tools). */
@@ -47,7 +55,11 @@ public class Models {
         this(modelConfig, inferenceConfig, remoteConfig, InferenceObserver.NONE);
     }
 
-    public Models(ModelConfig modelConfig, InferenceConfig inferenceConfig, RemoteConfig remoteConfig, InferenceObserver observer) {
+    public Models(
+            ModelConfig modelConfig,
+            InferenceConfig inferenceConfig,
+            RemoteConfig remoteConfig,
+            InferenceObserver observer) {
         this.modelConfig = modelConfig;
         this.inferenceConfig = inferenceConfig;
         this.remoteConfig = remoteConfig;
@@ -57,7 +69,9 @@ public class Models {
     /** Starts loading (idempotent). Function modules call this at start-up. */
     public synchronized void startLoading() {
         if (loading == null) {
-            loading = CompletableFuture.supplyAsync(this::load, task -> Thread.ofPlatform().name("engram-model-loader").start(task));
+            loading = CompletableFuture.supplyAsync(
+                    this::load,
+                    task -> Thread.ofPlatform().name("engram-model-loader").start(task));
         }
     }
 
@@ -71,8 +85,11 @@ public class Models {
             throw new UnavailableException("model_loading", "The model is still loading; retry shortly", wait);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new UnavailableException("model_unavailable", "The model could not be loaded: " + cause.getMessage(),
-                    Duration.ofSeconds(30), cause);
+            throw new UnavailableException(
+                    "model_unavailable",
+                    "The model could not be loaded: " + cause.getMessage(),
+                    Duration.ofSeconds(30),
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("model_loading", "Interrupted while waiting for the model", wait);
@@ -124,39 +141,65 @@ public class Models {
                 // No weights here: the server holds the model. Jlama is never touched.
                 return RemoteEngine.create(remoteConfig, observer);
             }
-            Path location = modelConfig.path()
+            Path location = modelConfig
+                    .path()
                     .map(ModelLocator::local)
-                    .orElseGet(() -> modelConfig.id()
-                            .map(id -> ModelLocator.huggingFace(id, modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()))
+                    .orElseGet(() -> modelConfig
+                            .id()
+                            .map(id -> ModelLocator.huggingFace(
+                                    id, modelConfig.cacheDir(), modelConfig.downloadConnectTimeout()))
                             .orElseGet(() -> ModelLocator.embedded(modelConfig.cacheDir())));
             try {
                 if (inferenceConfig.backend() == InferenceConfig.Backend.LOCAL && EngramEngine.runs(location)) {
                     return loadOwn(location);
                 }
-                return JlamaEngine.load(location, new JlamaEngine.Options(inferenceConfig.queueSize(), inferenceConfig.queueTimeout(),
-                        inferenceConfig.threads(), inferenceConfig.workDir(), observer));
+                return JlamaEngine.load(
+                        location,
+                        new JlamaEngine.Options(
+                                inferenceConfig.queueSize(),
+                                inferenceConfig.queueTimeout(),
+                                inferenceConfig.threads(),
+                                inferenceConfig.workDir(),
+                                observer));
             } catch (IOException | RuntimeException e) {
-                throw new IllegalStateException("Could not load the model in " + location + " (" + e.getMessage() + "). It must be a "
-                        + "GGUF file, or a directory with config.json, model.safetensors (or an index and shards) and tokenizer.json", e);
+                throw new IllegalStateException(
+                        "Could not load the model in " + location + " (" + e.getMessage() + "). It must be a "
+                                + "GGUF file, or a directory with config.json, model.safetensors (or an index and shards) and tokenizer.json",
+                        e);
             }
         } catch (RuntimeException e) {
             // Said at start-up, where the operator looks, not only in the first request's 503. A wrong setting is
             // explained by its message (which names the fix); anything else keeps its stack trace.
             boolean setting = e.getCause() == null || e instanceof UnavailableException;
-            LOG.errorf(setting ? null : e, "The model is not loaded; requests that need it answer 503 model_unavailable until the "
-                    + "function is restarted with a working model. %s", e.getMessage());
+            LOG.errorf(
+                    setting ? null : e,
+                    "The model is not loaded; requests that need it answer 503 model_unavailable until the "
+                            + "function is restarted with a working model. %s",
+                    e.getMessage());
             throw e;
         }
     }
 
     private EngramEngine loadOwn(Path location) throws IOException {
         long start = System.nanoTime();
-        long kvMemory = inferenceConfig.kvMemory().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 4);
-        EngramEngine engine = EngramEngine.load(location, new EngramEngine.Options(
-                inferenceConfig.threads().orElse(Runtime.getRuntime().availableProcessors()),
-                inferenceConfig.quantize().map(f -> RowFormat.valueOf(f.name())), kvMemory, inferenceConfig.maxBatch(),
-                inferenceConfig.stepTokens(), inferenceConfig.queueSize(), inferenceConfig.queueTimeout(), observer));
-        LOG.infof("Loaded %s in %d ms: %s", location.getFileName(), (System.nanoTime() - start) / 1_000_000, engine.describe());
+        long kvMemory = inferenceConfig
+                .kvMemory()
+                .map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 4);
+        EngramEngine engine = EngramEngine.load(
+                location,
+                new EngramEngine.Options(
+                        inferenceConfig.threads().orElse(Runtime.getRuntime().availableProcessors()),
+                        inferenceConfig.quantize().map(f -> RowFormat.valueOf(f.name())),
+                        kvMemory,
+                        inferenceConfig.maxBatch(),
+                        inferenceConfig.stepTokens(),
+                        inferenceConfig.queueSize(),
+                        inferenceConfig.queueTimeout(),
+                        observer));
+        LOG.infof(
+                "Loaded %s in %d ms: %s",
+                location.getFileName(), (System.nanoTime() - start) / 1_000_000, engine.describe());
         return engine;
     }
 

@@ -22,7 +22,10 @@ public record ChatCompletionRequest(
         @JsonProperty("max_tokens") Integer maxTokens,
         @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
         Long seed,
-        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> stop,
+
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<String> stop,
+
         Boolean stream,
         @JsonProperty("stream_options") StreamOptions streamOptions,
         Integer n,

@@ -12,6 +12,10 @@ import java.util.List;
 public record ModelList(String object, List<Model> data) {
 
     @RegisterForReflection
-    public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy,
+    public record Model(
+            String id,
+            String object,
+            long created,
+            @JsonProperty("owned_by") String ownedBy,
             @JsonProperty("max_model_len") int maxModelLen) {}
 }

@@ -14,7 +14,9 @@ public record OpenAiError(Detail error) {
 
     /** An Engram error as OpenAI writes it: Engram's message and code, OpenAI's type for its status. */
     public static OpenAiError of(EngramException error) {
-        String type = error.status() >= 500 ? "server_error" : error.status() == 404 ? "not_found_error" : "invalid_request_error";
+        String type = error.status() >= 500
+                ? "server_error"
+                : error.status() == 404 ? "not_found_error" : "invalid_request_error";
         return new OpenAiError(new Detail(error.getMessage(), type, null, error.code()));
     }
 }

@@ -11,7 +11,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record ResponseFormatSpec(String type, @JsonProperty("json_schema") JsonSchemaSpec jsonSchema) {
+public record ResponseFormatSpec(
+        String type, @JsonProperty("json_schema") JsonSchemaSpec jsonSchema) {
 
     /** The schema and its name; {@code strict} is accepted (Engram's output always follows the schema). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -91,14 +91,27 @@ public enum RowFormat {
      * into {@code to} layout in {@code dst} (row {@code i} at {@code i * rowBytes} in each). Calls on
      * disjoint row ranges touch disjoint bytes, so they may run on different threads.
      */
-    public static void convertRows(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
-            int rowLength, long firstRow, long endRow) {
+    public static void convertRows(
+            RowFormat from,
+            MemorySegment src,
+            RowFormat to,
+            MemorySegment dst,
+            int rowLength,
+            long firstRow,
+            long endRow) {
         convertRows(from, src, to, dst, rowLength, firstRow, endRow, LongUnaryOperator.identity());
     }
 
     /** {@link #convertRows}, with destination row {@code r} taken from source row {@code sourceRow(r)} (a row permutation). */
-    public static void convertRows(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
-            int rowLength, long firstRow, long endRow, LongUnaryOperator sourceRow) {
+    public static void convertRows(
+            RowFormat from,
+            MemorySegment src,
+            RowFormat to,
+            MemorySegment dst,
+            int rowLength,
+            long firstRow,
+            long endRow,
+            LongUnaryOperator sourceRow) {
         long srcRowBytes = from.rowBytes(rowLength);
         long dstRowBytes = to.rowBytes(rowLength);
         float[] row = new float[rowLength];
@@ -109,16 +122,31 @@ public enum RowFormat {
     }
 
     /** {@link #convertRows} over all {@code rows} rows, in parallel on the common fork-join pool. */
-    public static void convertMatrix(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
-            int rowLength, long rows) {
+    public static void convertMatrix(
+            RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst, int rowLength, long rows) {
         convertMatrix(from, src, to, dst, rowLength, rows, LongUnaryOperator.identity());
     }
 
     /** {@link #convertMatrix} with a row permutation, as in {@link #convertRows(RowFormat, MemorySegment, RowFormat, MemorySegment, int, long, long, LongUnaryOperator)}. */
-    public static void convertMatrix(RowFormat from, MemorySegment src, RowFormat to, MemorySegment dst,
-            int rowLength, long rows, LongUnaryOperator sourceRow) {
+    public static void convertMatrix(
+            RowFormat from,
+            MemorySegment src,
+            RowFormat to,
+            MemorySegment dst,
+            int rowLength,
+            long rows,
+            LongUnaryOperator sourceRow) {
         long tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        LongStream.range(0, tasks).parallel().forEach(t -> convertRows(from, src, to, dst, rowLength,
-                t * ROWS_PER_TASK, Math.min(rows, (t + 1) * ROWS_PER_TASK), sourceRow));
+        LongStream.range(0, tasks)
+                .parallel()
+                .forEach(t -> convertRows(
+                        from,
+                        src,
+                        to,
+                        dst,
+                        rowLength,
+                        t * ROWS_PER_TASK,
+                        Math.min(rows, (t + 1) * ROWS_PER_TASK),
+                        sourceRow));
     }
 }

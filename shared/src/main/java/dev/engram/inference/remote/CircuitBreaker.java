@@ -58,9 +58,13 @@ final class CircuitBreaker {
             return;
         }
         Duration retryAfter = state == State.OPEN ? Duration.ofNanos(left) : Duration.ofSeconds(1);
-        throw new UnavailableException("inference_unavailable", "The inference server at " + server + " failed "
-                + failureThreshold + " calls in a row; calls are paused for " + openDuration.toMillis() + " ms before it is tried again"
-                + (state == State.HALF_OPEN ? " (a probe call is in flight)" : ""), retryAfter);
+        throw new UnavailableException(
+                "inference_unavailable",
+                "The inference server at " + server + " failed "
+                        + failureThreshold + " calls in a row; calls are paused for " + openDuration.toMillis()
+                        + " ms before it is tried again"
+                        + (state == State.HALF_OPEN ? " (a probe call is in flight)" : ""),
+                retryAfter);
     }
 
     /** The server answered (including with a refusal of the request itself). */
@@ -73,7 +77,8 @@ final class CircuitBreaker {
     /** The server could not be reached or broke mid-stream. */
     synchronized void failed() {
         failures++;
-        if (state == State.HALF_OPEN || (state == State.CLOSED && failureThreshold > 0 && failures >= failureThreshold)) {
+        if (state == State.HALF_OPEN
+                || (state == State.CLOSED && failureThreshold > 0 && failures >= failureThreshold)) {
             state = State.OPEN;
             openedAt = clock.getAsLong();
             probing = false;

@@ -34,13 +34,18 @@ final class OpenAiClient implements AutoCloseable {
     private final HttpClient http;
     /** One daemon thread that closes streams which stall or whose caller cancelled. */
     private final ScheduledExecutorService watchdog;
+
     final ObjectMapper json = new ObjectMapper();
 
     OpenAiClient(URI base, RemoteConfig config) {
         this.base = base;
         this.config = config;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.connectTimeout()).build();
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("engram-remote-watchdog").factory());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .build();
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("engram-remote-watchdog").factory());
     }
 
     URI base() {
@@ -53,7 +58,8 @@ final class OpenAiClient implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IOException("GET " + request.uri() + " answered HTTP " + response.statusCode() + ": " + clip(response.body()));
+                throw new IOException("GET " + request.uri() + " answered HTTP " + response.statusCode() + ": "
+                        + clip(response.body()));
             }
             return json.readTree(response.body());
         } catch (InterruptedException e) {
@@ -65,7 +71,8 @@ final class OpenAiClient implements AutoCloseable {
     /** {@code GET /models} with the retry policy: what discovery uses before a generation. */
     JsonNode modelsWithRetries(Cancellation cancellation) {
         return withRetries("GET /models", cancellation, () -> {
-            HttpResponse<InputStream> response = http.send(request("/models").timeout(config.readTimeout()).GET().build(),
+            HttpResponse<InputStream> response = http.send(
+                    request("/models").timeout(config.readTimeout()).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 return Attempt.failed(response, readError(response));
@@ -82,9 +89,12 @@ final class OpenAiClient implements AutoCloseable {
      */
     SseStream stream(String path, byte[] body, Cancellation cancellation) {
         return withRetries("POST " + path, cancellation, () -> {
-            HttpRequest request = request(path).timeout(config.readTimeout())
-                    .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpRequest request = request(path)
+                    .timeout(config.readTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 return Attempt.failed(response, readError(response));
@@ -111,7 +121,8 @@ final class OpenAiClient implements AutoCloseable {
         }
 
         static <T> Attempt<T> failed(HttpResponse<?> response, String message) {
-            Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(OpenAiClient::seconds);
+            Optional<Duration> retryAfter =
+                    response.headers().firstValue("Retry-After").flatMap(OpenAiClient::seconds);
             return new Attempt<>(null, response.statusCode(), retryAfter, message);
         }
     }
@@ -128,8 +139,11 @@ final class OpenAiClient implements AutoCloseable {
                 break;
             }
             if (cancellation != null && cancellation.expired()) {
-                throw new UnavailableException("deadline_exceeded", "The request's deadline (engram.request.timeout) passed while "
-                        + what + " to " + base + " was retried (last: " + last + ")", config.maxBackoff());
+                throw new UnavailableException(
+                        "deadline_exceeded",
+                        "The request's deadline (engram.request.timeout) passed while " + what + " to " + base
+                                + " was retried (last: " + last + ")",
+                        config.maxBackoff());
             }
             try {
                 Attempt<T> result = call.run();
@@ -152,8 +166,11 @@ final class OpenAiClient implements AutoCloseable {
             }
             LOG.debugf("%s to %s failed (attempt %d): %s", what, base, attempt + 1, last);
         }
-        throw new UnavailableException("remote_unavailable", "The inference server at " + base + " did not answer " + what
-                + " after " + (config.maxRetries() + 1) + " attempts (last: " + last + ")", config.maxBackoff());
+        throw new UnavailableException(
+                "remote_unavailable",
+                "The inference server at " + base + " did not answer " + what + " after " + (config.maxRetries() + 1)
+                        + " attempts (last: " + last + ")",
+                config.maxBackoff());
     }
 
     /**
@@ -163,22 +180,29 @@ final class OpenAiClient implements AutoCloseable {
      */
     private RuntimeException rejected(int status, String message) {
         if (status == 400 || status == 413 || status == 422) {
-            return new InvalidRequestException(errorCode(message).orElse("remote_rejected"),
+            return new InvalidRequestException(
+                    errorCode(message).orElse("remote_rejected"),
                     "The inference server at " + base + " rejected the request: " + errorMessage(message));
         }
-        return new UnavailableException("remote_rejected", "The inference server at " + base + " refused the request (HTTP "
-                + status + "): " + errorMessage(message) + "; check engram.inference.remote.*", Duration.ofSeconds(30));
+        return new UnavailableException(
+                "remote_rejected",
+                "The inference server at " + base + " refused the request (HTTP " + status + "): "
+                        + errorMessage(message) + "; check engram.inference.remote.*",
+                Duration.ofSeconds(30));
     }
 
     /** The {@code error.code} of an OpenAI error body, when it is a plain word. */
     private Optional<String> errorCode(String body) {
         JsonNode code = parse(body).path("error").path("code");
-        return code.isTextual() && code.asText().matches("[a-z_]{1,64}") ? Optional.of(code.asText()) : Optional.empty();
+        return code.isTextual() && code.asText().matches("[a-z_]{1,64}")
+                ? Optional.of(code.asText())
+                : Optional.empty();
     }
 
     private String errorMessage(String body) {
         JsonNode error = parse(body).path("error");
-        JsonNode message = error.isObject() ? error.path("message") : parse(body).path("message");
+        JsonNode message =
+                error.isObject() ? error.path("message") : parse(body).path("message");
         return message.isTextual() ? message.asText() : body;
     }
 

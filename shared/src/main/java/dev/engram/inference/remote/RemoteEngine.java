@@ -1,17 +1,16 @@
 package dev.engram.inference.remote;
 
-import dev.engram.inference.EngineStatus;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.errors.UnavailableException;
+import dev.engram.inference.EngineReadiness;
+import dev.engram.inference.EngineStatus;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
-import dev.engram.inference.EngineReadiness;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
 import dev.engram.inference.openai.ChatCompletionRequest;
@@ -65,8 +64,9 @@ public final class RemoteEngine implements LanguageModel {
     }
 
     public static RemoteEngine create(RemoteConfig config, InferenceObserver observer) {
-        String url = config.baseUrl().orElseThrow(() -> new IllegalStateException(
-                "engram.inference.remote.base-url is required when engram.inference.backend=remote"));
+        String url = config.baseUrl()
+                .orElseThrow(() -> new IllegalStateException(
+                        "engram.inference.remote.base-url is required when engram.inference.backend=remote"));
         URI base;
         try {
             base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -77,7 +77,9 @@ public final class RemoteEngine implements LanguageModel {
             throw new IllegalStateException("engram.inference.remote.base-url must be http(s)://...: " + url);
         }
         TokenCounter tokens = config.tokenizer().map(TokenCounter::load).orElseGet(TokenCounter::estimate);
-        LOG.infof("Remote engine: %s, model %s, tokens by %s", base, config.model().orElse("(first listed)"), tokens.describe());
+        LOG.infof(
+                "Remote engine: %s, model %s, tokens by %s",
+                base, config.model().orElse("(first listed)"), tokens.describe());
         return new RemoteEngine(config, base, tokens, observer);
     }
 
@@ -91,8 +93,17 @@ public final class RemoteEngine implements LanguageModel {
     @Override
     public EngineReadiness readiness() {
         boolean answers = serverAnswers();
-        return new EngineReadiness(answers, Map.of("backend", "remote", "server", client.base().toString(), "serverAnswers", answers,
-                "breaker", breakerState()));
+        return new EngineReadiness(
+                answers,
+                Map.of(
+                        "backend",
+                        "remote",
+                        "server",
+                        client.base().toString(),
+                        "serverAnswers",
+                        answers,
+                        "breaker",
+                        breakerState()));
     }
 
     /** The circuit breaker's state: closed, open or half_open (for readiness output and tests). */
@@ -123,8 +134,10 @@ public final class RemoteEngine implements LanguageModel {
         JsonNode first = models.path("data").path(0);
         String id = config.model().orElseGet(() -> first.path("id").asText(null));
         if (id == null) {
-            throw new UnavailableException("remote_unavailable", "The inference server at " + client.base()
-                    + " lists no model; set engram.inference.remote.model", Duration.ofSeconds(30));
+            throw new UnavailableException(
+                    "remote_unavailable",
+                    "The inference server at " + client.base() + " lists no model; set engram.inference.remote.model",
+                    Duration.ofSeconds(30));
         }
         JsonNode entry = first;
         for (JsonNode model : models.path("data")) {
@@ -179,7 +192,8 @@ public final class RemoteEngine implements LanguageModel {
     @Override
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
         Served known = served;
-        InferenceObserver.Generation observed = observer.begin(config.model().orElse(known == null ? client.base().toString() : known.model()));
+        InferenceObserver.Generation observed = observer.begin(
+                config.model().orElse(known == null ? client.base().toString() : known.model()));
         try {
             breaker.allow();
         } catch (UnavailableException e) {
@@ -211,7 +225,8 @@ public final class RemoteEngine implements LanguageModel {
         }
     }
 
-    private GenerationResult stream(GenerationRequest request, TokenListener listener, InferenceObserver.Generation observed) {
+    private GenerationResult stream(
+            GenerationRequest request, TokenListener listener, InferenceObserver.Generation observed) {
         long start = System.nanoTime();
         byte[] body = body(request);
         StringBuilder text = new StringBuilder();
@@ -220,13 +235,18 @@ public final class RemoteEngine implements LanguageModel {
         String finish = null;
         JsonNode usage = null;
         boolean raw = request.prompt().raw();
-        try (SseStream stream = client.stream(raw ? "/completions" : "/chat/completions", body, request.cancellation())) {
+        try (SseStream stream =
+                client.stream(raw ? "/completions" : "/chat/completions", body, request.cancellation())) {
             String data;
             while ((data = stream.next()) != null) {
                 JsonNode event = read(data);
                 if (event.has("error")) {
-                    throw new UnavailableException("remote_unavailable", "The inference server at " + client.base()
-                            + " failed mid-stream: " + event.path("error").path("message").asText(event.path("error").toString()),
+                    throw new UnavailableException(
+                            "remote_unavailable",
+                            "The inference server at " + client.base() + " failed mid-stream: "
+                                    + event.path("error")
+                                            .path("message")
+                                            .asText(event.path("error").toString()),
                             Duration.ofSeconds(1));
                 }
                 if (event.hasNonNull("usage")) {
@@ -246,20 +266,30 @@ public final class RemoteEngine implements LanguageModel {
                 if (choice.hasNonNull("finish_reason")) {
                     finish = choice.get("finish_reason").asText();
                 }
-                if (request.cancellation().isCancelled() || request.cancellation().expired()) {
+                if (request.cancellation().isCancelled()
+                        || request.cancellation().expired()) {
                     break; // closing the stream closes the connection: the server stops too
                 }
             }
         }
         long end = System.nanoTime();
-        FinishReason reason = finish != null ? ("length".equals(finish) ? FinishReason.LENGTH : FinishReason.STOP)
-                : request.cancellation().isCancelled() ? FinishReason.CANCELLED
-                : request.cancellation().expired() ? FinishReason.TIMEOUT : FinishReason.STOP;
-        // Without a usage chunk: our own count of the prompt, and one token per content chunk (servers send one per token).
-        int promptTokens = usage != null ? usage.path("prompt_tokens").asInt() : tokens.tokenize(render(request.prompt())).length;
+        FinishReason reason = finish != null
+                ? ("length".equals(finish) ? FinishReason.LENGTH : FinishReason.STOP)
+                : request.cancellation().isCancelled()
+                        ? FinishReason.CANCELLED
+                        : request.cancellation().expired() ? FinishReason.TIMEOUT : FinishReason.STOP;
+        // Without a usage chunk: our own count of the prompt, and one token per content chunk (servers send one per
+        // token).
+        int promptTokens =
+                usage != null ? usage.path("prompt_tokens").asInt() : tokens.tokenize(render(request.prompt())).length;
         int completionTokens = usage != null ? usage.path("completion_tokens").asInt() : chunks;
-        return new GenerationResult(text.toString(), reason, promptTokens, completionTokens,
-                (firstToken == 0 ? end : firstToken) - start, end - start);
+        return new GenerationResult(
+                text.toString(),
+                reason,
+                promptTokens,
+                completionTokens,
+                (firstToken == 0 ? end : firstToken) - start,
+                end - start);
     }
 
     /** A chat completion of the prompt's messages, or a completion of a raw prompt's text. */
@@ -272,10 +302,35 @@ public final class RemoteEngine implements LanguageModel {
         Long seed = greedy ? null : sampling.seed();
         List<String> stop = request.stop().isEmpty() ? null : request.stop();
         Object body = request.prompt().raw()
-                ? new CompletionRequest(name(), request.prompt().user(), temperature, topP, topK, request.maxTokens(), seed, stop, true,
-                        new StreamOptions(true), responseFormat(request.format()))
-                : new ChatCompletionRequest(name(), messages(request.prompt()), temperature, topP, topK, request.maxTokens(), null, seed,
-                        stop, true, new StreamOptions(true), null, null, null, null, responseFormat(request.format()));
+                ? new CompletionRequest(
+                        name(),
+                        request.prompt().user(),
+                        temperature,
+                        topP,
+                        topK,
+                        request.maxTokens(),
+                        seed,
+                        stop,
+                        true,
+                        new StreamOptions(true),
+                        responseFormat(request.format()))
+                : new ChatCompletionRequest(
+                        name(),
+                        messages(request.prompt()),
+                        temperature,
+                        topP,
+                        topK,
+                        request.maxTokens(),
+                        null,
+                        seed,
+                        stop,
+                        true,
+                        new StreamOptions(true),
+                        null,
+                        null,
+                        null,
+                        null,
+                        responseFormat(request.format()));
         try {
             return client.json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
@@ -291,8 +346,10 @@ public final class RemoteEngine implements LanguageModel {
         if (format.schema() == null) {
             return new ResponseFormatSpec("json_object", null);
         }
-        return new ResponseFormatSpec("json_schema", new ResponseFormatSpec.JsonSchemaSpec(
-                format.name() == null ? "response" : format.name(), null, format.schema(), true));
+        return new ResponseFormatSpec(
+                "json_schema",
+                new ResponseFormatSpec.JsonSchemaSpec(
+                        format.name() == null ? "response" : format.name(), null, format.schema(), true));
     }
 
     /** A chat prompt's parts as chat messages. */
@@ -312,8 +369,12 @@ public final class RemoteEngine implements LanguageModel {
         try {
             return client.json.readTree(data);
         } catch (IOException e) {
-            throw new UnavailableException("remote_unavailable", "The inference server at " + client.base()
-                    + " sent an event that is not JSON: " + (data.length() > 200 ? data.substring(0, 200) : data), Duration.ofSeconds(1), e);
+            throw new UnavailableException(
+                    "remote_unavailable",
+                    "The inference server at " + client.base() + " sent an event that is not JSON: "
+                            + (data.length() > 200 ? data.substring(0, 200) : data),
+                    Duration.ofSeconds(1),
+                    e);
         }
     }
 

@@ -31,7 +31,12 @@ final class SseStream implements AutoCloseable {
     private volatile boolean timedOut;
     private boolean done;
 
-    SseStream(InputStream body, ScheduledExecutorService watchdog, Duration readTimeout, Cancellation cancellation, URI server) {
+    SseStream(
+            InputStream body,
+            ScheduledExecutorService watchdog,
+            Duration readTimeout,
+            Cancellation cancellation,
+            URI server) {
         this.body = body;
         this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
         this.readTimeout = readTimeout;
@@ -83,9 +88,14 @@ final class SseStream implements AutoCloseable {
             if (cancellation.isCancelled() || cancellation.expired()) {
                 return null;
             }
-            throw new UnavailableException("remote_unavailable", timedOut
-                    ? "The inference server at " + server + " sent nothing for " + readTimeout.toMillis() + " ms mid-stream"
-                    : "The stream from the inference server at " + server + " broke: " + e.getMessage(), Duration.ofSeconds(1), e);
+            throw new UnavailableException(
+                    "remote_unavailable",
+                    timedOut
+                            ? "The inference server at " + server + " sent nothing for " + readTimeout.toMillis()
+                                    + " ms mid-stream"
+                            : "The stream from the inference server at " + server + " broke: " + e.getMessage(),
+                    Duration.ofSeconds(1),
+                    e);
         }
     }
 

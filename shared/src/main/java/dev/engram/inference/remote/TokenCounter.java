@@ -27,9 +27,12 @@ public abstract sealed class TokenCounter {
 
     /** Loads the tokenizer in {@code location}: a model directory or a {@code tokenizer.json} in one. */
     static TokenCounter load(Path location) {
-        Path dir = Files.isDirectory(location) ? location : location.toAbsolutePath().getParent();
+        Path dir = Files.isDirectory(location)
+                ? location
+                : location.toAbsolutePath().getParent();
         if (dir == null || !Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new IllegalStateException("No tokenizer.json at " + location + " (engram.inference.remote.tokenizer)");
+            throw new IllegalStateException(
+                    "No tokenizer.json at " + location + " (engram.inference.remote.tokenizer)");
         }
         try {
             return new Exact(Tokenizers.fromHuggingFace(dir), dir);

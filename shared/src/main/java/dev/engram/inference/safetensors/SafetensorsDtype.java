@@ -8,8 +8,21 @@ import java.util.Optional;
  * checked; {@link #rowFormat()} says which of them this project decodes (F32, F16, BF16).
  */
 public enum SafetensorsDtype {
-    BOOL(1), U8(1), I8(1), F8_E5M2(1), F8_E4M3(1), I16(2), U16(2), F16(2), BF16(2), I32(4), U32(4), F32(4),
-    I64(8), U64(8), F64(8);
+    BOOL(1),
+    U8(1),
+    I8(1),
+    F8_E5M2(1),
+    F8_E4M3(1),
+    I16(2),
+    U16(2),
+    F16(2),
+    BF16(2),
+    I32(4),
+    U32(4),
+    F32(4),
+    I64(8),
+    U64(8),
+    F64(8);
 
     private final int bytes;
 

@@ -29,15 +29,19 @@ import java.util.Optional;
 public final class SafetensorsFile implements AutoCloseable {
     /** The format's own limit on the JSON header. */
     static final long MAX_HEADER_BYTES = 100L << 20;
+
     private static final int MAX_DIMS = 16;
-    static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final Path path;
     private final Arena arena;
     private final Map<String, String> metadata;
     private final Map<String, SafetensorsTensor> tensors;
 
-    private SafetensorsFile(Path path, Arena arena, Map<String, String> metadata, Map<String, SafetensorsTensor> tensors) {
+    private SafetensorsFile(
+            Path path, Arena arena, Map<String, String> metadata, Map<String, SafetensorsTensor> tensors) {
         this.path = path;
         this.arena = arena;
         this.metadata = metadata;
@@ -48,7 +52,8 @@ public final class SafetensorsFile implements AutoCloseable {
     public static SafetensorsFile open(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena).asReadOnly();
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena)
+                    .asReadOnly();
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, SafetensorsTensor> tensors = new LinkedHashMap<>();
             try {
@@ -56,14 +61,16 @@ public final class SafetensorsFile implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(path.getFileName() + ": " + e.getMessage(), e);
             }
-            return new SafetensorsFile(path, arena, Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(tensors));
+            return new SafetensorsFile(
+                    path, arena, Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(tensors));
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
         }
     }
 
-    private static void parse(MemorySegment file, Map<String, String> metadata, Map<String, SafetensorsTensor> tensors) {
+    private static void parse(
+            MemorySegment file, Map<String, String> metadata, Map<String, SafetensorsTensor> tensors) {
         long size = file.byteSize();
         if (size < 8) {
             throw new IllegalArgumentException("not a safetensors file (" + size + " bytes)");
@@ -135,15 +142,15 @@ public final class SafetensorsFile implements AutoCloseable {
 
     private static long[] longs(JsonNode node, String tensor, String field, int maxLength) {
         if (node == null || !node.isArray() || node.size() > maxLength) {
-            throw new IllegalArgumentException("tensor '" + tensor + "' has no valid " + field + " (an array of at most "
-                    + maxLength + " integers)");
+            throw new IllegalArgumentException("tensor '" + tensor + "' has no valid " + field
+                    + " (an array of at most " + maxLength + " integers)");
         }
         long[] values = new long[node.size()];
         for (int i = 0; i < values.length; i++) {
             JsonNode value = node.get(i);
             if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
-                throw new IllegalArgumentException("tensor '" + tensor + "' has " + field + " entry " + value
-                        + ", not a non-negative integer");
+                throw new IllegalArgumentException(
+                        "tensor '" + tensor + "' has " + field + " entry " + value + ", not a non-negative integer");
             }
             values[i] = value.asLong();
         }
@@ -178,7 +185,8 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** The tensor called {@code name}, or an IllegalArgumentException naming it. */
     public SafetensorsTensor tensor(String name) {
-        return find(name).orElseThrow(() -> new IllegalArgumentException(path.getFileName() + " has no tensor '" + name + "'"));
+        return find(name)
+                .orElseThrow(() -> new IllegalArgumentException(path.getFileName() + " has no tensor '" + name + "'"));
     }
 
     /** Unmaps the file: tensor data read afterwards throws IllegalStateException. */

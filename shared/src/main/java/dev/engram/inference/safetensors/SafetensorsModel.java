@@ -61,8 +61,8 @@ public final class SafetensorsModel implements AutoCloseable {
             }
             weightMap.forEach((name, shardName) -> {
                 if (shards.get(shardName).find(name).isEmpty()) {
-                    throw new IllegalArgumentException(INDEX_FILE + " puts tensor '" + name + "' in " + shardName
-                            + ", which does not hold it");
+                    throw new IllegalArgumentException(
+                            INDEX_FILE + " puts tensor '" + name + "' in " + shardName + ", which does not hold it");
                 }
             });
             return new SafetensorsModel(List.copyOf(shards.values()), Collections.unmodifiableMap(tensors));
@@ -74,7 +74,8 @@ public final class SafetensorsModel implements AutoCloseable {
 
     private static Map<String, String> weightMap(Path index) throws IOException {
         if (Files.size(index) > SafetensorsFile.MAX_HEADER_BYTES) {
-            throw new IllegalArgumentException(INDEX_FILE + " is larger than " + SafetensorsFile.MAX_HEADER_BYTES + " bytes");
+            throw new IllegalArgumentException(
+                    INDEX_FILE + " is larger than " + SafetensorsFile.MAX_HEADER_BYTES + " bytes");
         }
         JsonNode root;
         try {
@@ -99,9 +100,14 @@ public final class SafetensorsModel implements AutoCloseable {
     /** A shard named by the index: a plain file name in {@code dir}, never a path that leads elsewhere. */
     private static Path shard(Path dir, String name) {
         Path file = dir.resolve(name).normalize();
-        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")
+        if (name.isEmpty()
+                || name.contains("/")
+                || name.contains("\\")
+                || name.equals("..")
+                || name.equals(".")
                 || !dir.normalize().equals(file.getParent())) {
-            throw new IllegalArgumentException(INDEX_FILE + " names shard '" + name + "', which is not a file name in the model directory");
+            throw new IllegalArgumentException(
+                    INDEX_FILE + " names shard '" + name + "', which is not a file name in the model directory");
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(INDEX_FILE + " names shard '" + name + "', which does not exist");

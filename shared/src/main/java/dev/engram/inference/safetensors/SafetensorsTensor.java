@@ -41,13 +41,17 @@ public record SafetensorsTensor(String name, SafetensorsDtype dtype, long[] shap
 
     /** How its values are decoded; refused, naming the tensor and its dtype, for dtypes other than F32/F16/BF16. */
     public RowFormat rowFormat() {
-        return dtype.rowFormat().orElseThrow(() -> new IllegalArgumentException("tensor '" + name + "' is " + dtype
-                + ", which is not supported (supported: F32, F16, BF16)"));
+        return dtype.rowFormat()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "tensor '" + name + "' is " + dtype + ", which is not supported (supported: F32, F16, BF16)"));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SafetensorsTensor t && name.equals(t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape);
+        return o instanceof SafetensorsTensor t
+                && name.equals(t.name)
+                && dtype == t.dtype
+                && Arrays.equals(shape, t.shape);
     }
 
     @Override

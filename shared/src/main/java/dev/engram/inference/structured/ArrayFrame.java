@@ -21,7 +21,9 @@ record ArrayFrame(Shape.Arr shape, boolean open, int count) implements Frame {
             return shape.maxItems == 0 ? null : State.begin(shape.items, new ArrayFrame(shape, false, 1), below, b);
         }
         if (b == ',' && count < shape.maxItems) {
-            return State.push(new Values.ValueStart(shape.items, true), State.push(new ArrayFrame(shape, false, count + 1), below));
+            return State.push(
+                    new Values.ValueStart(shape.items, true),
+                    State.push(new ArrayFrame(shape, false, count + 1), below));
         }
         return b == ']' && count >= shape.minItems ? below : null;
     }

@@ -43,8 +43,11 @@ record MapFrame(Shape.Obj shape, int phase, Set<String> used, Text key, boolean 
                 return next == null ? null : State.push(new MapFrame(shape, ObjectFrame.KEY, used, next, false), below);
             }
             case ObjectFrame.COLON -> {
-                return b == ':' ? State.push(new Values.ValueStart(shape.additional, true),
-                        State.push(new MapFrame(shape, ObjectFrame.AFTER_VALUE, used, null, false), below)) : null;
+                return b == ':'
+                        ? State.push(
+                                new Values.ValueStart(shape.additional, true),
+                                State.push(new MapFrame(shape, ObjectFrame.AFTER_VALUE, used, null, false), below))
+                        : null;
             }
             default -> {
                 if (b == ',') {

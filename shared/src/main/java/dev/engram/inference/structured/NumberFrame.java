@@ -17,11 +17,16 @@ record NumberFrame(Shape.Num shape, boolean negative, String digits, String frac
     }
 
     private static State firstDigit(Shape.Num shape, boolean negative, int b, State below) {
-        return checked(new NumberFrame(shape, negative, String.valueOf((char) b), null, b == '0' ? NumberRange.ZERO : NumberRange.INT), below);
+        return checked(
+                new NumberFrame(
+                        shape, negative, String.valueOf((char) b), null, b == '0' ? NumberRange.ZERO : NumberRange.INT),
+                below);
     }
 
     private static State checked(NumberFrame frame, State below) {
-        return NumberRange.reachable(frame.shape, frame.negative, frame.digits, frame.fraction, frame.phase) ? State.push(frame, below) : null;
+        return NumberRange.reachable(frame.shape, frame.negative, frame.digits, frame.fraction, frame.phase)
+                ? State.push(frame, below)
+                : null;
     }
 
     @Override
@@ -29,11 +34,20 @@ record NumberFrame(Shape.Num shape, boolean negative, String digits, String frac
         if (b >= '0' && b <= '9') {
             return switch (phase) {
                 case NumberRange.SIGN -> firstDigit(shape, true, b, below);
-                case NumberRange.INT -> digits.length() < Shape.Num.MAX_DIGITS
-                        ? checked(new NumberFrame(shape, negative, digits + (char) b, null, NumberRange.INT), below) : null;
-                case NumberRange.DOT -> checked(new NumberFrame(shape, negative, digits, String.valueOf((char) b), NumberRange.FRAC), below);
-                case NumberRange.FRAC -> fraction.length() < Shape.Num.MAX_DIGITS
-                        ? checked(new NumberFrame(shape, negative, digits, fraction + (char) b, NumberRange.FRAC), below) : null;
+                case NumberRange.INT ->
+                    digits.length() < Shape.Num.MAX_DIGITS
+                            ? checked(new NumberFrame(shape, negative, digits + (char) b, null, NumberRange.INT), below)
+                            : null;
+                case NumberRange.DOT ->
+                    checked(
+                            new NumberFrame(shape, negative, digits, String.valueOf((char) b), NumberRange.FRAC),
+                            below);
+                case NumberRange.FRAC ->
+                    fraction.length() < Shape.Num.MAX_DIGITS
+                            ? checked(
+                                    new NumberFrame(shape, negative, digits, fraction + (char) b, NumberRange.FRAC),
+                                    below)
+                            : null;
                 default -> null;
             };
         }
@@ -54,6 +68,8 @@ record NumberFrame(Shape.Num shape, boolean negative, String digits, String frac
             return false;
         }
         return !shape.bounded()
-                || NumberRange.within(shape, new BigDecimal((negative ? "-" : "") + digits + (fraction == null ? "" : "." + fraction)));
+                || NumberRange.within(
+                        shape,
+                        new BigDecimal((negative ? "-" : "") + digits + (fraction == null ? "" : "." + fraction)));
     }
 }

@@ -33,12 +33,23 @@ final class NumberRange {
         BigDecimal top = BigDecimal.TEN.pow(Shape.Num.MAX_DIGITS).subtract(grid);
         return switch (phase) {
             case START, SIGN -> meets(shape, negative, BigDecimal.ZERO, top, grid);
-            case ZERO -> meets(shape, negative, BigDecimal.ZERO, BigDecimal.ONE.subtract(grid).max(BigDecimal.ZERO), grid);
+            case ZERO ->
+                meets(
+                        shape,
+                        negative,
+                        BigDecimal.ZERO,
+                        BigDecimal.ONE.subtract(grid).max(BigDecimal.ZERO),
+                        grid);
             case INT -> {
                 BigDecimal d = new BigDecimal(digits);
                 for (int k = 0; k <= Shape.Num.MAX_DIGITS - digits.length(); k++) {
                     BigDecimal scale = BigDecimal.TEN.pow(k);
-                    if (meets(shape, negative, d.multiply(scale), d.add(BigDecimal.ONE).multiply(scale).subtract(grid), grid)) {
+                    if (meets(
+                            shape,
+                            negative,
+                            d.multiply(scale),
+                            d.add(BigDecimal.ONE).multiply(scale).subtract(grid),
+                            grid)) {
                         yield true;
                     }
                 }
@@ -50,7 +61,12 @@ final class NumberRange {
             }
             case FRAC -> {
                 BigDecimal low = new BigDecimal(digits + "." + fraction);
-                yield meets(shape, negative, low, low.add(BigDecimal.ONE.movePointLeft(fraction.length())).subtract(grid), grid);
+                yield meets(
+                        shape,
+                        negative,
+                        low,
+                        low.add(BigDecimal.ONE.movePointLeft(fraction.length())).subtract(grid),
+                        grid);
             }
             default -> throw new IllegalArgumentException("phase " + phase);
         };
@@ -77,12 +93,14 @@ final class NumberRange {
         BigDecimal to = negative ? low.negate() : high;
         int scale = grid.scale();
         if (shape.minimum != null) {
-            BigDecimal first = shape.minimumExclusive ? shape.minimum.setScale(scale, RoundingMode.FLOOR).add(grid)
+            BigDecimal first = shape.minimumExclusive
+                    ? shape.minimum.setScale(scale, RoundingMode.FLOOR).add(grid)
                     : shape.minimum.setScale(scale, RoundingMode.CEILING);
             from = from.max(first);
         }
         if (shape.maximum != null) {
-            BigDecimal last = shape.maximumExclusive ? shape.maximum.setScale(scale, RoundingMode.CEILING).subtract(grid)
+            BigDecimal last = shape.maximumExclusive
+                    ? shape.maximum.setScale(scale, RoundingMode.CEILING).subtract(grid)
                     : shape.maximum.setScale(scale, RoundingMode.FLOOR);
             to = to.min(last);
         }

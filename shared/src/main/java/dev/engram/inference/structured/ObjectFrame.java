@@ -37,8 +37,11 @@ record ObjectFrame(Shape.Obj shape, int phase, int last, long keys, int at) impl
                 return key(b, below);
             }
             case COLON -> {
-                return b == ':' ? State.push(new Values.ValueStart(shape.properties.get(last).shape(), true),
-                        State.push(new ObjectFrame(shape, AFTER_VALUE, last, 0, 0), below)) : null;
+                return b == ':'
+                        ? State.push(
+                                new Values.ValueStart(shape.properties.get(last).shape(), true),
+                                State.push(new ObjectFrame(shape, AFTER_VALUE, last, 0, 0), below))
+                        : null;
             }
             default -> {
                 if (b == ',' && last + 1 < shape.properties.size()) {

@@ -26,14 +26,26 @@ final class SchemaCompiler {
     /** Compiled nodes at most: {@code $ref}s are inlined, and a few refs can multiply a schema. */
     static final int MAX_NODES = 10_000;
 
-    private static final Set<String> ANNOTATIONS = Set.of("title", "description", "$schema", "$id", "$comment", "examples",
-            "default", "deprecated", "readOnly", "writeOnly", "$defs", "definitions");
+    private static final Set<String> ANNOTATIONS = Set.of(
+            "title",
+            "description",
+            "$schema",
+            "$id",
+            "$comment",
+            "examples",
+            "default",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "$defs",
+            "definitions");
     private static final Set<String> OBJECT = Set.of("properties", "required", "additionalProperties");
     private static final Set<String> ARRAY = Set.of("items", "minItems", "maxItems");
     private static final Set<String> STRING = Set.of("minLength", "maxLength");
     private static final Set<String> NUMBER = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
     private static final Set<String> COMBINATORS = Set.of("type", "enum", "const", "anyOf", "allOf", "$ref");
-    private static final Set<String> TYPES = Set.of("object", "array", "string", "number", "integer", "boolean", "null");
+    private static final Set<String> TYPES =
+            Set.of("object", "array", "string", "number", "integer", "boolean", "null");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonNode root;
@@ -66,12 +78,19 @@ final class SchemaCompiler {
         }
         for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
             String keyword = names.next();
-            if (!ANNOTATIONS.contains(keyword) && !COMBINATORS.contains(keyword) && !OBJECT.contains(keyword)
-                    && !ARRAY.contains(keyword) && !STRING.contains(keyword) && !NUMBER.contains(keyword)) {
-                throw new InvalidRequestException("unsupported_schema", "JSON Schema keyword '" + keyword + "' (at "
-                        + pointer(at, keyword) + ") is not supported in structured output; supported: type, properties, "
-                        + "required, additionalProperties, items, minItems, maxItems, minLength, maxLength, minimum, maximum, "
-                        + "exclusiveMinimum, exclusiveMaximum, enum, const, anyOf, allOf (one schema), $ref (to $defs)");
+            if (!ANNOTATIONS.contains(keyword)
+                    && !COMBINATORS.contains(keyword)
+                    && !OBJECT.contains(keyword)
+                    && !ARRAY.contains(keyword)
+                    && !STRING.contains(keyword)
+                    && !NUMBER.contains(keyword)) {
+                throw new InvalidRequestException(
+                        "unsupported_schema",
+                        "JSON Schema keyword '" + keyword + "' (at "
+                                + pointer(at, keyword)
+                                + ") is not supported in structured output; supported: type, properties, "
+                                + "required, additionalProperties, items, minItems, maxItems, minLength, maxLength, minimum, maximum, "
+                                + "exclusiveMinimum, exclusiveMaximum, enum, const, anyOf, allOf (one schema), $ref (to $defs)");
             }
         }
         if (schema.has("$ref")) {
@@ -185,15 +204,16 @@ final class SchemaCompiler {
         }
         List<Shape> shapes = new ArrayList<>();
         for (String name : types) {
-            shapes.add(switch (name) {
-                case "object" -> object(schema, at, depth);
-                case "array" -> array(schema, at, depth);
-                case "string" -> string(schema, at);
-                case "number", "integer" -> number(schema, at, name.equals("integer"));
-                case "boolean" -> Shape.Literal.BOOLEAN;
-                case "null" -> Shape.Literal.NULL;
-                default -> throw invalid(pointer(at, "type"), "unknown type '" + name + "'; one of " + TYPES);
-            });
+            shapes.add(
+                    switch (name) {
+                        case "object" -> object(schema, at, depth);
+                        case "array" -> array(schema, at, depth);
+                        case "string" -> string(schema, at);
+                        case "number", "integer" -> number(schema, at, name.equals("integer"));
+                        case "boolean" -> Shape.Literal.BOOLEAN;
+                        case "null" -> Shape.Literal.NULL;
+                        default -> throw invalid(pointer(at, "type"), "unknown type '" + name + "'; one of " + TYPES);
+                    });
         }
         return shapes.size() == 1 ? shapes.getFirst() : new Shape.Union(shapes);
     }
@@ -221,7 +241,8 @@ final class SchemaCompiler {
             throw invalid(pointer(at, "additionalProperties"), "'additionalProperties' must be a boolean or a schema");
         }
         if (properties.size() > MAX_PROPERTIES) {
-            throw unsupported(pointer(at, "properties"), "at most " + MAX_PROPERTIES + " properties per object are supported");
+            throw unsupported(
+                    pointer(at, "properties"), "at most " + MAX_PROPERTIES + " properties per object are supported");
         }
         Map<String, Shape.Obj.Property> declared = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = properties.fields(); fields.hasNext(); ) {
@@ -234,8 +255,10 @@ final class SchemaCompiler {
         }
         for (String name : required) {
             if (!declared.containsKey(name)) {
-                throw unsupported(pointer(at, "required"), "required property '" + name + "' is not declared in 'properties'"
-                        + " (only declared properties are produced)");
+                throw unsupported(
+                        pointer(at, "required"),
+                        "required property '" + name + "' is not declared in 'properties'"
+                                + " (only declared properties are produced)");
             }
         }
         if (!declared.isEmpty()) {
@@ -245,7 +268,8 @@ final class SchemaCompiler {
             }
             return new Shape.Obj(List.copyOf(declared.values()), null);
         }
-        Shape values = additional == null || additional.isBoolean() && additional.booleanValue() ? Shape.Any.VALUE
+        Shape values = additional == null || additional.isBoolean() && additional.booleanValue()
+                ? Shape.Any.VALUE
                 : additional.isBoolean() ? null : shape(additional, pointer(at, "additionalProperties"), depth + 1);
         return new Shape.Obj(List.of(), values);
     }
@@ -283,16 +307,25 @@ final class SchemaCompiler {
         BigDecimal maximum = bound(schema, "maximum", at);
         BigDecimal exclusiveMinimum = bound(schema, "exclusiveMinimum", at);
         BigDecimal exclusiveMaximum = bound(schema, "exclusiveMaximum", at);
-        boolean minExclusive = exclusiveMinimum != null && (minimum == null || exclusiveMinimum.compareTo(minimum) >= 0);
-        boolean maxExclusive = exclusiveMaximum != null && (maximum == null || exclusiveMaximum.compareTo(maximum) <= 0);
-        Shape.Num shape = new Shape.Num(integer, minExclusive ? exclusiveMinimum : minimum, minExclusive,
-                maxExclusive ? exclusiveMaximum : maximum, maxExclusive);
+        boolean minExclusive =
+                exclusiveMinimum != null && (minimum == null || exclusiveMinimum.compareTo(minimum) >= 0);
+        boolean maxExclusive =
+                exclusiveMaximum != null && (maximum == null || exclusiveMaximum.compareTo(maximum) <= 0);
+        Shape.Num shape = new Shape.Num(
+                integer,
+                minExclusive ? exclusiveMinimum : minimum,
+                minExclusive,
+                maxExclusive ? exclusiveMaximum : maximum,
+                maxExclusive);
         if (!shape.bounded() && !integer) {
             return Shape.Num.ANY;
         }
-        if (!NumberRange.reachable(shape, false, null, null, NumberRange.START) && !NumberRange.reachable(shape, true, null, null, NumberRange.START)) {
-            throw invalid(at, "no " + (integer ? "integer" : "number") + " with at most " + Shape.Num.MAX_DIGITS
-                    + " digits before and after the point lies within the bounds");
+        if (!NumberRange.reachable(shape, false, null, null, NumberRange.START)
+                && !NumberRange.reachable(shape, true, null, null, NumberRange.START)) {
+            throw invalid(
+                    at,
+                    "no " + (integer ? "integer" : "number") + " with at most " + Shape.Num.MAX_DIGITS
+                            + " digits before and after the point lies within the bounds");
         }
         return shape;
     }
@@ -333,8 +366,10 @@ final class SchemaCompiler {
         for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
             String keyword = names.next();
             if (!keyword.equals(combinator) && !ANNOTATIONS.contains(keyword)) {
-                throw unsupported(pointer(at, keyword), "'" + keyword + "' beside '" + combinator + "' is not supported; "
-                        + "move it into the " + (combinator.equals("$ref") ? "referenced schema" : "alternatives"));
+                throw unsupported(
+                        pointer(at, keyword),
+                        "'" + keyword + "' beside '" + combinator + "' is not supported; " + "move it into the "
+                                + (combinator.equals("$ref") ? "referenced schema" : "alternatives"));
             }
         }
     }
@@ -361,8 +396,10 @@ final class SchemaCompiler {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new InvalidRequestException("invalid_schema", "The schema holds a string with an unpaired UTF-16 surrogate: "
-                        + "not valid Unicode, so no output could hold it");
+                throw new InvalidRequestException(
+                        "invalid_schema",
+                        "The schema holds a string with an unpaired UTF-16 surrogate: "
+                                + "not valid Unicode, so no output could hold it");
             }
         }
         return text;
@@ -373,7 +410,8 @@ final class SchemaCompiler {
     }
 
     private static InvalidRequestException invalid(String at, String message) {
-        return new InvalidRequestException("invalid_schema", "Invalid JSON Schema at '" + (at.isEmpty() ? "/" : at) + "': " + message);
+        return new InvalidRequestException(
+                "invalid_schema", "Invalid JSON Schema at '" + (at.isEmpty() ? "/" : at) + "': " + message);
     }
 
     private static InvalidRequestException unsupported(String at, String message) {

@@ -99,7 +99,12 @@ sealed interface Shape {
         final BigDecimal maximum;
         final boolean maximumExclusive;
 
-        Num(boolean integer, BigDecimal minimum, boolean minimumExclusive, BigDecimal maximum, boolean maximumExclusive) {
+        Num(
+                boolean integer,
+                BigDecimal minimum,
+                boolean minimumExclusive,
+                BigDecimal maximum,
+                boolean maximumExclusive) {
             this.integer = integer;
             this.minimum = minimum;
             this.minimumExclusive = minimumExclusive;

@@ -10,7 +10,8 @@ record StringFrame(Shape.Str shape, Text text) implements Frame {
     @Override
     public State next(int b, State below) {
         // Without a maximum the count matters only up to the minimum: one state for all longer texts.
-        Text next = text.next(b, shape.maxLength, shape.maxLength == Integer.MAX_VALUE ? shape.minLength : Integer.MAX_VALUE);
+        Text next = text.next(
+                b, shape.maxLength, shape.maxLength == Integer.MAX_VALUE ? shape.minLength : Integer.MAX_VALUE);
         if (next == Text.CLOSED) {
             return text.between() && text.count() >= shape.minLength ? below : null;
         }

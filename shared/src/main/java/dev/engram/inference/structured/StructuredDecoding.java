@@ -84,9 +84,12 @@ public final class StructuredDecoding {
             if (known == null) {
                 BitSet found = new BitSet(vocabulary.size);
                 if (state.frame instanceof StringFrame string && string.text().between()) {
-                    found.or(vocabulary.plain(string.shape().maxLength - string.text().count()));
+                    found.or(vocabulary.plain(
+                            string.shape().maxLength - string.text().count()));
                     vocabulary.special.walk(state, found);
-                } else if (state.frame instanceof MapFrame map && map.phase() == ObjectFrame.KEY && map.key().between()) {
+                } else if (state.frame instanceof MapFrame map
+                        && map.phase() == ObjectFrame.KEY
+                        && map.key().between()) {
                     found.or(vocabulary.plain(Integer.MAX_VALUE));
                     vocabulary.special.walk(state, found);
                 } else {

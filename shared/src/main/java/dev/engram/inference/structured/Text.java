@@ -60,8 +60,19 @@ record Text(int count, int need, int low, int high, int escape, int hex, String 
                 return null; // a surrogate: half a character
             }
             if (escape == 5) {
-                return new Text(count, 0, 0, 0, 0, 0, decoded == null ? null : decoded
-                        + new String(Character.toString(value).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                return new Text(
+                        count,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        decoded == null
+                                ? null
+                                : decoded
+                                        + new String(
+                                                Character.toString(value).getBytes(StandardCharsets.UTF_8),
+                                                StandardCharsets.ISO_8859_1));
             }
             return new Text(count, 0, 0, 0, escape + 1, value, decoded);
         }

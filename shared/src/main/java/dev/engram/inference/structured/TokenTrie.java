@@ -15,6 +15,7 @@ final class TokenTrie {
     final int[] end;
     /** Tokens spelled by node {@code i}: {@code tokens[tokensFrom[i] .. tokensFrom[i + 1] - 1]}. */
     final int[] tokensFrom;
+
     final int[] tokens;
     final int maxDepth;
 
@@ -31,7 +32,10 @@ final class TokenTrie {
     /** The trie of tokens {@code ids} (none empty), spelled {@code bytes[id]}. */
     static TokenTrie of(List<Integer> ids, byte[][] bytes) {
         Integer[] sorted = ids.toArray(Integer[]::new);
-        Arrays.sort(sorted, Comparator.comparing((Integer id) -> bytes[id], Arrays::compareUnsigned).thenComparing(id -> id));
+        Arrays.sort(
+                sorted,
+                Comparator.comparing((Integer id) -> bytes[id], Arrays::compareUnsigned)
+                        .thenComparing(id -> id));
         int capacity = 1;
         for (int id : sorted) {
             capacity += bytes[id].length;
@@ -70,8 +74,14 @@ final class TokenTrie {
         while (top >= 0) {
             end[open[top--]] = nodes;
         }
-        return new TokenTrie(nodes, Arrays.copyOf(label, nodes), Arrays.copyOf(depth, nodes), end, Arrays.copyOf(tokensFrom, nodes + 1),
-                tokens, maxDepth);
+        return new TokenTrie(
+                nodes,
+                Arrays.copyOf(label, nodes),
+                Arrays.copyOf(depth, nodes),
+                end,
+                Arrays.copyOf(tokensFrom, nodes + 1),
+                tokens,
+                maxDepth);
     }
 
     /** Sets in {@code found} every token the automaton takes from {@code state}; a refused byte skips its subtree. */

@@ -28,7 +28,8 @@ final class TokenVocabulary {
     /** {@code plainUpTo[n]}: the plain-text tokens of at most n characters (the last entry: all of them). */
     final BitSet[] plainUpTo;
 
-    private TokenVocabulary(int size, int[] endTokens, byte[][] bytes, TokenTrie all, TokenTrie special, BitSet[] plainUpTo) {
+    private TokenVocabulary(
+            int size, int[] endTokens, byte[][] bytes, TokenTrie all, TokenTrie special, BitSet[] plainUpTo) {
         this.size = size;
         this.endTokens = endTokens;
         this.bytes = bytes;
@@ -68,8 +69,10 @@ final class TokenVocabulary {
         }
         for (int b = 0x20; b <= 0xF4; b++) {
             if (!single[b] && (b < 0xC0 || b >= 0xC2)) {
-                throw new NotSupportedException(String.format("Structured output needs a token for every single byte of UTF-8 JSON "
-                        + "text (%s); this model's vocabulary has none for 0x%02X", NEEDED, b));
+                throw new NotSupportedException(String.format(
+                        "Structured output needs a token for every single byte of UTF-8 JSON "
+                                + "text (%s); this model's vocabulary has none for 0x%02X",
+                        NEEDED, b));
             }
         }
         BitSet[] plainUpTo = new BitSet[longest + 1];
@@ -84,8 +87,13 @@ final class TokenVocabulary {
         for (int n = 1; n <= longest; n++) {
             plainUpTo[n].or(plainUpTo[n - 1]);
         }
-        int[] endIds = ends.stream().filter(id -> id >= 0 && id < size).mapToInt(Integer::intValue).sorted().toArray();
-        return new TokenVocabulary(size, endIds, bytes, TokenTrie.of(ids, bytes), TokenTrie.of(special, bytes), plainUpTo);
+        int[] endIds = ends.stream()
+                .filter(id -> id >= 0 && id < size)
+                .mapToInt(Integer::intValue)
+                .sorted()
+                .toArray();
+        return new TokenVocabulary(
+                size, endIds, bytes, TokenTrie.of(ids, bytes), TokenTrie.of(special, bytes), plainUpTo);
     }
 
     /** The plain-text tokens a string with {@code left} characters to go may take. */

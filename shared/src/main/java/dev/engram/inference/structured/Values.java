@@ -12,15 +12,18 @@ final class Values {
     /** The state after the first byte {@code b} of a value of {@code shape}, with {@code below} taking over after it. */
     static State begin(Shape shape, int b, State below) {
         return switch (shape) {
-            case Shape.Any any -> switch (b) {
-                case '{' -> State.push(MapFrame.open(Containers.ANY_OBJECT), below);
-                case '[' -> State.push(ArrayFrame.open(Containers.ANY_ARRAY), below);
-                case '"' -> State.push(StringFrame.open(Shape.Str.ANY), below);
-                case 't', 'f', 'n' -> LiteralFrame.begin(Shape.Literal.SCALARS, b, below);
-                default -> NumberFrame.begin(Shape.Num.ANY, b, below);
-            };
-            case Shape.Obj object -> b != '{' ? null
-                    : State.push(object.declared() ? ObjectFrame.open(object) : MapFrame.open(object), below);
+            case Shape.Any any ->
+                switch (b) {
+                    case '{' -> State.push(MapFrame.open(Containers.ANY_OBJECT), below);
+                    case '[' -> State.push(ArrayFrame.open(Containers.ANY_ARRAY), below);
+                    case '"' -> State.push(StringFrame.open(Shape.Str.ANY), below);
+                    case 't', 'f', 'n' -> LiteralFrame.begin(Shape.Literal.SCALARS, b, below);
+                    default -> NumberFrame.begin(Shape.Num.ANY, b, below);
+                };
+            case Shape.Obj object ->
+                b != '{'
+                        ? null
+                        : State.push(object.declared() ? ObjectFrame.open(object) : MapFrame.open(object), below);
             case Shape.Arr array -> b == '[' ? State.push(ArrayFrame.open(array), below) : null;
             case Shape.Str string -> b == '"' ? State.push(StringFrame.open(string), below) : null;
             case Shape.Num number -> NumberFrame.begin(number, b, below);
@@ -95,7 +98,9 @@ final class Values {
 
         /** The alternative's stack with {@code below} in place of its bottom. */
         private static State splice(State alternative, State below) {
-            return alternative == State.ALTERNATIVE_DONE ? below : State.push(alternative.frame, splice(alternative.below, below));
+            return alternative == State.ALTERNATIVE_DONE
+                    ? below
+                    : State.push(alternative.frame, splice(alternative.below, below));
         }
     }
 }

@@ -68,12 +68,16 @@ public final class BpeTokenizer implements Tokenizer {
     private byte[] decode(String piece, TokenType type) {
         return switch (type) {
             case CONTROL, UNKNOWN, UNUSED -> new byte[0];
-            case BYTE -> HuggingFaceVocabulary.isBytePiece(piece)
-                    ? new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)}
-                    : piece.getBytes(StandardCharsets.UTF_8);
-            case USER_DEFINED -> (sentencePiece ? piece.replace(SPACE_MARK, " ") : piece).getBytes(StandardCharsets.UTF_8);
-            case NORMAL -> sentencePiece ? piece.replace(SPACE_MARK, " ").getBytes(StandardCharsets.UTF_8)
-                    : ByteLevelAlphabet.bytesOf(piece);
+            case BYTE ->
+                HuggingFaceVocabulary.isBytePiece(piece)
+                        ? new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)}
+                        : piece.getBytes(StandardCharsets.UTF_8);
+            case USER_DEFINED ->
+                (sentencePiece ? piece.replace(SPACE_MARK, " ") : piece).getBytes(StandardCharsets.UTF_8);
+            case NORMAL ->
+                sentencePiece
+                        ? piece.replace(SPACE_MARK, " ").getBytes(StandardCharsets.UTF_8)
+                        : ByteLevelAlphabet.bytesOf(piece);
         };
     }
 
@@ -163,7 +167,8 @@ public final class BpeTokenizer implements Tokenizer {
             text = Normalizer.normalize(text, Normalizer.Form.NFC);
         }
         if (sentencePiece) {
-            String marked = (vocabulary.addSpacePrefix() && startsSegment ? SPACE_MARK : "") + text.replace(" ", SPACE_MARK);
+            String marked =
+                    (vocabulary.addSpacePrefix() && startsSegment ? SPACE_MARK : "") + text.replace(" ", SPACE_MARK);
             int[] symbols = new int[marked.length() * 3]; // UTF-8 takes at most 3 bytes per UTF-16 unit
             int n = 0;
             for (int i = 0; i < marked.length(); ) {
@@ -187,7 +192,8 @@ public final class BpeTokenizer implements Tokenizer {
         int end = 0;
         while (words.find()) {
             if (words.start() > end) {
-                encodeWord(text.substring(end, words.start()), out); // text no alternative matched stays a word of its own
+                encodeWord(
+                        text.substring(end, words.start()), out); // text no alternative matched stays a word of its own
             }
             if (words.end() > words.start()) {
                 encodeWord(words.group(), out);

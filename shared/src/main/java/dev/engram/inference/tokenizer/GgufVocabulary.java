@@ -21,7 +21,9 @@ import java.util.Set;
 public final class GgufVocabulary {
     private static final String PREFIX = "tokenizer.ggml.";
     /** Control tokens that end a turn in the chat formats llama.cpp knows (it stops on these too). */
-    private static final Set<String> END_OF_TURN = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>");
+    private static final Set<String> END_OF_TURN =
+            Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>");
+
     private static final String END_OF_MESSAGE = "<|eom_id|>";
     /** What GGUF files store for "no such token" in a UINT32. */
     private static final long NONE = 0xFFFF_FFFFL;
@@ -34,8 +36,9 @@ public final class GgufVocabulary {
         boolean sentencePiece = switch (model) {
             case "llama" -> true;
             case "gpt2" -> false;
-            default -> throw new IllegalArgumentException(file.path().getFileName() + ": tokenizer model '" + model
-                    + "' is not supported (llama and gpt2 are)");
+            default ->
+                throw new IllegalArgumentException(file.path().getFileName() + ": tokenizer model '" + model
+                        + "' is not supported (llama and gpt2 are)");
         };
         List<String> pieces = file.getStrings(PREFIX + "tokens");
         int size = pieces.size();
@@ -51,7 +54,8 @@ public final class GgufVocabulary {
                 throw new IllegalArgumentException(PREFIX + "token_type: " + e.getMessage(), e);
             }
         } else {
-            pieces.forEach(p -> types.add(sentencePiece && HuggingFaceVocabulary.isBytePiece(p) ? TokenType.BYTE : TokenType.NORMAL));
+            pieces.forEach(p -> types.add(
+                    sentencePiece && HuggingFaceVocabulary.isBytePiece(p) ? TokenType.BYTE : TokenType.NORMAL));
         }
         float[] scores = null;
         if (sentencePiece) {
@@ -84,10 +88,24 @@ public final class GgufVocabulary {
         boolean addBos = file.boolOr(PREFIX + "add_bos_token", sentencePiece || SplitPatterns.ignoresMerges(pre));
         boolean addSpacePrefix = sentencePiece && file.boolOr(PREFIX + "add_space_prefix", true);
         try {
-            return new Vocabulary(sentencePiece ? Vocabulary.Kind.SENTENCEPIECE : Vocabulary.Kind.BYTE_LEVEL, pieces, types,
-                    scores, sentencePiece ? List.of() : merges, pre, sentencePiece ? null : SplitPatterns.forName(pre),
-                    SplitPatterns.ignoresMerges(pre), false, bos, eos, unknown, id(file, "padding_token_id", -1, size), ends,
-                    addBos, file.boolOr(PREFIX + "add_eos_token", false), addSpacePrefix);
+            return new Vocabulary(
+                    sentencePiece ? Vocabulary.Kind.SENTENCEPIECE : Vocabulary.Kind.BYTE_LEVEL,
+                    pieces,
+                    types,
+                    scores,
+                    sentencePiece ? List.of() : merges,
+                    pre,
+                    sentencePiece ? null : SplitPatterns.forName(pre),
+                    SplitPatterns.ignoresMerges(pre),
+                    false,
+                    bos,
+                    eos,
+                    unknown,
+                    id(file, "padding_token_id", -1, size),
+                    ends,
+                    addBos,
+                    file.boolOr(PREFIX + "add_eos_token", false),
+                    addSpacePrefix);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file.path().getFileName() + ": tokenizer metadata " + e.getMessage(), e);
         }
@@ -107,8 +125,8 @@ public final class GgufVocabulary {
         }
         long id = file.getLong(fullKey) == NONE ? -1 : file.getLong(fullKey);
         if (id < -1 || id >= size) {
-            throw new IllegalArgumentException(file.path().getFileName() + ": " + fullKey + " is " + id
-                    + ", outside the vocabulary of " + size);
+            throw new IllegalArgumentException(
+                    file.path().getFileName() + ": " + fullKey + " is " + id + ", outside the vocabulary of " + size);
         }
         return (int) id;
     }
@@ -122,11 +140,20 @@ public final class GgufVocabulary {
         }
         writer.put(PREFIX + "tokens", GgufValue.strings(vocabulary.pieces()));
         if (sentencePiece) {
-            writer.put(PREFIX + "scores", GgufValue.float32s(vocabulary.scores() != null ? vocabulary.scores() : scoresFromRanks(vocabulary)));
+            writer.put(
+                    PREFIX + "scores",
+                    GgufValue.float32s(
+                            vocabulary.scores() != null ? vocabulary.scores() : scoresFromRanks(vocabulary)));
         }
-        writer.put(PREFIX + "token_type", GgufValue.int32s(vocabulary.types().stream().mapToInt(TokenType::id).toArray()));
+        writer.put(
+                PREFIX + "token_type",
+                GgufValue.int32s(
+                        vocabulary.types().stream().mapToInt(TokenType::id).toArray()));
         if (!sentencePiece) {
-            writer.put(PREFIX + "merges", GgufValue.strings(vocabulary.merges().stream().map(Merge::spaced).toList()));
+            writer.put(
+                    PREFIX + "merges",
+                    GgufValue.strings(
+                            vocabulary.merges().stream().map(Merge::spaced).toList()));
         }
         Map<String, Integer> ids = new HashMap<>();
         ids.put("bos_token_id", vocabulary.bos());
@@ -134,7 +161,13 @@ public final class GgufVocabulary {
         ids.put("unknown_token_id", vocabulary.unknown());
         ids.put("padding_token_id", vocabulary.padding());
         endOfTurnIds(vocabulary, ids);
-        for (String key : List.of("bos_token_id", "eos_token_id", "unknown_token_id", "padding_token_id", "eot_token_id", "eom_token_id")) {
+        for (String key : List.of(
+                "bos_token_id",
+                "eos_token_id",
+                "unknown_token_id",
+                "padding_token_id",
+                "eot_token_id",
+                "eom_token_id")) {
             if (ids.getOrDefault(key, -1) >= 0) {
                 writer.putUint32(PREFIX + key, ids.get(key));
             }
@@ -148,8 +181,11 @@ public final class GgufVocabulary {
 
     /** End tokens other than EOS: spelled like an end of message -> EOM; the others, end-of-turn spellings first -> EOT, then EOM. */
     private static void endOfTurnIds(Vocabulary vocabulary, Map<String, Integer> ids) {
-        List<Integer> others = vocabulary.endTokens().stream().filter(id -> id != vocabulary.eos())
-                .sorted(Comparator.comparing((Integer id) -> !END_OF_TURN.contains(vocabulary.pieces().get(id))).thenComparing(id -> id))
+        List<Integer> others = vocabulary.endTokens().stream()
+                .filter(id -> id != vocabulary.eos())
+                .sorted(Comparator.comparing((Integer id) ->
+                                !END_OF_TURN.contains(vocabulary.pieces().get(id)))
+                        .thenComparing(id -> id))
                 .toList();
         for (int id : others) {
             boolean message = END_OF_MESSAGE.equals(vocabulary.pieces().get(id));

@@ -27,6 +27,7 @@ public final class HuggingFaceVocabulary {
     private static final long MAX_FILE_BYTES = 256L << 20;
     /** Ids above this are refused: a hostile file could otherwise make the id table any size. */
     private static final int MAX_ID = 1 << 22;
+
     private static final Pattern BYTE_PIECE = Pattern.compile("<0x[0-9A-Fa-f]{2}>");
     private static final String SPACE_MARK = "\u2581";
 
@@ -34,8 +35,8 @@ public final class HuggingFaceVocabulary {
 
     /** The vocabulary of the model in {@code dir}; malformed or unsupported files are refused with an IllegalArgumentException. */
     public static Vocabulary read(Path dir) throws IOException {
-        JsonNode tokenizer = json(dir.resolve("tokenizer.json")).orElseThrow(
-                () -> new IllegalArgumentException("no tokenizer.json in " + dir));
+        JsonNode tokenizer = json(dir.resolve("tokenizer.json"))
+                .orElseThrow(() -> new IllegalArgumentException("no tokenizer.json in " + dir));
         JsonNode tokenizerConfig = json(dir.resolve("tokenizer_config.json")).orElse(JSON.nullNode());
         JsonNode config = json(dir.resolve("config.json")).orElse(JSON.nullNode());
         JsonNode generationConfig = json(dir.resolve("generation_config.json")).orElse(JSON.nullNode());
@@ -46,10 +47,12 @@ public final class HuggingFaceVocabulary {
         }
     }
 
-    private static Vocabulary read(JsonNode tokenizer, JsonNode tokenizerConfig, JsonNode config, JsonNode generationConfig) {
+    private static Vocabulary read(
+            JsonNode tokenizer, JsonNode tokenizerConfig, JsonNode config, JsonNode generationConfig) {
         JsonNode model = tokenizer.path("model");
         if (!"BPE".equals(model.path("type").asText(null))) {
-            throw new IllegalArgumentException("model type '" + model.path("type").asText("?") + "' is not supported (BPE is)");
+            throw new IllegalArgumentException(
+                    "model type '" + model.path("type").asText("?") + "' is not supported (BPE is)");
         }
         Map<Integer, String> byId = new HashMap<>();
         JsonNode vocab = model.path("vocab");
@@ -65,32 +68,44 @@ public final class HuggingFaceVocabulary {
         }
         int size = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         if (size > 2 * byId.size() + 1024) {
-            throw new IllegalArgumentException("ids reach " + (size - 1) + " but only " + byId.size() + " pieces are given");
+            throw new IllegalArgumentException(
+                    "ids reach " + (size - 1) + " but only " + byId.size() + " pieces are given");
         }
         List<String> pieces = new ArrayList<>(size);
         List<TokenType> types = new ArrayList<>(size);
         Map<String, Integer> ids = new HashMap<>();
-        boolean byteLevel = mentions(tokenizer.path("pre_tokenizer"), "ByteLevel") || mentions(tokenizer.path("decoder"), "ByteLevel");
+        boolean byteLevel = mentions(tokenizer.path("pre_tokenizer"), "ByteLevel")
+                || mentions(tokenizer.path("decoder"), "ByteLevel");
         boolean byteFallback = model.path("byte_fallback").asBoolean(false);
         for (int id = 0; id < size; id++) {
             String piece = byId.getOrDefault(id, "[PAD" + id + "]");
             pieces.add(piece);
             ids.putIfAbsent(piece, id);
             Boolean special = added.get(id);
-            types.add(!byId.containsKey(id) ? TokenType.UNUSED
-                    : special != null ? (special ? TokenType.CONTROL : TokenType.USER_DEFINED)
-                    : !byteLevel && byteFallback && BYTE_PIECE.matcher(piece).matches() ? TokenType.BYTE
-                    : TokenType.NORMAL);
+            types.add(
+                    !byId.containsKey(id)
+                            ? TokenType.UNUSED
+                            : special != null
+                                    ? (special ? TokenType.CONTROL : TokenType.USER_DEFINED)
+                                    : !byteLevel
+                                                    && byteFallback
+                                                    && BYTE_PIECE.matcher(piece).matches()
+                                            ? TokenType.BYTE
+                                            : TokenType.NORMAL);
         }
-        int unknown = Optional.ofNullable(model.get("unk_token")).filter(JsonNode::isTextual)
-                .map(n -> ids.getOrDefault(n.asText(), -1)).orElse(-1);
+        int unknown = Optional.ofNullable(model.get("unk_token"))
+                .filter(JsonNode::isTextual)
+                .map(n -> ids.getOrDefault(n.asText(), -1))
+                .orElse(-1);
         if (unknown >= 0) {
             types.set(unknown, TokenType.UNKNOWN);
         }
         List<Merge> merges = new ArrayList<>();
         for (JsonNode merge : model.path("merges")) {
-            merges.add(merge.isArray() && merge.size() == 2 ? new Merge(merge.get(0).asText(), merge.get(1).asText())
-                    : Merge.parse(merge.asText()));
+            merges.add(
+                    merge.isArray() && merge.size() == 2
+                            ? new Merge(merge.get(0).asText(), merge.get(1).asText())
+                            : Merge.parse(merge.asText()));
         }
         Normalizer normalizer = normalizer(tokenizer.path("normalizer"));
         int bos = specialId(tokenizerConfig.get("bos_token"), ids).orElse(idOrNone(config.get("bos_token_id"), size));
@@ -107,16 +122,51 @@ public final class HuggingFaceVocabulary {
         if (byteLevel) {
             String pattern = splitPattern(tokenizer.path("pre_tokenizer"));
             String pre = SplitPatterns.nameOf(pattern).orElse("default");
-            return new Vocabulary(Vocabulary.Kind.BYTE_LEVEL, pieces, types, null, merges, pre, pattern,
-                    model.path("ignore_merges").asBoolean(false), normalizer.nfc(), bos, eos, unknown, padding, ends,
-                    addBos, addEos, addsPrefixSpace(tokenizer.path("pre_tokenizer")));
+            return new Vocabulary(
+                    Vocabulary.Kind.BYTE_LEVEL,
+                    pieces,
+                    types,
+                    null,
+                    merges,
+                    pre,
+                    pattern,
+                    model.path("ignore_merges").asBoolean(false),
+                    normalizer.nfc(),
+                    bos,
+                    eos,
+                    unknown,
+                    padding,
+                    ends,
+                    addBos,
+                    addEos,
+                    addsPrefixSpace(tokenizer.path("pre_tokenizer")));
         }
         boolean metaspacePrefix = metaspacePrefix(tokenizer.path("pre_tokenizer"));
-        if (!byteFallback && !normalizer.prependsSpaceMark() && !metaspacePrefix && !mentions(tokenizer.path("pre_tokenizer"), "Metaspace")) {
-            throw new IllegalArgumentException("a BPE model that is neither byte-level nor SentencePiece-style is not supported");
+        if (!byteFallback
+                && !normalizer.prependsSpaceMark()
+                && !metaspacePrefix
+                && !mentions(tokenizer.path("pre_tokenizer"), "Metaspace")) {
+            throw new IllegalArgumentException(
+                    "a BPE model that is neither byte-level nor SentencePiece-style is not supported");
         }
-        return new Vocabulary(Vocabulary.Kind.SENTENCEPIECE, pieces, types, null, merges, null, null, false, normalizer.nfc(),
-                bos, eos, unknown, padding, ends, addBos, addEos, normalizer.prependsSpaceMark() || metaspacePrefix);
+        return new Vocabulary(
+                Vocabulary.Kind.SENTENCEPIECE,
+                pieces,
+                types,
+                null,
+                merges,
+                null,
+                null,
+                false,
+                normalizer.nfc(),
+                bos,
+                eos,
+                unknown,
+                padding,
+                ends,
+                addBos,
+                addEos,
+                normalizer.prependsSpaceMark() || metaspacePrefix);
     }
 
     /** What the supported normalizers do: prepend {@code ▁}, replace spaces by it, NFC. */
@@ -140,12 +190,14 @@ public final class HuggingFaceVocabulary {
             }
             case "Prepend" -> {
                 if (!SPACE_MARK.equals(node.path("prepend").asText())) {
-                    throw new IllegalArgumentException("a Prepend normalizer of '" + node.path("prepend").asText() + "' is not supported");
+                    throw new IllegalArgumentException(
+                            "a Prepend normalizer of '" + node.path("prepend").asText() + "' is not supported");
                 }
                 yield new Normalizer(true, false);
             }
             case "Replace" -> {
-                if (!" ".equals(node.path("pattern").path("String").asText(null)) || !SPACE_MARK.equals(node.path("content").asText())) {
+                if (!" ".equals(node.path("pattern").path("String").asText(null))
+                        || !SPACE_MARK.equals(node.path("content").asText())) {
                     throw new IllegalArgumentException("a Replace normalizer other than ' ' -> '▁' is not supported");
                 }
                 yield new Normalizer(false, false);
@@ -165,20 +217,25 @@ public final class HuggingFaceVocabulary {
                     String childPattern = splitPattern(child);
                     if (childPattern != null) {
                         if (pattern != null) {
-                            throw new IllegalArgumentException("a pre-tokenizer that splits more than once is not supported");
+                            throw new IllegalArgumentException(
+                                    "a pre-tokenizer that splits more than once is not supported");
                         }
                         pattern = childPattern;
                     }
                 }
                 if (pattern == null) {
-                    throw new IllegalArgumentException("a byte-level pre-tokenizer without a split pattern is not supported");
+                    throw new IllegalArgumentException(
+                            "a byte-level pre-tokenizer without a split pattern is not supported");
                 }
                 yield pattern;
             }
             case "Split" -> {
                 String regex = node.path("pattern").path("Regex").asText(null);
-                if (regex == null || !"Isolated".equals(node.path("behavior").asText()) || node.path("invert").asBoolean(false)) {
-                    throw new IllegalArgumentException("only Split pre-tokenizers with an isolated Regex pattern are supported");
+                if (regex == null
+                        || !"Isolated".equals(node.path("behavior").asText())
+                        || node.path("invert").asBoolean(false)) {
+                    throw new IllegalArgumentException(
+                            "only Split pre-tokenizers with an isolated Regex pattern are supported");
                 }
                 yield regex;
             }
@@ -196,7 +253,8 @@ public final class HuggingFaceVocabulary {
             }
             return false;
         }
-        return "ByteLevel".equals(node.path("type").asText()) && node.path("add_prefix_space").asBoolean(false);
+        return "ByteLevel".equals(node.path("type").asText())
+                && node.path("add_prefix_space").asBoolean(false);
     }
 
     /** Whether a Metaspace pre-tokenizer puts {@code ▁} before the text (SentencePiece's dummy prefix). */
@@ -212,7 +270,8 @@ public final class HuggingFaceVocabulary {
         if (!"Metaspace".equals(node.path("type").asText())) {
             return false;
         }
-        String scheme = node.path("prepend_scheme").asText(node.path("add_prefix_space").asBoolean(true) ? "always" : "never");
+        String scheme =
+                node.path("prepend_scheme").asText(node.path("add_prefix_space").asBoolean(true) ? "always" : "never");
         return !scheme.equals("never");
     }
 
@@ -227,7 +286,11 @@ public final class HuggingFaceVocabulary {
             return false;
         }
         return "TemplateProcessing".equals(node.path("type").asText())
-                && piece.equals(node.path("single").path(0).path("SpecialToken").path("id").asText(null));
+                && piece.equals(node.path("single")
+                        .path(0)
+                        .path("SpecialToken")
+                        .path("id")
+                        .asText(null));
     }
 
     private static boolean mentions(JsonNode node, String type) {
@@ -269,7 +332,8 @@ public final class HuggingFaceVocabulary {
 
     private static int id(JsonNode node, String piece) {
         if (!node.canConvertToInt() || node.asInt() < 0 || node.asInt() >= MAX_ID) {
-            throw new IllegalArgumentException("piece '" + piece + "' has id " + node + ", not an id from 0 to " + MAX_ID);
+            throw new IllegalArgumentException(
+                    "piece '" + piece + "' has id " + node + ", not an id from 0 to " + MAX_ID);
         }
         return node.asInt();
     }

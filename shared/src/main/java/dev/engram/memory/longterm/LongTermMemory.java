@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -68,7 +68,8 @@ public class LongTermMemory implements TenantData {
         LtmKeys keys = LtmKeys.of(tenant);
         List<NewMemory> checked = memories.stream().map(this::check).toList();
         Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
-        List<float[]> vectors = embedder.embedAll(checked.stream().map(NewMemory::text).toList());
+        List<float[]> vectors =
+                embedder.embedAll(checked.stream().map(NewMemory::text).toList());
         TenantModel current = stored.get();
         current.requireWritable(tenant, model());
         // while the tenant is re-embedded its vectors are of two models: no dedup search among them
@@ -96,8 +97,16 @@ public class LongTermMemory implements TenantData {
                 throw new IllegalArgumentException("embedding " + i + " has " + embeddings.get(i).length
                         + " dimensions, the embedder " + embedder.dimensions());
             }
-            MemoryRecord record = new MemoryRecord(MemoryRecords.newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
-                    System.currentTimeMillis(), m.source(), embeddings.get(i));
+            MemoryRecord record = new MemoryRecord(
+                    MemoryRecords.newId(),
+                    keys.tenant(),
+                    m.userId(),
+                    m.sessionId(),
+                    m.text(),
+                    m.tags(),
+                    System.currentTimeMillis(),
+                    m.source(),
+                    embeddings.get(i));
             records.write(keys, record, "new");
             ids.add(record.id());
         }
@@ -105,29 +114,41 @@ public class LongTermMemory implements TenantData {
     }
 
     // Named in dev.engram.observability.Meters.RECALL_DURATION (memory does not depend on observability).
-    @Timed(value = "engram.memory.recall.duration", description = "Long-term memory recall: embedding the query and searching")
+    @Timed(
+            value = "engram.memory.recall.duration",
+            description = "Long-term memory recall: embedding the query and searching")
     public List<RecallHit> recall(String tenant, RecallQuery query) {
         LtmKeys keys = LtmKeys.of(tenant);
         String text = MemoryInput.text(query.text(), "query", config.maxTextChars());
         int k = query.k() == null ? config.recallDefaultK() : query.k();
         if (k < 1 || k > config.recallMaxK()) {
-            throw new InvalidRequestException("out_of_range", "'k' must be between 1 and " + config.recallMaxK() + ", got " + k);
+            throw new InvalidRequestException(
+                    "out_of_range", "'k' must be between 1 and " + config.recallMaxK() + ", got " + k);
         }
         float minScore = query.minScore() == null ? defaultMinScore() : query.minScore();
         if (!(minScore >= -1 && minScore <= 1)) {
-            throw new InvalidRequestException("out_of_range", "'minScore' must be between -1 and 1, got " + query.minScore());
+            throw new InvalidRequestException(
+                    "out_of_range", "'minScore' must be between -1 and 1, got " + query.minScore());
         }
         RecallFilter filter = MemoryInput.filter(query.filter());
         Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
         // with a recency boost, twice as many candidates, so a newer memory just below the k-th can move up
         int candidates = config.recencyHalfLife().isPresent() ? Math.min(config.recallMaxK(), 2 * k) : k;
-        List<VectorIndex.Scored> scored = indexes.get().search(keys, () -> {
-            float[] vector = embedder.embedQuery(text);
-            stored.get().requireSearchable(tenant, model()); // answered while the query was embedded
-            return vector;
-        }, filter, candidates, minScore);
+        List<VectorIndex.Scored> scored = indexes.get()
+                .search(
+                        keys,
+                        () -> {
+                            float[] vector = embedder.embedQuery(text);
+                            stored.get().requireSearchable(tenant, model()); // answered while the query was embedded
+                            return vector;
+                        },
+                        filter,
+                        candidates,
+                        minScore);
         List<RecallHit> hits = records.fetch(keys, scored);
-        return config.recencyHalfLife().map(halfLife -> byRecency(hits, halfLife, k)).orElse(hits);
+        return config.recencyHalfLife()
+                .map(halfLife -> byRecency(hits, halfLife, k))
+                .orElse(hits);
     }
 
     /** The best {@code k} by similarity plus the recency boost ({@link MemoryConfig#recencyHalfLife()}). */
@@ -136,9 +157,10 @@ public class LongTermMemory implements TenantData {
         double weight = config.recencyWeight();
         double half = Math.max(1, halfLife.toMillis());
         return hits.stream()
-                .sorted(Comparator.comparingDouble(
-                        (RecallHit h) -> -(h.score() + weight * Math.pow(2, -Math.max(0, now - h.createdAt()) / half))))
-                .limit(k).toList();
+                .sorted(Comparator.comparingDouble((RecallHit h) ->
+                        -(h.score() + weight * Math.pow(2, -Math.max(0, now - h.createdAt()) / half))))
+                .limit(k)
+                .toList();
     }
 
     public long forgetId(String tenant, String id) {
@@ -199,8 +221,11 @@ public class LongTermMemory implements TenantData {
     }
 
     private NewMemory check(NewMemory m) {
-        return new NewMemory(MemoryInput.text(m.text(), "text", config.maxTextChars()), MemoryInput.tags(m.tags(), "tags"),
-                MemoryInput.id(m.userId(), "userId"), MemoryInput.id(m.sessionId(), "sessionId"),
+        return new NewMemory(
+                MemoryInput.text(m.text(), "text", config.maxTextChars()),
+                MemoryInput.tags(m.tags(), "tags"),
+                MemoryInput.id(m.userId(), "userId"),
+                MemoryInput.id(m.sessionId(), "sessionId"),
                 m.source() == null ? MemorySource.user : m.source());
     }
 
@@ -229,7 +254,9 @@ public class LongTermMemory implements TenantData {
         memories.stream().map(this::check).forEach(m -> distinct.putIfAbsent(m.text(), m));
         List<NewMemory> checked = List.copyOf(distinct.values());
         Supplier<TenantModel> stored = TenantModel.readLater(redis, keys);
-        List<float[]> vectors = checked.isEmpty() ? List.of() : embedder.embedAll(checked.stream().map(NewMemory::text).toList());
+        List<float[]> vectors = checked.isEmpty()
+                ? List.of()
+                : embedder.embedAll(checked.stream().map(NewMemory::text).toList());
         TenantModel current = stored.get();
         current.requireWritable(tenant, model());
         boolean dedup = dedupDistance() > 0 && current.reembedFrom() == null;
@@ -260,19 +287,36 @@ public class LongTermMemory implements TenantData {
     /** The twin updated by {@code m}: newer text and vector, tags merged, id, createdAt and source kept. */
     private static MemoryRecord merged(LtmKeys keys, RecallHit twin, NewMemory m, float[] vector) {
         List<String> tags = new ArrayList<>(new LinkedHashSet<>(concat(twin.tags(), m.tags())));
-        return new MemoryRecord(twin.id(), keys.tenant(), m.userId(), m.sessionId(), m.text(), tags.subList(0, Math.min(tags.size(),
-                MemoryInput.MAX_TAGS)), twin.createdAt(), twin.source(), vector);
+        return new MemoryRecord(
+                twin.id(),
+                keys.tenant(),
+                m.userId(),
+                m.sessionId(),
+                m.text(),
+                tags.subList(0, Math.min(tags.size(), MemoryInput.MAX_TAGS)),
+                twin.createdAt(),
+                twin.source(),
+                vector);
     }
 
     private static MemoryRecord created(LtmKeys keys, NewMemory m, float[] vector) {
-        return new MemoryRecord(MemoryRecords.newId(), keys.tenant(), m.userId(), m.sessionId(), m.text(), m.tags(),
-                System.currentTimeMillis(), m.source(), vector);
+        return new MemoryRecord(
+                MemoryRecords.newId(),
+                keys.tenant(),
+                m.userId(),
+                m.sessionId(),
+                m.text(),
+                m.tags(),
+                System.currentTimeMillis(),
+                m.source(),
+                vector);
     }
 
     /** The closest memory within the dedup distance whose scope is exactly the new memory's. */
     private RecallHit nearestInScope(LtmKeys keys, NewMemory m, float[] vector) {
         RecallFilter scope = new RecallFilter(m.userId(), m.sessionId(), null, null, null);
-        List<VectorIndex.Scored> near = indexes.get().search(keys, vector, scope, DEDUP_CANDIDATES, 1 - dedupDistance());
+        List<VectorIndex.Scored> near =
+                indexes.get().search(keys, vector, scope, DEDUP_CANDIDATES, 1 - dedupDistance());
         for (RecallHit hit : records.fetch(keys, near)) {
             if (Objects.equals(hit.userId(), m.userId()) && Objects.equals(hit.sessionId(), m.sessionId())) {
                 return hit;

@@ -21,12 +21,14 @@ final class MemoryInput {
         if (text == null) {
             throw new InvalidRequestException("missing_field", "'" + field + "' is required");
         }
-        if (text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
+        if (text.codePoints()
+                .allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
             // wider than isBlank(): control characters alone are nothing to embed either
             throw new InvalidRequestException("empty_text", "'" + field + "' must not be empty or blank");
         }
         if (text.length() > maxChars) {
-            throw new InvalidRequestException("too_long", "'" + field + "' is " + text.length() + " characters; the limit is " + maxChars);
+            throw new InvalidRequestException(
+                    "too_long", "'" + field + "' is " + text.length() + " characters; the limit is " + maxChars);
         }
         return text;
     }
@@ -36,12 +38,17 @@ final class MemoryInput {
             return List.of();
         }
         if (tags.size() > MAX_TAGS) {
-            throw new InvalidRequestException("out_of_range", "'" + field + "' takes at most " + MAX_TAGS + " tags, got " + tags.size());
+            throw new InvalidRequestException(
+                    "out_of_range", "'" + field + "' takes at most " + MAX_TAGS + " tags, got " + tags.size());
         }
         for (String tag : tags) {
             if (tag == null || !TAG.matcher(tag).matches()) {
-                throw new InvalidRequestException("invalid_tag", "each of '" + field + "' must be 1 to 64 characters from A-Z a-z 0-9 . _ : -, got "
-                        + (tag == null ? "null" : "'" + (tag.length() > 40 ? tag.substring(0, 40) + "..." : tag) + "'"));
+                throw new InvalidRequestException(
+                        "invalid_tag",
+                        "each of '" + field + "' must be 1 to 64 characters from A-Z a-z 0-9 . _ : -, got "
+                                + (tag == null
+                                        ? "null"
+                                        : "'" + (tag.length() > 40 ? tag.substring(0, 40) + "..." : tag) + "'"));
             }
         }
         return List.copyOf(new LinkedHashSet<>(tags));
@@ -50,8 +57,9 @@ final class MemoryInput {
     /** An optional id-like field (userId, sessionId, id): null passes, anything else must be a safe id. */
     static String id(String value, String field) {
         if (value != null && !ID.matcher(value).matches()) {
-            throw new InvalidRequestException("invalid_" + snake(field), "'" + field + "' must be 1 to " + SessionId.MAX_LENGTH
-                    + " characters from A-Z a-z 0-9 . _ : -");
+            throw new InvalidRequestException(
+                    "invalid_" + snake(field),
+                    "'" + field + "' must be 1 to " + SessionId.MAX_LENGTH + " characters from A-Z a-z 0-9 . _ : -");
         }
         return value;
     }
@@ -62,7 +70,9 @@ final class MemoryInput {
         id(filter.sessionId(), "sessionId");
         List<String> tags = filter.tags() == null ? null : tags(filter.tags(), "filters.tags");
         if (filter.from() != null && filter.to() != null && filter.from() > filter.to()) {
-            throw new InvalidRequestException("invalid_filter", "'filters.from' (" + filter.from() + ") is after 'filters.to' (" + filter.to() + ")");
+            throw new InvalidRequestException(
+                    "invalid_filter",
+                    "'filters.from' (" + filter.from() + ") is after 'filters.to' (" + filter.to() + ")");
         }
         return new RecallFilter(filter.userId(), filter.sessionId(), tags, filter.from(), filter.to());
     }

@@ -10,5 +10,13 @@ import java.util.List;
  * @param createdAt epoch milliseconds
  * @param embedding unit-length, {@link dev.engram.memory.embedding.Embedder#dimensions()} floats
  */
-public record MemoryRecord(String id, String tenant, String userId, String sessionId, String text, List<String> tags,
-        long createdAt, MemorySource source, float[] embedding) {}
+public record MemoryRecord(
+        String id,
+        String tenant,
+        String userId,
+        String sessionId,
+        String text,
+        List<String> tags,
+        long createdAt,
+        MemorySource source,
+        float[] embedding) {}

@@ -37,10 +37,19 @@ final class MemoryRecords {
      * {@code mode} {@code update} answers -1 when the memory is gone meanwhile (nothing written).
      */
     long write(LtmKeys keys, MemoryRecord r, String mode) {
-        Response reply = redis.write(LtmScripts.WRITE, List.of(keys.memory(r.id()), keys.slots(), keys.version(),
-                keys.user(r.userId()), keys.session(r.sessionId()), keys.freeSlots()), storeArgs(keys, r, mode));
+        Response reply = redis.write(
+                LtmScripts.WRITE,
+                List.of(
+                        keys.memory(r.id()),
+                        keys.slots(),
+                        keys.version(),
+                        keys.user(r.userId()),
+                        keys.session(r.sessionId()),
+                        keys.freeSlots()),
+                storeArgs(keys, r, mode));
         if (reply.type() == ResponseType.BULK) {
-            throw TenantModel.mismatch(keys.tenant(), reply.toString(), embedder.model().id());
+            throw TenantModel.mismatch(
+                    keys.tenant(), reply.toString(), embedder.model().id());
         }
         return reply.toLong();
     }
@@ -51,18 +60,33 @@ final class MemoryRecords {
      * when the entry was already done (nothing written again).
      */
     long promote(LtmKeys keys, List<Write> writes, EntryCommit entry) {
-        List<Object> args = new ArrayList<>(List.of(entry.group(), entry.entryId(), Long.toString(System.currentTimeMillis()),
-                Long.toString(entry.keepDone().toMillis()), entry.countsField() == null ? "" : entry.countsField()));
+        List<Object> args = new ArrayList<>(List.of(
+                entry.group(),
+                entry.entryId(),
+                Long.toString(System.currentTimeMillis()),
+                Long.toString(entry.keepDone().toMillis()),
+                entry.countsField() == null ? "" : entry.countsField()));
         for (Write w : writes) {
             args.addAll(storeArgs(keys, w.record(), w.mode()));
             args.add(newId());
         }
-        Response reply = redis.write(LtmScripts.PROMOTE, List.of(keys.version(), keys.slots(), keys.freeSlots(), entry.stream(),
-                entry.done(), entry.counts(), entry.attempts()), args);
+        Response reply = redis.write(
+                LtmScripts.PROMOTE,
+                List.of(
+                        keys.version(),
+                        keys.slots(),
+                        keys.freeSlots(),
+                        entry.stream(),
+                        entry.done(),
+                        entry.counts(),
+                        entry.attempts()),
+                args);
         return switch (reply.get(0).toString()) {
             case "done" -> reply.get(1).toLong();
             case "again" -> -1;
-            default -> throw TenantModel.mismatch(keys.tenant(), reply.get(1).toString(), embedder.model().id());
+            default ->
+                throw TenantModel.mismatch(
+                        keys.tenant(), reply.get(1).toString(), embedder.model().id());
         };
     }
 
@@ -71,11 +95,24 @@ final class MemoryRecords {
 
     /** {@link LtmScripts#STORE_ARGS} arguments of the Lua {@code store} for one record. */
     private List<Object> storeArgs(LtmKeys keys, MemoryRecord r, String mode) {
-        return List.of(r.id(), r.text(), String.join(",", r.tags()), nz(r.userId()), nz(r.sessionId()),
-                Long.toString(r.createdAt()), r.source().name(), Vectors.toBytes(r.embedding()),
-                new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(), mode, newId(),
-                Vectors.toInt8Row(r.embedding()), keys.prefix(), Integer.toString(Segments.ROWS), embedder.model().id(),
-                TenantModel.LEGACY, Integer.toString(HISTORY));
+        return List.of(
+                r.id(),
+                r.text(),
+                String.join(",", r.tags()),
+                nz(r.userId()),
+                nz(r.sessionId()),
+                Long.toString(r.createdAt()),
+                r.source().name(),
+                Vectors.toBytes(r.embedding()),
+                new Segments.Row(r.id(), r.createdAt(), r.userId(), r.sessionId(), r.tags()).line(),
+                mode,
+                newId(),
+                Vectors.toInt8Row(r.embedding()),
+                keys.prefix(),
+                Integer.toString(Segments.ROWS),
+                embedder.model().id(),
+                TenantModel.LEGACY,
+                Integer.toString(HISTORY));
     }
 
     /** Removes the memories (hash, scope-set entries), tombstones their slots and bumps the versions; answers how many were there. */
@@ -89,7 +126,8 @@ final class MemoryRecords {
             args.add(Integer.toString(Segments.ROWS));
             args.add(zeroRow);
             args.addAll(ids.subList(from, Math.min(ids.size(), from + FORGET_BATCH)));
-            removed += redis.write(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args).toLong();
+            removed += redis.write(LtmScripts.FORGET, List.of(keys.slots(), keys.version(), keys.freeSlots()), args)
+                    .toLong();
         }
         return removed;
     }
@@ -122,9 +160,16 @@ final class MemoryRecords {
                 continue;
             }
             String tags = str(row.get(1));
-            hits.add(new RecallHit(scored.get(i).id(), row.get(0).toString(), scored.get(i).score(),
-                    tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")), str(row.get(2)), str(row.get(3)),
-                    Long.parseLong(row.get(4).toString()), MemorySource.valueOf(row.get(5).toString()), history(row.get(6))));
+            hits.add(new RecallHit(
+                    scored.get(i).id(),
+                    row.get(0).toString(),
+                    scored.get(i).score(),
+                    tags == null || tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
+                    str(row.get(2)),
+                    str(row.get(3)),
+                    Long.parseLong(row.get(4).toString()),
+                    MemorySource.valueOf(row.get(5).toString()),
+                    history(row.get(6))));
         }
         return hits;
     }

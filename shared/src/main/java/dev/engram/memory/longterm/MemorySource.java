@@ -9,5 +9,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public enum MemorySource {
-    user, conversation, document
+    user,
+    conversation,
+    document
 }

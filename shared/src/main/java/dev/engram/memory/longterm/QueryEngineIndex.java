@@ -5,9 +5,9 @@ import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The index for Redis servers with the query engine (Redis 8, Redis Stack): one HNSW index per tenant
@@ -36,12 +36,31 @@ public class QueryEngineIndex implements VectorIndex {
     }
 
     @Override
-    public List<Scored> search(LtmKeys keys, Supplier<float[]> queryVector, RecallFilter filter, int k, float minScore) {
+    public List<Scored> search(
+            LtmKeys keys, Supplier<float[]> queryVector, RecallFilter filter, int k, float minScore) {
         float[] query = queryVector.get(); // FT.SEARCH needs it in the one command
         ensureIndex(keys);
         String knn = "(" + clauses(filter) + ")=>[KNN " + k + " @vec $v AS dist]";
-        Response r = redis.send(Command.FT_SEARCH, List.of(keys.index(), knn, "PARAMS", "2", "v", Vectors.toBytes(query),
-                "SORTBY", "dist", "ASC", "LIMIT", "0", Integer.toString(k), "RETURN", "1", "dist", "DIALECT", "2"));
+        Response r = redis.send(
+                Command.FT_SEARCH,
+                List.of(
+                        keys.index(),
+                        knn,
+                        "PARAMS",
+                        "2",
+                        "v",
+                        Vectors.toBytes(query),
+                        "SORTBY",
+                        "dist",
+                        "ASC",
+                        "LIMIT",
+                        "0",
+                        Integer.toString(k),
+                        "RETURN",
+                        "1",
+                        "dist",
+                        "DIALECT",
+                        "2"));
         List<Scored> out = new ArrayList<>();
         for (Hit hit : hits(r)) {
             float score = 1 - Float.parseFloat(hit.dist);
@@ -57,9 +76,36 @@ public class QueryEngineIndex implements VectorIndex {
             return;
         }
         try {
-            redis.send(Command.FT_CREATE, List.of(keys.index(), "ON", "HASH", "PREFIX", "1", keys.memoryPrefix(), "SCHEMA",
-                    "vec", "VECTOR", "HNSW", "6", "TYPE", "FLOAT32", "DIM", Integer.toString(dims), "DISTANCE_METRIC", "COSINE",
-                    "userId", "TAG", "sessionId", "TAG", "tags", "TAG", "SEPARATOR", ",", "createdAt", "NUMERIC"));
+            redis.send(
+                    Command.FT_CREATE,
+                    List.of(
+                            keys.index(),
+                            "ON",
+                            "HASH",
+                            "PREFIX",
+                            "1",
+                            keys.memoryPrefix(),
+                            "SCHEMA",
+                            "vec",
+                            "VECTOR",
+                            "HNSW",
+                            "6",
+                            "TYPE",
+                            "FLOAT32",
+                            "DIM",
+                            Integer.toString(dims),
+                            "DISTANCE_METRIC",
+                            "COSINE",
+                            "userId",
+                            "TAG",
+                            "sessionId",
+                            "TAG",
+                            "tags",
+                            "TAG",
+                            "SEPARATOR",
+                            ",",
+                            "createdAt",
+                            "NUMERIC"));
         } catch (IllegalStateException e) {
             if (!String.valueOf(e.getMessage()).contains("already exists")) {
                 throw e;
@@ -80,7 +126,8 @@ public class QueryEngineIndex implements VectorIndex {
             parts.add("@tags:{" + escape(tag) + "}");
         }
         if (f.from() != null || f.to() != null) {
-            parts.add("@createdAt:[" + (f.from() == null ? "-inf" : f.from()) + " " + (f.to() == null ? "+inf" : f.to()) + "]");
+            parts.add("@createdAt:[" + (f.from() == null ? "-inf" : f.from()) + " " + (f.to() == null ? "+inf" : f.to())
+                    + "]");
         }
         return parts.isEmpty() ? "*" : String.join(" ", parts);
     }
@@ -112,7 +159,9 @@ public class QueryEngineIndex implements VectorIndex {
         List<Hit> out = new ArrayList<>();
         if (isMap(r) && r.containsKey("results")) {
             for (Response result : r.get("results")) {
-                out.add(new Hit(result.get("id").toString(), result.get("extra_attributes").get("dist").toString()));
+                out.add(new Hit(
+                        result.get("id").toString(),
+                        result.get("extra_attributes").get("dist").toString()));
             }
             return out;
         }

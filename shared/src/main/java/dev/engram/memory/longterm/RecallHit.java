@@ -10,5 +10,13 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record RecallHit(String id, String text, float score, List<String> tags, String userId, String sessionId,
-        long createdAt, MemorySource source, List<String> history) {}
+public record RecallHit(
+        String id,
+        String text,
+        float score,
+        List<String> tags,
+        String userId,
+        String sessionId,
+        long createdAt,
+        MemorySource source,
+        List<String> history) {}

@@ -41,8 +41,12 @@ public class Reembedder {
         String from = state.reembedFrom();
         long cursor = state.cursor();
         if (!state.model().equals(model)) {
-            if (redis.eval(LtmScripts.REEMBED_START, List.of(keys.version()), List.of(model, state.model(), TenantModel.LEGACY))
-                    .toLong() == 0) {
+            if (redis.eval(
+                                    LtmScripts.REEMBED_START,
+                                    List.of(keys.version()),
+                                    List.of(model, state.model(), TenantModel.LEGACY))
+                            .toLong()
+                    == 0) {
                 return step(tenant, batch); // the tenant changed meanwhile: look again
             }
             from = state.model();
@@ -50,19 +54,26 @@ public class Reembedder {
         }
         long end = Math.min(state.rows(), cursor + batch);
         List<Memory> memories = memories(keys, cursor, end);
-        List<float[]> vectors = memories.isEmpty() ? List.of() : embedder.embedAll(memories.stream().map(Memory::text).toList());
-        List<Object> args = new ArrayList<>(List.of(keys.prefix(), model, Integer.toString(Segments.ROWS), Long.toString(end)));
+        List<float[]> vectors = memories.isEmpty()
+                ? List.of()
+                : embedder.embedAll(memories.stream().map(Memory::text).toList());
+        List<Object> args =
+                new ArrayList<>(List.of(keys.prefix(), model, Integer.toString(Segments.ROWS), Long.toString(end)));
         for (int i = 0; i < memories.size(); i++) {
             args.add(memories.get(i).id());
             args.add(memories.get(i).text());
             args.add(Vectors.toBytes(vectors.get(i)));
             args.add(Vectors.toInt8Row(vectors.get(i)));
         }
-        long stored = redis.eval(LtmScripts.REEMBED_ROWS, List.of(keys.version(), keys.slots()), args).toLong();
+        long stored = redis.eval(LtmScripts.REEMBED_ROWS, List.of(keys.version(), keys.slots()), args)
+                .toLong();
         if (stored < 0) {
             return step(tenant, batch); // another model took over meanwhile: look again
         }
-        boolean done = end >= state.rows() && redis.eval(LtmScripts.REEMBED_END, List.of(keys.version()), List.of(model)).toLong() == 1;
+        boolean done = end >= state.rows()
+                && redis.eval(LtmScripts.REEMBED_END, List.of(keys.version()), List.of(model))
+                                .toLong()
+                        == 1;
         return new Reembedded(tenant, model, from, (int) stored, Math.max(0, state.rows() - end), done);
     }
 
@@ -83,7 +94,8 @@ public class Reembedder {
             for (Response line : meta) {
                 if (line != null) {
                     String entry = line.toString();
-                    ids.add(Segments.Row.parse(entry.substring(entry.indexOf('|') + 1)).id());
+                    ids.add(Segments.Row.parse(entry.substring(entry.indexOf('|') + 1))
+                            .id());
                 }
             }
             slot = segEnd;

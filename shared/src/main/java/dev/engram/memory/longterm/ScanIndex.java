@@ -54,13 +54,17 @@ public class ScanIndex implements VectorIndex {
     }
 
     @Override
-    public List<Scored> search(LtmKeys keys, Supplier<float[]> queryVector, RecallFilter filter, int k, float minScore) {
+    public List<Scored> search(
+            LtmKeys keys, Supplier<float[]> queryVector, RecallFilter filter, int k, float minScore) {
         // the version check is in flight while the supplier embeds the query: a round trip less on the critical path
         Supplier<Response> version = redis.sendLater(Command.HMGET, List.of(keys.version(), "epoch", "n"));
         float[] query = queryVector.get();
         Snapshot snapshot = current(keys, version.get());
         PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
-        boolean all = filter.userId() == null && filter.sessionId() == null && filter.tags() == null && filter.from() == null
+        boolean all = filter.userId() == null
+                && filter.sessionId() == null
+                && filter.tags() == null
+                && filter.from() == null
                 && filter.to() == null;
         for (Segment segment : snapshot.segments) {
             Row[] live = segment.live();
@@ -131,8 +135,9 @@ public class ScanIndex implements VectorIndex {
                 break;
             }
         }
-        LOG.debugf("Tenant %s: read %d of %d segments in %.1f ms", keys.tenant(), reads, segments.length,
-                (System.nanoTime() - start) / 1e6);
+        LOG.debugf(
+                "Tenant %s: read %d of %d segments in %.1f ms",
+                keys.tenant(), reads, segments.length, (System.nanoTime() - start) / 1e6);
         return new Snapshot(epoch, Long.parseLong(version.getOrDefault("n", "0")), segments);
     }
 
@@ -153,8 +158,9 @@ public class ScanIndex implements VectorIndex {
             int seg = which.get(i);
             into[seg] = Segment.of(versions[seg], replies.get(2 * i), replies.get(2 * i + 1));
         }
-        LOG.debugf("%s segments: %.1f ms to receive, %.1f ms to decode", (Object) which.size(), (received - start) / 1e6,
-                (System.nanoTime() - received) / 1e6);
+        LOG.debugf(
+                "%s segments: %.1f ms to receive, %.1f ms to decode",
+                (Object) which.size(), (received - start) / 1e6, (System.nanoTime() - received) / 1e6);
     }
 
     /** The segments among {@code which} whose version moved while they were read (their new version is noted). */

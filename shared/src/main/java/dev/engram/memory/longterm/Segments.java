@@ -20,8 +20,8 @@ final class Segments {
     /** The filter fields of one live row, as {@code meta:<seg>} keeps them: {@code id|createdAt|userId|sessionId|tag,tag}. */
     record Row(String id, long createdAt, String userId, String sessionId, List<String> tags) {
         String line() {
-            return id + "|" + createdAt + "|" + (userId == null ? "" : userId) + "|" + (sessionId == null ? "" : sessionId) + "|"
-                    + String.join(",", tags);
+            return id + "|" + createdAt + "|" + (userId == null ? "" : userId) + "|"
+                    + (sessionId == null ? "" : sessionId) + "|" + String.join(",", tags);
         }
 
         /** Ids, user ids and tags never contain '|' or ',' ({@link MemoryInput}), so the separators are safe. */
@@ -34,8 +34,12 @@ final class Segments {
                 throw new IllegalStateException("A long-term memory meta entry is malformed: '" + line + "'");
             }
             String tags = line.substring(d + 1);
-            return new Row(line.substring(0, a), Long.parseLong(line, a + 1, b, 10), emptyToNull(line.substring(b + 1, c)),
-                    emptyToNull(line.substring(c + 1, d)), tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")));
+            return new Row(
+                    line.substring(0, a),
+                    Long.parseLong(line, a + 1, b, 10),
+                    emptyToNull(line.substring(b + 1, c)),
+                    emptyToNull(line.substring(c + 1, d)),
+                    tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")));
         }
 
         private static String emptyToNull(String s) {

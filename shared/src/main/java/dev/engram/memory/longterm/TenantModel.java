@@ -25,13 +25,15 @@ import java.util.function.Supplier;
 public record TenantModel(String model, String reembedFrom, long cursor, long rows) {
     /** The model of memories stored before the model was recorded with them. */
     public static final String LEGACY = EmbeddingModel.MINILM.id();
+
     static final String MISMATCH = "embedding_model_mismatch";
     static final String REEMBEDDING = "memory_reembedding";
     private static final Duration RETRY = Duration.ofSeconds(5);
 
     /** Sends the read now and answers when asked: the round trip overlaps whatever runs in between. */
     static Supplier<TenantModel> readLater(RedisGateway redis, LtmKeys keys) {
-        Supplier<Response> reply = redis.sendLater(Command.HMGET, List.of(keys.version(), "model", "rows", "reembed", "cursor"));
+        Supplier<Response> reply =
+                redis.sendLater(Command.HMGET, List.of(keys.version(), "model", "rows", "reembed", "cursor"));
         return () -> of(reply.get());
     }
 
@@ -56,18 +58,26 @@ public record TenantModel(String model, String reembedFrom, long cursor, long ro
     void requireSearchable(String tenant, String configured) {
         requireWritable(tenant, configured);
         if (reembedFrom != null) {
-            throw new UnavailableException(REEMBEDDING, "Tenant '" + tenant + "': its long-term memories are being re-embedded from "
-                    + reembedFrom + " to " + model + " (" + Math.min(cursor, rows) + " of " + rows
-                    + " slots done); recall answers again when that is complete. If no re-embed is running, an operator resumes it "
-                    + "with POST /memory-reembed {\"tenant\": \"" + tenant + "\"}", RETRY);
+            throw new UnavailableException(
+                    REEMBEDDING,
+                    "Tenant '" + tenant + "': its long-term memories are being re-embedded from "
+                            + reembedFrom + " to " + model + " (" + Math.min(cursor, rows) + " of " + rows
+                            + " slots done); recall answers again when that is complete. If no re-embed is running, an operator resumes it "
+                            + "with POST /memory-reembed {\"tenant\": \"" + tenant + "\"}",
+                    RETRY);
         }
     }
 
     static EngramException mismatch(String tenant, String stored, String configured) {
-        return new EngramException(409, MISMATCH, "Tenant '" + tenant + "' has long-term memories embedded with " + stored
-                + " but this function embeds with " + configured + " (engram.embedding.model); their scores cannot be compared. "
-                + "Re-embed the tenant's memories with " + configured + " (operators: POST /memory-reembed {\"tenant\": \"" + tenant
-                + "\"} until done) or set engram.embedding.model=" + stored);
+        return new EngramException(
+                409,
+                MISMATCH,
+                "Tenant '" + tenant + "' has long-term memories embedded with " + stored
+                        + " but this function embeds with " + configured
+                        + " (engram.embedding.model); their scores cannot be compared. "
+                        + "Re-embed the tenant's memories with " + configured
+                        + " (operators: POST /memory-reembed {\"tenant\": \"" + tenant
+                        + "\"} until done) or set engram.embedding.model=" + stored);
     }
 
     private static String str(Response r) {

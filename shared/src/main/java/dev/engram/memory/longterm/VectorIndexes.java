@@ -56,13 +56,21 @@ public class VectorIndexes {
         return switch (config.index()) {
             case "scan" -> new ScanIndex(redis, embedder.dimensions());
             case "query-engine" -> new QueryEngineIndex(redis, embedder.dimensions());
-            case "auto" -> hasQueryEngine() ? new QueryEngineIndex(redis, embedder.dimensions()) : new ScanIndex(redis, embedder.dimensions());
-            default -> throw new IllegalStateException("engram.memory.index is auto, scan or query-engine, got '" + config.index() + "'");
+            case "auto" ->
+                hasQueryEngine()
+                        ? new QueryEngineIndex(redis, embedder.dimensions())
+                        : new ScanIndex(redis, embedder.dimensions());
+            default ->
+                throw new IllegalStateException(
+                        "engram.memory.index is auto, scan or query-engine, got '" + config.index() + "'");
         };
     }
 
     private boolean hasQueryEngine() {
         Response info = redis.execute(Command.COMMAND, "INFO", "FT.SEARCH");
-        return info != null && info.size() > 0 && info.get(0) != null && info.get(0).size() > 0;
+        return info != null
+                && info.size() > 0
+                && info.get(0) != null
+                && info.get(0).size() > 0;
     }
 }

@@ -20,8 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class Vectors {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** As many byte lanes as float lanes, so one byte load widens into exactly one float vector. */
-    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.length() * Byte.SIZE));
-    private static final VarHandle LE_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.length() * Byte.SIZE));
+
+    private static final VarHandle LE_FLOAT =
+            MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     /** The int8 row's header: its scale. */
     static final int SCALE_BYTES = Float.BYTES;
 
@@ -36,7 +39,8 @@ final class Vectors {
     /** Copies the vector into row {@code row} of a packed matrix. */
     static void read(byte[] bytes, float[] matrix, int row, int dims) {
         if (bytes.length != dims * Float.BYTES) {
-            throw new IllegalStateException("A stored vector has " + bytes.length + " bytes, expected " + dims * Float.BYTES);
+            throw new IllegalStateException(
+                    "A stored vector has " + bytes.length + " bytes, expected " + dims * Float.BYTES);
         }
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(matrix, row * dims, dims);
     }

@@ -15,8 +15,15 @@ import java.util.List;
  * @param queuedAt    epoch ms when queued
  * @param attempt     1 for the first try of a claimed entry (0 before it is queued)
  */
-public record Promotion(String entryId, String sessionId, String userId, String strategy, String instruction, List<Turn> turns,
-        long queuedAt, int attempt) {
+public record Promotion(
+        String entryId,
+        String sessionId,
+        String userId,
+        String strategy,
+        String instruction,
+        List<Turn> turns,
+        long queuedAt,
+        int attempt) {
     public Promotion {
         turns = List.copyOf(turns);
     }

@@ -38,10 +38,23 @@ public class PromotionQueue implements TenantData {
     /** Queues the turns (one atomic step) and lists the tenant as having work; answers the entry id. */
     public String enqueue(String tenant, Promotion p) {
         PromotionKeys keys = PromotionKeys.of(tenant);
-        List<String> args = new ArrayList<>(List.of(PromotionKeys.GROUP, nz(PromotionKeys.pending(p.sessionId())),
-                "s", nz(p.sessionId()), "u", nz(p.userId()), "k", p.strategy(), "i", nz(p.instruction()),
-                "t", turnsJson(p.turns()), "at", Long.toString(p.queuedAt())));
-        String id = redis.write(PromotionScripts.ENQUEUE, List.of(keys.stream(), keys.counts()), args).toString();
+        List<String> args = new ArrayList<>(List.of(
+                PromotionKeys.GROUP,
+                nz(PromotionKeys.pending(p.sessionId())),
+                "s",
+                nz(p.sessionId()),
+                "u",
+                nz(p.userId()),
+                "k",
+                p.strategy(),
+                "i",
+                nz(p.instruction()),
+                "t",
+                turnsJson(p.turns()),
+                "at",
+                Long.toString(p.queuedAt())));
+        String id = redis.write(PromotionScripts.ENQUEUE, List.of(keys.stream(), keys.counts()), args)
+                .toString();
         redis.execute(Command.SADD, PromotionKeys.TENANTS, tenant);
         return id;
     }
@@ -49,13 +62,26 @@ public class PromotionQueue implements TenantData {
     /** Up to {@code most} entries of the tenant for {@code consumer}: new ones, else a dead or backed-off worker's. */
     public List<Promotion> claim(String tenant, String consumer, int most) {
         PromotionKeys keys = PromotionKeys.of(tenant);
-        Response reply = redis.eval(PromotionScripts.CLAIM, List.of(keys.stream(), keys.attempts()), List.of(PromotionKeys.GROUP,
-                consumer, Long.toString(config.claimIdle().toMillis()), Integer.toString(most)));
+        Response reply = redis.eval(
+                PromotionScripts.CLAIM,
+                List.of(keys.stream(), keys.attempts()),
+                List.of(
+                        PromotionKeys.GROUP,
+                        consumer,
+                        Long.toString(config.claimIdle().toMillis()),
+                        Integer.toString(most)));
         List<Promotion> claimed = new ArrayList<>();
         for (int i = 0; i + 2 < reply.size(); i += 3) {
             Map<String, String> f = pairs(reply.get(i + 1));
-            claimed.add(new Promotion(reply.get(i).toString(), blankToNull(f.get("s")), blankToNull(f.get("u")), f.get("k"),
-                    blankToNull(f.get("i")), turns(f.get("t")), Long.parseLong(f.getOrDefault("at", "0")), reply.get(i + 2).toInteger()));
+            claimed.add(new Promotion(
+                    reply.get(i).toString(),
+                    blankToNull(f.get("s")),
+                    blankToNull(f.get("u")),
+                    f.get("k"),
+                    blankToNull(f.get("i")),
+                    turns(f.get("t")),
+                    Long.parseLong(f.getOrDefault("at", "0")),
+                    reply.get(i + 2).toInteger()));
         }
         return claimed;
     }
@@ -63,8 +89,15 @@ public class PromotionQueue implements TenantData {
     /** How the entry is committed with its memories: acknowledged, deleted, recorded as done, uncounted. */
     public EntryCommit commit(String tenant, Promotion p) {
         PromotionKeys keys = PromotionKeys.of(tenant);
-        return new EntryCommit(keys.stream(), PromotionKeys.GROUP, p.entryId(), keys.done(), keys.counts(),
-                PromotionKeys.pending(p.sessionId()), keys.attempts(), config.keepDone());
+        return new EntryCommit(
+                keys.stream(),
+                PromotionKeys.GROUP,
+                p.entryId(),
+                keys.done(),
+                keys.counts(),
+                PromotionKeys.pending(p.sessionId()),
+                keys.attempts(),
+                config.keepDone());
     }
 
     /**
@@ -75,16 +108,46 @@ public class PromotionQueue implements TenantData {
     public boolean failed(String tenant, String consumer, Promotion p, String error) {
         PromotionKeys keys = PromotionKeys.of(tenant);
         if (p.attempt() >= config.maxAttempts()) {
-            List<String> args = new ArrayList<>(List.of(PromotionKeys.GROUP, p.entryId(), Long.toString(System.currentTimeMillis()),
-                    nz(PromotionKeys.pending(p.sessionId())), p.sessionId() == null ? "" : PromotionKeys.failed(p.sessionId()),
-                    "entry", p.entryId(), "s", nz(p.sessionId()), "u", nz(p.userId()), "k", p.strategy(), "i", nz(p.instruction()),
-                    "t", turnsJson(p.turns()), "attempts", Integer.toString(p.attempt()), "error", error,
-                    "at", Long.toString(System.currentTimeMillis())));
-            redis.write(PromotionScripts.DEAD, List.of(keys.stream(), keys.dead(), keys.done(), keys.counts(), keys.attempts()), args);
+            List<String> args = new ArrayList<>(List.of(
+                    PromotionKeys.GROUP,
+                    p.entryId(),
+                    Long.toString(System.currentTimeMillis()),
+                    nz(PromotionKeys.pending(p.sessionId())),
+                    p.sessionId() == null ? "" : PromotionKeys.failed(p.sessionId()),
+                    "entry",
+                    p.entryId(),
+                    "s",
+                    nz(p.sessionId()),
+                    "u",
+                    nz(p.userId()),
+                    "k",
+                    p.strategy(),
+                    "i",
+                    nz(p.instruction()),
+                    "t",
+                    turnsJson(p.turns()),
+                    "attempts",
+                    Integer.toString(p.attempt()),
+                    "error",
+                    error,
+                    "at",
+                    Long.toString(System.currentTimeMillis())));
+            redis.write(
+                    PromotionScripts.DEAD,
+                    List.of(keys.stream(), keys.dead(), keys.done(), keys.counts(), keys.attempts()),
+                    args);
             return true;
         }
         long idle = Math.max(0, config.claimIdle().minus(backoff(p.attempt())).toMillis());
-        redis.execute(Command.XCLAIM, keys.stream(), PromotionKeys.GROUP, consumer, "0", p.entryId(), "IDLE", Long.toString(idle),
+        redis.execute(
+                Command.XCLAIM,
+                keys.stream(),
+                PromotionKeys.GROUP,
+                consumer,
+                "0",
+                p.entryId(),
+                "IDLE",
+                Long.toString(idle),
                 "JUSTID");
         return false;
     }
@@ -98,7 +161,12 @@ public class PromotionQueue implements TenantData {
     /** Sets the strategy of the session's later folds; it expires after {@code ttl}, as the session does. */
     public void chooseForSession(String tenant, String sessionId, SessionStrategy choice, Duration ttl) {
         JsonObject json = new JsonObject().put("strategy", choice.strategy()).put("instruction", choice.instruction());
-        redis.execute(Command.SET, PromotionKeys.of(tenant).strategy(sessionId), json.encode(), "PX", Long.toString(ttl.toMillis()));
+        redis.execute(
+                Command.SET,
+                PromotionKeys.of(tenant).strategy(sessionId),
+                json.encode(),
+                "PX",
+                Long.toString(ttl.toMillis()));
     }
 
     /** The session's own strategy, or null when it has none. */
@@ -113,19 +181,31 @@ public class PromotionQueue implements TenantData {
 
     /** What of a session is still on its way to long-term memory. */
     public PendingPromotions pending(String tenant, String sessionId) {
-        Response r = redis.execute(Command.HMGET, PromotionKeys.of(tenant).counts(), PromotionKeys.pending(sessionId),
+        Response r = redis.execute(
+                Command.HMGET,
+                PromotionKeys.of(tenant).counts(),
+                PromotionKeys.pending(sessionId),
                 PromotionKeys.failed(sessionId));
         return new PendingPromotions(count(r.get(0)), count(r.get(1)));
     }
 
     /** The tenant's dead letters, oldest first, at most {@code count}. */
     public List<DeadLetter> deadLetters(String tenant, int count) {
-        Response reply = redis.execute(Command.XRANGE, PromotionKeys.of(tenant).dead(), "-", "+", "COUNT", Integer.toString(count));
+        Response reply = redis.execute(
+                Command.XRANGE, PromotionKeys.of(tenant).dead(), "-", "+", "COUNT", Integer.toString(count));
         List<DeadLetter> out = new ArrayList<>();
         for (Response e : reply) {
             Map<String, String> f = pairs(e.get(1));
-            out.add(new DeadLetter(e.get(0).toString(), f.get("entry"), blankToNull(f.get("s")), blankToNull(f.get("u")), f.get("k"),
-                    Integer.parseInt(f.get("attempts")), f.get("error"), Long.parseLong(f.get("at")), f.get("t")));
+            out.add(new DeadLetter(
+                    e.get(0).toString(),
+                    f.get("entry"),
+                    blankToNull(f.get("s")),
+                    blankToNull(f.get("u")),
+                    f.get("k"),
+                    Integer.parseInt(f.get("attempts")),
+                    f.get("error"),
+                    Long.parseLong(f.get("at")),
+                    f.get("t")));
         }
         return out;
     }
@@ -169,7 +249,10 @@ public class PromotionQueue implements TenantData {
 
     static String turnsJson(List<Turn> turns) {
         JsonArray out = new JsonArray();
-        turns.forEach(t -> out.add(new JsonObject().put("role", t.role()).put("text", t.text()).put("tokens", t.tokens())
+        turns.forEach(t -> out.add(new JsonObject()
+                .put("role", t.role())
+                .put("text", t.text())
+                .put("tokens", t.tokens())
                 .put("timestamp", t.timestamp())));
         return out.encode();
     }
@@ -179,7 +262,11 @@ public class PromotionQueue implements TenantData {
         if (json != null) {
             new JsonArray(json).forEach(o -> {
                 JsonObject t = (JsonObject) o;
-                out.add(new Turn(t.getString("role"), t.getString("text"), t.getInteger("tokens", 0), t.getLong("timestamp", 0L)));
+                out.add(new Turn(
+                        t.getString("role"),
+                        t.getString("text"),
+                        t.getInteger("tokens", 0),
+                        t.getLong("timestamp", 0L)));
             });
         }
         return out;
@@ -188,7 +275,9 @@ public class PromotionQueue implements TenantData {
     private static Map<String, String> pairs(Response flat) {
         Map<String, String> map = new HashMap<>();
         for (int i = 0; flat != null && i + 1 < flat.size(); i += 2) {
-            map.put(flat.get(i).toString(), flat.get(i + 1) == null ? null : flat.get(i + 1).toString());
+            map.put(
+                    flat.get(i).toString(),
+                    flat.get(i + 1) == null ? null : flat.get(i + 1).toString());
         }
         return map;
     }

@@ -18,8 +18,17 @@ import java.util.List;
  * @param updatedAt      epoch ms of the last write (0 if absent)
  * @param ttlSecondsLeft seconds until Redis drops the session (rounded up; 0 if absent)
  */
-public record Session(String tenant, String sessionId, List<Turn> turns, String summary, int summaryTokens,
-        long foldedTurns, long version, long createdAt, long updatedAt, long ttlSecondsLeft) {
+public record Session(
+        String tenant,
+        String sessionId,
+        List<Turn> turns,
+        String summary,
+        int summaryTokens,
+        long foldedTurns,
+        long version,
+        long createdAt,
+        long updatedAt,
+        long ttlSecondsLeft) {
 
     public Session {
         turns = List.copyOf(turns);
@@ -55,7 +64,9 @@ public record Session(String tenant, String sessionId, List<Turn> turns, String 
         while (excess > 0 && count < turns.size()) {
             excess -= turns.get(count++).tokens();
         }
-        while (count > 0 && count < turns.size() && Turn.ASSISTANT.equals(turns.get(count).role())) {
+        while (count > 0
+                && count < turns.size()
+                && Turn.ASSISTANT.equals(turns.get(count).role())) {
             count++;
         }
         return count;

@@ -20,8 +20,10 @@ public final class SessionId {
             throw new InvalidRequestException("missing_field", "'sessionId' is required");
         }
         if (!PATTERN.matcher(sessionId).matches()) {
-            throw new InvalidRequestException("invalid_session_id", "'sessionId' must be 1 to " + MAX_LENGTH
-                    + " characters from A-Z a-z 0-9 . _ : - (got " + describe(sessionId) + ")");
+            throw new InvalidRequestException(
+                    "invalid_session_id",
+                    "'sessionId' must be 1 to " + MAX_LENGTH + " characters from A-Z a-z 0-9 . _ : - (got "
+                            + describe(sessionId) + ")");
         }
         return sessionId;
     }

@@ -36,7 +36,8 @@ import java.util.Objects;
 @ApplicationScoped
 public class SessionStore implements TenantData {
     /** Our own mapper: stored turns must stay readable if a later version adds a field. */
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final RedisGateway redis;
     private final String ttlMillis;
@@ -44,7 +45,8 @@ public class SessionStore implements TenantData {
     public SessionStore(RedisGateway redis, MemoryConfig config) {
         this.redis = redis;
         if (config.sessionTtl().toMillis() <= 0) {
-            throw new IllegalArgumentException("engram.memory.session-ttl must be positive, got " + config.sessionTtl());
+            throw new IllegalArgumentException(
+                    "engram.memory.session-ttl must be positive, got " + config.sessionTtl());
         }
         this.ttlMillis = Long.toString(config.sessionTtl().toMillis());
     }
@@ -94,16 +96,30 @@ public class SessionStore implements TenantData {
      * {@link Session#foldedTurns()} is still {@code expectedFoldedTurns}, the value the caller read:
      * if another instance folded first, nothing changes and the caller gets the fresh session back.
      */
-    public FoldResult fold(String tenant, String sessionId, long expectedFoldedTurns, int count, String newSummary,
+    public FoldResult fold(
+            String tenant,
+            String sessionId,
+            long expectedFoldedTurns,
+            int count,
+            String newSummary,
             int summaryTokens) {
         SessionKeys keys = SessionKeys.of(tenant, sessionId);
         Objects.requireNonNull(newSummary, "newSummary");
         if (count < 1 || summaryTokens < 0 || expectedFoldedTurns < 0) {
-            throw new IllegalArgumentException("fold needs count >= 1, summaryTokens >= 0 and expectedFoldedTurns >= 0, got "
-                    + count + ", " + summaryTokens + ", " + expectedFoldedTurns);
+            throw new IllegalArgumentException(
+                    "fold needs count >= 1, summaryTokens >= 0 and expectedFoldedTurns >= 0, got " + count + ", "
+                            + summaryTokens + ", " + expectedFoldedTurns);
         }
-        Response reply = redis.write(SessionScripts.FOLD, List.of(keys.meta(), keys.turns()), List.of(ttlMillis, Long.toString(System.currentTimeMillis()),
-                Long.toString(expectedFoldedTurns), Integer.toString(count), newSummary, Integer.toString(summaryTokens)));
+        Response reply = redis.write(
+                SessionScripts.FOLD,
+                List.of(keys.meta(), keys.turns()),
+                List.of(
+                        ttlMillis,
+                        Long.toString(System.currentTimeMillis()),
+                        Long.toString(expectedFoldedTurns),
+                        Integer.toString(count),
+                        newSummary,
+                        Integer.toString(summaryTokens)));
         boolean applied = reply.get(0).toLong() == 1;
         return new FoldResult(applied, turns(reply.get(1)), parse(tenant, sessionId, reply, 2));
     }
@@ -121,7 +137,8 @@ public class SessionStore implements TenantData {
 
     private Session read(String tenant, String sessionId, boolean refresh) {
         SessionKeys keys = SessionKeys.of(tenant, sessionId);
-        Response reply = redis.eval(SessionScripts.READ, List.of(keys.meta(), keys.turns()), List.of(ttlMillis, refresh ? "1" : "0"));
+        Response reply = redis.eval(
+                SessionScripts.READ, List.of(keys.meta(), keys.turns()), List.of(ttlMillis, refresh ? "1" : "0"));
         return reply.size() == 0 ? Session.absent(tenant, sessionId) : parse(tenant, sessionId, reply, 0);
     }
 
@@ -140,7 +157,7 @@ public class SessionStore implements TenantData {
                 case "version" -> version = Long.parseLong(value);
                 case "createdAt" -> createdAt = Long.parseLong(value);
                 case "updatedAt" -> updatedAt = Long.parseLong(value);
-                default -> { } // a field from a later version: not ours to interpret
+                default -> {} // a field from a later version: not ours to interpret
             }
         }
         if (version == 0) {
@@ -148,8 +165,17 @@ public class SessionStore implements TenantData {
         }
         long pttl = reply.get(at + 2).toLong();
         long ttlSeconds = pttl <= 0 ? 0 : (pttl + 999) / 1000;
-        return new Session(tenant, sessionId, turns(reply.get(at + 1)), summary, summaryTokens, foldedTurns, version,
-                createdAt, updatedAt, ttlSeconds);
+        return new Session(
+                tenant,
+                sessionId,
+                turns(reply.get(at + 1)),
+                summary,
+                summaryTokens,
+                foldedTurns,
+                version,
+                createdAt,
+                updatedAt,
+                ttlSeconds);
     }
 
     private static List<Turn> turns(Response list) {

@@ -19,7 +19,8 @@ public record Turn(String role, String text, int tokens, long timestamp) {
 
     public Turn {
         if (!USER.equals(role) && !ASSISTANT.equals(role)) {
-            throw new IllegalArgumentException("A turn's role is '" + USER + "' or '" + ASSISTANT + "', got '" + role + "'");
+            throw new IllegalArgumentException(
+                    "A turn's role is '" + USER + "' or '" + ASSISTANT + "', got '" + role + "'");
         }
         Objects.requireNonNull(text, "text");
         if (tokens < 0) {

@@ -34,7 +34,8 @@ public record ClassifyLabel(String name, String description) {
                 return of(text(parser, context));
             }
             if (token != JsonToken.START_OBJECT) {
-                return context.reportInputMismatch(this, "a label is a string or an object {name, description}, got %s", token);
+                return context.reportInputMismatch(
+                        this, "a label is a string or an object {name, description}, got %s", token);
             }
             String name = null;
             String description = null;
@@ -42,7 +43,8 @@ public record ClassifyLabel(String name, String description) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if (!"name".equals(field) && !"description".equals(field)) {
-                    return context.reportInputMismatch(this, "unknown label field '%s' (known fields: description, name)", field);
+                    return context.reportInputMismatch(
+                            this, "unknown label field '%s' (known fields: description, name)", field);
                 }
                 if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
                     return context.reportInputMismatch(this, "label field '%s' must be a string, got %s", field, value);

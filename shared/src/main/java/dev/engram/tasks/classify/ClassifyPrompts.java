@@ -18,9 +18,10 @@ public final class ClassifyPrompts {
 
     /** The prompt the labels continue: a chat prompt for a chat model, raw completion text otherwise. */
     public static Prompt prompt(LanguageModel model, String text, List<ClassifyLabel> labels) {
-        String question = "Text: " + text.strip() + "\n\nLabels:\n" + labels.stream()
-                .map(l -> "- " + l.name() + (l.description() == null ? "" : ": " + l.description()))
-                .collect(Collectors.joining("\n"));
+        String question = "Text: " + text.strip() + "\n\nLabels:\n"
+                + labels.stream()
+                        .map(l -> "- " + l.name() + (l.description() == null ? "" : ": " + l.description()))
+                        .collect(Collectors.joining("\n"));
         if (model.hasChatTemplate()) {
             return Prompt.of(INSTRUCTION, question);
         }

@@ -13,6 +13,7 @@ public record ClassifyRequest(
         String text, List<ClassifyLabel> labels, Boolean multiLabel, String mode, Double threshold, String sessionId) {
 
     public static ClassifyRequest of(String text, String mode, String... labels) {
-        return new ClassifyRequest(text, java.util.Arrays.stream(labels).map(ClassifyLabel::of).toList(), null, mode, null, null);
+        return new ClassifyRequest(
+                text, java.util.Arrays.stream(labels).map(ClassifyLabel::of).toList(), null, mode, null, null);
     }
 }

@@ -21,7 +21,13 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record ClassifyResponse(
-        List<LabelScore> labels, Object label, String mode, Double margin, String model, Usage usage, ClassifyTimings timings,
+        List<LabelScore> labels,
+        Object label,
+        String mode,
+        Double margin,
+        String model,
+        Usage usage,
+        ClassifyTimings timings,
         MemoryReport memory) {
 
     /**

@@ -14,12 +14,12 @@ import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.embedding.Embedders;
 import dev.engram.memory.embedding.EmbeddingModel;
 import dev.engram.memory.session.Session;
+import dev.engram.observability.Calls;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.Usage;
 import dev.engram.tasks.classify.ClassifyResponse.LabelScore;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
-import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -75,8 +75,19 @@ public class ClassifyTask {
     }
 
     /** What one mode found: per-label probabilities and where they came from. */
-    private record Outcome(Mode mode, double[] probabilities, Double[] logProbs, Integer[] tokens, Double[] similarities,
-            Double margin, String model, Usage usage, long embeddingNanos, long tokenizeNanos, long queueNanos, long promptNanos,
+    private record Outcome(
+            Mode mode,
+            double[] probabilities,
+            Double[] logProbs,
+            Integer[] tokens,
+            Double[] similarities,
+            Double margin,
+            String model,
+            Usage usage,
+            long embeddingNanos,
+            long tokenizeNanos,
+            long queueNanos,
+            long promptNanos,
             long labelsNanos) {}
 
     public ClassifyResponse run(String tenant, ClassifyRequest request) {
@@ -101,14 +112,25 @@ public class ClassifyTask {
         };
         List<LabelScore> ranked = rank(labels, outcome);
         Object label = choose(ranked, multiLabel, request.threshold());
-        MemoryReport memory = session == null ? null
+        MemoryReport memory = session == null
+                ? null
                 : conversations.record(session, text, answerText(label), models.get(), cancellation);
-        ClassifyTimings timings = new ClassifyTimings(ClassifyTimings.ms(outcome.embeddingNanos()),
-                ClassifyTimings.ms(outcome.tokenizeNanos()), ClassifyTimings.ms(outcome.queueNanos()),
-                ClassifyTimings.ms(outcome.promptNanos()), ClassifyTimings.ms(outcome.labelsNanos()),
+        ClassifyTimings timings = new ClassifyTimings(
+                ClassifyTimings.ms(outcome.embeddingNanos()),
+                ClassifyTimings.ms(outcome.tokenizeNanos()),
+                ClassifyTimings.ms(outcome.queueNanos()),
+                ClassifyTimings.ms(outcome.promptNanos()),
+                ClassifyTimings.ms(outcome.labelsNanos()),
                 ClassifyTimings.ms(System.nanoTime() - start));
-        return new ClassifyResponse(ranked, label, outcome.mode().wire(), outcome.margin(), outcome.model(), outcome.usage(),
-                timings, memory);
+        return new ClassifyResponse(
+                ranked,
+                label,
+                outcome.mode().wire(),
+                outcome.margin(),
+                outcome.model(),
+                outcome.usage(),
+                timings,
+                memory);
     }
 
     private Outcome auto(String text, List<ClassifyLabel> labels, boolean multiLabel, Cancellation cancellation) {
@@ -118,19 +140,37 @@ public class ClassifyTask {
         }
         try {
             Outcome scored = llm(text, labels, multiLabel, models.get(), cancellation);
-            return new Outcome(scored.mode(), scored.probabilities(), scored.logProbs(), scored.tokens(), embedded.similarities(),
-                    embedded.margin(), scored.model(), scored.usage(), embedded.embeddingNanos(), scored.tokenizeNanos(),
-                    scored.queueNanos(), scored.promptNanos(), scored.labelsNanos());
+            return new Outcome(
+                    scored.mode(),
+                    scored.probabilities(),
+                    scored.logProbs(),
+                    scored.tokens(),
+                    embedded.similarities(),
+                    embedded.margin(),
+                    scored.model(),
+                    scored.usage(),
+                    embedded.embeddingNanos(),
+                    scored.tokenizeNanos(),
+                    scored.queueNanos(),
+                    scored.promptNanos(),
+                    scored.labelsNanos());
         } catch (NotSupportedException | InvalidRequestException e) {
-            // The model cannot take this request (backend without scores, text beyond its context): the embedding stands.
+            // The model cannot take this request (backend without scores, text beyond its context): the embedding
+            // stands.
             LOG.debugf("auto mode keeps the embedding's answer: %s", e.getMessage());
             return embedded;
         }
     }
 
-    private Outcome llm(String text, List<ClassifyLabel> labels, boolean multiLabel, LanguageModel model, Cancellation cancellation) {
+    private Outcome llm(
+            String text,
+            List<ClassifyLabel> labels,
+            boolean multiLabel,
+            LanguageModel model,
+            Cancellation cancellation) {
         Prompt prompt = ClassifyPrompts.prompt(model, text, labels);
-        ContinuationScores result = model.scoreContinuations(prompt, ClassifyPrompts.continuations(model, labels), cancellation);
+        ContinuationScores result =
+                model.scoreContinuations(prompt, ClassifyPrompts.continuations(model, labels), cancellation);
         int n = labels.size();
         double[] mean = new double[n];
         Double[] logProbs = new Double[n];
@@ -141,9 +181,20 @@ public class ClassifyTask {
             logProbs[i] = score.meanLogProb();
             tokens[i] = score.tokens();
         }
-        return new Outcome(Mode.LLM, Probabilities.of(mean, multiLabel, 1.0), logProbs, tokens, null, null, model.name(),
-                new Usage(result.promptTokens(), result.scoredTokens()), 0, result.tokenizeNanos(), result.queueNanos(),
-                result.promptNanos(), result.continuationsNanos());
+        return new Outcome(
+                Mode.LLM,
+                Probabilities.of(mean, multiLabel, 1.0),
+                logProbs,
+                tokens,
+                null,
+                null,
+                model.name(),
+                new Usage(result.promptTokens(), result.scoredTokens()),
+                0,
+                result.tokenizeNanos(),
+                result.queueNanos(),
+                result.promptNanos(),
+                result.continuationsNanos());
     }
 
     Outcome embedding(String text, List<ClassifyLabel> labels, boolean multiLabel) {
@@ -163,15 +214,31 @@ public class ClassifyTask {
         // The margin is always the single-label view: with multi-label, two labels that both clearly
         // apply are close in probability without being a close call.
         double margin = Probabilities.margin(Probabilities.softmax(cosine, config.embeddingTemperature()));
-        return new Outcome(Mode.EMBEDDING, probabilities, null, null, similarities, round(margin),
-                EMBEDDER_NAME, new Usage(0, 0), took, 0, 0, 0, 0);
+        return new Outcome(
+                Mode.EMBEDDING,
+                probabilities,
+                null,
+                null,
+                similarities,
+                round(margin),
+                EMBEDDER_NAME,
+                new Usage(0, 0),
+                took,
+                0,
+                0,
+                0,
+                0);
     }
 
     private static List<LabelScore> rank(List<ClassifyLabel> labels, Outcome o) {
-        return IntStream.range(0, labels.size()).boxed()
+        return IntStream.range(0, labels.size())
+                .boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -o.probabilities()[i]))
-                .map(i -> new LabelScore(labels.get(i).name(), round(o.probabilities()[i]),
-                        o.logProbs() == null ? null : round(o.logProbs()[i]), o.tokens() == null ? null : o.tokens()[i],
+                .map(i -> new LabelScore(
+                        labels.get(i).name(),
+                        round(o.probabilities()[i]),
+                        o.logProbs() == null ? null : round(o.logProbs()[i]),
+                        o.tokens() == null ? null : o.tokens()[i],
                         o.similarities() == null ? null : o.similarities()[i]))
                 .toList();
     }
@@ -179,7 +246,10 @@ public class ClassifyTask {
     private static Object choose(List<LabelScore> ranked, boolean multiLabel, Double threshold) {
         if (multiLabel) {
             double min = threshold == null ? DEFAULT_MULTI_LABEL_THRESHOLD : threshold;
-            return ranked.stream().filter(s -> s.score() >= min).map(LabelScore::label).toList();
+            return ranked.stream()
+                    .filter(s -> s.score() >= min)
+                    .map(LabelScore::label)
+                    .toList();
         }
         LabelScore top = ranked.getFirst();
         return threshold != null && top.score() < threshold ? null : top.label();
@@ -187,7 +257,10 @@ public class ClassifyTask {
 
     private static String answerText(Object label) {
         if (label instanceof List<?> list) {
-            return list.stream().map(Object::toString).reduce((a, b) -> a + ", " + b).orElse("");
+            return list.stream()
+                    .map(Object::toString)
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("");
         }
         return label == null ? "" : label.toString();
     }
@@ -198,7 +271,8 @@ public class ClassifyTask {
             throw new InvalidRequestException("empty_text", "'text' must not be empty");
         }
         if (text.length() > config.maxTextChars()) {
-            throw new InvalidRequestException("too_long", "'text' is " + text.length() + " characters; the limit is " + config.maxTextChars());
+            throw new InvalidRequestException(
+                    "too_long", "'text' is " + text.length() + " characters; the limit is " + config.maxTextChars());
         }
         return text;
     }
@@ -206,7 +280,9 @@ public class ClassifyTask {
     static List<ClassifyLabel> labels(List<ClassifyLabel> labels) {
         required(labels, "labels");
         if (labels.size() < MIN_LABELS || labels.size() > MAX_LABELS) {
-            throw new InvalidRequestException("out_of_range", "'labels' takes " + MIN_LABELS + " to " + MAX_LABELS + " labels, got " + labels.size());
+            throw new InvalidRequestException(
+                    "out_of_range",
+                    "'labels' takes " + MIN_LABELS + " to " + MAX_LABELS + " labels, got " + labels.size());
         }
         Set<String> seen = new HashSet<>();
         List<ClassifyLabel> clean = new ArrayList<>(labels.size());
@@ -218,15 +294,21 @@ public class ClassifyTask {
             }
             String name = label.name().strip();
             if (name.length() > MAX_LABEL_CHARS || name.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidRequestException("invalid_label", at + " must be 1 to " + MAX_LABEL_CHARS + " characters on one line");
+                throw new InvalidRequestException(
+                        "invalid_label", at + " must be 1 to " + MAX_LABEL_CHARS + " characters on one line");
             }
-            if (label.description() != null && (label.description().isBlank() || label.description().length() > MAX_DESCRIPTION_CHARS)) {
-                throw new InvalidRequestException("invalid_label", at + " description must be 1 to " + MAX_DESCRIPTION_CHARS + " characters");
+            if (label.description() != null
+                    && (label.description().isBlank() || label.description().length() > MAX_DESCRIPTION_CHARS)) {
+                throw new InvalidRequestException(
+                        "invalid_label", at + " description must be 1 to " + MAX_DESCRIPTION_CHARS + " characters");
             }
             if (!seen.add(name.toLowerCase(Locale.ROOT))) {
-                throw new InvalidRequestException("duplicate_label", "'labels' has '" + name + "' twice (labels are compared without case)");
+                throw new InvalidRequestException(
+                        "duplicate_label", "'labels' has '" + name + "' twice (labels are compared without case)");
             }
-            clean.add(new ClassifyLabel(name, label.description() == null ? null : label.description().strip()));
+            clean.add(new ClassifyLabel(
+                    name,
+                    label.description() == null ? null : label.description().strip()));
         }
         return clean;
     }
@@ -240,7 +322,8 @@ public class ClassifyTask {
                 return m;
             }
         }
-        throw new InvalidRequestException("invalid_mode", "'mode' must be one of llm, embedding, auto; got '" + mode + "'");
+        throw new InvalidRequestException(
+                "invalid_mode", "'mode' must be one of llm, embedding, auto; got '" + mode + "'");
     }
 
     private static double dot(float[] a, float[] b) {

@@ -5,8 +5,6 @@ import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
-import io.opentelemetry.instrumentation.annotations.WithSpan;
-import java.time.Duration;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.memory.MemoryConfig;
@@ -16,8 +14,10 @@ import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -65,7 +65,8 @@ public class Conversations {
         }
         List<Prompt.Message> history = new ArrayList<>();
         for (Turn turn : turns.subList(first, turns.size())) {
-            history.add(new Prompt.Message(Turn.USER.equals(turn.role()) ? Prompt.Role.USER : Prompt.Role.ASSISTANT, turn.text()));
+            history.add(new Prompt.Message(
+                    Turn.USER.equals(turn.role()) ? Prompt.Role.USER : Prompt.Role.ASSISTANT, turn.text()));
         }
         return new Prompt(withSummary(system, session.summary()), history, user);
     }
@@ -74,7 +75,8 @@ public class Conversations {
      * Appends the exchange (one atomic round trip) and, when the turns now exceed the window, folds
      * the oldest into the summary within this request.
      */
-    public MemoryReport record(Session session, String userText, String assistantText, LanguageModel model, Cancellation cancellation) {
+    public MemoryReport record(
+            Session session, String userText, String assistantText, LanguageModel model, Cancellation cancellation) {
         return record(session, userText, assistantText, model.countTokens(assistantText), model, cancellation);
     }
 
@@ -83,12 +85,20 @@ public class Conversations {
      * count already (the generation's completion tokens): saves tokenizing the answer again.
      */
     @WithSpan("memory.write") // ArC intercepts the call from the overload above too (subclass interception)
-    public MemoryReport record(Session session, String userText, String assistantText, int assistantTokens, LanguageModel model,
+    public MemoryReport record(
+            Session session,
+            String userText,
+            String assistantText,
+            int assistantTokens,
+            LanguageModel model,
             Cancellation cancellation) {
         long now = System.currentTimeMillis();
-        Session after = sessions.append(session.tenant(), session.sessionId(), List.of(
-                Turn.user(userText, model.countTokens(userText), now),
-                Turn.assistant(assistantText, assistantTokens, now)));
+        Session after = sessions.append(
+                session.tenant(),
+                session.sessionId(),
+                List.of(
+                        Turn.user(userText, model.countTokens(userText), now),
+                        Turn.assistant(assistantText, assistantTokens, now)));
         boolean summarized = false;
         int count = after.turnsToFold(window(model));
         String summary = count > 0 ? foldSummary(after, count, model, cancellation) : null;
@@ -96,7 +106,8 @@ public class Conversations {
             FoldResult fold = sessions.fold(after, count, summary, model.countTokens(summary));
             if (fold.applied()) {
                 summarized = true;
-                foldListeners.forEach(listener -> listener.onFolded(session.tenant(), session.sessionId(), fold.folded()));
+                foldListeners.forEach(
+                        listener -> listener.onFolded(session.tenant(), session.sessionId(), fold.folded()));
             } else {
                 LOG.debugf("Another instance folded session %s first", session.sessionId());
             }
@@ -145,7 +156,8 @@ public class Conversations {
         GenerationRequest request = new GenerationRequest(prompt, null, config.summaryTokens(), null, cancellation);
         GenerationResult result = model.generate(request, t -> {});
         if (result.finishReason() == FinishReason.TIMEOUT) {
-            throw new UnavailableException("deadline_exceeded", "the rolling summary was cut by the deadline", Duration.ofSeconds(1));
+            throw new UnavailableException(
+                    "deadline_exceeded", "the rolling summary was cut by the deadline", Duration.ofSeconds(1));
         }
         return result.text().strip();
     }

@@ -17,5 +17,7 @@ public record EmbeddingList(String object, List<Embedding> data, String model, U
 
     /** Tokens read by the embedding model (its own tokenizer, special tokens included). */
     @RegisterForReflection
-    public record Usage(@JsonProperty("prompt_tokens") int promptTokens, @JsonProperty("total_tokens") int totalTokens) {}
+    public record Usage(
+            @JsonProperty("prompt_tokens") int promptTokens,
+            @JsonProperty("total_tokens") int totalTokens) {}
 }

@@ -10,5 +10,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * when given, must be the model's; {@code user} is accepted and ignored.
  */
 @RegisterForReflection
-public record EmbeddingsRequest(JsonNode input, String model, @JsonProperty("encoding_format") String encodingFormat,
-        Integer dimensions, String user) {}
+public record EmbeddingsRequest(
+        JsonNode input,
+        String model,
+        @JsonProperty("encoding_format") String encodingFormat,
+        Integer dimensions,
+        String user) {}

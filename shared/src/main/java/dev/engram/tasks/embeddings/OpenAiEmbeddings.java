@@ -32,16 +32,21 @@ public class OpenAiEmbeddings {
         Requests.body(request);
         List<String> inputs = inputs(Requests.required(request.input(), "input"));
         if (request.model() != null && !request.model().equals(embedder.model().id())) {
-            throw new EngramException(404, "model_not_found", "The embedding model '" + request.model() + "' is not served here; "
-                    + "this function embeds with '" + embedder.model().id() + "'");
+            throw new EngramException(
+                    404,
+                    "model_not_found",
+                    "The embedding model '" + request.model() + "' is not served here; " + "this function embeds with '"
+                            + embedder.model().id() + "'");
         }
         String format = request.encodingFormat() == null ? "float" : request.encodingFormat();
         if (!format.equals("float") && !format.equals("base64")) {
-            throw new InvalidRequestException("invalid_request", "'encoding_format' must be float or base64, got '" + format + "'");
+            throw new InvalidRequestException(
+                    "invalid_request", "'encoding_format' must be float or base64, got '" + format + "'");
         }
         if (request.dimensions() != null && request.dimensions() != embedder.dimensions()) {
-            throw new InvalidRequestException("unsupported", "'dimensions' must be " + embedder.dimensions() + " (the model's), got "
-                    + request.dimensions());
+            throw new InvalidRequestException(
+                    "unsupported",
+                    "'dimensions' must be " + embedder.dimensions() + " (the model's), got " + request.dimensions());
         }
         Embedder.Embedded embedded = embedder.embedCounted(inputs);
         List<EmbeddingList.Embedding> data = new ArrayList<>(inputs.size());
@@ -49,7 +54,8 @@ public class OpenAiEmbeddings {
             float[] vector = embedded.vectors().get(i);
             data.add(new EmbeddingList.Embedding("embedding", format.equals("base64") ? base64(vector) : vector, i));
         }
-        return new EmbeddingList("list", data, embedder.model().id(), new EmbeddingList.Usage(embedded.tokens(), embedded.tokens()));
+        return new EmbeddingList(
+                "list", data, embedder.model().id(), new EmbeddingList.Usage(embedded.tokens(), embedded.tokens()));
     }
 
     private static List<String> inputs(JsonNode input) {
@@ -60,14 +66,17 @@ public class OpenAiEmbeddings {
             throw new InvalidRequestException("invalid_request", "'input' must be a string or an array of strings");
         }
         if (input.isEmpty() || input.size() > MAX_INPUTS) {
-            throw new InvalidRequestException("out_of_range", "'input' must hold 1 to " + MAX_INPUTS + " strings, got " + input.size());
+            throw new InvalidRequestException(
+                    "out_of_range", "'input' must hold 1 to " + MAX_INPUTS + " strings, got " + input.size());
         }
         List<String> texts = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
             if (item.isNumber() || item.isArray()) {
-                throw new InvalidRequestException("unsupported", "'input' as token ids is not supported: send text (the model's "
-                        + "tokenizer is not OpenAI's)");
+                throw new InvalidRequestException(
+                        "unsupported",
+                        "'input' as token ids is not supported: send text (the model's "
+                                + "tokenizer is not OpenAI's)");
             }
             if (!item.isTextual()) {
                 throw new InvalidRequestException("invalid_request", "'input[" + i + "]' must be a string");

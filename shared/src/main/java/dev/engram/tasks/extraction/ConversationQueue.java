@@ -31,10 +31,16 @@ public class ConversationQueue {
     }
 
     /** Queues the conversation; answers its entry id. */
-    public String enqueue(String tenant, List<ConversationTurn> conversation, String sessionId, String userId, String strategy,
+    public String enqueue(
+            String tenant,
+            List<ConversationTurn> conversation,
+            String sessionId,
+            String userId,
+            String strategy,
             String instruction) {
         if (conversation.isEmpty() || conversation.size() > MAX_TURNS) {
-            throw new InvalidRequestException("out_of_range", "'conversation' takes 1 to " + MAX_TURNS + " turns, got " + conversation.size());
+            throw new InvalidRequestException(
+                    "out_of_range", "'conversation' takes 1 to " + MAX_TURNS + " turns, got " + conversation.size());
         }
         List<Turn> turns = new ArrayList<>(conversation.size());
         long now = System.currentTimeMillis();
@@ -48,22 +54,29 @@ public class ConversationQueue {
                 throw new InvalidRequestException("empty_text", at + ".text' must not be empty or blank");
             }
             if (t.text().length() > memoryConfig.maxTextChars()) {
-                throw new InvalidRequestException("too_long", at + ".text' is " + t.text().length() + " characters; the limit is "
-                        + memoryConfig.maxTextChars());
+                throw new InvalidRequestException(
+                        "too_long",
+                        at + ".text' is " + t.text().length() + " characters; the limit is "
+                                + memoryConfig.maxTextChars());
             }
             turns.add(new Turn(t.role(), t.text(), 0, now));
         }
         if (instruction != null && instruction.length() > memoryConfig.maxTextChars()) {
-            throw new InvalidRequestException("too_long", "'instruction' is " + instruction.length() + " characters; the limit is "
-                    + memoryConfig.maxTextChars());
+            throw new InvalidRequestException(
+                    "too_long",
+                    "'instruction' is " + instruction.length() + " characters; the limit is "
+                            + memoryConfig.maxTextChars());
         }
         for (String[] id : new String[][] {{sessionId, "sessionId"}, {userId, "userId"}}) {
             if (id[0] != null && !SessionId.PATTERN.matcher(id[0]).matches()) {
-                throw new InvalidRequestException("invalid_" + (id[1].equals("userId") ? "user_id" : "session_id"), "'" + id[1]
-                        + "' must be 1 to " + SessionId.MAX_LENGTH + " characters from A-Z a-z 0-9 . _ : -");
+                throw new InvalidRequestException(
+                        "invalid_" + (id[1].equals("userId") ? "user_id" : "session_id"),
+                        "'" + id[1] + "' must be 1 to " + SessionId.MAX_LENGTH
+                                + " characters from A-Z a-z 0-9 . _ : -");
             }
         }
         Strategy s = Strategy.resolve(strategy, instruction, tenant, config);
-        return queue.enqueue(tenant, Promotion.of(sessionId, userId, s.name(), s == Strategy.custom ? instruction : null, turns));
+        return queue.enqueue(
+                tenant, Promotion.of(sessionId, userId, s.name(), s == Strategy.custom ? instruction : null, turns));
     }
 }

@@ -52,8 +52,9 @@ public class Extractor {
         }
         String instruction = switch (strategy) {
             case summary -> "Summarise this conversation in one or two sentences, keeping names, facts and decisions.";
-            case discrete -> "List the facts worth remembering: about the user or the world (semantic), the user's preferences"
-                    + " (preference), events with their time (episodic).";
+            case discrete ->
+                "List the facts worth remembering: about the user or the world (semantic), the user's preferences"
+                        + " (preference), events with their time (episodic).";
             case preferences -> "List the user's preferences stated in this conversation.";
             default -> p.instruction();
         };
@@ -67,7 +68,14 @@ public class Extractor {
         String sessionId = strategy == Strategy.summary || p.userId() == null ? p.sessionId() : null;
         List<NewMemory> out = new ArrayList<>();
         if (strategy == Strategy.summary) {
-            add(out, doc.path("summary").asText(), List.of("kind:summary"), doc.path("topics"), null, sessionId, p.userId());
+            add(
+                    out,
+                    doc.path("summary").asText(),
+                    List.of("kind:summary"),
+                    doc.path("topics"),
+                    null,
+                    sessionId,
+                    p.userId());
             return out;
         }
         for (JsonNode fact : doc.path("memories")) {
@@ -82,18 +90,21 @@ public class Extractor {
         return out;
     }
 
-    private JsonNode generate(Promotion p, LanguageModel model, String instruction, ResponseFormat format, Cancellation cancellation) {
+    private JsonNode generate(
+            Promotion p, LanguageModel model, String instruction, ResponseFormat format, Cancellation cancellation) {
         // The document gets up to three quarters of the context; the transcript's oldest lines give way first.
         int reserve = Math.min(config.extractionTokens(), model.contextLength() * 3 / 4);
         String transcript = fitting(transcript(p.turns()), instruction, model, model.contextLength() - reserve - 16);
         Prompt prompt = model.hasChatTemplate()
                 ? Prompt.of(instruction + " Answer in JSON.", transcript)
-                : Prompt.of(transcript + instruction + "\nJSON:"); // a chat prompt, so a remote server gets its chat surface
-        int maxTokens = Math.min(config.extractionTokens(), model.contextLength() - model.countTokens(model.render(prompt)) - 8);
+                : Prompt.of(transcript + instruction
+                        + "\nJSON:"); // a chat prompt, so a remote server gets its chat surface
+        int maxTokens = Math.min(
+                config.extractionTokens(), model.contextLength() - model.countTokens(model.render(prompt)) - 8);
         // Seeded by the entry and the attempt: a retry samples a different document.
         Sampling sampling = new Sampling(0.8f, 0.95f, 0, p.entryId().hashCode() * 31L + p.attempt());
-        GenerationResult result = model.generate(new GenerationRequest(prompt, sampling, maxTokens, null, cancellation).withFormat(format),
-                t -> {});
+        GenerationResult result = model.generate(
+                new GenerationRequest(prompt, sampling, maxTokens, null, cancellation).withFormat(format), t -> {});
         if (result.finishReason() != FinishReason.STOP || !format.complete(result.text())) {
             throw new ExtractionFailed("the model's JSON was not complete within " + maxTokens + " tokens (finish: "
                     + result.finishReason() + ")");
@@ -117,21 +128,34 @@ public class Extractor {
 
     private static String transcript(List<Turn> turns) {
         StringBuilder text = new StringBuilder();
-        turns.forEach(t -> text.append(t.role()).append(": ").append(t.text().strip()).append('\n'));
+        turns.forEach(
+                t -> text.append(t.role()).append(": ").append(t.text().strip()).append('\n'));
         return text.toString();
     }
 
-    private void add(List<NewMemory> out, String text, List<String> kind, JsonNode topics, JsonNode entities, String sessionId,
+    private void add(
+            List<NewMemory> out,
+            String text,
+            List<String> kind,
+            JsonNode topics,
+            JsonNode entities,
+            String sessionId,
             String userId) {
         String t = text.strip();
-        if (t.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
+        if (t.codePoints()
+                .allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c))) {
             return; // nothing to remember: the model wrote only spaces
         }
         Set<String> tags = new LinkedHashSet<>(kind);
         labels(tags, "topic:", topics);
         labels(tags, "entity:", entities);
         int max = memoryConfig.maxTextChars();
-        out.add(new NewMemory(t.length() > max ? t.substring(0, max) : t, List.copyOf(tags), userId, sessionId, MemorySource.conversation));
+        out.add(new NewMemory(
+                t.length() > max ? t.substring(0, max) : t,
+                List.copyOf(tags),
+                userId,
+                sessionId,
+                MemorySource.conversation));
     }
 
     /** Each label as a tag-safe slug (lower case, runs of other characters as '-'); empty ones dropped. */
@@ -140,7 +164,10 @@ public class Extractor {
             return;
         }
         for (JsonNode label : labels) {
-            String slug = label.asText().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._]+", "-").replaceAll("^-+|-+$", "");
+            String slug = label.asText()
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9._]+", "-")
+                    .replaceAll("^-+|-+$", "");
             if (!slug.isEmpty() && tags.size() < 16) {
                 tags.add(prefix + (slug.length() > MAX_LABEL ? slug.substring(0, MAX_LABEL) : slug));
             }
@@ -155,9 +182,16 @@ public class Extractor {
     static List<NewMemory> exchanges(List<Turn> turns, String sessionId, String userId, int maxChars) {
         List<NewMemory> out = new ArrayList<>();
         for (int i = 0; i < turns.size(); i++) {
-            StringBuilder text = new StringBuilder(turns.get(i).role()).append(": ").append(turns.get(i).text().strip());
-            if (Turn.USER.equals(turns.get(i).role()) && i + 1 < turns.size() && Turn.ASSISTANT.equals(turns.get(i + 1).role())) {
-                text.append('\n').append(Turn.ASSISTANT).append(": ").append(turns.get(++i).text().strip());
+            StringBuilder text = new StringBuilder(turns.get(i).role())
+                    .append(": ")
+                    .append(turns.get(i).text().strip());
+            if (Turn.USER.equals(turns.get(i).role())
+                    && i + 1 < turns.size()
+                    && Turn.ASSISTANT.equals(turns.get(i + 1).role())) {
+                text.append('\n')
+                        .append(Turn.ASSISTANT)
+                        .append(": ")
+                        .append(turns.get(++i).text().strip());
             }
             String t = text.length() > maxChars ? text.substring(0, maxChars) : text.toString();
             if (!t.isBlank()) {

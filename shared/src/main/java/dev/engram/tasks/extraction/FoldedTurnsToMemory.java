@@ -40,10 +40,16 @@ public class FoldedTurnsToMemory implements FoldedTurnsListener {
         }
         try {
             SessionStrategy own = queue.sessionStrategy(tenant, sessionId);
-            Strategy strategy = own == null ? Strategy.resolve(null, null, tenant, config) : Strategy.parse(own.strategy(), "strategy");
-            queue.enqueue(tenant, Promotion.of(sessionId, null, strategy.name(), own == null ? null : own.instruction(), folded));
+            Strategy strategy = own == null
+                    ? Strategy.resolve(null, null, tenant, config)
+                    : Strategy.parse(own.strategy(), "strategy");
+            queue.enqueue(
+                    tenant,
+                    Promotion.of(sessionId, null, strategy.name(), own == null ? null : own.instruction(), folded));
         } catch (RuntimeException e) {
-            LOG.warnf("Could not queue %d folded turns of session %s for long-term memory: %s", folded.size(), sessionId, e.getMessage());
+            LOG.warnf(
+                    "Could not queue %d folded turns of session %s for long-term memory: %s",
+                    folded.size(), sessionId, e.getMessage());
         }
     }
 }

@@ -34,11 +34,14 @@ public class PromotionWorker {
     private final Models models;
     private final PromotionConfig config;
     /** Names this instance's consumer in every tenant's group; fresh for every start. */
-    private final String consumer = "worker-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String consumer = "worker-" + ProcessHandle.current().pid() + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+
     private Thread loop;
     private volatile boolean stopping;
 
-    public PromotionWorker(PromotionQueue queue, Extractor extractor, LongTermMemory memory, Models models, PromotionConfig config) {
+    public PromotionWorker(
+            PromotionQueue queue, Extractor extractor, LongTermMemory memory, Models models, PromotionConfig config) {
         this.queue = queue;
         this.extractor = extractor;
         this.memory = memory;
@@ -97,7 +100,8 @@ public class PromotionWorker {
         int[] counts = new int[4];
         for (String tenant : queue.tenants()) {
             while (!stopping && sum(counts) < most && System.nanoTime() < deadline) {
-                List<Promotion> claimed = queue.claim(tenant, consumer, Math.min(config.claimBatch(), most - sum(counts)));
+                List<Promotion> claimed =
+                        queue.claim(tenant, consumer, Math.min(config.claimBatch(), most - sum(counts)));
                 if (claimed.isEmpty()) {
                     queue.forgetIfIdle(tenant);
                     break;
@@ -114,8 +118,8 @@ public class PromotionWorker {
     private int process(String tenant, Promotion p) {
         try {
             Cancellation cancellation = Cancellation.within(config.claimIdle().dividedBy(2));
-            List<NewMemory> memories = extractor.extract(p, Strategy.verbatim.name().equals(p.strategy()) ? null : models.get(),
-                    cancellation);
+            List<NewMemory> memories = extractor.extract(
+                    p, Strategy.verbatim.name().equals(p.strategy()) ? null : models.get(), cancellation);
             if (stopping) {
                 return 2; // not committed: the entry stays claimed, another worker takes it after claim-idle
             }
@@ -125,10 +129,14 @@ public class PromotionWorker {
         } catch (RuntimeException | LinkageError e) { // LinkageError: the embedding model's native code failed to load
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             if (queue.failed(tenant, consumer, p, error)) {
-                LOG.warnf("Promotion %s of tenant %s failed %d times, moved to the dead letters: %s", p.entryId(), tenant, p.attempt(), error);
+                LOG.warnf(
+                        "Promotion %s of tenant %s failed %d times, moved to the dead letters: %s",
+                        p.entryId(), tenant, p.attempt(), error);
                 return 3;
             }
-            LOG.infof("Promotion %s of tenant %s failed (attempt %d), retried later: %s", p.entryId(), tenant, p.attempt(), error);
+            LOG.infof(
+                    "Promotion %s of tenant %s failed (attempt %d), retried later: %s",
+                    p.entryId(), tenant, p.attempt(), error);
             return 2;
         }
     }

@@ -29,14 +29,17 @@ public class SessionStrategies {
             return;
         }
         if (sessionId == null) {
-            throw new InvalidRequestException("invalid_promotion", "'promotion' goes with a 'sessionId': it applies to that session's folds");
+            throw new InvalidRequestException(
+                    "invalid_promotion", "'promotion' goes with a 'sessionId': it applies to that session's folds");
         }
         if (choice.strategy() == null) {
             throw new InvalidRequestException("missing_field", "'promotion.strategy' is required");
         }
         if (choice.instruction() != null && choice.instruction().length() > memoryConfig.maxTextChars()) {
-            throw new InvalidRequestException("too_long", "'promotion.instruction' is " + choice.instruction().length()
-                    + " characters; the limit is " + memoryConfig.maxTextChars());
+            throw new InvalidRequestException(
+                    "too_long",
+                    "'promotion.instruction' is " + choice.instruction().length() + " characters; the limit is "
+                            + memoryConfig.maxTextChars());
         }
         Strategy.resolve(choice.strategy(), choice.instruction(), null, config);
     }
@@ -45,7 +48,10 @@ public class SessionStrategies {
     public void choose(String tenant, String sessionId, PromotionChoice choice) {
         if (choice != null) {
             Strategy s = Strategy.parse(choice.strategy(), "promotion.strategy");
-            queue.chooseForSession(tenant, sessionId, new SessionStrategy(s.name(), s == Strategy.custom ? choice.instruction() : null),
+            queue.chooseForSession(
+                    tenant,
+                    sessionId,
+                    new SessionStrategy(s.name(), s == Strategy.custom ? choice.instruction() : null),
                     memoryConfig.sessionTtl());
         }
     }

@@ -28,8 +28,9 @@ public enum Strategy {
                 return s;
             }
         }
-        throw new InvalidRequestException("invalid_strategy", "'" + field + "' must be one of " + Arrays.toString(values())
-                + ", got '" + name + "'");
+        throw new InvalidRequestException(
+                "invalid_strategy",
+                "'" + field + "' must be one of " + Arrays.toString(values()) + ", got '" + name + "'");
     }
 
     /**
@@ -37,11 +38,16 @@ public enum Strategy {
      * default; {@code custom} only with an instruction.
      */
     public static Strategy resolve(String requested, String instruction, String tenant, PromotionConfig config) {
-        Strategy s = requested != null ? parse(requested, "strategy")
-                : parse(config.tenant().containsKey(tenant) ? config.tenant().get(tenant).strategy() : config.strategy(),
+        Strategy s = requested != null
+                ? parse(requested, "strategy")
+                : parse(
+                        config.tenant().containsKey(tenant)
+                                ? config.tenant().get(tenant).strategy()
+                                : config.strategy(),
                         "engram.memory.promotion.strategy");
         if ((s == custom) != (instruction != null && !instruction.isBlank())) {
-            throw new InvalidRequestException("invalid_strategy", "'instruction' is given with the strategy 'custom' and only with it");
+            throw new InvalidRequestException(
+                    "invalid_strategy", "'instruction' is given with the strategy 'custom' and only with it");
         }
         return s;
     }

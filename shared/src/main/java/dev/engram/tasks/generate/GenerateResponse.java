@@ -18,5 +18,12 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record GenerateResponse(
-        String text, FinishReason finishReason, String model, Usage usage, Timings timings, MemoryReport memory, String prompt,
-        List<String> memoriesUsed, Boolean jsonComplete) {}
+        String text,
+        FinishReason finishReason,
+        String model,
+        Usage usage,
+        Timings timings,
+        MemoryReport memory,
+        String prompt,
+        List<String> memoriesUsed,
+        Boolean jsonComplete) {}

@@ -9,23 +9,23 @@ import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
-import dev.engram.inference.models.InferenceConfig;
 import dev.engram.inference.LanguageModel;
-import dev.engram.inference.models.Models;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
 import dev.engram.inference.TokenListener;
+import dev.engram.inference.models.InferenceConfig;
+import dev.engram.inference.models.Models;
 import dev.engram.inference.structured.ResponseFormat;
-import dev.engram.tasks.Requests;
 import dev.engram.memory.session.Session;
+import dev.engram.observability.Calls;
+import dev.engram.tasks.Requests;
 import dev.engram.tasks.Timings;
+import dev.engram.tasks.Usage;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
 import dev.engram.tasks.extraction.SessionStrategies;
 import dev.engram.tasks.recall.MemoryPrompts;
 import dev.engram.tasks.recall.RecalledMemories;
-import dev.engram.tasks.Usage;
-import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -51,7 +51,11 @@ public class GenerateTask {
     private final MemoryPrompts memoryPrompts;
     private final SessionStrategies strategies;
 
-    public GenerateTask(Models models, InferenceConfig config, Conversations conversations, MemoryPrompts memoryPrompts,
+    public GenerateTask(
+            Models models,
+            InferenceConfig config,
+            Conversations conversations,
+            MemoryPrompts memoryPrompts,
             SessionStrategies strategies) {
         this.strategies = strategies;
         this.models = models;
@@ -68,7 +72,8 @@ public class GenerateTask {
         return calls.run("generate", cancellation -> call(tenant, request, listener, cancellation));
     }
 
-    private GenerateResponse call(String tenant, GenerateRequest request, TokenListener listener, Cancellation cancellation) {
+    private GenerateResponse call(
+            String tenant, GenerateRequest request, TokenListener listener, Cancellation cancellation) {
         Requests.body(request);
         String prompt = text(required(request.prompt(), "prompt"), "prompt");
         text(request.system(), "system");
@@ -77,22 +82,34 @@ public class GenerateTask {
         Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
         strategies.choose(tenant, request.sessionId(), request.promotion());
         LanguageModel model = models.get();
-        int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), model.contextLength()) : request.maxTokens();
+        int maxTokens = request.maxTokens() == null
+                ? Math.min(config.defaultMaxTokens(), model.contextLength())
+                : request.maxTokens();
         range(maxTokens, "maxTokens", 1, model.contextLength());
         List<String> stop = stopStrings(request.stop());
         Sampling sampling = sampling(request);
         ResponseFormat format = format(request.json());
 
         RecalledMemories recalled = Boolean.TRUE.equals(request.useMemory())
-                ? memoryPrompts.recall(tenant, request.system(), prompt, model) : null;
+                ? memoryPrompts.recall(tenant, request.system(), prompt, model)
+                : null;
         String system = recalled == null ? request.system() : recalled.system();
-        Prompt built = session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
-        GenerationResult result = model.generate(new GenerationRequest(built, sampling, maxTokens, stop, cancellation, format), listener);
-        MemoryReport memory = session == null ? null : conversations.record(session, prompt, result.text(), result.completionTokens(), model,
-                cancellation);
-        return new GenerateResponse(result.text(), result.finishReason(), model.name(),
-                new Usage(result.promptTokens(), result.completionTokens()), Timings.of(result), memory,
-                Boolean.TRUE.equals(request.echo()) ? model.render(built) : null, recalled == null ? null : recalled.ids(),
+        Prompt built =
+                session == null ? Prompt.of(system, prompt) : conversations.prompt(session, system, prompt, model);
+        GenerationResult result =
+                model.generate(new GenerationRequest(built, sampling, maxTokens, stop, cancellation, format), listener);
+        MemoryReport memory = session == null
+                ? null
+                : conversations.record(session, prompt, result.text(), result.completionTokens(), model, cancellation);
+        return new GenerateResponse(
+                result.text(),
+                result.finishReason(),
+                model.name(),
+                new Usage(result.promptTokens(), result.completionTokens()),
+                Timings.of(result),
+                memory,
+                Boolean.TRUE.equals(request.echo()) ? model.render(built) : null,
+                recalled == null ? null : recalled.ids(),
                 format == null ? null : format.complete(result.text()));
     }
 
@@ -105,7 +122,8 @@ public class GenerateTask {
             return ResponseFormat.jsonObject();
         }
         if (!json.isObject()) {
-            throw new InvalidRequestException("invalid_json_format", "'json' must be true, false or a JSON Schema (an object)");
+            throw new InvalidRequestException(
+                    "invalid_json_format", "'json' must be true, false or a JSON Schema (an object)");
         }
         return ResponseFormat.jsonSchema(null, json);
     }
@@ -118,8 +136,14 @@ public class GenerateTask {
         range(request.topK(), "topK", 0, 100_000);
         boolean samplingAsked = request.topP() != null || request.topK() != null || request.seed() != null;
         float temperature = request.temperature() != null ? request.temperature() : samplingAsked ? 1f : 0f;
-        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
-        return new Sampling(temperature, request.topP() == null ? 1f : request.topP(), request.topK() == null ? 0 : request.topK(), seed);
+        long seed = request.seed() != null
+                ? request.seed()
+                : ThreadLocalRandom.current().nextLong();
+        return new Sampling(
+                temperature,
+                request.topP() == null ? 1f : request.topP(),
+                request.topK() == null ? 0 : request.topK(),
+                seed);
     }
 
     /** Checks a stop list (shared with the OpenAI surface, whose field has the same name). */
@@ -128,11 +152,13 @@ public class GenerateTask {
             return List.of();
         }
         if (stop.size() > MAX_STOP_STRINGS) {
-            throw new InvalidRequestException("out_of_range", "'stop' takes at most " + MAX_STOP_STRINGS + " strings, got " + stop.size());
+            throw new InvalidRequestException(
+                    "out_of_range", "'stop' takes at most " + MAX_STOP_STRINGS + " strings, got " + stop.size());
         }
         for (String s : stop) {
             if (s == null || s.isEmpty() || s.length() > MAX_STOP_CHARS) {
-                throw new InvalidRequestException("invalid_stop", "each 'stop' string must have 1 to " + MAX_STOP_CHARS + " characters");
+                throw new InvalidRequestException(
+                        "invalid_stop", "each 'stop' string must have 1 to " + MAX_STOP_CHARS + " characters");
             }
         }
         return stop;

@@ -9,11 +9,11 @@ import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
-import dev.engram.inference.models.InferenceConfig;
 import dev.engram.inference.LanguageModel;
-import dev.engram.inference.models.Models;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
+import dev.engram.inference.models.InferenceConfig;
+import dev.engram.inference.models.Models;
 import dev.engram.inference.openai.ChatCompletion;
 import dev.engram.inference.openai.ChatCompletionChunk;
 import dev.engram.inference.openai.ChatCompletionChunk.ChunkChoice;
@@ -24,9 +24,9 @@ import dev.engram.inference.openai.ModelList;
 import dev.engram.inference.openai.OpenAiUsage;
 import dev.engram.inference.openai.ResponseFormatSpec;
 import dev.engram.inference.structured.ResponseFormat;
+import dev.engram.observability.Calls;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.generate.GenerateTask;
-import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -59,7 +59,8 @@ public class ChatCompletions {
     /** {@code GET /v1/models}: the one model this function serves. */
     public ModelList models() {
         LanguageModel model = models.get();
-        return new ModelList("list", List.of(new ModelList.Model(model.name(), "model", 0L, "engram", model.contextLength())));
+        return new ModelList(
+                "list", List.of(new ModelList.Model(model.name(), "model", 0L, "engram", model.contextLength())));
     }
 
     /** Checks {@code request} and prepares its generation; every problem is a 4xx naming the field. */
@@ -67,17 +68,24 @@ public class ChatCompletions {
         Requests.body(request);
         Prompt prompt = prompt(Requests.required(request.messages(), "messages"));
         if (request.n() != null && request.n() != 1) {
-            throw new InvalidRequestException("unsupported", "'n' must be 1 (one choice per request), got " + request.n());
+            throw new InvalidRequestException(
+                    "unsupported", "'n' must be 1 (one choice per request), got " + request.n());
         }
         zeroOnly(request.presencePenalty(), "presence_penalty");
         zeroOnly(request.frequencyPenalty(), "frequency_penalty");
-        if (request.maxTokens() != null && request.maxCompletionTokens() != null && !request.maxTokens().equals(request.maxCompletionTokens())) {
-            throw new InvalidRequestException("out_of_range", "'max_tokens' and 'max_completion_tokens' differ; give one");
+        if (request.maxTokens() != null
+                && request.maxCompletionTokens() != null
+                && !request.maxTokens().equals(request.maxCompletionTokens())) {
+            throw new InvalidRequestException(
+                    "out_of_range", "'max_tokens' and 'max_completion_tokens' differ; give one");
         }
         LanguageModel model = models.get();
         if (request.model() != null && !request.model().equals(model.name())) {
-            throw new EngramException(404, "model_not_found", "The model '" + request.model() + "' is not served here; this function serves '"
-                    + model.name() + "' (see GET /v1/models)");
+            throw new EngramException(
+                    404,
+                    "model_not_found",
+                    "The model '" + request.model() + "' is not served here; this function serves '" + model.name()
+                            + "' (see GET /v1/models)");
         }
         Integer asked = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         String field = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
@@ -87,13 +95,18 @@ public class ChatCompletions {
         Sampling sampling = sampling(request);
         boolean stream = Boolean.TRUE.equals(request.stream());
         if (request.streamOptions() != null && !stream) {
-            throw new InvalidRequestException("invalid_request", "'stream_options' is only allowed with 'stream': true");
+            throw new InvalidRequestException(
+                    "invalid_request", "'stream_options' is only allowed with 'stream': true");
         }
         // The usage chunk is sent unless the client turns it off (OpenAI sends it only on request; clients that
         // expect choices in every chunk can say include_usage: false).
-        boolean includeUsage = request.streamOptions() == null || !Boolean.FALSE.equals(request.streamOptions().includeUsage());
+        boolean includeUsage = request.streamOptions() == null
+                || !Boolean.FALSE.equals(request.streamOptions().includeUsage());
         ResponseFormat format = format(request.responseFormat());
-        return new ChatCall(model, new GenerationRequest(prompt, sampling, maxTokens, stop, cancellation, format), stream,
+        return new ChatCall(
+                model,
+                new GenerationRequest(prompt, sampling, maxTokens, stop, cancellation, format),
+                stream,
                 includeUsage);
     }
 
@@ -107,19 +120,25 @@ public class ChatCompletions {
             case "text" -> null;
             case "json_object" -> ResponseFormat.jsonObject();
             case "json_schema" -> {
-                ResponseFormatSpec.JsonSchemaSpec schema = Requests.required(spec.jsonSchema(), "response_format.json_schema");
+                ResponseFormatSpec.JsonSchemaSpec schema =
+                        Requests.required(spec.jsonSchema(), "response_format.json_schema");
                 if (schema.name() != null && !schema.name().matches("[A-Za-z0-9_-]{1,64}")) {
-                    throw new InvalidRequestException("invalid_request", "'response_format.json_schema.name' must be 1 to 64 "
-                            + "characters of a-z A-Z 0-9 _ -");
+                    throw new InvalidRequestException(
+                            "invalid_request",
+                            "'response_format.json_schema.name' must be 1 to 64 " + "characters of a-z A-Z 0-9 _ -");
                 }
                 JsonNode node = schema.schema();
                 if (node != null && !node.isObject() && !node.isBoolean()) {
-                    throw new InvalidRequestException("invalid_schema", "'response_format.json_schema.schema' must be a JSON Schema object");
+                    throw new InvalidRequestException(
+                            "invalid_schema", "'response_format.json_schema.schema' must be a JSON Schema object");
                 }
-                yield ResponseFormat.jsonSchema(schema.name(), node == null ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : node);
+                yield ResponseFormat.jsonSchema(
+                        schema.name(), node == null ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : node);
             }
-            default -> throw new InvalidRequestException("invalid_request", "'response_format.type' must be text, json_object or "
-                    + "json_schema, got '" + type + "'");
+            default ->
+                throw new InvalidRequestException(
+                        "invalid_request",
+                        "'response_format.type' must be text, json_object or " + "json_schema, got '" + type + "'");
         };
     }
 
@@ -131,8 +150,16 @@ public class ChatCompletions {
     private ChatCompletion completeCall(ChatCall call) {
         GenerationResult result = call.model().generate(call.generation(), text -> {});
         ResponseFormat format = call.generation().format();
-        return new ChatCompletion(id(), "chat.completion", now(), call.model().name(),
-                List.of(new ChatCompletion.Choice(0, ChatMessage.of("assistant", result.text()), finishReason(result), null,
+        return new ChatCompletion(
+                id(),
+                "chat.completion",
+                now(),
+                call.model().name(),
+                List.of(new ChatCompletion.Choice(
+                        0,
+                        ChatMessage.of("assistant", result.text()),
+                        finishReason(result),
+                        null,
                         format == null ? null : format.complete(result.text()))),
                 OpenAiUsage.of(result.promptTokens(), result.completionTokens()));
     }
@@ -166,14 +193,20 @@ public class ChatCompletions {
         }
         sink.send(chunk(id, created, name, new Delta(null, null), finishReason(result)));
         if (call.includeUsage()) {
-            sink.send(new ChatCompletionChunk(id, "chat.completion.chunk", created, name, List.of(),
+            sink.send(new ChatCompletionChunk(
+                    id,
+                    "chat.completion.chunk",
+                    created,
+                    name,
+                    List.of(),
                     OpenAiUsage.of(result.promptTokens(), result.completionTokens())));
         }
         return result;
     }
 
     private static ChatCompletionChunk chunk(String id, long created, String model, Delta delta, String finish) {
-        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finish)), null);
+        return new ChatCompletionChunk(
+                id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finish)), null);
     }
 
     /**
@@ -181,7 +214,9 @@ public class ChatCompletions {
      * OpenAI has no "timeout", so it maps to {@code length} as {@code maxTokens} does.
      */
     static String finishReason(GenerationResult result) {
-        return result.finishReason() == FinishReason.LENGTH || result.finishReason() == FinishReason.TIMEOUT ? "length" : "stop";
+        return result.finishReason() == FinishReason.LENGTH || result.finishReason() == FinishReason.TIMEOUT
+                ? "length"
+                : "stop";
     }
 
     static Prompt prompt(List<ChatMessage> messages) {
@@ -202,7 +237,8 @@ public class ChatCompletions {
             switch (role.toLowerCase(Locale.ROOT)) {
                 case "system", "developer" -> {
                     if (last) {
-                        throw new InvalidRequestException("invalid_message", "the last message must be the user's, got role '" + role + "'");
+                        throw new InvalidRequestException(
+                                "invalid_message", "the last message must be the user's, got role '" + role + "'");
                     }
                     system.append(system.isEmpty() ? "" : "\n\n").append(text);
                 }
@@ -214,12 +250,15 @@ public class ChatCompletions {
                 }
                 case "assistant" -> {
                     if (last) {
-                        throw new InvalidRequestException("invalid_message", "the last message must be the user's, got role 'assistant'");
+                        throw new InvalidRequestException(
+                                "invalid_message", "the last message must be the user's, got role 'assistant'");
                     }
                     history.add(new Prompt.Message(Prompt.Role.ASSISTANT, text));
                 }
-                default -> throw new InvalidRequestException("invalid_message",
-                        "'" + where + ".role' must be system, developer, user or assistant, got '" + role + "'");
+                default ->
+                    throw new InvalidRequestException(
+                            "invalid_message",
+                            "'" + where + ".role' must be system, developer, user or assistant, got '" + role + "'");
             }
         }
         throw new IllegalStateException("unreachable");
@@ -236,15 +275,19 @@ public class ChatCompletions {
         if (content.isArray()) {
             StringBuilder text = new StringBuilder();
             for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw new InvalidRequestException("invalid_message", "'" + where + ".content' parts must be {\"type\": \"text\", \"text\": str}; "
-                            + "this model takes text only");
+                if (!"text".equals(part.path("type").asText())
+                        || !part.path("text").isTextual()) {
+                    throw new InvalidRequestException(
+                            "invalid_message",
+                            "'" + where + ".content' parts must be {\"type\": \"text\", \"text\": str}; "
+                                    + "this model takes text only");
                 }
                 text.append(part.get("text").asText());
             }
             return text.toString();
         }
-        throw new InvalidRequestException("invalid_message", "'" + where + ".content' must be a string or an array of text parts");
+        throw new InvalidRequestException(
+                "invalid_message", "'" + where + ".content' must be a string or an array of text parts");
     }
 
     static Sampling sampling(ChatCompletionRequest request) {
@@ -254,8 +297,14 @@ public class ChatCompletions {
         }
         range(request.topK(), "top_k", 0, 100_000);
         float temperature = request.temperature() != null ? request.temperature() : 1f;
-        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
-        return new Sampling(temperature, request.topP() == null ? 1f : request.topP(), request.topK() == null ? 0 : request.topK(), seed);
+        long seed = request.seed() != null
+                ? request.seed()
+                : ThreadLocalRandom.current().nextLong();
+        return new Sampling(
+                temperature,
+                request.topP() == null ? 1f : request.topP(),
+                request.topK() == null ? 0 : request.topK(),
+                seed);
     }
 
     private static void zeroOnly(Float value, String field) {
@@ -265,7 +314,8 @@ public class ChatCompletions {
     }
 
     private static String id() {
-        return "chatcmpl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        return "chatcmpl-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     private static long now() {

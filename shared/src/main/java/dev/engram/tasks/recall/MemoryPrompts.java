@@ -1,12 +1,12 @@
 package dev.engram.tasks.recall;
 
-import dev.engram.tasks.Requests;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.Prompt;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
+import dev.engram.tasks.Requests;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

@@ -35,7 +35,13 @@ public final class AbstractiveSummarizer {
     private final List<SummaryStep> steps = new ArrayList<>();
 
     /** {@code cancellation}: the request's, shared by every step so the request's deadline holds for all. */
-    public AbstractiveSummarizer(LanguageModel model, int maxTokens, SummaryStyle style, String focus, Tally tally, Cancellation cancellation) {
+    public AbstractiveSummarizer(
+            LanguageModel model,
+            int maxTokens,
+            SummaryStyle style,
+            String focus,
+            Tally tally,
+            Cancellation cancellation) {
         this.model = model;
         this.maxTokens = maxTokens;
         this.prompts = new SummaryPrompts(model.hasChatTemplate(), style, focus);
@@ -58,12 +64,14 @@ public final class AbstractiveSummarizer {
         Map<String, Integer> counts = new HashMap<>();
         long total = 0;
         for (int i = 0; i < sentences.size(); i++) {
-            boolean paragraphEnds = i + 1 == sentences.size() || sentences.get(i + 1).paragraph() != sentences.get(i).paragraph();
+            boolean paragraphEnds = i + 1 == sentences.size()
+                    || sentences.get(i + 1).paragraph() != sentences.get(i).paragraph();
             String piece = sentences.get(i).text() + (paragraphEnds ? "\n" : " ");
             pieces.add(piece);
             total += counts.computeIfAbsent(piece, model::countTokens);
         }
-        Chunker chunker = chunker(text -> prompts.map(text, false), piece -> counts.computeIfAbsent(piece, model::countTokens));
+        Chunker chunker =
+                chunker(text -> prompts.map(text, false), piece -> counts.computeIfAbsent(piece, model::countTokens));
         if (total > (long) maxChunks * chunker.budget()) {
             return null;
         }
@@ -95,7 +103,9 @@ public final class AbstractiveSummarizer {
             if (groups.size() >= partials.size()) {
                 // Cannot happen while maxTokens ≤ context / 4; rather than loop, combine what fits.
                 LOG.warnf("Partial summaries did not shrink (%d); combining the first that fit", partials.size());
-                String first = chunker(text -> prompts.reduce(text, true)).pack(partials, "\n").getFirst();
+                String first = chunker(text -> prompts.reduce(text, true))
+                        .pack(partials, "\n")
+                        .getFirst();
                 return call("reduce", level, prompts.reduce(first, true));
             }
             List<String> next = new ArrayList<>();
@@ -125,7 +135,8 @@ public final class AbstractiveSummarizer {
     }
 
     private String call(String stage, int level, Prompt prompt) {
-        GenerationResult result = tally.add(model.generate(new GenerationRequest(prompt, null, maxTokens, null, cancellation), t -> {}));
+        GenerationResult result =
+                tally.add(model.generate(new GenerationRequest(prompt, null, maxTokens, null, cancellation), t -> {}));
         steps.add(new SummaryStep(stage, level, result.promptTokens(), result.completionTokens()));
         return result.text().strip();
     }

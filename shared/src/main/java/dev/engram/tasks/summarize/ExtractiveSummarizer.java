@@ -28,13 +28,15 @@ public final class ExtractiveSummarizer {
         if (sentences.size() <= maxSentences) {
             return sentences;
         }
-        List<float[]> vectors = embedder.embedAll(sentences.stream().map(Sentence::text).toList());
+        List<float[]> vectors =
+                embedder.embedAll(sentences.stream().map(Sentence::text).toList());
         float[] target = focus == null ? centroid(vectors) : embedder.embed(focus);
         List<Integer> ranked = new ArrayList<>();
         for (int i = 0; i < vectors.size(); i++) {
             ranked.add(i);
         }
-        double[] relevance = ranked.stream().mapToDouble(i -> dot(vectors.get(i), target)).toArray();
+        double[] relevance =
+                ranked.stream().mapToDouble(i -> dot(vectors.get(i), target)).toArray();
         ranked.sort(Comparator.comparingDouble((Integer i) -> -relevance[i]).thenComparing(Comparator.naturalOrder()));
         List<Integer> picks = new ArrayList<>();
         for (int candidate : ranked) {

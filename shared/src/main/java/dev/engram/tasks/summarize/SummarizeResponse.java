@@ -16,5 +16,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record SummarizeResponse(
-        String summary, String mode, int chunks, String model, Usage usage, Timings timings, List<SummaryStep> steps,
+        String summary,
+        String mode,
+        int chunks,
+        String model,
+        Usage usage,
+        Timings timings,
+        List<SummaryStep> steps,
         MemoryReport memory) {}

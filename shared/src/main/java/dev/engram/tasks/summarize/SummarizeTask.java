@@ -11,6 +11,7 @@ import dev.engram.inference.models.Models;
 import dev.engram.memory.embedding.Embedders;
 import dev.engram.memory.embedding.EmbeddingModel;
 import dev.engram.memory.session.Session;
+import dev.engram.observability.Calls;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
@@ -18,10 +19,9 @@ import dev.engram.tasks.text.Sentence;
 import dev.engram.tasks.text.Sentences;
 import dev.engram.tasks.text.SessionText;
 import dev.engram.tasks.text.Tally;
-import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,7 +43,8 @@ public class SummarizeTask {
     private final Conversations conversations;
     private final Instance<Embedders> embedders;
 
-    public SummarizeTask(Models models, SummarizeConfig config, Conversations conversations, Instance<Embedders> embedders) {
+    public SummarizeTask(
+            Models models, SummarizeConfig config, Conversations conversations, Instance<Embedders> embedders) {
         this.models = models;
         this.config = config;
         this.conversations = conversations;
@@ -64,10 +65,12 @@ public class SummarizeTask {
         SummaryStyle style = choice(request.style(), "style", SummaryStyle.class, SummaryStyle.PARAGRAPH);
         String focus = focus(request.focus());
         if (mode == Mode.EXTRACTIVE && request.maxTokens() != null) {
-            throw new InvalidRequestException("invalid_option", "'maxTokens' applies to abstractive mode; extractive mode takes 'maxSentences'");
+            throw new InvalidRequestException(
+                    "invalid_option", "'maxTokens' applies to abstractive mode; extractive mode takes 'maxSentences'");
         }
         if (mode == Mode.ABSTRACTIVE && request.maxSentences() != null) {
-            throw new InvalidRequestException("invalid_option", "'maxSentences' applies to extractive mode; abstractive mode takes 'maxTokens'");
+            throw new InvalidRequestException(
+                    "invalid_option", "'maxSentences' applies to extractive mode; abstractive mode takes 'maxTokens'");
         }
         range(request.maxSentences(), "maxSentences", 1, config.maxSentences());
         Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
@@ -77,42 +80,74 @@ public class SummarizeTask {
                 : abstractive(text, sentences, request, style, focus, session, cancellation);
     }
 
-    private SummarizeResponse extractive(String text, List<Sentence> sentences, SummarizeRequest request, SummaryStyle style, String focus,
-            Session session, Cancellation cancellation) {
+    private SummarizeResponse extractive(
+            String text,
+            List<Sentence> sentences,
+            SummarizeRequest request,
+            SummaryStyle style,
+            String focus,
+            Session session,
+            Cancellation cancellation) {
         if (sentences.size() > config.maxExtractiveSentences()) {
-            throw new InvalidRequestException("too_long", "'text' has " + sentences.size() + " sentences; extractive mode takes at most "
-                    + config.maxExtractiveSentences() + " (engram.summarize.max-extractive-sentences)");
+            throw new InvalidRequestException(
+                    "too_long",
+                    "'text' has " + sentences.size() + " sentences; extractive mode takes at most "
+                            + config.maxExtractiveSentences() + " (engram.summarize.max-extractive-sentences)");
         }
         Tally tally = new Tally();
         // MiniLM whatever long-term memory uses: duplicate-similarity is calibrated on its scores
-        int maxSentences = request.maxSentences() == null ? Math.min(config.defaultMaxSentences(), config.maxSentences()) : request.maxSentences();
-        List<Sentence> picked = new ExtractiveSummarizer(embedders.get().get(EmbeddingModel.MINILM), config.duplicateSimilarity()).pick(sentences, maxSentences, focus);
+        int maxSentences = request.maxSentences() == null
+                ? Math.min(config.defaultMaxSentences(), config.maxSentences())
+                : request.maxSentences();
+        List<Sentence> picked = new ExtractiveSummarizer(
+                        embedders.get().get(EmbeddingModel.MINILM), config.duplicateSimilarity())
+                .pick(sentences, maxSentences, focus);
         String summary = style.join(picked.stream().map(Sentence::text).toList());
         // Recording needs the model's tokenizer; without a session extractive mode never waits for the model.
         MemoryReport memory = session == null ? null : record(session, text, summary, models.get(), cancellation);
         return new SummarizeResponse(summary, "extractive", 0, null, tally.usage(), tally.timings(), null, memory);
     }
 
-    private SummarizeResponse abstractive(String text, List<Sentence> sentences, SummarizeRequest request, SummaryStyle style, String focus,
-            Session session, Cancellation cancellation) {
+    private SummarizeResponse abstractive(
+            String text,
+            List<Sentence> sentences,
+            SummarizeRequest request,
+            SummaryStyle style,
+            String focus,
+            Session session,
+            Cancellation cancellation) {
         LanguageModel model = models.get();
         int limit = AbstractiveSummarizer.maxTokensLimit(model);
         range(request.maxTokens(), "maxTokens", 1, limit);
         int maxTokens = request.maxTokens() == null ? Math.min(config.defaultMaxTokens(), limit) : request.maxTokens();
         Tally tally = new Tally();
-        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(model, maxTokens, style, focus, tally, cancellation);
+        AbstractiveSummarizer summarizer =
+                new AbstractiveSummarizer(model, maxTokens, style, focus, tally, cancellation);
         List<String> chunks = summarizer.chunks(sentences, config.maxChunks());
         if (chunks == null || chunks.size() > config.maxChunks()) {
-            throw new InvalidRequestException("too_long", "'text' needs " + (chunks == null ? "more than " + config.maxChunks() : chunks.size())
-                    + " chunks of this model's context; the limit is " + config.maxChunks() + " (engram.summarize.max-chunks)");
+            throw new InvalidRequestException(
+                    "too_long",
+                    "'text' needs " + (chunks == null ? "more than " + config.maxChunks() : chunks.size())
+                            + " chunks of this model's context; the limit is " + config.maxChunks()
+                            + " (engram.summarize.max-chunks)");
         }
         String summary = style.shape(summarizer.summarize(chunks));
         MemoryReport memory = session == null ? null : record(session, text, summary, model, cancellation);
-        return new SummarizeResponse(summary, "abstractive", chunks.size(), model.name(), tally.usage(), tally.timings(), summarizer.steps(), memory);
+        return new SummarizeResponse(
+                summary,
+                "abstractive",
+                chunks.size(),
+                model.name(),
+                tally.usage(),
+                tally.timings(),
+                summarizer.steps(),
+                memory);
     }
 
-    private MemoryReport record(Session session, String text, String summary, LanguageModel model, Cancellation cancellation) {
-        return conversations.record(session, SessionText.clip("Summarise: " + text, model), summary, model, cancellation);
+    private MemoryReport record(
+            Session session, String text, String summary, LanguageModel model, Cancellation cancellation) {
+        return conversations.record(
+                session, SessionText.clip("Summarise: " + text, model), summary, model, cancellation);
     }
 
     private static String focus(String focus) {
@@ -120,7 +155,9 @@ public class SummarizeTask {
             return null;
         }
         if (focus.isBlank() || focus.length() > MAX_FOCUS_CHARS) {
-            throw new InvalidRequestException("invalid_focus", "'focus' must be 1 to " + MAX_FOCUS_CHARS + " characters of text, got " + focus.length());
+            throw new InvalidRequestException(
+                    "invalid_focus",
+                    "'focus' must be 1 to " + MAX_FOCUS_CHARS + " characters of text, got " + focus.length());
         }
         return focus.strip();
     }
@@ -135,8 +172,11 @@ public class SummarizeTask {
                 return constant;
             }
         }
-        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        throw new InvalidRequestException("invalid_" + field, "'" + field + "' must be one of " + allowed + ", got \"" + clipped(value) + "\"");
+        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                .toList();
+        throw new InvalidRequestException(
+                "invalid_" + field, "'" + field + "' must be one of " + allowed + ", got \"" + clipped(value) + "\"");
     }
 
     private static String clipped(String value) {

@@ -12,7 +12,10 @@ record SummaryPrompts(boolean chat, SummaryStyle style, String focus) {
     /** A chunk of the input; {@code last} when this one call makes the whole summary. */
     Prompt map(String text, boolean last) {
         if (chat) {
-            return Prompt.of("Summarise the text the user sends" + about() + ", " + shape(last) + ". Reply with the summary only.", text);
+            return Prompt.of(
+                    "Summarise the text the user sends" + about() + ", " + shape(last)
+                            + ". Reply with the summary only.",
+                    text);
         }
         return Prompt.of(text + "\n\n" + cue(last));
     }
@@ -20,8 +23,10 @@ record SummaryPrompts(boolean chat, SummaryStyle style, String focus) {
     /** Partial summaries of consecutive parts, one per line; {@code last} when this makes the whole summary. */
     Prompt reduce(String summaries, boolean last) {
         if (chat) {
-            return Prompt.of("The user sends summaries of consecutive parts of one text, one per line. Combine them into one summary of the whole text"
-                    + about() + ", " + shape(last) + ". Reply with the summary only.", summaries);
+            return Prompt.of(
+                    "The user sends summaries of consecutive parts of one text, one per line. Combine them into one summary of the whole text"
+                            + about() + ", " + shape(last) + ". Reply with the summary only.",
+                    summaries);
         }
         return Prompt.of("Summaries of consecutive parts of one text:\n" + summaries + "\n\n" + cue(last));
     }
@@ -31,7 +36,9 @@ record SummaryPrompts(boolean chat, SummaryStyle style, String focus) {
     }
 
     private String shape(boolean last) {
-        return last && style == SummaryStyle.BULLETS ? "as a short list of bullet points, each line starting with \"- \"" : "in a few sentences";
+        return last && style == SummaryStyle.BULLETS
+                ? "as a short list of bullet points, each line starting with \"- \""
+                : "in a few sentences";
     }
 
     private String cue(boolean last) {

@@ -71,7 +71,8 @@ public final class Chunker {
     static List<String> halve(String piece) {
         String text = piece.strip();
         if (text.codePointCount(0, text.length()) < 2) {
-            throw new IllegalStateException("A single character does not fit the chunk prompt: the prompt template leaves no room");
+            throw new IllegalStateException(
+                    "A single character does not fit the chunk prompt: the prompt template leaves no room");
         }
         int middle = text.length() / 2;
         int cut = -1;

@@ -14,7 +14,8 @@ import java.util.Set;
  * "Dr.", …) are joined to the words that follow (other abbreviations still split).
  */
 public final class Sentences {
-    private static final Set<String> TITLES = Set.of("mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "mt.", "sr.", "jr.", "e.g.", "i.e.", "vs.");
+    private static final Set<String> TITLES =
+            Set.of("mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "mt.", "sr.", "jr.", "e.g.", "i.e.", "vs.");
 
     private Sentences() {}
 

@@ -3,9 +3,9 @@ package dev.engram.tasks.text;
 import dev.engram.errors.UnavailableException;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationResult;
-import java.time.Duration;
 import dev.engram.tasks.Timings;
 import dev.engram.tasks.Usage;
+import java.time.Duration;
 
 /**
  * Adds up the model calls of a task that makes several (map-reduce steps, translated chunks) into one
@@ -27,9 +27,13 @@ public final class Tally {
      */
     public GenerationResult add(GenerationResult result) {
         if (result.finishReason() == FinishReason.TIMEOUT) {
-            throw new UnavailableException("deadline_exceeded", "The request's deadline (engram.request.timeout) passed after "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms, during one of its model calls; a partial result is not returned. "
-                    + "Retry with a shorter text, or raise engram.request.timeout.", Duration.ofSeconds(1));
+            throw new UnavailableException(
+                    "deadline_exceeded",
+                    "The request's deadline (engram.request.timeout) passed after "
+                            + (System.nanoTime() - start) / 1_000_000
+                            + " ms, during one of its model calls; a partial result is not returned. "
+                            + "Retry with a shorter text, or raise engram.request.timeout.",
+                    Duration.ofSeconds(1));
         }
         if (firstTokenNanos < 0) {
             firstTokenNanos = System.nanoTime() - start - (result.totalNanos() - result.timeToFirstTokenNanos());

@@ -24,10 +24,15 @@ public class Languages {
     private volatile CompletableFuture<LinguaDetector> detector;
 
     public Languages(TranslateConfig config) {
-        this.supported = config.languages().stream().map(c -> c.strip().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+        this.supported = config.languages().stream()
+                .map(c -> c.strip().toLowerCase(Locale.ROOT))
+                .distinct()
+                .sorted()
+                .toList();
         for (String code : supported) {
             if (!LinguaDetector.knows(code)) {
-                throw new IllegalStateException("engram.translate.languages: '" + code + "' is not an ISO 639-1 code the language detector knows");
+                throw new IllegalStateException("engram.translate.languages: '" + code
+                        + "' is not an ISO 639-1 code the language detector knows");
             }
         }
         this.lowAccuracy = config.lowAccuracy();
@@ -40,12 +45,18 @@ public class Languages {
     /** Starts loading the detector's models (idempotent). */
     public synchronized void startLoading() {
         if (detector == null) {
-            detector = CompletableFuture.supplyAsync(() -> {
-                long start = System.nanoTime();
-                LinguaDetector loaded = new LinguaDetector(supported, lowAccuracy);
-                LOG.infof("Language detector ready for %s in %d ms", supported, (System.nanoTime() - start) / 1_000_000);
-                return loaded;
-            }, task -> Thread.ofPlatform().name("engram-language-detector-loader").start(task));
+            detector = CompletableFuture.supplyAsync(
+                    () -> {
+                        long start = System.nanoTime();
+                        LinguaDetector loaded = new LinguaDetector(supported, lowAccuracy);
+                        LOG.infof(
+                                "Language detector ready for %s in %d ms",
+                                supported, (System.nanoTime() - start) / 1_000_000);
+                        return loaded;
+                    },
+                    task -> Thread.ofPlatform()
+                            .name("engram-language-detector-loader")
+                            .start(task));
         }
     }
 
@@ -54,11 +65,15 @@ public class Languages {
         try {
             return detector.get().detect(text);
         } catch (ExecutionException e) {
-            throw new UnavailableException("detector_unavailable", "The language detector could not be loaded: " + e.getCause().getMessage(),
-                    Duration.ofSeconds(30), e.getCause());
+            throw new UnavailableException(
+                    "detector_unavailable",
+                    "The language detector could not be loaded: " + e.getCause().getMessage(),
+                    Duration.ofSeconds(30),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UnavailableException("detector_loading", "Interrupted while waiting for the language detector", Duration.ofSeconds(5));
+            throw new UnavailableException(
+                    "detector_loading", "Interrupted while waiting for the language detector", Duration.ofSeconds(5));
         }
     }
 
@@ -67,8 +82,10 @@ public class Languages {
         String normalised = code.strip().toLowerCase(Locale.ROOT);
         if (!supported.contains(normalised)) {
             String shown = code.length() > 20 ? code.substring(0, 20) + "..." : code;
-            throw new InvalidRequestException("unsupported_language", "'" + field + "' must be an ISO 639-1 code of a supported language "
-                    + supported + ", got \"" + shown + "\"");
+            throw new InvalidRequestException(
+                    "unsupported_language",
+                    "'" + field + "' must be an ISO 639-1 code of a supported language " + supported + ", got \""
+                            + shown + "\"");
         }
         return normalised;
     }

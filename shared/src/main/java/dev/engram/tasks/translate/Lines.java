@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * does; a line without letters (a rule, a number) is not translated at all.
  */
 record Lines(List<Line> lines) {
-    private static final Pattern SHAPE = Pattern.compile(
-            "^(\\s*(?:(?:[-*+•]|\\d{1,3}[.)]|#{1,6}|>)\\s+)?)(.*?)(\\s*)$", Pattern.DOTALL);
+    private static final Pattern SHAPE =
+            Pattern.compile("^(\\s*(?:(?:[-*+•]|\\d{1,3}[.)]|#{1,6}|>)\\s+)?)(.*?)(\\s*)$", Pattern.DOTALL);
 
     /** {@code prefix + words + suffix} is the line exactly. */
     record Line(String prefix, String words, String suffix) {

@@ -25,7 +25,8 @@ final class LinguaDetector {
         for (String code : codes) {
             isoCodes.add(isoCode(code));
         }
-        LanguageDetectorBuilder builder = LanguageDetectorBuilder.fromIsoCodes639_1(isoCodes.toArray(IsoCode639_1[]::new))
+        LanguageDetectorBuilder builder = LanguageDetectorBuilder.fromIsoCodes639_1(
+                        isoCodes.toArray(IsoCode639_1[]::new))
                 .withPreloadedLanguageModels();
         this.detector = (lowAccuracy ? builder.withLowAccuracyMode() : builder).build();
     }

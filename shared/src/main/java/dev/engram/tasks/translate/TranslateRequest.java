@@ -8,7 +8,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * model translated beside its translation, in order.
  */
 @RegisterForReflection
-public record TranslateRequest(String text, String targetLanguage, String sourceLanguage, String sessionId, Boolean segments) {
+public record TranslateRequest(
+        String text, String targetLanguage, String sourceLanguage, String sessionId, Boolean segments) {
 
     public static TranslateRequest of(String text, String targetLanguage) {
         return new TranslateRequest(text, targetLanguage, null, null, null);

@@ -17,8 +17,17 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record TranslateResponse(
-        String translation, String sourceLanguage, String targetLanguage, String detectedLanguage, double confidence, int chunks,
-        String model, Usage usage, Timings timings, MemoryReport memory, List<Segment> segments) {
+        String translation,
+        String sourceLanguage,
+        String targetLanguage,
+        String detectedLanguage,
+        double confidence,
+        int chunks,
+        String model,
+        Usage usage,
+        Timings timings,
+        MemoryReport memory,
+        List<Segment> segments) {
 
     /** One chunk of the input and what the model made of it. */
     @RegisterForReflection

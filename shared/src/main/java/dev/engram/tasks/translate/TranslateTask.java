@@ -8,13 +8,13 @@ import dev.engram.inference.Cancellation;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.models.Models;
 import dev.engram.memory.session.Session;
+import dev.engram.observability.Calls;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.conversation.Conversations;
 import dev.engram.tasks.conversation.MemoryReport;
 import dev.engram.tasks.text.SessionText;
 import dev.engram.tasks.text.Tally;
 import dev.engram.tasks.translate.TranslateResponse.Segment;
-import dev.engram.observability.Calls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -55,38 +55,75 @@ public class TranslateTask {
             throw new InvalidRequestException("empty_text", "'text' must contain some text to translate");
         }
         String target = languages.require(required(request.targetLanguage(), "targetLanguage"), "targetLanguage");
-        String given = request.sourceLanguage() == null ? null : languages.require(request.sourceLanguage(), "sourceLanguage");
+        String given =
+                request.sourceLanguage() == null ? null : languages.require(request.sourceLanguage(), "sourceLanguage");
         Session session = request.sessionId() == null ? null : conversations.open(tenant, request.sessionId());
         Tally tally = new Tally();
         Detection detected = languages.detect(text);
         String source = given != null ? given : detected.language();
 
         if (target.equals(source)) {
-            MemoryReport memory = session == null ? null : record(session, target, text, text, models.get(), cancellation);
-            return new TranslateResponse(text, source, target, detected.language(), detected.confidence(), 0, null, tally.usage(),
-                    tally.timings(), memory, Boolean.TRUE.equals(request.segments()) ? List.of() : null);
+            MemoryReport memory =
+                    session == null ? null : record(session, target, text, text, models.get(), cancellation);
+            return new TranslateResponse(
+                    text,
+                    source,
+                    target,
+                    detected.language(),
+                    detected.confidence(),
+                    0,
+                    null,
+                    tally.usage(),
+                    tally.timings(),
+                    memory,
+                    Boolean.TRUE.equals(request.segments()) ? List.of() : null);
         }
 
         LanguageModel model = models.get();
-        TranslationPrompts prompts = new TranslationPrompts(model.hasChatTemplate(), source == null ? null : Languages.name(source), Languages.name(target));
-        Translator translator = new Translator(model, prompts, source == null ? Locale.ROOT : Locale.of(source), tally, cancellation);
+        TranslationPrompts prompts = new TranslationPrompts(
+                model.hasChatTemplate(), source == null ? null : Languages.name(source), Languages.name(target));
+        Translator translator =
+                new Translator(model, prompts, source == null ? Locale.ROOT : Locale.of(source), tally, cancellation);
         Lines lines = Lines.of(text);
         List<List<String>> plan = translator.plan(lines, config.maxChunks());
-        int chunks = plan == null ? Integer.MAX_VALUE : plan.stream().mapToInt(List::size).sum();
+        int chunks = plan == null
+                ? Integer.MAX_VALUE
+                : plan.stream().mapToInt(List::size).sum();
         if (chunks > config.maxChunks()) {
-            throw new InvalidRequestException("too_long", "'text' needs more than " + config.maxChunks()
-                    + " chunks (lines, and pieces of long lines) of this model's context (engram.translate.max-chunks)");
+            throw new InvalidRequestException(
+                    "too_long",
+                    "'text' needs more than " + config.maxChunks()
+                            + " chunks (lines, and pieces of long lines) of this model's context (engram.translate.max-chunks)");
         }
         List<Segment> segments = new ArrayList<>();
         String translation = translator.translate(lines, plan, segments);
         MemoryReport memory = session == null ? null : record(session, target, text, translation, model, cancellation);
-        return new TranslateResponse(translation, source, target, detected.language(), detected.confidence(), chunks, model.name(),
-                tally.usage(), tally.timings(), memory, Boolean.TRUE.equals(request.segments()) ? segments : null);
+        return new TranslateResponse(
+                translation,
+                source,
+                target,
+                detected.language(),
+                detected.confidence(),
+                chunks,
+                model.name(),
+                tally.usage(),
+                tally.timings(),
+                memory,
+                Boolean.TRUE.equals(request.segments()) ? segments : null);
     }
 
-    private MemoryReport record(Session session, String target, String text, String translation, LanguageModel model,
+    private MemoryReport record(
+            Session session,
+            String target,
+            String text,
+            String translation,
+            LanguageModel model,
             Cancellation cancellation) {
-        return conversations.record(session, SessionText.clip("Translate into " + Languages.name(target) + ": " + text, model),
-                SessionText.clip(translation, model), model, cancellation);
+        return conversations.record(
+                session,
+                SessionText.clip("Translate into " + Languages.name(target) + ": " + text, model),
+                SessionText.clip(translation, model),
+                model,
+                cancellation);
     }
 }

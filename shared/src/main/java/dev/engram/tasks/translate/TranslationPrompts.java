@@ -13,11 +13,13 @@ record TranslationPrompts(boolean chat, String sourceName, String targetName) {
     Prompt prompt(String chunk) {
         String from = sourceName == null ? "" : " from " + sourceName;
         if (chat) {
-            return Prompt.of("Translate the text the user sends" + from + " into " + targetName
-                    + ". Reply with the translation only, without notes or quotation marks.", chunk);
+            return Prompt.of(
+                    "Translate the text the user sends" + from + " into " + targetName
+                            + ". Reply with the translation only, without notes or quotation marks.",
+                    chunk);
         }
-        return Prompt.of("Translate" + from + " into " + targetName + ".\n" + (sourceName == null ? "Text" : sourceName) + ": " + chunk
-                + "\n" + targetName + ":");
+        return Prompt.of("Translate" + from + " into " + targetName + ".\n" + (sourceName == null ? "Text" : sourceName)
+                + ": " + chunk + "\n" + targetName + ":");
     }
 
     List<String> stop() {

@@ -14,9 +14,9 @@ import dev.engram.tasks.translate.TranslateResponse.Segment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToIntFunction;
-import java.util.Locale;
 
 /**
  * Translates a text line by line (see {@link Lines}); a line too long for one prompt is split on
@@ -53,12 +53,17 @@ final class Translator {
         int overhead = model.countTokens(model.render(prompts.prompt(""))) + 1;
         Map<String, Integer> counts = new HashMap<>();
         ToIntFunction<String> tokens = piece -> counts.computeIfAbsent(piece, model::countTokens);
-        Chunker chunker = new Chunker(tokens, this::fits, (model.contextLength() - overhead - OUTPUT_SLACK) / (OUTPUT_RATIO + 1));
+        Chunker chunker =
+                new Chunker(tokens, this::fits, (model.contextLength() - overhead - OUTPUT_SLACK) / (OUTPUT_RATIO + 1));
         List<List<String>> sentences = new ArrayList<>();
         long total = 0;
         int lower = 0;
         for (Lines.Line line : lines.lines()) {
-            List<String> split = line.translatable() ? Sentences.split(line.words(), locale).stream().map(Sentence::text).toList() : List.of();
+            List<String> split = line.translatable()
+                    ? Sentences.split(line.words(), locale).stream()
+                            .map(Sentence::text)
+                            .toList()
+                    : List.of();
             sentences.add(split);
             for (String sentence : split) {
                 total += tokens.applyAsInt(sentence);
@@ -115,7 +120,8 @@ final class Translator {
     private String call(String chunk) {
         Prompt prompt = prompts.prompt(chunk);
         int room = model.contextLength() - model.countTokens(model.render(prompt)) - 1;
-        GenerationRequest request = new GenerationRequest(prompt, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), cancellation);
+        GenerationRequest request = new GenerationRequest(
+                prompt, Sampling.GREEDY, Math.max(1, Math.min(room, maxOutput(chunk))), prompts.stop(), cancellation);
         GenerationResult result = tally.add(model.generate(request, t -> {}));
         // One chunk is part of one line: a chat model's line breaks would break the layout.
         return result.text().strip().replaceAll("\\s*\\R\\s*", " ");

@@ -1,12 +1,12 @@
 package dev.engram.inference.convert;
 
-import dev.engram.inference.llama.LlamaConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.engram.inference.gguf.GgmlType;
 import dev.engram.inference.gguf.GgufFile;
 import dev.engram.inference.gguf.GgufTensor;
+import dev.engram.inference.llama.LlamaConfig;
 import dev.engram.inference.quant.RowFormat;
 import dev.engram.inference.safetensors.SafetensorsModel;
 import dev.engram.inference.safetensors.SafetensorsTensor;
@@ -20,20 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class GgufExportTest {
-    private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.BF16, 32,
-            GgmlType.Q8_0, 7, GgmlType.Q4_0, 2);
+    private static final Map<GgmlType, Integer> FILE_TYPES =
+            Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.BF16, 32, GgmlType.Q8_0, 7, GgmlType.Q4_0, 2);
 
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
     void exportsStories260KWithLlamaCppMetadataShapesAndTypes(GgmlType type) throws IOException {
         Path model = TestModels.stories260K();
         Path out = dir.resolve("stories260K-" + type + ".gguf");
@@ -54,22 +56,35 @@ class GgufExportTest {
             assertThat(file.getFloat("llama.rope.freq_base")).isEqualTo(10_000f);
             assertThat(file.has("llama.attention.key_length")).isFalse(); // 8 heads x 8 = 64: llama.cpp's default
             assertThat(file.getString("tokenizer.ggml.model")).isEqualTo("llama");
-            assertThat(file.getStrings("tokenizer.ggml.tokens")).hasSize(512).startsWith("<unk>", "<s>", "</s>", "<0x00>");
+            assertThat(file.getStrings("tokenizer.ggml.tokens"))
+                    .hasSize(512)
+                    .startsWith("<unk>", "<s>", "</s>", "<0x00>");
             assertThat(file.getInts("tokenizer.ggml.token_type")).startsWith(2, 3, 3, 6);
             assertThat(file.getInt("tokenizer.ggml.bos_token_id")).isEqualTo(1);
             assertThat(file.getInt("tokenizer.ggml.eos_token_id")).isEqualTo(2);
-            assertThat(file.getInt("tokenizer.ggml.eot_token_id")).isEqualTo(1); // config.json lists BOS as a second end token
+            assertThat(file.getInt("tokenizer.ggml.eot_token_id"))
+                    .isEqualTo(1); // config.json lists BOS as a second end token
             assertThat(file.getBool("tokenizer.ggml.add_bos_token")).isTrue();
             assertThat(file.has("tokenizer.chat_template")).isFalse();
 
             Set<String> expected = new TreeSet<>(List.of("token_embd.weight", "output_norm.weight"));
             for (int layer = 0; layer < 5; layer++) {
-                for (String name : List.of("attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate",
-                        "ffn_up", "ffn_down")) {
+                for (String name : List.of(
+                        "attn_norm",
+                        "attn_q",
+                        "attn_k",
+                        "attn_v",
+                        "attn_output",
+                        "ffn_norm",
+                        "ffn_gate",
+                        "ffn_up",
+                        "ffn_down")) {
                     expected.add("blk." + layer + "." + name + ".weight");
                 }
             }
-            assertThat(file.tensors()).extracting(GgufTensor::name).containsExactlyInAnyOrderElementsOf(expected); // tied: no output.weight
+            assertThat(file.tensors())
+                    .extracting(GgufTensor::name)
+                    .containsExactlyInAnyOrderElementsOf(expected); // tied: no output.weight
             assertThat(file.tensor("token_embd.weight").shape()).containsExactly(64, 512);
             assertThat(file.tensor("blk.3.attn_k.weight").shape()).containsExactly(64, 32);
             assertThat(file.tensor("blk.3.ffn_down.weight").shape()).containsExactly(256, 64);
@@ -85,14 +100,25 @@ class GgufExportTest {
     void queryAndKeyRowsAreInterleavedAndHuggingFacesPermutationRestoresThem() throws IOException {
         Path out = dir.resolve("f32.gguf");
         GgufExport.export(TestModels.stories260K(), GgmlType.F32, out);
-        try (GgufFile file = GgufFile.open(out); SafetensorsModel hf = SafetensorsModel.open(TestModels.stories260K())) {
+        try (GgufFile file = GgufFile.open(out);
+                SafetensorsModel hf = SafetensorsModel.open(TestModels.stories260K())) {
             for (int layer = 0; layer < 5; layer++) {
-                assertRepermutedEquals(file.tensor("blk." + layer + ".attn_q.weight"), hf.tensor("model.layers." + layer + ".self_attn.q_proj.weight"), 8);
-                assertRepermutedEquals(file.tensor("blk." + layer + ".attn_k.weight"), hf.tensor("model.layers." + layer + ".self_attn.k_proj.weight"), 4);
+                assertRepermutedEquals(
+                        file.tensor("blk." + layer + ".attn_q.weight"),
+                        hf.tensor("model.layers." + layer + ".self_attn.q_proj.weight"),
+                        8);
+                assertRepermutedEquals(
+                        file.tensor("blk." + layer + ".attn_k.weight"),
+                        hf.tensor("model.layers." + layer + ".self_attn.k_proj.weight"),
+                        4);
                 // V is not permuted
-                assertThat(rows(file.tensor("blk." + layer + ".attn_v.weight"))).isDeepEqualTo(rows(hf.tensor("model.layers." + layer + ".self_attn.v_proj.weight")));
+                assertThat(rows(file.tensor("blk." + layer + ".attn_v.weight")))
+                        .isDeepEqualTo(rows(hf.tensor("model.layers." + layer + ".self_attn.v_proj.weight")));
             }
-            assertThat(java.util.Arrays.deepEquals(rows(file.tensor("blk.0.attn_q.weight")), rows(hf.tensor("model.layers.0.self_attn.q_proj.weight")))).isFalse();
+            assertThat(java.util.Arrays.deepEquals(
+                            rows(file.tensor("blk.0.attn_q.weight")),
+                            rows(hf.tensor("model.layers.0.self_attn.q_proj.weight"))))
+                    .isFalse();
         }
     }
 
@@ -124,7 +150,9 @@ class GgufExportTest {
         GgufExport.export(TestModels.stories260K(), GgmlType.F32, f32);
         GgufExport.export(TestModels.stories260K(), GgmlType.Q8_0, q8);
         GgufExport.export(TestModels.stories260K(), GgmlType.Q4_0, q4);
-        try (GgufFile exact = GgufFile.open(f32); GgufFile eight = GgufFile.open(q8); GgufFile four = GgufFile.open(q4)) {
+        try (GgufFile exact = GgufFile.open(f32);
+                GgufFile eight = GgufFile.open(q8);
+                GgufFile four = GgufFile.open(q4)) {
             for (GgufTensor tensor : exact.tensors()) {
                 if (tensor.shape().length == 1) {
                     continue;
@@ -139,9 +167,11 @@ class GgufExportTest {
                             amax = Math.max(amax, Math.abs(reference[r][j]));
                         }
                         for (int j = b; j < b + 32; j++) {
-                            assertThat(Math.abs(q8Rows[r][j] - reference[r][j])).as("%s row %d", tensor.name(), r)
+                            assertThat(Math.abs(q8Rows[r][j] - reference[r][j]))
+                                    .as("%s row %d", tensor.name(), r)
                                     .isLessThanOrEqualTo(amax / 127 * 0.57f + 1e-7f);
-                            assertThat(Math.abs(q4Rows[r][j] - reference[r][j])).as("%s row %d", tensor.name(), r)
+                            assertThat(Math.abs(q4Rows[r][j] - reference[r][j]))
+                                    .as("%s row %d", tensor.name(), r)
                                     .isLessThanOrEqualTo(amax / 8 * 1.01f + 1e-7f);
                         }
                     }
@@ -175,14 +205,17 @@ class GgufExportTest {
     @Test
     void unsupportedModelsAndTypesAreRefusedByName() throws IOException {
         Path copy = copyOfStories();
-        assertThatThrownBy(() -> GgufExport.export(copy, GgmlType.Q4_K, dir.resolve("x.gguf"))).hasMessageContaining("Q4_K");
+        assertThatThrownBy(() -> GgufExport.export(copy, GgmlType.Q4_K, dir.resolve("x.gguf")))
+                .hasMessageContaining("Q4_K");
         Path config = copy.resolve("config.json");
         String original = Files.readString(config);
         Files.writeString(config, original.replace("\"model_type\": \"llama\"", "\"model_type\": \"gpt_neox\""));
-        assertThatThrownBy(() -> GgufExport.export(copy, GgmlType.F32, dir.resolve("x.gguf"))).hasMessageContaining("gpt_neox");
+        assertThatThrownBy(() -> GgufExport.export(copy, GgmlType.F32, dir.resolve("x.gguf")))
+                .hasMessageContaining("gpt_neox");
         Files.writeString(config, original.replace("\"intermediate_size\": 256", "\"intermediate_size\": 172"));
         assertThatThrownBy(() -> GgufExport.export(copy, GgmlType.F32, dir.resolve("x.gguf")))
-                .hasMessageContaining("gate_proj").hasMessageContaining("[256, 64]");
+                .hasMessageContaining("gate_proj")
+                .hasMessageContaining("[256, 64]");
         assertThat(Files.exists(dir.resolve("x.gguf"))).isFalse();
     }
 

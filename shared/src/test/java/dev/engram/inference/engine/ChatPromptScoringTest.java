@@ -32,8 +32,10 @@ class ChatPromptScoringTest {
     @BeforeAll
     static void load() throws Exception {
         dir = ChatTemplateModel.write();
-        engine = EngramEngine.load(dir, new EngramEngine.Options(2, Optional.empty(), 64L << 20, 1, 64, 4, Duration.ofSeconds(30),
-                InferenceObserver.NONE));
+        engine = EngramEngine.load(
+                dir,
+                new EngramEngine.Options(
+                        2, Optional.empty(), 64L << 20, 1, 64, 4, Duration.ofSeconds(30), InferenceObserver.NONE));
         jlama = JlamaEngine.load(dir, JlamaEngine.Options.defaults());
     }
 
@@ -50,10 +52,14 @@ class ChatPromptScoringTest {
 
     @Test
     void theRenderedPromptEndsWhereTheReplyBeginsLikeJlamas() {
-        Prompt prompt = new Prompt("Be brief.", List.of(new Prompt.Message(Prompt.Role.USER, "Hi"),
-                new Prompt.Message(Prompt.Role.ASSISTANT, "Hello")), "Tell me a story");
-        assertThat(engine.render(prompt)).isEqualTo(jlama.render(prompt))
-                .isEqualTo("<|system|>\nBe brief.\n<|user|>\nHi\n<|assistant|>\nHello\n<|user|>\nTell me a story\n<|assistant|>\n");
+        Prompt prompt = new Prompt(
+                "Be brief.",
+                List.of(new Prompt.Message(Prompt.Role.USER, "Hi"), new Prompt.Message(Prompt.Role.ASSISTANT, "Hello")),
+                "Tell me a story");
+        assertThat(engine.render(prompt))
+                .isEqualTo(jlama.render(prompt))
+                .isEqualTo(
+                        "<|system|>\nBe brief.\n<|user|>\nHi\n<|assistant|>\nHello\n<|user|>\nTell me a story\n<|assistant|>\n");
     }
 
     @Test
@@ -69,8 +75,9 @@ class ChatPromptScoringTest {
             System.arraycopy(label, 0, full, promptIds.length, label.length);
             ContinuationScores.Score score = scores.scores().get(i);
             assertThat(score.tokens()).isEqualTo(label.length);
-            assertThat(score.logProb()).as(labels.get(i)).isCloseTo(TokenByToken.logProb(engine.model(), full, promptIds.length),
-                    within(1e-4));
+            assertThat(score.logProb())
+                    .as(labels.get(i))
+                    .isCloseTo(TokenByToken.logProb(engine.model(), full, promptIds.length), within(1e-4));
         }
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
-import dev.engram.testing.synthetic.SyntheticModel;
 import dev.engram.testing.TestModels;
+import dev.engram.testing.synthetic.SyntheticModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,10 +44,20 @@ class EngramEngineBatchingTest {
                 new Job("The dog", 7, Sampling.GREEDY, List.of(), 0),
                 new Job("Lily wanted to", 60, seeded, List.of(), 0),
                 new Job("", 90, other, List.of(), 0),
-                new Job("Tom and his friend went to the park. They saw a big tree and", 40, Sampling.GREEDY, List.of("."), 0),
+                new Job(
+                        "Tom and his friend went to the park. They saw a big tree and",
+                        40,
+                        Sampling.GREEDY,
+                        List.of("."),
+                        0),
                 new Job("One day, a little bird", 80, seeded, List.of(), 12),
                 new Job("The sun was", 25, Sampling.GREEDY, List.of(), 0),
-                new Job("Once upon a time, there was a cat named Tim. Tim liked to", 100, other, List.of("!", "\n"), 0));
+                new Job(
+                        "Once upon a time, there was a cat named Tim. Tim liked to",
+                        100,
+                        other,
+                        List.of("!", "\n"),
+                        0));
     }
 
     @Test
@@ -59,7 +69,8 @@ class EngramEngineBatchingTest {
 
     @Test
     void syntheticAnswersAreTheSameAloneAndInABatch(@TempDir Path dir) throws Exception {
-        Path model = SyntheticModel.write(Files.createDirectories(dir.resolve("tiny")), SyntheticModel.Shape.tiny(), 42L);
+        Path model =
+                SyntheticModel.write(Files.createDirectories(dir.resolve("tiny")), SyntheticModel.Shape.tiny(), 42L);
         try (EngramEngine engine = EngramEngine.load(model, EngramEngineReferenceTest.options())) {
             compare(engine, mix());
         }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.InferenceObserver;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
 import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;
@@ -25,7 +25,8 @@ class EngramEngineReferenceTest {
     private static Path dir;
 
     static EngramEngine.Options options() {
-        return new EngramEngine.Options(2, Optional.empty(), 64L << 20, 8, 64, 16, Duration.ofSeconds(30), InferenceObserver.NONE);
+        return new EngramEngine.Options(
+                2, Optional.empty(), 64L << 20, 8, 64, 16, Duration.ofSeconds(30), InferenceObserver.NONE);
     }
 
     @BeforeAll
@@ -44,8 +45,11 @@ class EngramEngineReferenceTest {
     @Test
     void promptIdsAndGreedyTextEqualTheReference() {
         for (ReferenceCases.Case c : ReferenceCases.load(dir)) {
-            assertThat(engine.encodePrompt(c.prompt())).as("prompt ids of '%s'", c.prompt()).containsExactly(c.prompt_token_ids());
-            GenerationResult result = engine.generate(GenerationRequest.greedy(Prompt.raw(c.prompt()), c.maxTokens()), t -> {});
+            assertThat(engine.encodePrompt(c.prompt()))
+                    .as("prompt ids of '%s'", c.prompt())
+                    .containsExactly(c.prompt_token_ids());
+            GenerationResult result =
+                    engine.generate(GenerationRequest.greedy(Prompt.raw(c.prompt()), c.maxTokens()), t -> {});
             assertThat(result.text()).as("continuation of '%s'", c.prompt()).isEqualTo(c.text());
             assertThat(result.completionTokens()).isEqualTo(c.token_ids().length);
             assertThat(result.finishReason()).isEqualTo(c.stopped_on_bos() ? FinishReason.STOP : FinishReason.LENGTH);
@@ -57,12 +61,13 @@ class EngramEngineReferenceTest {
     @Test
     void aStopStringEndsItsOwnGenerationOnlyNotTheSharedCancellation() {
         Cancellation shared = new Cancellation();
-        GenerationResult stopped = engine.generate(new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 60, List.of("."), shared),
+        GenerationResult stopped = engine.generate(
+                new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 60, List.of("."), shared),
                 t -> {});
         assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(shared.isCancelled()).isFalse();
-        GenerationResult next = engine.generate(new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 20, List.of(), shared),
-                t -> {});
+        GenerationResult next = engine.generate(
+                new GenerationRequest(Prompt.raw("Once upon a time"), Sampling.GREEDY, 20, List.of(), shared), t -> {});
         assertThat(next.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(next.completionTokens()).isEqualTo(20);
         assertThat(next.text()).startsWith(stopped.text());

@@ -49,8 +49,12 @@ class GgufFileTest {
         values.put("array.bool", GgufValue.bools(true, false, true));
         values.put("array.string", GgufValue.strings(List.of("a", "", "▁the", "<0x0A>")));
         values.put("array.empty", GgufValue.strings(List.of()));
-        values.put("array.nested", GgufValue.arrays(List.of(GgufValue.int32s(1, 2), GgufValue.strings(List.of("x")),
-                GgufValue.arrays(List.of(GgufValue.float32s(3f))))));
+        values.put(
+                "array.nested",
+                GgufValue.arrays(List.of(
+                        GgufValue.int32s(1, 2),
+                        GgufValue.strings(List.of("x")),
+                        GgufValue.arrays(List.of(GgufValue.float32s(3f))))));
         GgufWriter writer = new GgufWriter();
         values.forEach(writer::put);
         Path path = dir.resolve("meta.gguf");
@@ -68,7 +72,13 @@ class GgufFileTest {
             assertThat(file.getStrings("array.string")).containsExactly("a", "", "▁the", "<0x0A>");
             assertThat(file.getInts("array.UINT16")).containsExactly(0, 1, 2, 100);
             assertThat(file.getFloats("array.f64")).containsExactly((float) 1e300, -2f);
-            assertThat(file.get("array.nested").asArrays().get(2).asArrays().get(0).asFloats()).containsExactly(3f);
+            assertThat(file.get("array.nested")
+                            .asArrays()
+                            .get(2)
+                            .asArrays()
+                            .get(0)
+                            .asFloats())
+                    .containsExactly(3f);
             assertThat(file.boolOr("bool.true", false)).isTrue();
             assertThat(file.intOr("absent", 7)).isEqualTo(7);
         }
@@ -77,15 +87,25 @@ class GgufFileTest {
     @Test
     void gettersNameTheKeyWhenAValueIsMissingOrOfAnotherType() throws IOException {
         Path path = dir.resolve("types.gguf");
-        new GgufWriter().putString("name", "x").put("big", GgufValue.uint64(-1L))
-                .put("wide", GgufValue.int64(1L << 40)).write(path);
+        new GgufWriter()
+                .putString("name", "x")
+                .put("big", GgufValue.uint64(-1L))
+                .put("wide", GgufValue.int64(1L << 40))
+                .write(path);
         try (GgufFile file = GgufFile.open(path)) {
-            assertThatThrownBy(() -> file.getInt("name")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("'name'").hasMessageContaining("STRING");
-            assertThatThrownBy(() -> file.getString("llama.block_count")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> file.getInt("name"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'name'")
+                    .hasMessageContaining("STRING");
+            assertThatThrownBy(() -> file.getString("llama.block_count"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'llama.block_count'");
-            assertThatThrownBy(() -> file.getLong("big")).hasMessageContaining("'big'").hasMessageContaining("18446744073709551615");
-            assertThatThrownBy(() -> file.getInt("wide")).hasMessageContaining("'wide'").hasMessageContaining("int range");
+            assertThatThrownBy(() -> file.getLong("big"))
+                    .hasMessageContaining("'big'")
+                    .hasMessageContaining("18446744073709551615");
+            assertThatThrownBy(() -> file.getInt("wide"))
+                    .hasMessageContaining("'wide'")
+                    .hasMessageContaining("int range");
             assertThatThrownBy(() -> file.tensor("token_embd.weight")).hasMessageContaining("'token_embd.weight'");
         }
     }
@@ -101,12 +121,19 @@ class GgufFileTest {
         }
         GgufWriter writer = new GgufWriter().put("general.alignment", GgufValue.uint32(64));
         for (RowFormat format : RowFormat.values()) {
-            writer.addTensor("w." + format, GgmlType.of(format), new long[] {cols, rows},
+            writer.addTensor(
+                    "w." + format,
+                    GgmlType.of(format),
+                    new long[] {cols, rows},
                     out -> format.encode(values, 0, values.length, out, 0));
         }
         byte[] q4k = new byte[144 * 2];
         random.nextBytes(q4k);
-        writer.addTensor("k-quant", GgmlType.Q4_K, new long[] {512}, out -> MemorySegment.copy(MemorySegment.ofArray(q4k), 0, out, 0, q4k.length));
+        writer.addTensor(
+                "k-quant",
+                GgmlType.Q4_K,
+                new long[] {512},
+                out -> MemorySegment.copy(MemorySegment.ofArray(q4k), 0, out, 0, q4k.length));
         writer.addTensor("ids", GgmlType.I32, new long[] {3}, out -> {
             for (int i = 0; i < 3; i++) {
                 out.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, i * 10);
@@ -119,7 +146,8 @@ class GgufFileTest {
         try (GgufFile file = GgufFile.open(path)) {
             assertThat(file.alignment()).isEqualTo(64);
             assertThat(file.dataOffset() % 64).isZero();
-            assertThat(file.tensors()).extracting(GgufTensor::name)
+            assertThat(file.tensors())
+                    .extracting(GgufTensor::name)
                     .containsExactly("w.F32", "w.F16", "w.BF16", "w.Q8_0", "w.Q4_0", "k-quant", "ids", "bias");
             for (RowFormat format : RowFormat.values()) {
                 GgufTensor tensor = file.tensor("w." + format);
@@ -132,7 +160,12 @@ class GgufFileTest {
                 float[] expected = new float[cols];
                 float[] row = new float[cols];
                 for (int r = 0; r < rows; r++) {
-                    format.decode(MemorySegment.ofArray(encoded(format, values)), r * format.rowBytes(cols), expected, 0, cols);
+                    format.decode(
+                            MemorySegment.ofArray(encoded(format, values)),
+                            r * format.rowBytes(cols),
+                            expected,
+                            0,
+                            cols);
                     tensor.decodeRow(r, row);
                     assertThat(row).as(format + " row " + r).containsExactly(expected);
                 }
@@ -140,8 +173,11 @@ class GgufFileTest {
             GgufTensor kQuant = file.tensor("k-quant");
             assertThat(kQuant.byteSize()).isEqualTo(288);
             assertThat(kQuant.data().toArray(ValueLayout.JAVA_BYTE)).containsExactly(q4k);
-            assertThatThrownBy(kQuant::rowFormat).hasMessageContaining("'k-quant'").hasMessageContaining("Q4_K");
-            assertThat(file.tensor("ids").data().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, 2)).isEqualTo(20);
+            assertThatThrownBy(kQuant::rowFormat)
+                    .hasMessageContaining("'k-quant'")
+                    .hasMessageContaining("Q4_K");
+            assertThat(file.tensor("ids").data().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, 2))
+                    .isEqualTo(20);
             assertThat(file.tensor("bias").shape()).containsExactly(5, 1, 1, 1);
             assertThatThrownBy(() -> file.tensor("bias").data().set(ValueLayout.JAVA_BYTE, 0, (byte) 1))
                     .hasMessageContaining("read-only");
@@ -151,7 +187,9 @@ class GgufFileTest {
     @Test
     void closingUnmapsTheData() throws IOException {
         Path path = dir.resolve("closed.gguf");
-        new GgufWriter().addTensor("t", GgmlType.F32, new long[] {4}, out -> out.fill((byte) 1)).write(path);
+        new GgufWriter()
+                .addTensor("t", GgmlType.F32, new long[] {4}, out -> out.fill((byte) 1))
+                .write(path);
         GgufFile file = GgufFile.open(path);
         MemorySegment data = file.tensor("t").data();
         assertThat(data.get(ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 1);
@@ -164,7 +202,8 @@ class GgufFileTest {
         long rows = 540_000; // 540,000 rows of 1,024 F32 values: 2.2 GB, written sparsely (only two rows touched)
         int cols = 1024;
         Path path = dir.resolve("large.gguf");
-        new GgufWriter().putString("general.architecture", "llama")
+        new GgufWriter()
+                .putString("general.architecture", "llama")
                 .addTensor("small", GgmlType.F32, new long[] {32}, out -> out.fill((byte) 0))
                 .addTensor("large", GgmlType.F32, new long[] {cols, rows}, out -> {
                     out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 0, 1.5f);
@@ -188,14 +227,16 @@ class GgufFileTest {
     void theWriterRefusesWhatGgmlCannotHold() {
         GgufWriter writer = new GgufWriter();
         assertThatThrownBy(() -> writer.addTensor("q", GgmlType.Q8_0, new long[] {48, 2}, out -> {}))
-                .hasMessageContaining("'q'").hasMessageContaining("48");
+                .hasMessageContaining("'q'")
+                .hasMessageContaining("48");
         assertThatThrownBy(() -> writer.addTensor("x".repeat(64), GgmlType.F32, new long[] {1}, out -> {}))
                 .hasMessageContaining("63 bytes");
         assertThatThrownBy(() -> writer.addTensor("t", GgmlType.F32, new long[] {1, 1, 1, 1, 1}, out -> {}))
                 .hasMessageContaining("dimensions");
         writer.putString("k", "v");
         assertThatThrownBy(() -> writer.putString("k", "w")).hasMessageContaining("'k'");
-        assertThatThrownBy(() -> writer.put("general.alignment", GgufValue.uint32(48))).hasMessageContaining("power of two");
+        assertThatThrownBy(() -> writer.put("general.alignment", GgufValue.uint32(48)))
+                .hasMessageContaining("power of two");
     }
 
     @Test

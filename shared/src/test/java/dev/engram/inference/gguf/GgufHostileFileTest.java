@@ -29,7 +29,8 @@ class GgufHostileFileTest {
         for (int length = 0; length < valid.length; length++) {
             byte[] truncated = java.util.Arrays.copyOf(valid, length);
             if (length < lastEnd) {
-                assertThatThrownBy(() -> open(truncated).close()).as("truncated to %d", length)
+                assertThatThrownBy(() -> open(truncated).close())
+                        .as("truncated to %d", length)
                         .isInstanceOf(IllegalArgumentException.class);
             } else {
                 open(truncated).close();
@@ -72,73 +73,91 @@ class GgufHostileFileTest {
         refused(h -> header(h, 0x0300_0000, 0, 0), "big-endian");
         refused(h -> header(h, 3, 1L << 62, 0), "tensor count");
         refused(h -> header(h, 3, 0, -1L), "metadata count");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.u64(Long.MAX_VALUE); // key length
-            pad(h, 64);
-        }, "metadata key");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("k");
-            h.u32(GgufValueType.STRING.id());
-            h.u64(1L << 40);
-        }, "'k'");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("tokens");
-            h.u32(GgufValueType.ARRAY.id());
-            h.u32(GgufValueType.STRING.id());
-            h.u64(1L << 31); // two billion strings in a few bytes
-        }, "array's length");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("bytes");
-            h.u32(GgufValueType.ARRAY.id());
-            h.u32(GgufValueType.UINT8.id());
-            h.u64(GgufParser.MAX_ARRAY_LENGTH + 1L); // fits in the file, but would take 32 MB as longs: refused
-            pad(h, GgufParser.MAX_ARRAY_LENGTH + 9);
-        }, "too long");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("k");
-            h.u32(13);
-            h.u64(0);
-        }, "value type 13");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("flag");
-            h.u32(GgufValueType.BOOL.id());
-            h.u8(2);
-            h.u64(0);
-        }, "BOOL holds 2");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("deep");
-            h.u32(GgufValueType.ARRAY.id());
-            for (int i = 0; i < 20; i++) {
-                h.u32(GgufValueType.ARRAY.id());
-                h.u64(1);
-            }
-            h.u32(GgufValueType.UINT8.id());
-            h.u64(0);
-        }, "nested");
-        refused(h -> {
-            header(h, 3, 0, 2);
-            h.string("a");
-            h.u32(GgufValueType.UINT8.id());
-            h.u8(1);
-            h.string("a");
-            h.u32(GgufValueType.UINT8.id());
-            h.u8(2);
-            h.u64(0);
-        }, "'a' appears twice");
-        refused(h -> {
-            header(h, 3, 0, 1);
-            h.string("general.alignment");
-            h.u32(GgufValueType.UINT32.id());
-            h.u32(48);
-            h.u64(0);
-        }, "power of two");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.u64(Long.MAX_VALUE); // key length
+                    pad(h, 64);
+                },
+                "metadata key");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("k");
+                    h.u32(GgufValueType.STRING.id());
+                    h.u64(1L << 40);
+                },
+                "'k'");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("tokens");
+                    h.u32(GgufValueType.ARRAY.id());
+                    h.u32(GgufValueType.STRING.id());
+                    h.u64(1L << 31); // two billion strings in a few bytes
+                },
+                "array's length");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("bytes");
+                    h.u32(GgufValueType.ARRAY.id());
+                    h.u32(GgufValueType.UINT8.id());
+                    h.u64(GgufParser.MAX_ARRAY_LENGTH + 1L); // fits in the file, but would take 32 MB as longs: refused
+                    pad(h, GgufParser.MAX_ARRAY_LENGTH + 9);
+                },
+                "too long");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("k");
+                    h.u32(13);
+                    h.u64(0);
+                },
+                "value type 13");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("flag");
+                    h.u32(GgufValueType.BOOL.id());
+                    h.u8(2);
+                    h.u64(0);
+                },
+                "BOOL holds 2");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("deep");
+                    h.u32(GgufValueType.ARRAY.id());
+                    for (int i = 0; i < 20; i++) {
+                        h.u32(GgufValueType.ARRAY.id());
+                        h.u64(1);
+                    }
+                    h.u32(GgufValueType.UINT8.id());
+                    h.u64(0);
+                },
+                "nested");
+        refused(
+                h -> {
+                    header(h, 3, 0, 2);
+                    h.string("a");
+                    h.u32(GgufValueType.UINT8.id());
+                    h.u8(1);
+                    h.string("a");
+                    h.u32(GgufValueType.UINT8.id());
+                    h.u8(2);
+                    h.u64(0);
+                },
+                "'a' appears twice");
+        refused(
+                h -> {
+                    header(h, 3, 0, 1);
+                    h.string("general.alignment");
+                    h.u32(GgufValueType.UINT32.id());
+                    h.u32(48);
+                    h.u64(0);
+                },
+                "power of two");
         refused(h -> tensor(h, "t", 5, new long[] {1, 1, 1, 1, 1}, 0, 0), "5 dimensions");
         refused(h -> tensor(h, "t", 2, new long[] {1L << 40, 1L << 40}, 0, 0), "more elements");
         refused(h -> tensor(h, "t", 1, new long[] {-1L}, 0, 0), "absurd dimension");
@@ -147,17 +166,19 @@ class GgufHostileFileTest {
         refused(h -> tensor(h, "t", 1, new long[] {4}, 0, 3), "alignment");
         refused(h -> tensor(h, "t", 1, new long[] {4}, 0, 1L << 40), "past the end");
         refused(h -> tensor(h, "t", 1, new long[] {1L << 30}, 0, 0), "past the end");
-        refused(h -> {
-            header(h, 3, 2, 0);
-            for (int i = 0; i < 2; i++) {
-                h.string("same");
-                h.u32(1);
-                h.u64(8);
-                h.u32(0);
-                h.u64(0);
-            }
-            pad(h, 64);
-        }, "'same' appears twice");
+        refused(
+                h -> {
+                    header(h, 3, 2, 0);
+                    for (int i = 0; i < 2; i++) {
+                        h.string("same");
+                        h.u32(1);
+                        h.u64(8);
+                        h.u32(0);
+                        h.u64(0);
+                    }
+                    pad(h, 64);
+                },
+                "'same' appears twice");
     }
 
     private static void header(HeaderBytes h, int version, long tensors, long keyValues) {
@@ -189,13 +210,16 @@ class GgufHostileFileTest {
         HeaderBytes h = new HeaderBytes();
         content.accept(h);
         byte[] bytes = h.toByteArray();
-        assertThatThrownBy(() -> open(bytes).close()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> open(bytes).close())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
 
     private byte[] validFile() throws IOException {
         Path path = dir.resolve("valid.gguf");
-        new GgufWriter().putString("general.architecture", "llama").putUint32("llama.block_count", 2)
+        new GgufWriter()
+                .putString("general.architecture", "llama")
+                .putUint32("llama.block_count", 2)
                 .put("tokenizer.ggml.tokens", GgufValue.strings(List.of("<unk>", "a", "b")))
                 .put("tokenizer.ggml.scores", GgufValue.float32s(0f, -1f, -2f))
                 .put("nested", GgufValue.arrays(List.of(GgufValue.int32s(1, 2))))

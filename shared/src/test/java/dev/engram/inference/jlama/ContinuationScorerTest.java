@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.ContinuationScores;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.InferenceObserver;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.engine.EngramEngine;
 import dev.engram.testing.TestModels;
 import dev.engram.testing.TokenByToken;
@@ -31,8 +31,10 @@ class ContinuationScorerTest {
     @BeforeAll
     static void load() throws Exception {
         engine = JlamaEngine.load(TestModels.stories260K(), JlamaEngine.Options.defaults());
-        reference = EngramEngine.load(TestModels.stories260K(), new EngramEngine.Options(2, Optional.empty(), 64L << 20, 1, 64, 4,
-                Duration.ofSeconds(30), InferenceObserver.NONE));
+        reference = EngramEngine.load(
+                TestModels.stories260K(),
+                new EngramEngine.Options(
+                        2, Optional.empty(), 64L << 20, 1, 64, 4, Duration.ofSeconds(30), InferenceObserver.NONE));
     }
 
     @AfterAll
@@ -52,7 +54,8 @@ class ContinuationScorerTest {
     @Test
     void batchedScoresEqualTokenByTokenScores() {
         String prompt = "Once upon a time, there was a little";
-        List<String> continuations = List.of(" girl", " dog named Max", " bird", " boy who loved to play outside", " x");
+        List<String> continuations =
+                List.of(" girl", " dog named Max", " bird", " boy who loved to play outside", " x");
         ContinuationScores batched = engine.scoreContinuations(Prompt.raw(prompt), continuations, new Cancellation());
         int[] promptTokens = engine.encodePrompt(prompt);
         assertThat(batched.promptTokens()).isEqualTo(promptTokens.length);
@@ -66,7 +69,8 @@ class ContinuationScorerTest {
             assertThat(score.logProb()).isNegative();
         }
         // The tiny model still knows its stories: a girl is likelier than a stray letter.
-        assertThat(batched.scores().get(0).meanLogProb()).isGreaterThan(batched.scores().get(4).meanLogProb());
+        assertThat(batched.scores().get(0).meanLogProb())
+                .isGreaterThan(batched.scores().get(4).meanLogProb());
     }
 
     @Test
@@ -77,12 +81,15 @@ class ContinuationScorerTest {
         ContinuationScores batched = engine.scoreContinuations(Prompt.raw(prompt), continuations, new Cancellation());
         int[] promptTokens = engine.encodePrompt(prompt);
         assertThat(ContinuationScorer.commonPrefix(promptTokens, engine.encodePrompt(prompt + "me")))
-                .as("the case this test is about").isLessThan(promptTokens.length);
+                .as("the case this test is about")
+                .isLessThan(promptTokens.length);
         for (int i = 0; i < continuations.size(); i++) {
             int[] full = engine.encodePrompt(prompt + continuations.get(i));
             int shared = ContinuationScorer.commonPrefix(promptTokens, full);
             double expected = sequentialLogProb(full, shared);
-            assertThat(batched.scores().get(i).logProb()).as(continuations.get(i)).isCloseTo(expected, within(1e-4));
+            assertThat(batched.scores().get(i).logProb())
+                    .as(continuations.get(i))
+                    .isCloseTo(expected, within(1e-4));
             assertThat(batched.scores().get(i).tokens()).isEqualTo(full.length - shared);
         }
     }
@@ -99,6 +106,7 @@ class ContinuationScorerTest {
     void tooLongForTheContextIsRefused() {
         String prompt = "He liked to play with his ball. ".repeat(60);
         assertThatThrownBy(() -> engine.scoreContinuations(Prompt.raw(prompt), List.of(" yes"), new Cancellation()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tokens");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("tokens");
     }
 }

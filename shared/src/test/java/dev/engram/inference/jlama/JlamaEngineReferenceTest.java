@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
+import dev.engram.inference.Prompt;
 import dev.engram.testing.ReferenceCases;
 import dev.engram.testing.TestModels;
 import java.util.ArrayList;
@@ -39,10 +39,15 @@ class JlamaEngineReferenceTest {
     @Test
     void greedyMatchesReferenceTokenForToken() {
         for (ReferenceCases.Case c : ReferenceCases.load(TestModels.stories260K())) {
-            assertThat(engine.encodePrompt(c.prompt())).as("prompt ids of '%s'", c.prompt()).containsExactly(c.prompt_token_ids());
+            assertThat(engine.encodePrompt(c.prompt()))
+                    .as("prompt ids of '%s'", c.prompt())
+                    .containsExactly(c.prompt_token_ids());
             List<String> streamed = new ArrayList<>();
-            GenerationResult result = engine.generate(GenerationRequest.greedy(Prompt.raw(c.prompt()), c.maxTokens()), streamed::add);
-            assertThat(result.text()).as("text for '%s' (%d steps)", c.prompt(), c.steps()).isEqualTo(c.text());
+            GenerationResult result =
+                    engine.generate(GenerationRequest.greedy(Prompt.raw(c.prompt()), c.maxTokens()), streamed::add);
+            assertThat(result.text())
+                    .as("text for '%s' (%d steps)", c.prompt(), c.steps())
+                    .isEqualTo(c.text());
             assertThat(String.join("", streamed)).isEqualTo(c.text());
             assertThat(result.completionTokens()).isEqualTo(c.token_ids().length);
             assertThat(result.finishReason()).isEqualTo(c.stopped_on_bos() ? FinishReason.STOP : FinishReason.LENGTH);
@@ -53,9 +58,12 @@ class JlamaEngineReferenceTest {
     void generationStopsAtTheUsableContextWithoutError() {
         // A long repetitive prompt leaves a few positions free; the model keeps repeating into them.
         String prompt = "He liked to play with his ball. ".repeat(50);
-        assertThat(engine.encodePrompt(prompt).length).isBetween(engine.contextLength() - 8, engine.contextLength() - 1);
+        assertThat(engine.encodePrompt(prompt).length)
+                .isBetween(engine.contextLength() - 8, engine.contextLength() - 1);
         GenerationResult result = engine.generate(GenerationRequest.greedy(Prompt.raw(prompt), 10_000), text -> {});
-        assertThat(result.finishReason()).as("%d prompt + %d generated: %s", result.promptTokens(), result.completionTokens(), result.text()).isEqualTo(FinishReason.LENGTH);
+        assertThat(result.finishReason())
+                .as("%d prompt + %d generated: %s", result.promptTokens(), result.completionTokens(), result.text())
+                .isEqualTo(FinishReason.LENGTH);
         assertThat(result.promptTokens() + result.completionTokens()).isEqualTo(engine.contextLength() + 1);
     }
 }

@@ -38,14 +38,19 @@ class JlamaEngineTempDirTest {
     /** Jlama copies libjlama.so into a temp directory at load; the engine deletes the copy once loaded. */
     @Test
     void jlamasExtractedNativeLibraryIsNotLeftInTheTempDir() throws IOException {
-        JlamaEngine.load(TestModels.stories260K(), JlamaEngine.Options.defaults()).close();
+        JlamaEngine.load(TestModels.stories260K(), JlamaEngine.Options.defaults())
+                .close();
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (Stream<Path> files = Files.walk(tmp, 2)) {
-            assertThat(files.filter(f -> f.getFileName().toString().startsWith("libjlama")).toList())
-                    .as("libjlama copies under %s", tmp).isEmpty();
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("libjlama"))
+                            .toList())
+                    .as("libjlama copies under %s", tmp)
+                    .isEmpty();
         }
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-            assertThat(maps.anyMatch(line -> line.contains("libjlama"))).as("libjlama is loaded").isTrue();
+            assertThat(maps.anyMatch(line -> line.contains("libjlama")))
+                    .as("libjlama is loaded")
+                    .isTrue();
         }
     }
 

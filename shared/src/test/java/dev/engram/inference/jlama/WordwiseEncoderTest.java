@@ -14,9 +14,43 @@ import org.junit.jupiter.api.Test;
 
 /** The word-by-word encoder gives exactly Jlama's ids on stories260K's real tokenizer. */
 class WordwiseEncoderTest {
-    private static final String[] WORDS = {"Once", "upon", "a", "time,", "there", "was", "little", "girl", "named",
-        "Lily.", "She", "loved", "to", "play", "outside", "\"Hello!\"", "said", "the", "cat", "café", "über", "naïve",
-        "中文", "🙂", "1234", "e.g.", "—", "it's", "(yes)", "<s>x", "tab\there", "line\nbreak", "", "Mr.", "?!"};
+    private static final String[] WORDS = {
+        "Once",
+        "upon",
+        "a",
+        "time,",
+        "there",
+        "was",
+        "little",
+        "girl",
+        "named",
+        "Lily.",
+        "She",
+        "loved",
+        "to",
+        "play",
+        "outside",
+        "\"Hello!\"",
+        "said",
+        "the",
+        "cat",
+        "café",
+        "über",
+        "naïve",
+        "中文",
+        "🙂",
+        "1234",
+        "e.g.",
+        "—",
+        "it's",
+        "(yes)",
+        "<s>x",
+        "tab\there",
+        "line\nbreak",
+        "",
+        "Mr.",
+        "?!"
+    };
     private static final String[] GAPS = {" ", " ", " ", " ", "  ", "   ", "\n", " \n ", "\t", "\n\n"};
 
     static LlamaTokenizer jlama;
@@ -43,8 +77,25 @@ class WordwiseEncoderTest {
 
     @Test
     void edgeCasesGiveJlamasIds() {
-        for (String text : List.of("", " ", "  ", "a", " a", "a ", " a ", "a b", "a  b", " a  b ", "\n", "a\nb",
-                "<s> a b", "a <s> b", "a</s>", "  leading and trailing  ", "one\ttwo three", "x" + " ".repeat(9) + "y")) {
+        for (String text : List.of(
+                "",
+                " ",
+                "  ",
+                "a",
+                " a",
+                "a ",
+                " a ",
+                "a b",
+                "a  b",
+                " a  b ",
+                "\n",
+                "a\nb",
+                "<s> a b",
+                "a <s> b",
+                "a</s>",
+                "  leading and trailing  ",
+                "one\ttwo three",
+                "x" + " ".repeat(9) + "y")) {
             assertThat(encoder.encode(text)).as("'%s'", text).containsExactly(jlama.encode(text));
         }
     }

@@ -36,9 +36,20 @@ class KernelsTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @CsvSource({
-        "F32, 1, 1", "F32, 7, 17", "F32, 37, 67", "F32, 130, 256", "F32, 9, 1000",
-        "Q8_0, 1, 32", "Q8_0, 5, 64", "Q8_0, 37, 96", "Q8_0, 130, 2048",
-        "Q4_0, 1, 32", "Q4_0, 5, 64", "Q4_0, 37, 96", "Q4_0, 130, 2048"})
+        "F32, 1, 1",
+        "F32, 7, 17",
+        "F32, 37, 67",
+        "F32, 130, 256",
+        "F32, 9, 1000",
+        "Q8_0, 1, 32",
+        "Q8_0, 5, 64",
+        "Q8_0, 37, 96",
+        "Q8_0, 130, 2048",
+        "Q4_0, 1, 32",
+        "Q4_0, 5, 64",
+        "Q4_0, 37, 96",
+        "Q4_0, 130, 2048"
+    })
     void decodeAndPrefillEqualTheReferenceAndDoNotDependOnTheBatch(RowFormat format, int rows, int cols) {
         Random random = new Random(rows * 31L + cols);
         WeightMatrix w = matrix(format, rows, cols, random);
@@ -56,9 +67,11 @@ class KernelsTest {
         for (int t = 0; t < tokens; t++) {
             for (int r = 0; r < rows; r++) {
                 double tolerance = 2e-5 * reference[1][t * rows + r] + 1e-6;
-                assertThat((double) decoded[t * rows + r]).as("decode token %d row %d", t, r)
+                assertThat((double) decoded[t * rows + r])
+                        .as("decode token %d row %d", t, r)
                         .isCloseTo(reference[0][t * rows + r], org.assertj.core.data.Offset.offset(tolerance));
-                assertThat((double) prefilled[t * rows + r]).as("prefill token %d row %d", t, r)
+                assertThat((double) prefilled[t * rows + r])
+                        .as("prefill token %d row %d", t, r)
                         .isCloseTo(reference[0][t * rows + r], org.assertj.core.data.Offset.offset(tolerance));
             }
         }
@@ -67,9 +80,13 @@ class KernelsTest {
             float[] one = Arrays.copyOfRange(x, t * cols, (t + 1) * cols);
             float[] alone = new float[rows];
             matMul.decode(w, one, 1, alone);
-            assertThat(alone).as("decode token %d alone", t).containsExactly(Arrays.copyOfRange(decoded, t * rows, (t + 1) * rows));
+            assertThat(alone)
+                    .as("decode token %d alone", t)
+                    .containsExactly(Arrays.copyOfRange(decoded, t * rows, (t + 1) * rows));
             matMul.prefill(w, one, 1, alone);
-            assertThat(alone).as("prefill token %d alone", t).containsExactly(Arrays.copyOfRange(prefilled, t * rows, (t + 1) * rows));
+            assertThat(alone)
+                    .as("prefill token %d alone", t)
+                    .containsExactly(Arrays.copyOfRange(prefilled, t * rows, (t + 1) * rows));
         }
         float[] firstThree = new float[3 * rows];
         matMul.decode(w, Arrays.copyOfRange(x, 0, 3 * cols), 3, firstThree);

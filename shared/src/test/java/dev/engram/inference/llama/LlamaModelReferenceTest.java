@@ -27,11 +27,14 @@ class LlamaModelReferenceTest {
     void greedyTokensEqualLlama2cOnEveryReferenceCase() throws Exception {
         Path dir = TestModels.stories260K();
         LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(RowFormat.F32));
-        try (Team team = new Team(2); LlamaModel model = new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team))) {
+        try (Team team = new Team(2);
+                LlamaModel model =
+                        new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team))) {
             KvPool pool = new KvPool(loaded.config(), 64L << 20);
             for (ReferenceCases.Case c : ReferenceCases.load(dir)) {
                 assertThat(greedy(model, pool, c.prompt_token_ids(), c.token_ids().length, 1))
-                        .as("prompt '%s'", c.prompt()).containsExactly(c.token_ids());
+                        .as("prompt '%s'", c.prompt())
+                        .containsExactly(c.token_ids());
             }
         }
     }
@@ -50,12 +53,14 @@ class LlamaModelReferenceTest {
             int same = 0;
             int total = 0;
             try (Team team = new Team(2);
-                    LlamaModel model = new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team))) {
+                    LlamaModel model =
+                            new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team))) {
                 KvPool pool = new KvPool(loaded.config(), 64L << 20);
                 for (ReferenceCases.Case c : cases) {
                     int[] quantized = greedy(model, pool, c.prompt_token_ids(), c.token_ids().length, 1);
                     int prefix = 0;
-                    while (prefix < Math.min(quantized.length, c.token_ids().length) && quantized[prefix] == c.token_ids()[prefix]) {
+                    while (prefix < Math.min(quantized.length, c.token_ids().length)
+                            && quantized[prefix] == c.token_ids()[prefix]) {
                         prefix++;
                     }
                     same += prefix;
@@ -63,9 +68,12 @@ class LlamaModelReferenceTest {
                 }
             }
             double agreement = (double) same / total;
-            System.out.printf("stories260K %s: greedy tokens equal to F32 before the first difference: %d of %d (%.1f %%)%n",
+            System.out.printf(
+                    "stories260K %s: greedy tokens equal to F32 before the first difference: %d of %d (%.1f %%)%n",
                     format, same, total, 100 * agreement);
-            assertThat(agreement).as("%s agreement with F32", format).isGreaterThanOrEqualTo(format == RowFormat.Q8_0 ? Q8_FLOOR : Q4_FLOOR);
+            assertThat(agreement)
+                    .as("%s agreement with F32", format)
+                    .isGreaterThanOrEqualTo(format == RowFormat.Q8_0 ? Q8_FLOOR : Q4_FLOOR);
         }
     }
 
@@ -78,7 +86,8 @@ class LlamaModelReferenceTest {
             float[] logits = null;
             for (int start = 0; start < prompt.length; start += chunk) {
                 int end = Math.min(prompt.length, start + chunk);
-                logits = model.forward(List.of(new Chunk(Arrays.copyOfRange(prompt, start, end), start, cache, true, 1)));
+                logits = model.forward(
+                        List.of(new Chunk(Arrays.copyOfRange(prompt, start, end), start, cache, true, 1)));
             }
             int position = prompt.length;
             while (out.size() < count) {

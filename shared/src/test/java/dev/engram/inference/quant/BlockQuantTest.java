@@ -134,17 +134,21 @@ class BlockQuantTest {
         assertThat(back[1]).isZero();
         x[3] = Float.MAX_VALUE / 2; // scale beyond F16: infinite, as llama.cpp would write it
         byte[] bytes = quantize(RowFormat.Q8_0, x);
-        assertThat(HalfFloat.f16ToFloat((short) ((bytes[0] & 0xFF) | bytes[1] << 8))).isInfinite();
+        assertThat(HalfFloat.f16ToFloat((short) ((bytes[0] & 0xFF) | bytes[1] << 8)))
+                .isInfinite();
     }
 
     @Test
     void halfFloatConversionsRoundToNearestEven() {
         assertThat(HalfFloat.floatToBf16(1.0f)).isEqualTo((short) 0x3F80);
-        assertThat(HalfFloat.floatToBf16(Float.intBitsToFloat(0x3F808000))).isEqualTo((short) 0x3F80); // tie, even below
-        assertThat(HalfFloat.floatToBf16(Float.intBitsToFloat(0x3F818000))).isEqualTo((short) 0x3F82); // tie, even above
+        assertThat(HalfFloat.floatToBf16(Float.intBitsToFloat(0x3F808000)))
+                .isEqualTo((short) 0x3F80); // tie, even below
+        assertThat(HalfFloat.floatToBf16(Float.intBitsToFloat(0x3F818000)))
+                .isEqualTo((short) 0x3F82); // tie, even above
         assertThat(HalfFloat.floatToBf16(Float.intBitsToFloat(0x3F808001))).isEqualTo((short) 0x3F81);
         assertThat(HalfFloat.bf16ToFloat(HalfFloat.floatToBf16(Float.NaN))).isNaN();
-        assertThat(HalfFloat.bf16ToFloat(HalfFloat.floatToBf16(Float.NEGATIVE_INFINITY))).isEqualTo(Float.NEGATIVE_INFINITY);
+        assertThat(HalfFloat.bf16ToFloat(HalfFloat.floatToBf16(Float.NEGATIVE_INFINITY)))
+                .isEqualTo(Float.NEGATIVE_INFINITY);
         assertThat(HalfFloat.bf16ToFloat((short) 0xC000)).isEqualTo(-2f);
         assertThat(HalfFloat.floatToF16(1.0f)).isEqualTo((short) 0x3C00);
         assertThat(HalfFloat.floatToF16(65520f)).isEqualTo((short) 0x7C00); // rounds up to infinity
@@ -177,8 +181,10 @@ class BlockQuantTest {
 
     @Test
     void partialBlocksAreRefusedWithTheFormatNamed() {
-        assertThatThrownBy(() -> RowFormat.Q4_0.rowBytes(33)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Q4_0").hasMessageContaining("33");
+        assertThatThrownBy(() -> RowFormat.Q4_0.rowBytes(33))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Q4_0")
+                .hasMessageContaining("33");
         assertThat(RowFormat.Q8_0.fits(64)).isTrue();
         assertThat(RowFormat.Q8_0.fits(48)).isFalse();
         assertThat(RowFormat.F16.rowBytes(3)).isEqualTo(6);

@@ -69,8 +69,15 @@ class RemoteEngineTest {
     }
 
     private static RemoteEngine engine(RemoteConfigs config) {
-        return RemoteEngine.create(new RemoteConfigs(config.baseUrl(), java.util.Optional.of("m"), java.util.Optional.of(512),
-                config.tokenizer(), config.maxRetries(), config.backoff(), config.readTimeout(), config.breakerFailureThreshold(),
+        return RemoteEngine.create(new RemoteConfigs(
+                config.baseUrl(),
+                java.util.Optional.of("m"),
+                java.util.Optional.of(512),
+                config.tokenizer(),
+                config.maxRetries(),
+                config.backoff(),
+                config.readTimeout(),
+                config.breakerFailureThreshold(),
                 config.breakerOpenDuration()));
     }
 
@@ -88,7 +95,10 @@ class RemoteEngineTest {
                     .isInstanceOfSatisfying(UnavailableException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.code()).isEqualTo("remote_unavailable");
-                        assertThat(e.getMessage()).contains(url).contains("4 attempts").contains("ConnectException");
+                        assertThat(e.getMessage())
+                                .contains(url)
+                                .contains("4 attempts")
+                                .contains("ConnectException");
                         assertThat(e.retryAfterSeconds()).isPositive();
                     });
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -102,7 +112,9 @@ class RemoteEngineTest {
         try (RemoteEngine engine = engine(RemoteConfigs.to(url).retries(2, Duration.ofMillis(50)))) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), t -> {}))
-                    .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.getMessage()).contains("HTTP 503").contains("busy"));
+                    .isInstanceOfSatisfying(
+                            UnavailableException.class,
+                            e -> assertThat(e.getMessage()).contains("HTTP 503").contains("busy"));
             assertThat(calls.get()).isEqualTo(3);
             assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(2_000L); // Retry-After: 1, twice
         }
@@ -110,8 +122,11 @@ class RemoteEngineTest {
 
     @Test
     void badRequestsAreTheCallersAndNotRetried() throws IOException {
-        String url = serve(exchange -> reply(exchange, 400,
-                "{\"error\":{\"message\":\"The prompt is 900 tokens\",\"type\":\"invalid_request_error\",\"code\":\"prompt_too_long\"}}"));
+        String url = serve(
+                exchange -> reply(
+                        exchange,
+                        400,
+                        "{\"error\":{\"message\":\"The prompt is 900 tokens\",\"type\":\"invalid_request_error\",\"code\":\"prompt_too_long\"}}"));
         try (RemoteEngine engine = engine(RemoteConfigs.to(url))) {
             assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), t -> {}))
                     .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
@@ -141,8 +156,9 @@ class RemoteEngineTest {
             try {
                 exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
                 exchange.sendResponseHeaders(200, 0);
-                exchange.getResponseBody().write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once\"}}]}\n\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody()
+                        .write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once\"}}]}\n\n")
+                                .getBytes(StandardCharsets.UTF_8));
                 exchange.getResponseBody().flush();
                 Thread.sleep(2_000); // then nothing
                 exchange.close();
@@ -154,7 +170,9 @@ class RemoteEngineTest {
         try (RemoteEngine engine = engine(RemoteConfigs.to(url).readTimeout(Duration.ofMillis(500)))) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 4), seen::append))
-                    .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.getMessage()).contains("sent nothing for 500 ms"));
+                    .isInstanceOfSatisfying(
+                            UnavailableException.class,
+                            e -> assertThat(e.getMessage()).contains("sent nothing for 500 ms"));
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 3_000L);
             assertThat(seen.toString()).isEqualTo("Once");
             assertThat(calls.get()).isEqualTo(1);
@@ -163,13 +181,18 @@ class RemoteEngineTest {
 
     @Test
     void withoutABaseUrlTheBackendCannotStart() {
-        assertThatThrownBy(() -> RemoteEngine.create(RemoteConfigs.unused())).hasMessageContaining("engram.inference.remote.base-url");
-        assertThatThrownBy(() -> RemoteEngine.create(RemoteConfigs.to("ftp://x/v1"))).hasMessageContaining("http");
+        assertThatThrownBy(() -> RemoteEngine.create(RemoteConfigs.unused()))
+                .hasMessageContaining("engram.inference.remote.base-url");
+        assertThatThrownBy(() -> RemoteEngine.create(RemoteConfigs.to("ftp://x/v1")))
+                .hasMessageContaining("http");
     }
 
     @Test
     void promptPartsBecomeChatMessages() {
-        Prompt prompt = new Prompt("Be brief.", List.of(new Prompt.Message(Prompt.Role.USER, "a"), new Prompt.Message(Prompt.Role.ASSISTANT, "b")), "c");
+        Prompt prompt = new Prompt(
+                "Be brief.",
+                List.of(new Prompt.Message(Prompt.Role.USER, "a"), new Prompt.Message(Prompt.Role.ASSISTANT, "b")),
+                "c");
         List<ChatMessage> messages = RemoteEngine.messages(prompt);
         assertThat(messages).extracting(ChatMessage::role).containsExactly("system", "user", "assistant", "user");
         assertThat(messages).extracting(m -> m.content().asText()).containsExactly("Be brief.", "a", "b", "c");
@@ -182,10 +205,16 @@ class RemoteEngineTest {
         scripted.createContext("/v1/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             received.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            String chunk = path.endsWith("/chat/completions") ? "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" chat\"}}]}"
+            String chunk = path.endsWith("/chat/completions")
+                    ? "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" chat\"}}]}"
                     : "{\"choices\":[{\"index\":0,\"text\":\" raw\"}]}";
-            reply(exchange, 200, "data: " + chunk + "\n\ndata: {\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
-                    "Content-Type", "text/event-stream");
+            reply(
+                    exchange,
+                    200,
+                    "data: " + chunk
+                            + "\n\ndata: {\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+                    "Content-Type",
+                    "text/event-stream");
         });
         scripted.start();
         String url = "http://127.0.0.1:" + scripted.getAddress().getPort() + "/v1";
@@ -198,25 +227,38 @@ class RemoteEngineTest {
             assertThat(completed.text()).isEqualTo(" raw");
             // No usage chunk: the prompt is counted from what was sent (ceil(15 / 4) without a tokenizer).
             assertThat(completed.promptTokens()).isEqualTo(4);
-            assertThat(engine.generate(GenerationRequest.greedy(Prompt.of("Be brief.", "Once"), 4), t -> {}).text()).isEqualTo(" chat");
+            assertThat(engine.generate(GenerationRequest.greedy(Prompt.of("Be brief.", "Once"), 4), t -> {})
+                            .text())
+                    .isEqualTo(" chat");
         }
         assertThat(received).hasSize(2);
-        assertThat(received.get(0)).startsWith("/v1/completions ").contains("\"prompt\":\"<s>[INST] Once\"").doesNotContain("messages");
-        assertThat(received.get(1)).startsWith("/v1/chat/completions ").contains("\"messages\"").contains("\"content\":\"Be brief.\"")
+        assertThat(received.get(0))
+                .startsWith("/v1/completions ")
+                .contains("\"prompt\":\"<s>[INST] Once\"")
+                .doesNotContain("messages");
+        assertThat(received.get(1))
+                .startsWith("/v1/chat/completions ")
+                .contains("\"messages\"")
+                .contains("\"content\":\"Be brief.\"")
                 .doesNotContain("\"prompt\"");
     }
 
     @Test
     void aJsonFormatTravelsAsOpenAisResponseFormat() throws Exception {
         assertThat(RemoteEngine.responseFormat(null)).isNull();
-        assertThat(RemoteEngine.responseFormat(ResponseFormat.jsonObject())).isEqualTo(new ResponseFormatSpec("json_object", null));
-        var schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\"}}}");
+        assertThat(RemoteEngine.responseFormat(ResponseFormat.jsonObject()))
+                .isEqualTo(new ResponseFormatSpec("json_object", null));
+        var schema = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\"}}}");
         ResponseFormatSpec spec = RemoteEngine.responseFormat(ResponseFormat.jsonSchema("person", schema));
         assertThat(spec.type()).isEqualTo("json_schema");
         assertThat(spec.jsonSchema().name()).isEqualTo("person");
         assertThat(spec.jsonSchema().schema()).isEqualTo(schema);
         assertThat(spec.jsonSchema().strict()).isTrue();
-        assertThat(RemoteEngine.responseFormat(ResponseFormat.jsonSchema(null, schema)).jsonSchema().name()).isEqualTo("response");
+        assertThat(RemoteEngine.responseFormat(ResponseFormat.jsonSchema(null, schema))
+                        .jsonSchema()
+                        .name())
+                .isEqualTo("response");
     }
 
     @Test
@@ -227,7 +269,8 @@ class RemoteEngineTest {
             assertThat(estimating.countTokens("")).isZero();
         }
         var model = TestModels.stories260K();
-        try (RemoteEngine exact = engine(RemoteConfigs.to("http://127.0.0.1:9/v1").tokenizer(model))) {
+        try (RemoteEngine exact =
+                engine(RemoteConfigs.to("http://127.0.0.1:9/v1").tokenizer(model))) {
             for (ReferenceCases.Case c : ReferenceCases.load(model)) {
                 int[] withoutBos = Arrays.copyOfRange(c.prompt_token_ids(), 1, c.prompt_token_ids().length);
                 assertThat(exact.tokenize(c.prompt())).containsExactly(withoutBos);

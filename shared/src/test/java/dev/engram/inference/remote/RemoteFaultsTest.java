@@ -9,8 +9,8 @@ import dev.engram.errors.UnavailableException;
 import dev.engram.inference.Cancellation;
 import dev.engram.inference.FinishReason;
 import dev.engram.inference.GenerationRequest;
-import dev.engram.inference.Prompt;
 import dev.engram.inference.GenerationResult;
+import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,24 +66,35 @@ class RemoteFaultsTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    private static void stream(HttpExchange exchange, int chunks, long gapMillis) throws IOException, InterruptedException {
+    private static void stream(HttpExchange exchange, int chunks, long gapMillis)
+            throws IOException, InterruptedException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         for (int i = 0; i < chunks; i++) {
-            out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w" + i + " \"}}]}\n\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w" + i + " \"}}]}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             Thread.sleep(gapMillis);
         }
         out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
-                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":" + chunks + "}}\n\ndata: [DONE]\n\n")
+                        + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":" + chunks
+                        + "}}\n\ndata: [DONE]\n\n")
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     private static RemoteEngine engine(String url, int retries, Duration readTimeout, int threshold, Duration openFor) {
-        return RemoteEngine.create(new RemoteConfigs(Optional.of(url), Optional.of("m"), Optional.of(512), Optional.empty(), retries,
-                Duration.ofMillis(50), readTimeout, threshold, openFor));
+        return RemoteEngine.create(new RemoteConfigs(
+                Optional.of(url),
+                Optional.of("m"),
+                Optional.of(512),
+                Optional.empty(),
+                retries,
+                Duration.ofMillis(50),
+                readTimeout,
+                threshold,
+                openFor));
     }
 
     @Test
@@ -121,7 +132,9 @@ class RemoteFaultsTest {
             GenerationResult probe = engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {});
             assertThat(probe.text()).isEqualTo("w0 w1 w2 ");
             assertThat(engine.breakerState()).isEqualTo("closed");
-            assertThat(engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {}).completionTokens()).isEqualTo(3);
+            assertThat(engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 3), t -> {})
+                            .completionTokens())
+                    .isEqualTo(3);
             assertThat(connections.get()).isEqualTo(6);
         }
     }
@@ -131,11 +144,14 @@ class RemoteFaultsTest {
         String url = serve(1, 0);
         delayMillis.set(1_000);
         try (RemoteEngine engine = engine(url, 0, Duration.ofMillis(200), 1, Duration.ofMillis(400))) {
-            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 1), t -> {})).isInstanceOf(UnavailableException.class);
+            assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 1), t -> {}))
+                    .isInstanceOf(UnavailableException.class);
             assertThat(engine.breakerState()).isEqualTo("open");
             Thread.sleep(500);
             assertThatThrownBy(() -> engine.generate(GenerationRequest.greedy(Prompt.of("Once"), 1), t -> {}))
-                    .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.code()).isEqualTo("remote_unavailable"));
+                    .isInstanceOfSatisfying(
+                            UnavailableException.class,
+                            e -> assertThat(e.code()).isEqualTo("remote_unavailable"));
             assertThat(engine.breakerState()).isEqualTo("open");
             assertThat(connections.get()).isEqualTo(2);
         }
@@ -147,8 +163,14 @@ class RemoteFaultsTest {
         try (RemoteEngine engine = engine(url, 0, Duration.ofSeconds(5), 3, Duration.ofSeconds(10))) {
             StringBuilder seen = new StringBuilder();
             long start = System.nanoTime();
-            GenerationResult result = engine.generate(new GenerationRequest(Prompt.of("Once"), Sampling.GREEDY, 40, List.of(),
-                    Cancellation.within(Duration.ofMillis(450))), seen::append);
+            GenerationResult result = engine.generate(
+                    new GenerationRequest(
+                            Prompt.of("Once"),
+                            Sampling.GREEDY,
+                            40,
+                            List.of(),
+                            Cancellation.within(Duration.ofMillis(450))),
+                    seen::append);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(result.finishReason()).isEqualTo(FinishReason.TIMEOUT);
             assertThat(result.completionTokens()).isBetween(2, 8);

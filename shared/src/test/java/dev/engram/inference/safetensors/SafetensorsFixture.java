@@ -20,11 +20,21 @@ public final class SafetensorsFixture {
         header.put("__metadata__", Map.of("format", "pt"));
         long offset = 0;
         for (Entry e : entries) {
-            header.put(e.name(), Map.of("dtype", e.dtype(), "shape", e.shape(), "data_offsets", List.of(offset, offset + e.data().length)));
+            header.put(
+                    e.name(),
+                    Map.of(
+                            "dtype",
+                            e.dtype(),
+                            "shape",
+                            e.shape(),
+                            "data_offsets",
+                            List.of(offset, offset + e.data().length)));
             offset += e.data().length;
         }
         try {
-            return file(new ObjectMapper().writeValueAsString(header), entries.stream().map(Entry::data).toList());
+            return file(
+                    new ObjectMapper().writeValueAsString(header),
+                    entries.stream().map(Entry::data).toList());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -33,7 +43,10 @@ public final class SafetensorsFixture {
     static byte[] file(String headerJson, List<byte[]> data) {
         byte[] header = headerJson.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+        out.writeBytes(ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(header.length)
+                .array());
         out.writeBytes(header);
         data.forEach(out::writeBytes);
         return out.toByteArray();

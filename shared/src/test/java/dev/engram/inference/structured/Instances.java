@@ -38,7 +38,8 @@ final class Instances {
             return value(root.at(schema.get("$ref").asText().substring(1)), depth);
         }
         if (schema.has("anyOf")) {
-            return value(schema.get("anyOf").get(random.nextInt(schema.get("anyOf").size())), depth);
+            return value(
+                    schema.get("anyOf").get(random.nextInt(schema.get("anyOf").size())), depth);
         }
         if (schema.has("const")) {
             return schema.get("const");
@@ -97,10 +98,16 @@ final class Instances {
     }
 
     private JsonNode number(JsonNode schema, boolean integer) {
-        BigDecimal low = schema.has("minimum") ? schema.get("minimum").decimalValue()
-                : schema.has("exclusiveMinimum") ? schema.get("exclusiveMinimum").decimalValue() : BigDecimal.valueOf(-1_000_000);
-        BigDecimal high = schema.has("maximum") ? schema.get("maximum").decimalValue()
-                : schema.has("exclusiveMaximum") ? schema.get("exclusiveMaximum").decimalValue() : BigDecimal.valueOf(1_000_000);
+        BigDecimal low = schema.has("minimum")
+                ? schema.get("minimum").decimalValue()
+                : schema.has("exclusiveMinimum")
+                        ? schema.get("exclusiveMinimum").decimalValue()
+                        : BigDecimal.valueOf(-1_000_000);
+        BigDecimal high = schema.has("maximum")
+                ? schema.get("maximum").decimalValue()
+                : schema.has("exclusiveMaximum")
+                        ? schema.get("exclusiveMaximum").decimalValue()
+                        : BigDecimal.valueOf(1_000_000);
         int scale = integer ? 0 : random.nextInt(7);
         BigDecimal step = BigDecimal.ONE.movePointLeft(scale);
         BigDecimal first = low.setScale(scale, RoundingMode.CEILING);
@@ -115,7 +122,8 @@ final class Instances {
             return number(schema, integer); // no value on this grid: a finer one
         }
         long steps = last.subtract(first).divide(step).longValueExact();
-        return new DecimalNode(first.add(step.multiply(BigDecimal.valueOf((long) (random.nextDouble() * (steps + 1))))));
+        return new DecimalNode(
+                first.add(step.multiply(BigDecimal.valueOf((long) (random.nextDouble() * (steps + 1))))));
     }
 
     private JsonNode anyObject(int depth) {
@@ -148,14 +156,15 @@ final class Instances {
     private String text(int codePoints) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < codePoints; i++) {
-            text.appendCodePoint(switch (random.nextInt(8)) {
-                case 0 -> random.nextInt(0x20);
-                case 1 -> "\"\\/".charAt(random.nextInt(3));
-                case 2 -> 0xA0 + random.nextInt(0x700);
-                case 3 -> 0x4E00 + random.nextInt(0x500);
-                case 4 -> 0x1F600 + random.nextInt(0x40);
-                default -> 0x20 + random.nextInt(0x5F);
-            });
+            text.appendCodePoint(
+                    switch (random.nextInt(8)) {
+                        case 0 -> random.nextInt(0x20);
+                        case 1 -> "\"\\/".charAt(random.nextInt(3));
+                        case 2 -> 0xA0 + random.nextInt(0x700);
+                        case 3 -> 0x4E00 + random.nextInt(0x500);
+                        case 4 -> 0x1F600 + random.nextInt(0x40);
+                        default -> 0x20 + random.nextInt(0x5F);
+                    });
         }
         return text.toString();
     }

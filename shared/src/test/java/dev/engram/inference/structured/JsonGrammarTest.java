@@ -42,15 +42,21 @@ class JsonGrammarTest {
                     state = State.step(state, b);
                 }
                 if (accepted(state).isEmpty()) {
-                    assertThat(State.completes(state)).as("dead end after %s", prefix.toString(StandardCharsets.UTF_8)).isTrue();
+                    assertThat(State.completes(state))
+                            .as("dead end after %s", prefix.toString(StandardCharsets.UTF_8))
+                            .isTrue();
                 }
                 byte[] rest = completion(state);
-                assertThat(rest).as("no completion after '%s' for %s", prefix.toString(StandardCharsets.UTF_8), schema).isNotNull();
+                assertThat(rest)
+                        .as("no completion after '%s' for %s", prefix.toString(StandardCharsets.UTF_8), schema)
+                        .isNotNull();
                 prefix.writeBytes(rest);
                 String document = prefix.toString(StandardCharsets.UTF_8);
                 assertThat(prefix.toByteArray()).as("valid UTF-8").isEqualTo(document.getBytes(StandardCharsets.UTF_8));
                 assertThat(grammar.matches(document)).isTrue();
-                assertThat(SchemaValidator.errors(schema, document)).as("%s against %s", document, schema).isEmpty();
+                assertThat(SchemaValidator.errors(schema, document))
+                        .as("%s against %s", document, schema)
+                        .isEmpty();
             }
         }
     }
@@ -63,13 +69,17 @@ class JsonGrammarTest {
             Instances instances = new Instances(node(schema), random);
             for (int i = 0; i < 200; i++) {
                 String document = instances.next();
-                assertThat(SchemaValidator.errors(schema, document)).as("the generator's %s for %s", document, schema).isEmpty();
+                assertThat(SchemaValidator.errors(schema, document))
+                        .as("the generator's %s for %s", document, schema)
+                        .isEmpty();
                 for (String form : List.of(document, spaced(document), " " + document)) {
                     byte[] bytes = form.getBytes(StandardCharsets.UTF_8);
                     State state = grammar.start();
                     for (int k = 0; k < bytes.length; k++) {
                         state = State.step(state, bytes[k] & 0xFF);
-                        assertThat(state).as("'%s' refused at byte %d for %s", form, k, schema).isNotNull();
+                        assertThat(state)
+                                .as("'%s' refused at byte %d for %s", form, k, schema)
+                                .isNotNull();
                     }
                     assertThat(State.completes(state)).as("'%s' complete", form).isTrue();
                 }
@@ -91,7 +101,9 @@ class JsonGrammarTest {
                     byte[] mutated = mutate(document, alphabet, random);
                     String text = new String(mutated, StandardCharsets.UTF_8);
                     if (accepts(grammar, mutated)) {
-                        assertThat(SchemaValidator.errors(schema, text)).as("accepted %s for %s", text, schema).isEmpty();
+                        assertThat(SchemaValidator.errors(schema, text))
+                                .as("accepted %s for %s", text, schema)
+                                .isEmpty();
                     } else {
                         refused++;
                     }
@@ -105,11 +117,19 @@ class JsonGrammarTest {
     void stringsAreValidUnicodeAndCountCharacters() {
         JsonGrammar grammar = JsonGrammar.compile(node("{\"type\": \"string\", \"maxLength\": 2}"));
         assertThat(grammar.matches("\"\\u00e9\\n\"")).isTrue();
-        assertThat(grammar.matches("\"😀é\"")).as("code points, not UTF-16 units").isTrue();
+        assertThat(grammar.matches("\"😀é\""))
+                .as("code points, not UTF-16 units")
+                .isTrue();
         assertThat(grammar.matches("\"abc\"")).isFalse();
-        assertThat(grammar.matches("\"\\ud83d\\ude00\"")).as("escaped surrogates are refused").isFalse();
-        assertThat(accepts(grammar, new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'})).as("overlong UTF-8").isFalse();
-        assertThat(accepts(grammar, new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'})).as("a UTF-8 surrogate").isFalse();
+        assertThat(grammar.matches("\"\\ud83d\\ude00\""))
+                .as("escaped surrogates are refused")
+                .isFalse();
+        assertThat(accepts(grammar, new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}))
+                .as("overlong UTF-8")
+                .isFalse();
+        assertThat(accepts(grammar, new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}))
+                .as("a UTF-8 surrogate")
+                .isFalse();
         assertThat(grammar.matches("\"a\nb\"")).as("a raw control character").isFalse();
     }
 
@@ -124,14 +144,17 @@ class JsonGrammarTest {
         assertThat(prefixAccepted(grammar, "4")).isFalse();
         assertThat(prefixAccepted(grammar, "-03")).isFalse();
         assertThat(prefixAccepted(grammar, "-3.")).as("no point in an integer").isFalse();
-        JsonGrammar fraction = JsonGrammar.compile(node("{\"type\": \"number\", \"exclusiveMinimum\": 0, \"maximum\": 0.5}"));
+        JsonGrammar fraction =
+                JsonGrammar.compile(node("{\"type\": \"number\", \"exclusiveMinimum\": 0, \"maximum\": 0.5}"));
         assertThat(fraction.matches("0")).isFalse();
         assertThat(fraction.matches("0.5")).isTrue();
         assertThat(prefixAccepted(fraction, "0.50")).isTrue();
         assertThat(prefixAccepted(fraction, "0.501")).isFalse();
         assertThat(prefixAccepted(fraction, "1")).isFalse();
         assertThat(fraction.matches("0.000000000000001")).isTrue();
-        assertThat(prefixAccepted(fraction, "0.0000000000000001")).as("at most 15 decimals").isFalse();
+        assertThat(prefixAccepted(fraction, "0.0000000000000001"))
+                .as("at most 15 decimals")
+                .isFalse();
     }
 
     @Test
@@ -143,41 +166,71 @@ class JsonGrammarTest {
         assertThat(grammar.matches("{\"a\":1, \"b\":2,\"c\":3}")).isTrue();
         assertThat(grammar.matches("{\"a\":1}")).as("b is required").isFalse();
         assertThat(prefixAccepted(grammar, "{\"c\"")).as("b cannot be skipped").isFalse();
-        assertThat(prefixAccepted(grammar, "{\"b\":1,\"a\"")).as("declaration order").isFalse();
+        assertThat(prefixAccepted(grammar, "{\"b\":1,\"a\""))
+                .as("declaration order")
+                .isFalse();
         assertThat(prefixAccepted(grammar, "{\"d\"")).isFalse();
         JsonGrammar map = JsonGrammar.compile(null);
         assertThat(map.matches("{\"a\":1,\"b\":[]}")).isTrue();
         assertThat(prefixAccepted(map, "{\"a\":1,\"a\":")).as("a duplicate key").isFalse();
-        assertThat(prefixAccepted(map, "{\"a\":1,\"\\u0061\":")).as("the same key escaped").isFalse();
+        assertThat(prefixAccepted(map, "{\"a\":1,\"\\u0061\":"))
+                .as("the same key escaped")
+                .isFalse();
         assertThat(map.matches("[]")).as("json_object is an object").isFalse();
         assertThat(map.matches("{} ")).as("nothing after the document").isFalse();
     }
 
     @Test
     void unsupportedKeywordsAreRefusedByName() {
-        for (String keyword : List.of("pattern", "format", "oneOf", "not", "multipleOf", "minProperties", "uniqueItems",
-                "prefixItems", "patternProperties", "if", "nullable")) {
-            String schema = "{\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\", \"" + keyword + "\": 1}}}";
-            assertThatThrownBy(() -> JsonGrammar.compile(node(schema))).isInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("'" + keyword + "'").hasMessageContaining("/properties/x/" + keyword)
-                    .extracting(e -> ((InvalidRequestException) e).code()).isEqualTo("unsupported_schema");
+        for (String keyword : List.of(
+                "pattern",
+                "format",
+                "oneOf",
+                "not",
+                "multipleOf",
+                "minProperties",
+                "uniqueItems",
+                "prefixItems",
+                "patternProperties",
+                "if",
+                "nullable")) {
+            String schema =
+                    "{\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\", \"" + keyword + "\": 1}}}";
+            assertThatThrownBy(() -> JsonGrammar.compile(node(schema)))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("'" + keyword + "'")
+                    .hasMessageContaining("/properties/x/" + keyword)
+                    .extracting(e -> ((InvalidRequestException) e).code())
+                    .isEqualTo("unsupported_schema");
         }
-        assertThatThrownBy(() -> JsonGrammar.compile(node("{\"$ref\": \"#/$defs/a\", \"$defs\": {\"a\": {\"type\": \"array\", "
-                + "\"items\": {\"$ref\": \"#/$defs/a\"}}}}"))).hasMessageContaining("recursive '$ref'");
-        assertThatThrownBy(() -> JsonGrammar.compile(node("{\"type\": \"array\", \"items\": [{}]}"))).hasMessageContaining("'items'");
-        assertThatThrownBy(() -> JsonGrammar.compile(node("{\"type\": \"object\", \"required\": [\"x\"]}"))).hasMessageContaining("'x'");
+        assertThatThrownBy(() ->
+                        JsonGrammar.compile(node("{\"$ref\": \"#/$defs/a\", \"$defs\": {\"a\": {\"type\": \"array\", "
+                                + "\"items\": {\"$ref\": \"#/$defs/a\"}}}}")))
+                .hasMessageContaining("recursive '$ref'");
+        assertThatThrownBy(() -> JsonGrammar.compile(node("{\"type\": \"array\", \"items\": [{}]}")))
+                .hasMessageContaining("'items'");
+        assertThatThrownBy(() -> JsonGrammar.compile(node("{\"type\": \"object\", \"required\": [\"x\"]}")))
+                .hasMessageContaining("'x'");
         assertThatThrownBy(() -> JsonGrammar.compile(node("{\"type\": \"number\", \"exclusiveMinimum\": true}")))
                 .hasMessageContaining("exclusiveMinimum");
     }
 
     @Test
     void schemasNoValueSatisfiesAreRefused() {
-        for (String schema : List.of("false", "{\"type\": \"string\", \"minLength\": 3, \"maxLength\": 2}",
-                "{\"type\": \"integer\", \"minimum\": 0.2, \"maximum\": 0.8}", "{\"type\": \"string\", \"enum\": [1, 2]}",
-                "{\"enum\": [\"abc\"], \"maxLength\": 2}", "{\"type\": \"array\", \"minItems\": 3, \"maxItems\": 1}",
-                "{\"type\": \"number\", \"minimum\": 1e20}", "{\"type\": \"kind\"}")) {
-            assertThatThrownBy(() -> JsonGrammar.compile(node(schema))).as(schema).isInstanceOf(InvalidRequestException.class)
-                    .extracting(e -> ((InvalidRequestException) e).code()).isEqualTo("invalid_schema");
+        for (String schema : List.of(
+                "false",
+                "{\"type\": \"string\", \"minLength\": 3, \"maxLength\": 2}",
+                "{\"type\": \"integer\", \"minimum\": 0.2, \"maximum\": 0.8}",
+                "{\"type\": \"string\", \"enum\": [1, 2]}",
+                "{\"enum\": [\"abc\"], \"maxLength\": 2}",
+                "{\"type\": \"array\", \"minItems\": 3, \"maxItems\": 1}",
+                "{\"type\": \"number\", \"minimum\": 1e20}",
+                "{\"type\": \"kind\"}")) {
+            assertThatThrownBy(() -> JsonGrammar.compile(node(schema)))
+                    .as(schema)
+                    .isInstanceOf(InvalidRequestException.class)
+                    .extracting(e -> ((InvalidRequestException) e).code())
+                    .isEqualTo("invalid_schema");
         }
     }
 

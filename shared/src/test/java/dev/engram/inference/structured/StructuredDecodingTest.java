@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,8 @@ class StructuredDecodingTest {
         int documents = 0;
         for (int round = 0; round < 2; round++) { // the second round meets cached masks
             for (String schema : TestSchemas.ALL) {
-                ResponseFormat format = schema == null ? ResponseFormat.jsonObject()
+                ResponseFormat format = schema == null
+                        ? ResponseFormat.jsonObject()
                         : ResponseFormat.jsonSchema("test", JsonGrammarTest.node(schema));
                 for (int walk = 0; walk < 15; walk++) {
                     TokenConstraint constraint = decoding.start(format);
@@ -39,7 +39,9 @@ class StructuredDecodingTest {
                     boolean ended = false;
                     for (int step = 0; step < 120 && !ended; step++) {
                         constraint.allowed(allowed);
-                        assertThat(allowed).as("after '%s' for %s", text, schema).isEqualTo(bruteForce(state));
+                        assertThat(allowed)
+                                .as("after '%s' for %s", text, schema)
+                                .isEqualTo(bruteForce(state));
                         assertThat(constraint.complete()).isEqualTo(State.completes(state));
                         if (constraint.finished()) {
                             break;
@@ -58,7 +60,9 @@ class StructuredDecodingTest {
                     if (constraint.complete()) {
                         documents++;
                         String document = text.toString(StandardCharsets.UTF_8);
-                        assertThat(SchemaValidator.errors(schema, document)).as("%s against %s", document, schema).isEmpty();
+                        assertThat(SchemaValidator.errors(schema, document))
+                                .as("%s against %s", document, schema)
+                                .isEmpty();
                     }
                 }
             }
@@ -70,7 +74,9 @@ class StructuredDecodingTest {
     void aTokenThatWasNotAllowedIsRefused() {
         TokenConstraint constraint = new StructuredDecoding(VOCABULARY).start(ResponseFormat.jsonObject());
         assertThatThrownBy(() -> constraint.accept(2 + '[')).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> constraint.accept(1)).as("an end token is not text").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> constraint.accept(1))
+                .as("an end token is not text")
+                .isInstanceOf(IllegalArgumentException.class);
         constraint.accept(2 + '{');
         constraint.accept(2 + '}');
         assertThat(constraint.finished()).isTrue();
@@ -85,7 +91,8 @@ class StructuredDecodingTest {
             }
         };
         assertThatThrownBy(() -> new StructuredDecoding(lacking).start(ResponseFormat.jsonObject()))
-                .isInstanceOf(NotSupportedException.class).hasMessageContaining("0x7D");
+                .isInstanceOf(NotSupportedException.class)
+                .hasMessageContaining("0x7D");
     }
 
     /** Every token whose bytes the automaton takes from {@code state}, and the end token where it may end. */
@@ -125,5 +132,4 @@ class StructuredDecodingTest {
         }
         return ids[random.nextInt(ids.length)];
     }
-
 }

@@ -26,8 +26,14 @@ public final class ByteLevelFixture {
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     public static final String QWEN2_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    public static final List<String> SPECIALS = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
-            "<|end_header_id|>", "<|eot_id|>", "<|im_start|>", "<|im_end|>");
+    public static final List<String> SPECIALS = List.of(
+            "<|begin_of_text|>",
+            "<|end_of_text|>",
+            "<|start_header_id|>",
+            "<|end_header_id|>",
+            "<|eot_id|>",
+            "<|im_start|>",
+            "<|im_end|>");
     private static final String CORPUS = """
             Once upon a time, there was a little girl named Lily. She loved to play outside in the park.
             One day, she saw a big, red ball. She wanted to play with it, but it was too high.
@@ -45,7 +51,8 @@ public final class ByteLevelFixture {
     private ByteLevelFixture() {}
 
     /** Writes the tokenizer files into {@code dir} with {@code merges} merges learned from the corpus. */
-    public static void write(Path dir, String pattern, boolean nfc, int mergeCount, String chatTemplate) throws IOException {
+    public static void write(Path dir, String pattern, boolean nfc, int mergeCount, String chatTemplate)
+            throws IOException {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (int b = 0; b < 256; b++) {
             vocab.put(String.valueOf(TextbookBpe.byteChar(b)), vocab.size());
@@ -55,20 +62,75 @@ public final class ByteLevelFixture {
         tokenizer.put("version", "1.0");
         List<Map<String, Object>> added = new ArrayList<>();
         for (String special : SPECIALS) {
-            added.add(Map.of("id", vocab.size() + added.size(), "content", special, "single_word", false, "lstrip", false,
-                    "rstrip", false, "normalized", false, "special", true));
+            added.add(Map.of(
+                    "id",
+                    vocab.size() + added.size(),
+                    "content",
+                    special,
+                    "single_word",
+                    false,
+                    "lstrip",
+                    false,
+                    "rstrip",
+                    false,
+                    "normalized",
+                    false,
+                    "special",
+                    true));
         }
         tokenizer.put("added_tokens", added);
         tokenizer.put("normalizer", nfc ? Map.of("type", "NFC") : null);
-        tokenizer.put("pre_tokenizer", Map.of("type", "Sequence", "pretokenizers", List.of(
-                Map.of("type", "Split", "pattern", Map.of("Regex", pattern), "behavior", "Isolated", "invert", false),
-                Map.of("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", false))));
-        tokenizer.put("post_processor", Map.of("type", "Sequence", "processors", List.of(
-                Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", false, "use_regex", true),
-                Map.of("type", "TemplateProcessing", "single", List.of(
-                        Map.of("SpecialToken", Map.of("id", "<|begin_of_text|>", "type_id", 0)),
-                        Map.of("Sequence", Map.of("id", "A", "type_id", 0)))))));
-        tokenizer.put("decoder", Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
+        tokenizer.put(
+                "pre_tokenizer",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "pretokenizers",
+                        List.of(
+                                Map.of(
+                                        "type",
+                                        "Split",
+                                        "pattern",
+                                        Map.of("Regex", pattern),
+                                        "behavior",
+                                        "Isolated",
+                                        "invert",
+                                        false),
+                                Map.of(
+                                        "type",
+                                        "ByteLevel",
+                                        "add_prefix_space",
+                                        false,
+                                        "trim_offsets",
+                                        true,
+                                        "use_regex",
+                                        false))));
+        tokenizer.put(
+                "post_processor",
+                Map.of(
+                        "type",
+                        "Sequence",
+                        "processors",
+                        List.of(
+                                Map.of(
+                                        "type",
+                                        "ByteLevel",
+                                        "add_prefix_space",
+                                        true,
+                                        "trim_offsets",
+                                        false,
+                                        "use_regex",
+                                        true),
+                                Map.of(
+                                        "type",
+                                        "TemplateProcessing",
+                                        "single",
+                                        List.of(
+                                                Map.of("SpecialToken", Map.of("id", "<|begin_of_text|>", "type_id", 0)),
+                                                Map.of("Sequence", Map.of("id", "A", "type_id", 0)))))));
+        tokenizer.put(
+                "decoder",
+                Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("type", "BPE");
         model.put("dropout", null);
@@ -83,8 +145,8 @@ public final class ByteLevelFixture {
         Files.writeString(dir.resolve("tokenizer.json"), json.writeValueAsString(tokenizer));
         int eot = vocab.size() + SPECIALS.indexOf("<|eot_id|>");
         int end = vocab.size() + SPECIALS.indexOf("<|end_of_text|>");
-        Map<String, Object> config = new LinkedHashMap<>(Map.of("model_type", "llama", "bos_token_id", vocab.size(),
-                "eos_token_id", List.of(end, eot)));
+        Map<String, Object> config = new LinkedHashMap<>(
+                Map.of("model_type", "llama", "bos_token_id", vocab.size(), "eos_token_id", List.of(end, eot)));
         Files.writeString(dir.resolve("config.json"), json.writeValueAsString(config));
         Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
         tokenizerConfig.put("bos_token", "<|begin_of_text|>");
@@ -116,7 +178,10 @@ public final class ByteLevelFixture {
             if (pairs.isEmpty()) {
                 break;
             }
-            String best = pairs.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            String best = pairs.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
             Merge merge = Merge.parse(best);
             merges.add(List.of(merge.left(), merge.right()));
             vocab.putIfAbsent(merge.left() + merge.right(), vocab.size());
@@ -124,7 +189,9 @@ public final class ByteLevelFixture {
             words.forEach((symbols, count) -> {
                 List<String> next = new ArrayList<>();
                 for (int i = 0; i < symbols.size(); i++) {
-                    if (i + 1 < symbols.size() && symbols.get(i).equals(merge.left()) && symbols.get(i + 1).equals(merge.right())) {
+                    if (i + 1 < symbols.size()
+                            && symbols.get(i).equals(merge.left())
+                            && symbols.get(i + 1).equals(merge.right())) {
                         next.add(merge.left() + merge.right());
                         i++;
                     } else {

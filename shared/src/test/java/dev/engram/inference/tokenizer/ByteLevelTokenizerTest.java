@@ -26,7 +26,8 @@ class ByteLevelTokenizerTest {
     @ValueSource(strings = {"llama3", "qwen2"})
     void givesTheTextbookAlgorithmsIdsAndTheGgufFrontEndAgrees(String style) throws IOException {
         boolean qwen = style.equals("qwen2");
-        ByteLevelFixture.write(dir, qwen ? ByteLevelFixture.QWEN2_PATTERN : ByteLevelFixture.LLAMA3_PATTERN, qwen, 400, null);
+        ByteLevelFixture.write(
+                dir, qwen ? ByteLevelFixture.QWEN2_PATTERN : ByteLevelFixture.LLAMA3_PATTERN, qwen, 400, null);
         Tokenizer hf = Tokenizers.fromHuggingFace(dir);
         TextbookBpe textbook = new TextbookBpe(dir.resolve("tokenizer.json"));
         Vocabulary vocabulary = HuggingFaceVocabulary.read(dir);
@@ -39,14 +40,21 @@ class ByteLevelTokenizerTest {
         try (GgufFile gguf = GgufFile.open(file)) {
             assertThat(gguf.getString("tokenizer.ggml.model")).isEqualTo("gpt2");
             assertThat(gguf.getString("tokenizer.ggml.pre")).isEqualTo(qwen ? "qwen2" : "llama-bpe");
-            assertThat(gguf.getStrings("tokenizer.ggml.merges")).hasSize(vocabulary.merges().size()).hasSizeGreaterThan(350);
+            assertThat(gguf.getStrings("tokenizer.ggml.merges"))
+                    .hasSize(vocabulary.merges().size())
+                    .hasSizeGreaterThan(350);
             Tokenizer fromGguf = Tokenizers.fromGguf(gguf);
             int merged = 0;
             for (String text : TokenizerSamples.strings(400)) {
                 int[] ids = hf.encode(text);
-                assertThat(ids).as(text).containsExactly(textbook.encode(text).stream().mapToInt(i -> i).toArray());
+                assertThat(ids)
+                        .as(text)
+                        .containsExactly(
+                                textbook.encode(text).stream().mapToInt(i -> i).toArray());
                 assertThat(fromGguf.encode(text)).as(text).containsExactly(ids);
-                assertThat(fromGguf.encodeWithSpecialTokens(text)).as(text).containsExactly(hf.encodeWithSpecialTokens(text));
+                assertThat(fromGguf.encodeWithSpecialTokens(text))
+                        .as(text)
+                        .containsExactly(hf.encodeWithSpecialTokens(text));
                 String normalized = qwen ? Normalizer.normalize(text, Normalizer.Form.NFC) : text;
                 assertThat(decode(hf, ids)).as(text).isEqualTo(normalized);
                 merged += ids.length < normalized.getBytes(java.nio.charset.StandardCharsets.UTF_8).length ? 1 : 0;
@@ -55,7 +63,8 @@ class ByteLevelTokenizerTest {
             assertThat(fromGguf.bos()).isEqualTo(hf.bos());
             assertThat(fromGguf.addBos()).isTrue();
             // llama.cpp also ends on control tokens spelled like an end of turn: <|im_end|> here
-            assertThat(fromGguf.endTokens()).containsAll(hf.endTokens())
+            assertThat(fromGguf.endTokens())
+                    .containsAll(hf.endTokens())
                     .contains(vocabulary.pieces().indexOf("<|im_end|>"));
         }
     }
@@ -69,14 +78,19 @@ class ByteLevelTokenizerTest {
     @ValueSource(strings = {"llama3", "qwen2"})
     void givesJlamasIdsOnAsciiText(String style) throws IOException {
         boolean qwen = style.equals("qwen2");
-        ByteLevelFixture.write(dir, qwen ? ByteLevelFixture.QWEN2_PATTERN : ByteLevelFixture.LLAMA3_PATTERN, qwen, 400, null);
+        ByteLevelFixture.write(
+                dir, qwen ? ByteLevelFixture.QWEN2_PATTERN : ByteLevelFixture.LLAMA3_PATTERN, qwen, 400, null);
         Tokenizer tokenizer = Tokenizers.fromHuggingFace(dir);
         LlamaTokenizer jlama = new LlamaTokenizer(dir);
         int compared = 0;
         for (String text : TokenizerSamples.strings(1000)) {
-            if (text.chars().allMatch(c -> c < 128) && ByteLevelFixture.SPECIALS.stream().noneMatch(text::contains)) {
-                assertThat(tokenizer.encode(text)).as(text)
-                        .containsExactly(Arrays.stream(jlama.encode(text)).mapToInt(id -> (int) id).toArray());
+            if (text.chars().allMatch(c -> c < 128)
+                    && ByteLevelFixture.SPECIALS.stream().noneMatch(text::contains)) {
+                assertThat(tokenizer.encode(text))
+                        .as(text)
+                        .containsExactly(Arrays.stream(jlama.encode(text))
+                                .mapToInt(id -> (int) id)
+                                .toArray());
                 compared++;
             }
         }
@@ -130,14 +144,20 @@ class ByteLevelTokenizerTest {
         Path json = dir.resolve("tokenizer.json");
         String original = Files.readString(json);
         Files.writeString(json, original.replace("\"type\" : \"BPE\"", "\"type\" : \"WordPiece\""));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("WordPiece");
-        Files.writeString(json, original.replace("\"normalizer\" : null", "\"normalizer\" : {\"type\" : \"Lowercase\"}"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("Lowercase");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir))
+                .hasMessageContaining("WordPiece");
+        Files.writeString(
+                json, original.replace("\"normalizer\" : null", "\"normalizer\" : {\"type\" : \"Lowercase\"}"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir))
+                .hasMessageContaining("Lowercase");
         Files.writeString(json, original.replaceFirst("\"id\" : \\d+", "\"id\" : 2147483647"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("2147483647");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir))
+                .hasMessageContaining("2147483647");
         Files.writeString(json, original.replaceFirst("\"id\" : \\d+", "\"id\" : 100000"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("ids reach 100000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir))
+                .hasMessageContaining("ids reach 100000");
         Files.writeString(json, original.substring(0, original.length() / 2));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir)).hasMessageContaining("malformed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.fromHuggingFace(dir))
+                .hasMessageContaining("malformed");
     }
 }

@@ -34,7 +34,9 @@ class GgufVocabularyTest {
     void aLlamaVocabularyWithoutTypesOrIdsGetsLlamaCppsDefaults() throws IOException {
         Vocabulary vocabulary = read(w -> w.putString("tokenizer.ggml.model", "llama")
                 .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
-                .put("tokenizer.ggml.padding_token_id", GgufValue.uint32(0xFFFF_FFFFL))); // "none", as some converters write it
+                .put(
+                        "tokenizer.ggml.padding_token_id",
+                        GgufValue.uint32(0xFFFF_FFFFL))); // "none", as some converters write it
         assertThat(vocabulary.bos()).isEqualTo(1);
         assertThat(vocabulary.eos()).isEqualTo(2);
         assertThat(vocabulary.unknown()).isZero();
@@ -51,22 +53,44 @@ class GgufVocabularyTest {
 
     @Test
     void inconsistentMetadataIsRefusedWithTheKeyNamed() {
-        refused(w -> w.putString("tokenizer.ggml.model", "bert").put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS)), "'bert'");
-        refused(w -> w.putString("tokenizer.ggml.model", "llama").put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
-                .put("tokenizer.ggml.token_type", GgufValue.int32s(1, 1)), "token_type has 2 entries");
-        refused(w -> w.putString("tokenizer.ggml.model", "llama").put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
-                .put("tokenizer.ggml.scores", GgufValue.float32s(0f)), "scores has 1 entries");
-        refused(w -> w.putString("tokenizer.ggml.model", "llama").put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
-                .put("tokenizer.ggml.token_type", GgufValue.int32s(TOKENS.stream().mapToInt(t -> 9).toArray())), "token type 9");
-        refused(w -> w.putString("tokenizer.ggml.model", "llama").put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
-                .putUint32("tokenizer.ggml.bos_token_id", 70_000), "tokenizer.ggml.bos_token_id");
-        refused(w -> w.putString("tokenizer.ggml.model", "gpt2").put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS)),
+        refused(
+                w -> w.putString("tokenizer.ggml.model", "bert")
+                        .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS)),
+                "'bert'");
+        refused(
+                w -> w.putString("tokenizer.ggml.model", "llama")
+                        .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
+                        .put("tokenizer.ggml.token_type", GgufValue.int32s(1, 1)),
+                "token_type has 2 entries");
+        refused(
+                w -> w.putString("tokenizer.ggml.model", "llama")
+                        .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
+                        .put("tokenizer.ggml.scores", GgufValue.float32s(0f)),
+                "scores has 1 entries");
+        refused(
+                w -> w.putString("tokenizer.ggml.model", "llama")
+                        .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
+                        .put(
+                                "tokenizer.ggml.token_type",
+                                GgufValue.int32s(
+                                        TOKENS.stream().mapToInt(t -> 9).toArray())),
+                "token type 9");
+        refused(
+                w -> w.putString("tokenizer.ggml.model", "llama")
+                        .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS))
+                        .putUint32("tokenizer.ggml.bos_token_id", 70_000),
+                "tokenizer.ggml.bos_token_id");
+        refused(
+                w -> w.putString("tokenizer.ggml.model", "gpt2")
+                        .put("tokenizer.ggml.tokens", GgufValue.strings(TOKENS)),
                 "tokenizer.ggml.merges");
         refused(w -> w.putString("tokenizer.ggml.model", "llama"), "tokenizer.ggml.tokens");
     }
 
     private void refused(Consumer<GgufWriter> metadata, String message) {
-        assertThatThrownBy(() -> read(metadata)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> read(metadata))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
     }
 
     private Vocabulary read(Consumer<GgufWriter> metadata) throws IOException {

@@ -31,7 +31,8 @@ class SentencePieceTokenizerTest {
     @Test
     void reproducesTheReferencePromptIds() throws IOException {
         Tokenizer tokenizer = Tokenizers.fromHuggingFace(TestModels.stories260K());
-        JsonNode reference = new ObjectMapper().readTree(TestModels.stories260K().resolve("reference.json").toFile());
+        JsonNode reference = new ObjectMapper()
+                .readTree(TestModels.stories260K().resolve("reference.json").toFile());
         assertThat(reference.size()).isEqualTo(6);
         for (JsonNode row : reference) {
             int[] expected = new ObjectMapper().convertValue(row.get("prompt_token_ids"), int[].class);
@@ -56,14 +57,18 @@ class SentencePieceTokenizerTest {
         TextbookBpe textbook = new TextbookBpe(model.resolve("tokenizer.json"));
         int withSpecials = 0;
         for (String text : TokenizerSamples.strings(400)) {
-            int[] jlamaIds = Arrays.stream(jlama.encode(text)).mapToInt(id -> (int) id).toArray();
+            int[] jlamaIds =
+                    Arrays.stream(jlama.encode(text)).mapToInt(id -> (int) id).toArray();
             if (SPECIAL_SPELLINGS.stream().anyMatch(text::contains)) {
                 // Jlama's encode turns these spellings into their tokens: what encodeWithSpecialTokens does
                 assertThat(tokenizer.encodeWithSpecialTokens(text)).as(text).containsExactly(jlamaIds);
                 withSpecials++;
             } else {
                 assertThat(tokenizer.encode(text)).as(text).containsExactly(jlamaIds);
-                assertThat(tokenizer.encode(text)).as(text).containsExactly(textbook.encode(text).stream().mapToInt(i -> i).toArray());
+                assertThat(tokenizer.encode(text))
+                        .as(text)
+                        .containsExactly(
+                                textbook.encode(text).stream().mapToInt(i -> i).toArray());
             }
         }
         assertThat(withSpecials).isBetween(20, 200);
@@ -78,11 +83,14 @@ class SentencePieceTokenizerTest {
         writer.write(file);
         try (GgufFile gguf = GgufFile.open(file)) {
             Tokenizer fromGguf = Tokenizers.fromGguf(gguf);
-            assertThat(gguf.getFloats("tokenizer.ggml.scores")).hasSize(512); // merge order carried by scores, as llama.cpp reads it
+            assertThat(gguf.getFloats("tokenizer.ggml.scores"))
+                    .hasSize(512); // merge order carried by scores, as llama.cpp reads it
             assertThat(gguf.has("tokenizer.ggml.merges")).isFalse();
             for (String text : TokenizerSamples.strings(400)) {
                 assertThat(fromGguf.encode(text)).as(text).containsExactly(hf.encode(text));
-                assertThat(fromGguf.encodeWithSpecialTokens(text)).as(text).containsExactly(hf.encodeWithSpecialTokens(text));
+                assertThat(fromGguf.encodeWithSpecialTokens(text))
+                        .as(text)
+                        .containsExactly(hf.encodeWithSpecialTokens(text));
             }
             assertThat(fromGguf.endTokens()).isEqualTo(hf.endTokens());
             assertThat(fromGguf.bos()).isEqualTo(hf.bos());
@@ -96,7 +104,9 @@ class SentencePieceTokenizerTest {
         Tokenizer tokenizer = Tokenizers.fromHuggingFace(TestModels.stories260K());
         for (String text : TokenizerSamples.strings(400)) {
             if (SPECIAL_SPELLINGS.stream().noneMatch(text::contains)) {
-                assertThat(decode(tokenizer, tokenizer.encode(text))).as(text).isEqualTo(" " + text.replace(SPACE_MARK, " "));
+                assertThat(decode(tokenizer, tokenizer.encode(text)))
+                        .as(text)
+                        .isEqualTo(" " + text.replace(SPACE_MARK, " "));
             }
         }
         assertThat(tokenizer.bytes(1)).isEmpty(); // <s>
@@ -115,7 +125,8 @@ class SentencePieceTokenizerTest {
         int[] once = tokenizer.encode("Once");
         int[] rendered = tokenizer.encodeWithSpecialTokens("<s>Once</s>");
         assertThat(rendered[0]).isEqualTo(1);
-        assertThat(Arrays.copyOfRange(rendered, 1, rendered.length - 1)).containsExactly(once); // dummy prefix after a special token
+        assertThat(Arrays.copyOfRange(rendered, 1, rendered.length - 1))
+                .containsExactly(once); // dummy prefix after a special token
         assertThat(rendered[rendered.length - 1]).isEqualTo(2);
         assertThat(tokenizer.encodeWithSpecialTokens("")).isEmpty();
         assertThat(tokenizer.encode("")).isEmpty();

@@ -28,16 +28,21 @@ final class TextbookBpe {
 
     TextbookBpe(Path tokenizerJson) throws IOException {
         JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
-        root.path("model").path("vocab").properties().forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
+        root.path("model")
+                .path("vocab")
+                .properties()
+                .forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
         int rank = 0;
         for (JsonNode merge : root.path("model").path("merges")) {
-            String key = merge.isArray() ? merge.get(0).asText() + " " + merge.get(1).asText() : merge.asText();
+            String key =
+                    merge.isArray() ? merge.get(0).asText() + " " + merge.get(1).asText() : merge.asText();
             ranks.putIfAbsent(key, rank++);
         }
         byteLevel = root.toString().contains("\"ByteLevel\"");
         ignoreMerges = root.path("model").path("ignore_merges").asBoolean(false);
         nfc = root.path("normalizer").path("type").asText("").equals("NFC");
-        String regex = root.path("pre_tokenizer").findValue("Regex") == null ? null
+        String regex = root.path("pre_tokenizer").findValue("Regex") == null
+                ? null
                 : root.path("pre_tokenizer").findValue("Regex").asText();
         split = regex == null ? null : Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS);
     }

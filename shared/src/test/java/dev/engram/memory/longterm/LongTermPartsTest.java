@@ -24,7 +24,8 @@ class LongTermPartsTest {
         assertThat(bytes[0]).isZero(); // sin(0) = 0
         float[] matrix = new float[2 * 384];
         Vectors.read(bytes, matrix, 1, 384);
-        assertThat(Vectors.dot(w, matrix, 1, 384)).isCloseTo((float) expected, org.assertj.core.data.Offset.offset(1e-3f));
+        assertThat(Vectors.dot(w, matrix, 1, 384))
+                .isCloseTo((float) expected, org.assertj.core.data.Offset.offset(1e-3f));
         assertThat(Vectors.dot(w, matrix, 0, 384)).isZero();
     }
 
@@ -60,7 +61,8 @@ class LongTermPartsTest {
         // a vector with itself: ~1; the zero (forgotten) row: exactly 0
         byte[] self = Vectors.toInt8Row(q);
         assertThat(Vectors.dotInt8(q, self, 0, dims)).isCloseTo(1f, org.assertj.core.data.Offset.offset(5e-3f));
-        assertThat(Vectors.dotInt8(q, new byte[Vectors.int8RowBytes(dims)], 0, dims)).isZero();
+        assertThat(Vectors.dotInt8(q, new byte[Vectors.int8RowBytes(dims)], 0, dims))
+                .isZero();
         assertThat(Vectors.toInt8Row(new float[dims])).containsOnly((byte) 0);
     }
 
@@ -76,7 +78,8 @@ class LongTermPartsTest {
                 expected += q[i] * row[4 + i];
             }
             expected *= Vectors.int8Scale(row, 0);
-            assertThat(Vectors.dotInt8(q, row, 0, dims)).as("dims " + dims)
+            assertThat(Vectors.dotInt8(q, row, 0, dims))
+                    .as("dims " + dims)
                     .isCloseTo((float) expected, org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
@@ -84,7 +87,6 @@ class LongTermPartsTest {
     private static float[] unit(java.util.SplittableRandom random) {
         return UnitVectors.random(random, 384);
     }
-
 
     @Test
     void filtersMatchOnEveryGivenField() {

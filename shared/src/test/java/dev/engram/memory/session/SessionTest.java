@@ -22,7 +22,10 @@ class SessionTest {
 
     @Test
     void foldsTheOldestTurnsUntilTheRestFitAndNeverOpensWithAnAnswer() {
-        Session session = of(Turn.user("q1", 10, 0), Turn.assistant("a1", 10, 0), Turn.user("q2", 10, 0),
+        Session session = of(
+                Turn.user("q1", 10, 0),
+                Turn.assistant("a1", 10, 0),
+                Turn.user("q2", 10, 0),
                 Turn.assistant("a2", 10, 0));
         assertThat(session.turnsToFold(30)).as("q1 alone would leave a1 first").isEqualTo(2);
         assertThat(session.turnsToFold(20)).isEqualTo(2);
@@ -35,10 +38,12 @@ class SessionTest {
         assertThat(SessionId.require("Az09._:-")).isEqualTo("Az09._:-");
         assertThat(SessionId.require("x".repeat(128))).hasSize(128);
         for (String bad : new String[] {"", "x".repeat(129), "a b", "a/b", "a{b}", "a*"}) {
-            assertThatThrownBy(() -> SessionId.require(bad)).isInstanceOf(InvalidRequestException.class)
+            assertThatThrownBy(() -> SessionId.require(bad))
+                    .isInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("A-Z a-z 0-9");
         }
-        assertThatThrownBy(() -> SessionId.require(null)).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> SessionId.require(null))
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("required");
     }
 

@@ -42,15 +42,21 @@ class SummaryChatTemplateTest {
         assertThat(model.hasChatTemplate()).isTrue();
         SummaryPrompts prompts = new SummaryPrompts(true, SummaryStyle.BULLETS, "the dog");
         String rendered = model.render(prompts.map("Tom had a dog.", true));
-        assertThat(rendered).contains("<|system|>\nSummarise the text the user sends with a focus on the dog, as a short list of bullet points")
-                .contains("<|user|>\nTom had a dog.\n").endsWith("<|assistant|>\n");
+        assertThat(rendered)
+                .contains(
+                        "<|system|>\nSummarise the text the user sends with a focus on the dog, as a short list of bullet points")
+                .contains("<|user|>\nTom had a dog.\n")
+                .endsWith("<|assistant|>\n");
 
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 60; i++) {
-            text.append("Tom had a dog called Rex number ").append(i).append(". They played ball in the park every day. ");
+            text.append("Tom had a dog called Rex number ")
+                    .append(i)
+                    .append(". They played ball in the park every day. ");
         }
         int maxTokens = 24;
-        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(model, maxTokens, SummaryStyle.PARAGRAPH, null, new Tally(), new Cancellation());
+        AbstractiveSummarizer summarizer = new AbstractiveSummarizer(
+                model, maxTokens, SummaryStyle.PARAGRAPH, null, new Tally(), new Cancellation());
         List<String> chunks = summarizer.chunks(Sentences.split(text.toString()), 64);
         assertThat(chunks).hasSizeGreaterThan(1);
         summarizer.summarize(chunks);

@@ -30,8 +30,10 @@ class TextPartsTest {
     void sentencesAreVerbatimAndLineBreaksAndBlankLinesCount() {
         String text = "  Tom ran. Mr. Smith waved!\n- milk\n- bread\n\n\nA new day began? Yes.\r\nEnd";
         List<Sentence> sentences = Sentences.split(text);
-        assertThat(sentences).extracting(Sentence::text)
-                .containsExactly("Tom ran.", "Mr. Smith waved!", "- milk", "- bread", "A new day began?", "Yes.", "End");
+        assertThat(sentences)
+                .extracting(Sentence::text)
+                .containsExactly(
+                        "Tom ran.", "Mr. Smith waved!", "- milk", "- bread", "A new day began?", "Yes.", "End");
         assertThat(sentences).extracting(Sentence::paragraph).containsExactly(0, 0, 0, 0, 1, 1, 1);
         for (Sentence s : sentences) {
             assertThat(text.substring(s.start(), s.end())).isEqualTo(s.text());
@@ -45,7 +47,8 @@ class TextPartsTest {
             pieces.add("Sentence " + i + " tells how the little cat played with a ball.");
         }
         int limit = 60;
-        Chunker chunker = new Chunker(model::countTokens, text -> model.countTokens("Summary of: " + text) <= limit, limit - 4);
+        Chunker chunker =
+                new Chunker(model::countTokens, text -> model.countTokens("Summary of: " + text) <= limit, limit - 4);
         List<String> chunks = chunker.pack(pieces, " ");
         assertThat(chunks.size()).isGreaterThan(5);
         assertThat(chunks).allMatch(c -> model.countTokens("Summary of: " + c) <= limit);
@@ -56,13 +59,17 @@ class TextPartsTest {
 
     @Test
     void aPieceLargerThanAnyChunkIsCutAtWhitespaceOrCharacters() {
-        String longSentence = "the big red dog ran far away from home ".repeat(30).strip();
+        String longSentence =
+                "the big red dog ran far away from home ".repeat(30).strip();
         String noSpaces = "abcdefghij".repeat(40);
         Chunker chunker = new Chunker(model::countTokens, text -> model.countTokens(text) <= 50, 50);
         List<String> chunks = chunker.pack(List.of("Hello there.", longSentence, noSpaces), " ");
         assertThat(chunks).allMatch(c -> model.countTokens(c) <= 50);
-        assertThat(String.join(" ", chunks).replace(" ", "")).isEqualTo(("Hello there." + longSentence + noSpaces).replace(" ", ""));
-        assertThat(String.join(" ", chunks)).startsWith("Hello there. the big red dog").contains(longSentence.substring(0, 200));
+        assertThat(String.join(" ", chunks).replace(" ", ""))
+                .isEqualTo(("Hello there." + longSentence + noSpaces).replace(" ", ""));
+        assertThat(String.join(" ", chunks))
+                .startsWith("Hello there. the big red dog")
+                .contains(longSentence.substring(0, 200));
     }
 
     @Test

@@ -39,8 +39,11 @@ class TranslationChatTemplateTest {
         TranslationPrompts prompts = new TranslationPrompts(true, "German", "English");
         assertThat(model.render(prompts.prompt("Der Hund schläft.")))
                 .startsWith("<|system|>\nTranslate the text the user sends from German into English.")
-                .contains("<|user|>\nDer Hund schläft.\n").endsWith("<|assistant|>\n");
-        assertThat(prompts.stop()).as("a chat model ends with its end-of-turn token").isEmpty();
+                .contains("<|user|>\nDer Hund schläft.\n")
+                .endsWith("<|assistant|>\n");
+        assertThat(prompts.stop())
+                .as("a chat model ends with its end-of-turn token")
+                .isEmpty();
 
         StringBuilder longLine = new StringBuilder();
         for (int i = 0; i < 30; i++) {
@@ -65,6 +68,8 @@ class TranslationChatTemplateTest {
         assertThat(out.get(0)).startsWith("- ");
         assertThat(out.get(1)).isEmpty();
         assertThat(out.get(2)).startsWith("1. ");
-        assertThat(segments).extracting(Segment::source).containsExactlyElementsOf(plan.stream().flatMap(List::stream).toList());
+        assertThat(segments)
+                .extracting(Segment::source)
+                .containsExactlyElementsOf(plan.stream().flatMap(List::stream).toList());
     }
 }

@@ -27,6 +27,7 @@ public final class RecallEvaluation {
     private final double[] bestWrong;
     /** Per question (answerable first, then unanswerable): the three best scores and whether each is the answer. */
     private final double[][] top3;
+
     private final boolean[][] top3Right;
     private final double[] noneTop;
     private final Map<PairKind, List<Double>> pairs = new EnumMap<>(PairKind.class);
@@ -46,7 +47,8 @@ public final class RecallEvaluation {
         noneTop = new double[set.none().size()];
         for (int q = 0; q < all; q++) {
             boolean isAnswerable = q < answerable;
-            String text = isAnswerable ? set.questions().get(q).text() : set.none().get(q - answerable);
+            String text =
+                    isAnswerable ? set.questions().get(q).text() : set.none().get(q - answerable);
             int answer = isAnswerable ? set.memoryIndex(set.questions().get(q).fact()) : -1;
             float[] query = embedder.embedQuery(text);
             double[] scores = new double[memories.size()];
@@ -143,7 +145,11 @@ public final class RecallEvaluation {
 
     /** Hits (top 3, at least minScore) per question: what a caller gets back on average. */
     public double hitsPerQuestion(double minScore) {
-        return Arrays.stream(top3).mapToLong(s -> Arrays.stream(s).filter(x -> x >= minScore).count()).sum() / (double) top3.length;
+        return Arrays.stream(top3)
+                        .mapToLong(
+                                s -> Arrays.stream(s).filter(x -> x >= minScore).count())
+                        .sum()
+                / (double) top3.length;
     }
 
     /** Unanswerable questions that recall nothing at {@code minScore}. */
@@ -172,7 +178,9 @@ public final class RecallEvaluation {
 
     /** The highest similarity of two texts that must not be merged: diff pairs and any two stored memories. */
     public double mostSimilarDifferent() {
-        return Math.max(maxMemorySimilarity, Arrays.stream(pairSimilarities(PairKind.diff)).max().orElse(-1));
+        return Math.max(
+                maxMemorySimilarity,
+                Arrays.stream(pairSimilarities(PairKind.diff)).max().orElse(-1));
     }
 
     public double maxMemorySimilarity() {
@@ -189,7 +197,9 @@ public final class RecallEvaluation {
     }
 
     public double[] pairSimilarities(PairKind kind) {
-        return pairs.getOrDefault(kind, List.of()).stream().mapToDouble(Double::doubleValue).toArray();
+        return pairs.getOrDefault(kind, List.of()).stream()
+                .mapToDouble(Double::doubleValue)
+                .toArray();
     }
 
     /** The answer's score per answerable question. */
@@ -212,7 +222,8 @@ public final class RecallEvaluation {
         List<String> out = new ArrayList<>();
         for (int q = 0; q < rank.length; q++) {
             if (rank[q] > k) {
-                out.add(set.questions().get(q).text() + " (rank " + rank[q] + ", " + String.format("%.3f", right[q]) + ")");
+                out.add(set.questions().get(q).text() + " (rank " + rank[q] + ", " + String.format("%.3f", right[q])
+                        + ")");
             }
         }
         return out;

@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
  * @param none      questions nothing stored answers
  * @param pairs     deduplication pairs
  */
-public record RecallSet(Map<String, String> facts, List<Question> questions, List<String> noise, List<String> none,
-        List<Pair> pairs) {
+public record RecallSet(
+        Map<String, String> facts, List<Question> questions, List<String> noise, List<String> none, List<Pair> pairs) {
 
     public static final String RESOURCE = "dev/engram/memory/recall-set.txt";
 
@@ -35,7 +35,9 @@ public record RecallSet(Map<String, String> facts, List<Question> questions, Lis
 
     /** {@code same}: one fact said twice; {@code diff}: different facts; {@code subtle}: different only in a number, a date, word order or an opposite. */
     public enum PairKind {
-        same, diff, subtle
+        same,
+        diff,
+        subtle
     }
 
     public record Pair(PairKind kind, String a, String b) {}
@@ -74,7 +76,8 @@ public record RecallSet(Map<String, String> facts, List<Question> questions, Lis
                 case "ask" -> asks.add(new String[] {head[1], parts[1].strip()});
                 case "noise" -> noise.add(parts[1].strip());
                 case "none" -> none.add(parts[1].strip());
-                case "same", "diff", "subtle" -> pairs.add(new Pair(PairKind.valueOf(head[0]), parts[1].strip(), parts[2].strip()));
+                case "same", "diff", "subtle" ->
+                    pairs.add(new Pair(PairKind.valueOf(head[0]), parts[1].strip(), parts[2].strip()));
                 default -> throw new IllegalArgumentException("line " + number + ": unknown record '" + head[0] + "'");
             }
         }
@@ -101,11 +104,13 @@ public record RecallSet(Map<String, String> facts, List<Question> questions, Lis
         return new ArrayList<>(facts.keySet()).indexOf(factKey);
     }
 
-    private static final Set<String> STOP = Set.of(("a about after all also am an and any are as at be been before being but by can "
-            + "could did do does doing each every for from get gets got had has have having he her here him his how i if in into is it "
-            + "its just me might more most must my never no not now of off on once only or our ours out over own she should so some still "
-            + "such than that the their them then there these they this those through to too under until up us very was we were what "
-            + "when where which while who whom why will with would you your again long new day days week").split(" "));
+    private static final Set<String> STOP =
+            Set.of(("a about after all also am an and any are as at be been before being but by can "
+                            + "could did do does doing each every for from get gets got had has have having he her here him his how i if in into is it "
+                            + "its just me might more most must my never no not now of off on once only or our ours out over own she should so some still "
+                            + "such than that the their them then there these they this those through to too under until up us very was we were what "
+                            + "when where which while who whom why will with would you your again long new day days week")
+                    .split(" "));
 
     /** Lower-case words without stop words, a trailing 's and a plural s: enough to say whether two texts share a word. */
     static Set<String> contentWords(String text) {

@@ -50,24 +50,35 @@ class AllFunctionsTest {
         @Override
         protected Map<String, String> extra() {
             return Map.of(
-                    "engram.auth.keys", ALPHA + ":" + ApiKeys.hash(ALPHA_KEY) + "," + BETA + ":" + ApiKeys.hash(BETA_KEY) + ","
-                            + GAMMA + ":" + ApiKeys.hash(GAMMA_KEY),
-                    "engram.limits.tenant.\"" + GAMMA + "\".requests-per-minute", "3",
-                    "engram.limits.tenant.\"" + GAMMA + "\".burst", "3");
+                    "engram.auth.keys",
+                    ALPHA + ":" + ApiKeys.hash(ALPHA_KEY) + "," + BETA + ":" + ApiKeys.hash(BETA_KEY) + "," + GAMMA
+                            + ":" + ApiKeys.hash(GAMMA_KEY),
+                    "engram.limits.tenant.\"" + GAMMA + "\".requests-per-minute",
+                    "3",
+                    "engram.limits.tenant.\"" + GAMMA + "\".burst",
+                    "3");
         }
     }
 
     /** A request each function accepts, by path. */
     static final Map<String, String> CALLS = Map.ofEntries(
             Map.entry("/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":8}"),
-            Map.entry("/summarize", "{\"text\":\"Lily went to the park. She saw a big dog. The dog was happy and ran.\",\"maxTokens\":16}"),
-            Map.entry("/translate", "{\"text\":\"The cat sleeps on the warm mat in the sun.\",\"targetLanguage\":\"fr\"}"),
-            Map.entry("/classify", "{\"text\":\"My card was charged twice.\",\"labels\":[\"billing\",\"shipping\"],\"mode\":\"embedding\"}"),
+            Map.entry(
+                    "/summarize",
+                    "{\"text\":\"Lily went to the park. She saw a big dog. The dog was happy and ran.\",\"maxTokens\":16}"),
+            Map.entry(
+                    "/translate",
+                    "{\"text\":\"The cat sleeps on the warm mat in the sun.\",\"targetLanguage\":\"fr\"}"),
+            Map.entry(
+                    "/classify",
+                    "{\"text\":\"My card was charged twice.\",\"labels\":[\"billing\",\"shipping\"],\"mode\":\"embedding\"}"),
             Map.entry("/remember", "{\"text\":\"The gate code is 4711.\"}"),
             Map.entry("/recall", "{\"query\":\"gate code\"}"),
             Map.entry("/session-get", "{\"sessionId\":\"s-1\"}"),
             Map.entry("/batch-status", "{\"jobId\":\"b0000000000000000\"}"),
-            Map.entry("/v1/chat/completions", "{\"model\":\"stories260K\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":4}"),
+            Map.entry(
+                    "/v1/chat/completions",
+                    "{\"model\":\"stories260K\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":4}"),
             Map.entry("/v1/embeddings", "{\"input\":\"hello\"}"));
 
     @Test
@@ -80,39 +91,64 @@ class AllFunctionsTest {
 
     @Test
     void everyFunctionAnswersOnOnePortWithTheOneModel() {
-        post(ALPHA_KEY, "/generate", CALLS.get("/generate")).statusCode(200).body("model", is("stories260K"))
+        post(ALPHA_KEY, "/generate", CALLS.get("/generate"))
+                .statusCode(200)
+                .body("model", is("stories260K"))
                 .body("usage.completionTokens", greaterThan(0));
         post(ALPHA_KEY, "/summarize", CALLS.get("/summarize")).statusCode(200).body("model", is("stories260K"));
-        post(ALPHA_KEY, "/translate", CALLS.get("/translate")).statusCode(200).body("model", is("stories260K"))
+        post(ALPHA_KEY, "/translate", CALLS.get("/translate"))
+                .statusCode(200)
+                .body("model", is("stories260K"))
                 .body("detectedLanguage", is("en"));
         post(ALPHA_KEY, "/classify", CALLS.get("/classify")).statusCode(200).body("label", is("billing"));
-        post(ALPHA_KEY, "/v1/chat/completions", CALLS.get("/v1/chat/completions")).statusCode(200)
-                .body("model", is("stories260K")).body("choices[0].message.content", notNullValue());
-        post(ALPHA_KEY, "/v1/embeddings", CALLS.get("/v1/embeddings")).statusCode(200)
+        post(ALPHA_KEY, "/v1/chat/completions", CALLS.get("/v1/chat/completions"))
+                .statusCode(200)
+                .body("model", is("stories260K"))
+                .body("choices[0].message.content", notNullValue());
+        post(ALPHA_KEY, "/v1/embeddings", CALLS.get("/v1/embeddings"))
+                .statusCode(200)
                 .body("data[0].embedding.size()", greaterThan(100));
-        given().header("Authorization", AuthProfile.bearer(ALPHA_KEY)).get("/v1/models").then().statusCode(200)
+        given().header("Authorization", AuthProfile.bearer(ALPHA_KEY))
+                .get("/v1/models")
+                .then()
+                .statusCode(200)
                 .body("data.id", hasItem("stories260K"));
     }
 
     @Test
     void theFunctionsShareSessionsAndLongTermMemoryWithinTheTenant() {
         String session = "all-" + UUID.randomUUID();
-        post(ALPHA_KEY, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":4,\"sessionId\":\"" + session + "\"}")
+        post(
+                        ALPHA_KEY,
+                        "/generate",
+                        "{\"prompt\":\"Once upon a time\",\"maxTokens\":4,\"sessionId\":\"" + session + "\"}")
                 .statusCode(200);
-        post(ALPHA_KEY, "/session-get", "{\"sessionId\":\"" + session + "\"}").statusCode(200)
-                .body("turns.size()", is(2)).body("turns[0].text", is("Once upon a time"));
+        post(ALPHA_KEY, "/session-get", "{\"sessionId\":\"" + session + "\"}")
+                .statusCode(200)
+                .body("turns.size()", is(2))
+                .body("turns[0].text", is("Once upon a time"));
 
-        String fact = "The blue door of the shed opens with code " + UUID.randomUUID().toString().substring(0, 8) + ".";
-        String id = post(ALPHA_KEY, "/remember", "{\"text\":\"" + fact + "\"}").statusCode(200).extract().path("id");
-        post(ALPHA_KEY, "/recall", "{\"query\":\"shed door code\"}").statusCode(200).body("hits.id", hasItem(id));
-        post(BETA_KEY, "/recall", "{\"query\":\"shed door code\"}").statusCode(200).body("hits.id", not(hasItem(id)));
+        String fact = "The blue door of the shed opens with code "
+                + UUID.randomUUID().toString().substring(0, 8) + ".";
+        String id = post(ALPHA_KEY, "/remember", "{\"text\":\"" + fact + "\"}")
+                .statusCode(200)
+                .extract()
+                .path("id");
+        post(ALPHA_KEY, "/recall", "{\"query\":\"shed door code\"}")
+                .statusCode(200)
+                .body("hits.id", hasItem(id));
+        post(BETA_KEY, "/recall", "{\"query\":\"shed door code\"}")
+                .statusCode(200)
+                .body("hits.id", not(hasItem(id)));
     }
 
     @Test
     void aBatchJobRunsItsLinesThroughTheOtherFunctionsTasks() throws IOException, InterruptedException {
-        runsABatchJob("all-test", List.of(
-                "{\"customId\":\"g\",\"function\":\"generate\",\"body\":" + CALLS.get("/generate") + "}",
-                "{\"customId\":\"c\",\"function\":\"classify\",\"body\":" + CALLS.get("/classify") + "}"));
+        runsABatchJob(
+                "all-test",
+                List.of(
+                        "{\"customId\":\"g\",\"function\":\"generate\",\"body\":" + CALLS.get("/generate") + "}",
+                        "{\"customId\":\"c\",\"function\":\"classify\",\"body\":" + CALLS.get("/classify") + "}"));
     }
 
     /** Submits the lines as alpha's job from a file under {@code dir}, awaits it and checks every line's result is ok. */
@@ -122,13 +158,18 @@ class AllFunctionsTest {
         Path input = dir.resolve("lines-" + UUID.randomUUID() + ".jsonl");
         Files.write(input, lines);
         try {
-            String jobId = post(ALPHA_KEY, "/batch-submit", "{\"input\":\"" + dirName + "/" + input.getFileName() + "\"}")
-                    .statusCode(200).extract().path("jobId");
+            String jobId = post(
+                            ALPHA_KEY, "/batch-submit", "{\"input\":\"" + dirName + "/" + input.getFileName() + "\"}")
+                    .statusCode(200)
+                    .extract()
+                    .path("jobId");
             JsonPath status = awaitCompleted(jobId);
             assertThat(status.getLong("done")).isEqualTo(lines.size());
             assertThat(status.getLong("failed")).isZero();
             Path results = Path.of("target/batch-files", ALPHA).resolve(status.getString("output"));
-            assertThat(Files.readAllLines(results)).hasSize(lines.size()).allMatch(line -> line.contains("\"status\":\"ok\""));
+            assertThat(Files.readAllLines(results))
+                    .hasSize(lines.size())
+                    .allMatch(line -> line.contains("\"status\":\"ok\""));
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path file : files.toList()) {
@@ -148,8 +189,10 @@ class AllFunctionsTest {
         post(GAMMA_KEY, "/classify", CALLS.get("/classify")).statusCode(200);
         post(GAMMA_KEY, "/recall", CALLS.get("/recall")).statusCode(200);
         post(GAMMA_KEY, "/v1/embeddings", CALLS.get("/v1/embeddings")).statusCode(200);
-        post(GAMMA_KEY, "/generate", CALLS.get("/generate")).statusCode(429)
-                .header("Retry-After", notNullValue()).body("error", is("rate_limited"));
+        post(GAMMA_KEY, "/generate", CALLS.get("/generate"))
+                .statusCode(429)
+                .header("Retry-After", notNullValue())
+                .body("error", is("rate_limited"));
         post(ALPHA_KEY, "/classify", CALLS.get("/classify")).statusCode(200);
     }
 
@@ -157,12 +200,16 @@ class AllFunctionsTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonPath last = null;
         while (System.nanoTime() < deadline) {
-            last = post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}").statusCode(200).extract().jsonPath();
+            last = post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}")
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             if ("completed".equals(last.getString("state"))) {
                 return last;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("Job " + jobId + " did not complete; last status " + (last == null ? null : last.prettify()));
+        throw new AssertionError(
+                "Job " + jobId + " did not complete; last status " + (last == null ? null : last.prettify()));
     }
 }

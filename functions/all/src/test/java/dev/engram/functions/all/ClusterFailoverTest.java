@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.engram.memory.longterm.LtmKeys;
 import dev.engram.memory.session.SessionKeys;
+import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisCluster;
 import dev.engram.testing.RedisClusterTestResource;
 import dev.engram.testing.RedisServer;
-import dev.engram.tenant.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,7 +50,13 @@ class ClusterFailoverTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.auth.enabled", "false", "engram.redis.wait-replicas", "1", "engram.redis.wait-timeout", "500ms");
+            return Map.of(
+                    "engram.auth.enabled",
+                    "false",
+                    "engram.redis.wait-replicas",
+                    "1",
+                    "engram.redis.wait-timeout",
+                    "500ms");
         }
     }
 
@@ -74,7 +80,9 @@ class ClusterFailoverTest {
             awaitServing(); // the load runs before the first kill
             for (int kill = 0; kill < KILLS; kill++) {
                 // alternate: the shard of the tenant's long-term memory, then a session's
-                String key = kill % 2 == 0 ? LtmKeys.of(T).version() : SessionKeys.of(T, "s-" + counter.get()).meta();
+                String key = kill % 2 == 0
+                        ? LtmKeys.of(T).version()
+                        : SessionKeys.of(T, "s-" + counter.get()).meta();
                 RedisServer victim = cluster.masterOf(key);
                 long killed = System.nanoTime();
                 cluster.killMaster(victim);
@@ -91,7 +99,8 @@ class ClusterFailoverTest {
             }
             load.shutdown();
         }
-        System.out.printf("Cluster failover: %d kills, kill to serving again (ms) %s; statuses %s; %d memories and %d sessions acknowledged%n",
+        System.out.printf(
+                "Cluster failover: %d kills, kill to serving again (ms) %s; statuses %s; %d memories and %d sessions acknowledged%n",
                 KILLS, recoveries, statuses, remembered.size(), sessions.size());
         assertThat(problems).isEmpty();
         assertThat(statuses.keySet()).as("only answers and 503s").containsOnly(200, 503);
@@ -99,12 +108,24 @@ class ClusterFailoverTest {
 
         for (String id : remembered) {
             String key = LtmKeys.of(T).memory(id);
-            assertThat(cluster.cli("-c", "-p", Integer.toString(cluster.masterOf(key).port()), "EXISTS", key).strip())
-                    .as("acknowledged memory " + id).isEqualTo("1");
+            assertThat(cluster.cli(
+                                    "-c",
+                                    "-p",
+                                    Integer.toString(cluster.masterOf(key).port()),
+                                    "EXISTS",
+                                    key)
+                            .strip())
+                    .as("acknowledged memory " + id)
+                    .isEqualTo("1");
         }
         for (String session : sessions) {
-            assertThat(post(null, "/session-get", "{\"sessionId\":\"" + session + "\"}").statusCode(200).extract()
-                    .jsonPath().getList("turns")).as("acknowledged session " + session).hasSize(2);
+            assertThat(post(null, "/session-get", "{\"sessionId\":\"" + session + "\"}")
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getList("turns"))
+                    .as("acknowledged session " + session)
+                    .hasSize(2);
         }
     }
 
@@ -116,7 +137,8 @@ class ClusterFailoverTest {
 
     private void rememberOne() {
         int n = counter.incrementAndGet();
-        ExtractableResponse<Response> r = call("/remember", "{\"text\":\"Note " + n + ": the ferry leaves at " + n % 24 + " o'clock.\"}");
+        ExtractableResponse<Response> r =
+                call("/remember", "{\"text\":\"Note " + n + ": the ferry leaves at " + n % 24 + " o'clock.\"}");
         if (r != null && r.statusCode() == 200) {
             remembered.add(r.path("id"));
         }
@@ -124,7 +146,8 @@ class ClusterFailoverTest {
 
     private void sessionOne() {
         String session = "s-" + counter.incrementAndGet();
-        ExtractableResponse<Response> r = call("/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":2,\"sessionId\":\"" + session + "\"}");
+        ExtractableResponse<Response> r = call(
+                "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":2,\"sessionId\":\"" + session + "\"}");
         if (r != null && r.statusCode() == 200) {
             sessions.add(session);
         }
@@ -166,7 +189,7 @@ class ClusterFailoverTest {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("The function did not serve again within 30 s of the cluster's recovery; statuses " + statuses
-                + ", problems " + problems);
+        throw new AssertionError("The function did not serve again within 30 s of the cluster's recovery; statuses "
+                + statuses + ", problems " + problems);
     }
 }

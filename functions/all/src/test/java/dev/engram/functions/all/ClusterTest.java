@@ -47,28 +47,48 @@ class ClusterTest {
         Set<Integer> masters = new HashSet<>();
         for (int i = 0; i < 12; i++) {
             String session = "cluster-" + i + "-" + UUID.randomUUID();
-            post(ALPHA_KEY, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":4,\"sessionId\":\"" + session + "\"}")
+            post(
+                            ALPHA_KEY,
+                            "/generate",
+                            "{\"prompt\":\"Once upon a time\",\"maxTokens\":4,\"sessionId\":\"" + session + "\"}")
                     .statusCode(200);
             post(ALPHA_KEY, "/generate", "{\"prompt\":\"The end\",\"maxTokens\":4,\"sessionId\":\"" + session + "\"}")
                     .statusCode(200);
-            post(ALPHA_KEY, "/session-get", "{\"sessionId\":\"" + session + "\"}").statusCode(200)
-                    .body("turns.size()", is(4)).body("turns[2].text", is("The end"));
-            masters.add(cluster().masterOf(SessionKeys.of(ALPHA, session).meta()).port());
+            post(ALPHA_KEY, "/session-get", "{\"sessionId\":\"" + session + "\"}")
+                    .statusCode(200)
+                    .body("turns.size()", is(4))
+                    .body("turns[2].text", is("The end"));
+            masters.add(
+                    cluster().masterOf(SessionKeys.of(ALPHA, session).meta()).port());
         }
         assertThat(masters).as("one tenant's sessions live on every master").hasSize(3);
     }
 
     @Test
     void longTermMemoryRemembersRecallsAndForgets() {
-        String fact = "The red kayak is stored behind the boathouse, locker " + UUID.randomUUID().toString().substring(0, 6) + ".";
-        String id = post(ALPHA_KEY, "/remember", "{\"text\":\"" + fact + "\",\"userId\":\"u-kayak\"}").statusCode(200)
-                .extract().path("id");
-        String other = post(ALPHA_KEY, "/remember", "{\"text\":\"The blue canoe has a cracked paddle.\",\"userId\":\"u-canoe\"}")
-                .statusCode(200).extract().path("id");
-        post(ALPHA_KEY, "/recall", "{\"query\":\"where is the kayak\",\"k\":1}").statusCode(200).body("hits[0].id", is(id));
-        post(BETA_KEY, "/recall", "{\"query\":\"where is the kayak\"}").statusCode(200).body("hits.id", not(hasItem(id)));
+        String fact = "The red kayak is stored behind the boathouse, locker "
+                + UUID.randomUUID().toString().substring(0, 6) + ".";
+        String id = post(ALPHA_KEY, "/remember", "{\"text\":\"" + fact + "\",\"userId\":\"u-kayak\"}")
+                .statusCode(200)
+                .extract()
+                .path("id");
+        String other = post(
+                        ALPHA_KEY,
+                        "/remember",
+                        "{\"text\":\"The blue canoe has a cracked paddle.\",\"userId\":\"u-canoe\"}")
+                .statusCode(200)
+                .extract()
+                .path("id");
+        post(ALPHA_KEY, "/recall", "{\"query\":\"where is the kayak\",\"k\":1}")
+                .statusCode(200)
+                .body("hits[0].id", is(id));
+        post(BETA_KEY, "/recall", "{\"query\":\"where is the kayak\"}")
+                .statusCode(200)
+                .body("hits.id", not(hasItem(id)));
         post(ALPHA_KEY, "/forget", "{\"userId\":\"u-kayak\"}").statusCode(200).body("forgotten", is(1));
-        post(ALPHA_KEY, "/recall", "{\"query\":\"where is the kayak\"}").statusCode(200).body("hits.id", not(hasItem(id)))
+        post(ALPHA_KEY, "/recall", "{\"query\":\"where is the kayak\"}")
+                .statusCode(200)
+                .body("hits.id", not(hasItem(id)))
                 .body("hits.id", hasItem(other));
         post(ALPHA_KEY, "/forget", "{\"id\":\"" + other + "\"}").statusCode(200).body("forgotten", is(1));
         assertThat(keys(LtmKeys.of(ALPHA).memoryPrefix() + "*")).isEmpty();
@@ -78,10 +98,12 @@ class ClusterTest {
     void tenantEraseRemovesTheTenantFromEveryMaster() {
         String tenant = BETA;
         for (int i = 0; i < 12; i++) {
-            post(BETA_KEY, "/generate", "{\"prompt\":\"Once\",\"maxTokens\":2,\"sessionId\":\"erase-" + i + "\"}").statusCode(200);
+            post(BETA_KEY, "/generate", "{\"prompt\":\"Once\",\"maxTokens\":2,\"sessionId\":\"erase-" + i + "\"}")
+                    .statusCode(200);
         }
         post(BETA_KEY, "/remember", "{\"text\":\"Beta's gate code is 1234.\"}").statusCode(200);
-        post(ALPHA_KEY, "/generate", "{\"prompt\":\"Once\",\"maxTokens\":2,\"sessionId\":\"kept\"}").statusCode(200);
+        post(ALPHA_KEY, "/generate", "{\"prompt\":\"Once\",\"maxTokens\":2,\"sessionId\":\"kept\"}")
+                .statusCode(200);
         Set<String> before = keys("engram:" + tenant + ":*");
         Set<Integer> holding = new HashSet<>();
         for (String key : before) {
@@ -90,7 +112,10 @@ class ClusterTest {
         assertThat(holding).as("beta's keys are on every master").hasSize(3);
         Set<String> alpha = keys("engram:" + ALPHA + ":*");
 
-        JsonPath erased = post(ADMIN_KEY, "/tenant-erase", "{\"tenant\":\"" + tenant + "\"}").statusCode(200).extract().jsonPath();
+        JsonPath erased = post(ADMIN_KEY, "/tenant-erase", "{\"tenant\":\"" + tenant + "\"}")
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(erased.getLong("total")).isEqualTo(before.size());
         assertThat(keys("engram:" + tenant + ":*")).isEmpty();
         assertThat(keys("engram:" + ALPHA + ":*")).containsAll(alpha);
@@ -104,10 +129,12 @@ class ClusterTest {
 
     @Test
     void aBatchJobRuns() throws IOException, InterruptedException {
-        AllFunctionsTest.runsABatchJob("cluster-test", List.of(
-                "{\"customId\":\"g\",\"function\":\"generate\",\"body\":" + CALLS.get("/generate") + "}",
-                "{\"customId\":\"c\",\"function\":\"classify\",\"body\":" + CALLS.get("/classify") + "}",
-                "{\"customId\":\"s\",\"function\":\"summarize\",\"body\":" + CALLS.get("/summarize") + "}"));
+        AllFunctionsTest.runsABatchJob(
+                "cluster-test",
+                List.of(
+                        "{\"customId\":\"g\",\"function\":\"generate\",\"body\":" + CALLS.get("/generate") + "}",
+                        "{\"customId\":\"c\",\"function\":\"classify\",\"body\":" + CALLS.get("/classify") + "}",
+                        "{\"customId\":\"s\",\"function\":\"summarize\",\"body\":" + CALLS.get("/summarize") + "}"));
     }
 
     static RedisCluster cluster() {
@@ -118,8 +145,11 @@ class ClusterTest {
     static Set<String> keys(String pattern) {
         Set<String> keys = new HashSet<>();
         for (RedisServer master : cluster().masters()) {
-            cluster().cli("-p", Integer.toString(master.port()), "--scan", "--pattern", pattern).lines()
-                    .filter(line -> !line.isBlank()).forEach(keys::add);
+            cluster()
+                    .cli("-p", Integer.toString(master.port()), "--scan", "--pattern", pattern)
+                    .lines()
+                    .filter(line -> !line.isBlank())
+                    .forEach(keys::add);
         }
         return keys;
     }

@@ -52,11 +52,18 @@ final class Batch {
     static void deleteResults(JsonPath status) {
         Path results = results(status);
         delete(results);
-        delete(results.resolveSibling(results.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".summary.json"));
+        delete(results.resolveSibling(
+                results.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".summary.json"));
     }
 
     static JsonPath post(String function, Object body, int status) {
-        return given().contentType(ContentType.JSON).body(body).post("/" + function).then().statusCode(status).extract().jsonPath();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/" + function)
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 
     static JsonPath submit(Map<String, ?> body) {
@@ -78,7 +85,8 @@ final class Batch {
             }
             sleep(100);
         }
-        throw new AssertionError("Job " + jobId + " did not get there in " + timeout + "; last status " + (last == null ? null : last.prettify()));
+        throw new AssertionError("Job " + jobId + " did not get there in " + timeout + "; last status "
+                + (last == null ? null : last.prettify()));
     }
 
     static JsonPath awaitCompleted(String jobId) {
@@ -131,7 +139,11 @@ final class Batch {
 
     static void assertEachCustomIdOnce(List<JsonNode> output, int expected) {
         assertThat(output).hasSize(expected);
-        assertThat(output.stream().map(l -> l.path("customId").asText()).distinct().count()).isEqualTo(expected);
+        assertThat(output.stream()
+                        .map(l -> l.path("customId").asText())
+                        .distinct()
+                        .count())
+                .isEqualTo(expected);
     }
 
     static void delete(Path dir) {

@@ -59,18 +59,44 @@ class BatchAuthTest {
     @Test
     void everyBatchEndpointNeedsAValidKey() {
         String job = "{\"jobId\":\"b0000000000000000\"}";
-        Map<String, String> bodies = Map.of("/batch-submit", job, "/batch-status", job, "/batch-cancel", job,
-                "/batch-object", "{\"bucket\":\"in\",\"name\":\"none.jsonl\"}");
+        Map<String, String> bodies = Map.of(
+                "/batch-submit",
+                job,
+                "/batch-status",
+                job,
+                "/batch-cancel",
+                job,
+                "/batch-object",
+                "{\"bucket\":\"in\",\"name\":\"none.jsonl\"}");
         bodies.forEach(AuthChecks::refusesWithoutAValidKey);
     }
 
     @Test
     void aJobIsTheSubmittingTenantsAlone() {
-        Path input = Batch.write(DIR, "alpha.jsonl", List.of(
-                Batch.line("a-1", "classify", Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding")),
-                Batch.line("a-2", "classify", Map.of("text", "Bake the bread for an hour.", "labels", Batch.LABELS, "mode", "embedding"))));
+        Path input = Batch.write(
+                DIR,
+                "alpha.jsonl",
+                List.of(
+                        Batch.line(
+                                "a-1",
+                                "classify",
+                                Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding")),
+                        Batch.line(
+                                "a-2",
+                                "classify",
+                                Map.of(
+                                        "text",
+                                        "Bake the bread for an hour.",
+                                        "labels",
+                                        Batch.LABELS,
+                                        "mode",
+                                        "embedding"))));
         String submit = "{\"input\":\"" + input.toAbsolutePath() + "\"}";
-        String jobId = AuthChecks.post(ALPHA_KEY, "/batch-submit", submit).statusCode(200).extract().jsonPath().getString("jobId");
+        String jobId = AuthChecks.post(ALPHA_KEY, "/batch-submit", submit)
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("jobId");
         String job = "{\"jobId\":\"" + jobId + "\"}";
 
         JsonPath done = awaitCompleted(jobId);
@@ -88,18 +114,33 @@ class BatchAuthTest {
 
     @Test
     void aTenantCanNeitherReadNorOverwriteAnotherTenantsFiles() {
-        Path alphaInput = Batch.write(DIR, "private.jsonl", List.of(
-                Batch.line("p-1", "classify", Map.of("text", "Secret plans.", "labels", Batch.LABELS, "mode", "embedding"))));
+        Path alphaInput = Batch.write(
+                DIR,
+                "private.jsonl",
+                List.of(Batch.line(
+                        "p-1",
+                        "classify",
+                        Map.of("text", "Secret plans.", "labels", Batch.LABELS, "mode", "embedding"))));
         Path alphaResults = Batch.write(DIR, "private.jsonl.results.jsonl", List.of("{\"customId\":\"p-1\"}"));
-        for (String input : List.of(alphaInput.toString(), "../" + ALPHA + "/batch-auth-test/private.jsonl", "file://" + alphaInput)) {
-            AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"" + input + "\"}").statusCode(400)
+        for (String input : List.of(
+                alphaInput.toString(), "../" + ALPHA + "/batch-auth-test/private.jsonl", "file://" + alphaInput)) {
+            AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"" + input + "\"}")
+                    .statusCode(400)
                     .body("error", is("path_not_allowed"));
         }
-        Path betaInput = Batch.write(Batch.dir(BETA, "batch-auth-test"), "mine.jsonl", List.of(
-                Batch.line("b-1", "classify", Map.of("text", "Rain.", "labels", Batch.LABELS, "mode", "embedding"))));
-        for (String output : List.of(alphaResults.toString(), "../" + ALPHA + "/batch-auth-test/private.jsonl.results.jsonl")) {
-            AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"" + betaInput + "\",\"output\":\"" + output + "\"}")
-                    .statusCode(400).body("error", is("path_not_allowed"));
+        Path betaInput = Batch.write(
+                Batch.dir(BETA, "batch-auth-test"),
+                "mine.jsonl",
+                List.of(Batch.line(
+                        "b-1", "classify", Map.of("text", "Rain.", "labels", Batch.LABELS, "mode", "embedding"))));
+        for (String output :
+                List.of(alphaResults.toString(), "../" + ALPHA + "/batch-auth-test/private.jsonl.results.jsonl")) {
+            AuthChecks.post(
+                            BETA_KEY,
+                            "/batch-submit",
+                            "{\"input\":\"" + betaInput + "\",\"output\":\"" + output + "\"}")
+                    .statusCode(400)
+                    .body("error", is("path_not_allowed"));
         }
         // a link in beta's directory to alpha's file leads outside beta's directory
         Path link = Batch.dir(BETA, "batch-auth-test").resolve("alpha.jsonl");
@@ -109,7 +150,8 @@ class BatchAuthTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"batch-auth-test/alpha.jsonl\"}").statusCode(400)
+        AuthChecks.post(BETA_KEY, "/batch-submit", "{\"input\":\"batch-auth-test/alpha.jsonl\"}")
+                .statusCode(400)
                 .body("error", is("path_not_allowed"));
         assertThat(Batch.output(alphaResults)).hasSize(1);
         assertThat(keys("engram:" + BETA + ":batch:*")).isEmpty();
@@ -118,10 +160,18 @@ class BatchAuthTest {
 
     @Test
     void erasingATenantRemovesItsJobsAndItsEntriesInTheUnfinishedSet() {
-        Path input = Batch.write(DIR, "erase.jsonl", List.of(
-                Batch.line("e-1", "classify", Map.of("text", "It will rain.", "labels", Batch.LABELS, "mode", "embedding"))));
+        Path input = Batch.write(
+                DIR,
+                "erase.jsonl",
+                List.of(Batch.line(
+                        "e-1",
+                        "classify",
+                        Map.of("text", "It will rain.", "labels", Batch.LABELS, "mode", "embedding"))));
         String jobId = AuthChecks.post(ALPHA_KEY, "/batch-submit", "{\"input\":\"" + input.toAbsolutePath() + "\"}")
-                .statusCode(200).extract().jsonPath().getString("jobId");
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("jobId");
         awaitCompleted(jobId);
         // Unfinished entries of both tenants, as a runner would find them mid-job.
         redis.execute("SADD", BatchKeys.GLOBAL_UNFINISHED, ALPHA + "/bdeadbeefdeadbeef", BETA + "/bfeedfacefeedface");
@@ -132,7 +182,8 @@ class BatchAuthTest {
         List<String> unfinished = new ArrayList<>();
         redis.execute("SMEMBERS", BatchKeys.GLOBAL_UNFINISHED).forEach(m -> unfinished.add(m.toString()));
         assertThat(unfinished).noneMatch(m -> m.startsWith(ALPHA + "/")).contains(BETA + "/bfeedfacefeedface");
-        AuthChecks.post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}").statusCode(404);
+        AuthChecks.post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}")
+                .statusCode(404);
         redis.execute("SREM", BatchKeys.GLOBAL_UNFINISHED, BETA + "/bfeedfacefeedface");
     }
 
@@ -140,13 +191,17 @@ class BatchAuthTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonPath last = null;
         while (System.nanoTime() < deadline) {
-            last = AuthChecks.post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}").statusCode(200).extract().jsonPath();
+            last = AuthChecks.post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}")
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             if ("completed".equals(last.getString("state"))) {
                 return last;
             }
             Batch.sleep(100);
         }
-        throw new AssertionError("Job " + jobId + " did not complete; last status " + (last == null ? null : last.prettify()));
+        throw new AssertionError(
+                "Job " + jobId + " did not complete; last status " + (last == null ? null : last.prettify()));
     }
 
     private List<String> keys(String pattern) {

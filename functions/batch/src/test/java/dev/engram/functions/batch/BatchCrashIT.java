@@ -31,6 +31,7 @@ class BatchCrashIT {
     static final Path ROOT = Path.of("target/batch-crash-it").toAbsolutePath();
     /** The files of tenant default (authentication is off), below the batch roots. */
     static final Path DIR = ROOT.resolve("default");
+
     static final int LINES = 100;
 
     @AfterAll
@@ -39,9 +40,23 @@ class BatchCrashIT {
     }
 
     static Map<String, String> env(RedisServer redis) {
-        return Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString(), "ENGRAM_REDIS_URL", redis.uri(),
-                "ENGRAM_BATCH_CLAIM_IDLE", "3s", "ENGRAM_BATCH_POLL_INTERVAL", "500ms", "ENGRAM_BATCH_PROGRESS_INTERVAL", "2s",
-                "ENGRAM_TRANSLATE_LANGUAGES", "en,de", "ENGRAM_BATCH_INPUT_ROOT", ROOT.toString(), "ENGRAM_BATCH_OUTPUT_ROOT", ROOT.toString());
+        return Map.of(
+                "ENGRAM_MODEL_PATH",
+                TestModels.stories260K().toString(),
+                "ENGRAM_REDIS_URL",
+                redis.uri(),
+                "ENGRAM_BATCH_CLAIM_IDLE",
+                "3s",
+                "ENGRAM_BATCH_POLL_INTERVAL",
+                "500ms",
+                "ENGRAM_BATCH_PROGRESS_INTERVAL",
+                "2s",
+                "ENGRAM_TRANSLATE_LANGUAGES",
+                "en,de",
+                "ENGRAM_BATCH_INPUT_ROOT",
+                ROOT.toString(),
+                "ENGRAM_BATCH_OUTPUT_ROOT",
+                ROOT.toString());
     }
 
     /** The runners' own java.io.tmpdir, so what killed instances leave behind can be seen. */
@@ -61,8 +76,14 @@ class BatchCrashIT {
     }
 
     static JsonPath call(FunctionProcess function, String name, Map<String, ?> body) {
-        return given().baseUri(function.uri().toString()).contentType(ContentType.JSON).body(body)
-                .post("/" + name).then().statusCode(200).extract().jsonPath();
+        return given().baseUri(function.uri().toString())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/" + name)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static JsonPath await(FunctionProcess function, String jobId, Predicate<JsonPath> condition) {
@@ -81,9 +102,22 @@ class BatchCrashIT {
     static Path input(String name, int lines) {
         List<String> text = new ArrayList<>();
         for (int i = 0; i < lines; i++) {
-            text.add(i % 2 == 0
-                    ? Batch.line("c-" + i, "classify", Map.of("text", "The team won the cup final.", "labels", Batch.LABELS, "mode", "embedding"))
-                    : Batch.line("g-" + i, "generate", Map.of("prompt", "Once upon a time", "maxTokens", 120, "temperature", 0)));
+            text.add(
+                    i % 2 == 0
+                            ? Batch.line(
+                                    "c-" + i,
+                                    "classify",
+                                    Map.of(
+                                            "text",
+                                            "The team won the cup final.",
+                                            "labels",
+                                            Batch.LABELS,
+                                            "mode",
+                                            "embedding"))
+                            : Batch.line(
+                                    "g-" + i,
+                                    "generate",
+                                    Map.of("prompt", "Once upon a time", "maxTokens", 120, "temperature", 0)));
         }
         return Batch.write(DIR, name, text);
     }
@@ -95,14 +129,18 @@ class BatchCrashIT {
             String jobId;
             FunctionProcess runner = FunctionProcess.start(jar(), env(redis), jvm());
             try {
-                jobId = call(runner, "batch-submit", Map.of("input", input.toString())).getString("jobId");
+                jobId = call(runner, "batch-submit", Map.of("input", input.toString()))
+                        .getString("jobId");
                 int[] percents = {10, 50, 90};
                 for (int k = 0; k < percents.length; k++) {
                     int percent = percents[k];
                     int runners = k + 1;
                     // this runner has done lines of its own too: a fast engine must not pass a mark before it is killed
-                    JsonPath before = await(runner, jobId, s -> s.getInt("done") >= LINES * percent / 100
-                            && s.getMap("runners").size() >= runners);
+                    JsonPath before = await(
+                            runner,
+                            jobId,
+                            s -> s.getInt("done") >= LINES * percent / 100
+                                    && s.getMap("runners").size() >= runners);
                     assertThat(before.getString("state")).isEqualTo("running");
                     assertThat(before.getInt("done")).isLessThan(LINES);
                     runner.kill(); // SIGKILL: no shutdown hook, no last checkpoint
@@ -121,16 +159,23 @@ class BatchCrashIT {
             // three SIGKILLed instances and one stopped: nothing of theirs in the temp dir but the fixed
             // names every instance reuses (Jlama's working directory, Vert.x's cache root), both empty
             try (Stream<Path> left = Files.walk(RUNNER_TMP)) {
-                assertThat(left.filter(p -> !p.equals(RUNNER_TMP)).map(p -> RUNNER_TMP.relativize(p).toString()).toList())
-                        .as("left in the runners' temp dir").isSubsetOf("engram-jlama", "vertx-cache");
+                assertThat(left.filter(p -> !p.equals(RUNNER_TMP))
+                                .map(p -> RUNNER_TMP.relativize(p).toString())
+                                .toList())
+                        .as("left in the runners' temp dir")
+                        .isSubsetOf("engram-jlama", "vertx-cache");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             List<JsonNode> output = Batch.output(Path.of(input + ".results.jsonl"));
             Batch.assertEachCustomIdOnce(output, LINES);
-            assertThat(output).allSatisfy(line -> assertThat(line.get("status").asText()).isEqualTo("ok"));
-            assertThat(output.stream().filter(l -> l.get("customId").asText().startsWith("g-"))
-                    .map(l -> l.get("response").get("text").asText()).distinct()).hasSize(1);
+            assertThat(output)
+                    .allSatisfy(line -> assertThat(line.get("status").asText()).isEqualTo("ok"));
+            assertThat(output.stream()
+                            .filter(l -> l.get("customId").asText().startsWith("g-"))
+                            .map(l -> l.get("response").get("text").asText())
+                            .distinct())
+                    .hasSize(1);
         }
     }
 
@@ -140,12 +185,14 @@ class BatchCrashIT {
         try (RedisServer redis = new RedisServer().start();
                 FunctionProcess first = FunctionProcess.start(jar(), env(redis));
                 FunctionProcess second = FunctionProcess.start(jar(), env(redis))) {
-            String jobId = call(first, "batch-submit", Map.of("input", input.toString())).getString("jobId");
+            String jobId = call(first, "batch-submit", Map.of("input", input.toString()))
+                    .getString("jobId");
             JsonPath done = await(second, jobId, s -> "completed".equals(s.getString("state")));
             Map<String, Integer> runners = done.getMap("runners");
             assertThat(runners).hasSize(2);
             assertThat(runners.values()).allSatisfy(count -> assertThat(count).isPositive());
-            assertThat(runners.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+            assertThat(runners.values().stream().mapToInt(Integer::intValue).sum())
+                    .isEqualTo(60);
             Batch.assertEachCustomIdOnce(Batch.output(Path.of(input + ".results.jsonl")), 60);
         }
     }

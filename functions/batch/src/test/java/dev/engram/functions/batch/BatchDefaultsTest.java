@@ -14,7 +14,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +63,23 @@ class BatchDefaultsTest {
         server.start();
         try {
             String local = "http://127.0.0.1:" + server.getAddress().getPort() + "/tickets.jsonl";
-            Map<String, String> inputs = Map.of("/etc/passwd", "file_input_disabled", "/proc/self/environ", "file_input_disabled",
-                    "file:///etc/passwd", "file_input_disabled", "../../../../../../etc/passwd", "file_input_disabled",
-                    secret.toString(), "file_input_disabled", local, "url_input_disabled",
-                    "http://169.254.169.254/latest/meta-data/", "url_input_disabled", "https://example.com/tickets.jsonl", "url_input_disabled");
+            Map<String, String> inputs = Map.of(
+                    "/etc/passwd",
+                    "file_input_disabled",
+                    "/proc/self/environ",
+                    "file_input_disabled",
+                    "file:///etc/passwd",
+                    "file_input_disabled",
+                    "../../../../../../etc/passwd",
+                    "file_input_disabled",
+                    secret.toString(),
+                    "file_input_disabled",
+                    local,
+                    "url_input_disabled",
+                    "http://169.254.169.254/latest/meta-data/",
+                    "url_input_disabled",
+                    "https://example.com/tickets.jsonl",
+                    "url_input_disabled");
             inputs.forEach((input, code) -> {
                 refused(Map.of("input", input), code);
                 refused(Map.of("input", input, "output", written.toString()), code);
@@ -79,11 +91,15 @@ class BatchDefaultsTest {
             refused(Map.of("inputStream", "defaults"), "output_not_configured");
             refused(Map.of("inputStream", "defaults", "output", written.toString()), "output_not_configured");
             refused(Map.of("inputStream", "defaults", "output", "/dev/null"), "output_not_configured");
-            Response object = given().contentType("application/json").body(Map.of("bucket", "etc", "name", "passwd")).post("/batch-object");
+            Response object = given().contentType("application/json")
+                    .body(Map.of("bucket", "etc", "name", "passwd"))
+                    .post("/batch-object");
             assertThat(object.statusCode()).isEqualTo(400);
             assertThat(object.jsonPath().getString("error")).isEqualTo("storage_not_configured");
             assertThat(written).doesNotExist();
-            assertThat(redis.key().keys("engram:default:batch:{default/b*")).as("no job was created").isEmpty();
+            assertThat(redis.key().keys("engram:default:batch:{default/b*"))
+                    .as("no job was created")
+                    .isEmpty();
         } finally {
             server.stop(0);
         }
@@ -93,7 +109,9 @@ class BatchDefaultsTest {
         Response response = given().contentType("application/json").body(body).post("/batch-submit");
         String text = response.asString();
         assertThat(response.statusCode()).as(body + " -> " + text).isEqualTo(400);
-        assertThat(response.jsonPath().getString("error")).as(body + " -> " + text).isEqualTo(code);
+        assertThat(response.jsonPath().getString("error"))
+                .as(body + " -> " + text)
+                .isEqualTo(code);
         assertThat(text).doesNotContain("SECRET").doesNotContain("root:x");
         assertThat(response.jsonPath().getString("message")).contains("engram.batch.");
     }

@@ -33,23 +33,29 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisTestResource.class)
 class BatchJobTest {
     static final Path DIR = Batch.dir("batch-job-test");
-    static final List<String> PROMPTS = List.of("Once upon a time", "The dog", "Lily wanted to", "One day, a little boy");
+    static final List<String> PROMPTS =
+            List.of("Once upon a time", "The dog", "Lily wanted to", "One day, a little boy");
     static final List<String> TEXTS = List.of(
             "The striker scored twice in the second half and the crowd went wild.",
             "Chop the onions finely and fry them in butter until golden.",
             "Heavy rain and strong winds are expected tomorrow afternoon.",
             "The new phone has a faster chip and a brighter screen.");
-    static final String STORY = "Tom had a red ball. He liked to play with it in the park. One day the ball rolled into the pond. "
-            + "A duck pushed the ball back to Tom. Tom was happy and said thank you to the duck.";
+    static final String STORY =
+            "Tom had a red ball. He liked to play with it in the park. One day the ball rolled into the pond. "
+                    + "A duck pushed the ball back to Tom. Tom was happy and said thank you to the duck.";
 
     @Inject
     GenerateTask generate;
+
     @Inject
     ClassifyTask classify;
+
     @Inject
     SummarizeTask summarize;
+
     @Inject
     TranslateTask translate;
+
     @Inject
     ObjectMapper json;
 
@@ -61,14 +67,21 @@ class BatchJobTest {
     /** Line i of the mixed job: function and body. */
     static Map.Entry<String, Map<String, Object>> mixed(int i) {
         return switch (i % 4) {
-            case 0 -> Map.entry("generate", Map.of("prompt", PROMPTS.get(i / 4 % 4), "maxTokens", 4 + i % 3, "temperature", 0));
-            case 1 -> Map.entry("classify", Map.of("text", TEXTS.get(i / 4 % 4), "labels", Batch.LABELS, "mode", "embedding"));
-            case 2 -> i % 8 == 2
-                    ? Map.entry("summarize", Map.of("text", STORY, "mode", "extractive", "maxSentences", 1 + i / 8 % 2))
-                    : Map.entry("summarize", Map.of("text", STORY, "mode", "abstractive", "maxTokens", 8));
-            default -> i % 8 == 3
-                    ? Map.entry("translate", Map.of("text", TEXTS.get(i / 8 % 4), "targetLanguage", "en"))
-                    : Map.entry("translate", Map.of("text", "The cat sat on the mat.", "targetLanguage", "de"));
+            case 0 ->
+                Map.entry(
+                        "generate", Map.of("prompt", PROMPTS.get(i / 4 % 4), "maxTokens", 4 + i % 3, "temperature", 0));
+            case 1 ->
+                Map.entry(
+                        "classify", Map.of("text", TEXTS.get(i / 4 % 4), "labels", Batch.LABELS, "mode", "embedding"));
+            case 2 ->
+                i % 8 == 2
+                        ? Map.entry(
+                                "summarize", Map.of("text", STORY, "mode", "extractive", "maxSentences", 1 + i / 8 % 2))
+                        : Map.entry("summarize", Map.of("text", STORY, "mode", "abstractive", "maxTokens", 8));
+            default ->
+                i % 8 == 3
+                        ? Map.entry("translate", Map.of("text", TEXTS.get(i / 8 % 4), "targetLanguage", "en"))
+                        : Map.entry("translate", Map.of("text", "The cat sat on the mat.", "targetLanguage", "de"));
         };
     }
 
@@ -106,10 +119,13 @@ class BatchJobTest {
             var line = mixed(i);
             String key = line.getKey() + json.writeValueAsString(line.getValue());
             JsonNode expected = direct.computeIfAbsent(key, k -> call(line.getKey(), line.getValue()));
-            assertThat(Batch.withoutTimings(result.get("response"))).as(result.toString()).isEqualTo(expected);
+            assertThat(Batch.withoutTimings(result.get("response")))
+                    .as(result.toString())
+                    .isEqualTo(expected);
         }
         // the summary beside the output is the final status
-        JsonNode summary = Batch.JSON.readTree(input.resolveSibling("mixed.jsonl.results.summary.json").toFile());
+        JsonNode summary = Batch.JSON.readTree(
+                input.resolveSibling("mixed.jsonl.results.summary.json").toFile());
         assertThat(summary.get("state").asText()).isEqualTo("completed");
         assertThat(summary.get("done").asInt()).isEqualTo(200);
         assertThat(summary.get("written").asInt()).isEqualTo(200);

@@ -32,7 +32,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(BatchLambdaTest.ExportSubmit.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class BatchLambdaTest {
     static final Path DIR = Batch.dir("batch-lambda-test");
 
@@ -52,8 +55,13 @@ class BatchLambdaTest {
     }
 
     static Path input(String name) {
-        return Batch.write(DIR, name, List.of(Batch.line("x", "classify",
-                Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding"))));
+        return Batch.write(
+                DIR,
+                name,
+                List.of(Batch.line(
+                        "x",
+                        "classify",
+                        Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding"))));
     }
 
     static BatchStatus await(BatchJobs jobs, String jobId) {
@@ -70,11 +78,24 @@ class BatchLambdaTest {
     @Test
     void directInvocationStartsAJob() {
         Path input = input("direct.jsonl");
-        String jobId = given().contentType("application/json").body(Map.of("input", input.toString(), "idempotencyKey", "msg-d1"))
-                .when().post().then().statusCode(200).body("total", equalTo(1)).extract().path("jobId");
+        String jobId = given().contentType("application/json")
+                .body(Map.of("input", input.toString(), "idempotencyKey", "msg-d1"))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .extract()
+                .path("jobId");
         assertThat(await(jobs, jobId).written()).isEqualTo(1);
-        given().contentType("application/json").body(Map.of("input", input.toString(), "idempotencyKey", "msg-d1"))
-                .when().post().then().statusCode(200).body("jobId", equalTo(jobId)).body("duplicate", equalTo(true));
+        given().contentType("application/json")
+                .body(Map.of("input", input.toString(), "idempotencyKey", "msg-d1"))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("jobId", equalTo(jobId))
+                .body("duplicate", equalTo(true));
     }
 
     @Test
@@ -83,8 +104,16 @@ class BatchLambdaTest {
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put("m-1", "{\"input\":\"" + input + "\",\"jobId\":\"sqs-job-1\",\"idempotencyKey\":\"m-1\"}");
         bodies.put("m-2", "{\"input\":");
-        bodies.put("m-3", "{\"input\":\"" + input + "\",\"output\":\"" + DIR.toAbsolutePath().resolve("sqs-3.jsonl") + "\",\"jobId\":\"sqs-job-3\"}");
-        given().contentType("application/json").body(Events.sqs(bodies)).when().post().then().statusCode(200)
+        bodies.put(
+                "m-3",
+                "{\"input\":\"" + input + "\",\"output\":\""
+                        + DIR.toAbsolutePath().resolve("sqs-3.jsonl") + "\",\"jobId\":\"sqs-job-3\"}");
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", contains("m-2"));
         assertThat(await(jobs, "sqs-job-1").written()).isEqualTo(1);
         assertThat(await(jobs, "sqs-job-3").written()).isEqualTo(1);

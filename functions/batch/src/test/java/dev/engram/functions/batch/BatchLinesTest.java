@@ -40,23 +40,26 @@ class BatchLinesTest {
     }
 
     static String classify(String id) {
-        return Batch.line(id, "classify", Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding"));
+        return Batch.line(
+                id, "classify", Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding"));
     }
 
     @Test
     void malformedOversizeAndDuplicateLinesBecomeErrorLinesAndTheJobCompletes() {
         List<String> lines = List.of(
                 classify("good-1"),
-                "{\"customId\": \"broken\", \"function\": ",                                  // not JSON
-                "[1, 2, 3]",                                                                     // not an object
-                Batch.line("unknown-fn", "summarise", Map.of("text", "x")),                      // no such function
-                Batch.line("bad-body", "generate", Map.of("prompt", "Hi", "max_tokens", 4)),    // unknown field in body
-                Batch.line("bad-range", "generate", Map.of("prompt", "Hi", "maxTokens", -1)),   // the function's own check
-                "{\"function\": \"generate\", \"body\": {\"prompt\": \"Hi\"}}",                 // no customId
+                "{\"customId\": \"broken\", \"function\": ", // not JSON
+                "[1, 2, 3]", // not an object
+                Batch.line("unknown-fn", "summarise", Map.of("text", "x")), // no such function
+                Batch.line("bad-body", "generate", Map.of("prompt", "Hi", "max_tokens", 4)), // unknown field in body
+                Batch.line(
+                        "bad-range", "generate", Map.of("prompt", "Hi", "maxTokens", -1)), // the function's own check
+                "{\"function\": \"generate\", \"body\": {\"prompt\": \"Hi\"}}", // no customId
                 "{\"customId\": \"extra\", \"function\": \"generate\", \"body\": {\"prompt\": \"Hi\"}, \"x\": 1}",
-                Batch.line("big", "classify", Map.of("text", "a".repeat(5000), "labels", Batch.LABELS)), // over 4096 bytes
-                classify("good-1"),                                                              // duplicate customId
-                "",                                                                              // blank: not a line
+                Batch.line(
+                        "big", "classify", Map.of("text", "a".repeat(5000), "labels", Batch.LABELS)), // over 4096 bytes
+                classify("good-1"), // duplicate customId
+                "", // blank: not a line
                 classify("good-2"));
         Path input = Batch.write(DIR, "bad.jsonl", lines);
         double okBefore = linesCounted("ok"), errorBefore = linesCounted("error");
@@ -70,7 +73,8 @@ class BatchLinesTest {
 
         List<JsonNode> output = Batch.output(Batch.results(done));
         assertThat(output).hasSize(11);
-        Map<Integer, JsonNode> byLine = output.stream().collect(Collectors.toMap(l -> l.get("line").asInt(), l -> l));
+        Map<Integer, JsonNode> byLine =
+                output.stream().collect(Collectors.toMap(l -> l.get("line").asInt(), l -> l));
         assertThat(byLine.keySet()).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         assertThat(byLine.get(1).get("status").asText()).isEqualTo("ok");
         assertThat(byLine.get(1).get("response").get("label").asText()).isEqualTo("sports");
@@ -93,7 +97,12 @@ class BatchLinesTest {
     /** {@code engram_batch_lines_total{status=...}} from {@code /q/metrics} (0 before the first line). */
     private static double linesCounted(String status) {
         String prefix = "engram_batch_lines_total{status=\"" + status + "\"";
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+        return given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .lines()
                 .filter(l -> l.startsWith(prefix))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
@@ -101,8 +110,14 @@ class BatchLinesTest {
 
     private static void assertError(JsonNode result, String customId, String code) {
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("error");
-        assertThat(result.path("customId").isMissingNode() ? null : result.get("customId").asText()).isEqualTo(customId);
-        assertThat(result.get("error").get("error").asText()).as(result.toString()).isEqualTo(code);
+        assertThat(
+                        result.path("customId").isMissingNode()
+                                ? null
+                                : result.get("customId").asText())
+                .isEqualTo(customId);
+        assertThat(result.get("error").get("error").asText())
+                .as(result.toString())
+                .isEqualTo(code);
         assertThat(result.has("response")).isFalse();
     }
 
@@ -117,7 +132,8 @@ class BatchLinesTest {
         JsonPath done = Batch.awaitCompleted(first.getString("jobId"));
         Batch.assertEachCustomIdOnce(Batch.output(Batch.results(done)), 2);
         // a different event is a different job
-        assertThat(Batch.submit(Map.of("input", input.toString(), "idempotencyKey", "event-43")).getString("jobId"))
+        assertThat(Batch.submit(Map.of("input", input.toString(), "idempotencyKey", "event-43"))
+                        .getString("jobId"))
                 .isNotEqualTo(first.getString("jobId"));
     }
 
@@ -125,7 +141,8 @@ class BatchLinesTest {
     void cancelStopsAfterTheLineInFlightAndResumeFinishes() {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            lines.add(Batch.line("g-" + i, "generate", Map.of("prompt", "Once upon a time", "maxTokens", 48, "temperature", 0)));
+            lines.add(Batch.line(
+                    "g-" + i, "generate", Map.of("prompt", "Once upon a time", "maxTokens", 48, "temperature", 0)));
         }
         Path input = Batch.write(DIR, "cancel.jsonl", lines);
         String jobId = Batch.submit(Map.of("input", input.toString())).getString("jobId");
@@ -140,7 +157,10 @@ class BatchLinesTest {
         Batch.sleep(1500);
         JsonPath later = Batch.status(jobId);
         assertThat(later.getString("state")).isEqualTo("cancelled");
-        assertThat(later.getInt("done")).isBetween(atCancel, atCancel + 2).isEqualTo(settled.getInt("done")).isLessThan(40);
+        assertThat(later.getInt("done"))
+                .isBetween(atCancel, atCancel + 2)
+                .isEqualTo(settled.getInt("done"))
+                .isLessThan(40);
         assertThat(later.getInt("written")).isEqualTo(later.getInt("done"));
         assertThat(later.getString("etaSeconds")).isNull();
         assertThat(Batch.output(Batch.results(later))).hasSize(later.getInt("done"));
@@ -151,7 +171,10 @@ class BatchLinesTest {
         assertThat(done.getInt("done")).isEqualTo(40);
         List<JsonNode> output = Batch.output(Batch.results(done));
         Batch.assertEachCustomIdOnce(output, 40);
-        assertThat(output.stream().map(l -> l.get("response").get("text").asText()).distinct()).hasSize(1);
+        assertThat(output.stream()
+                        .map(l -> l.get("response").get("text").asText())
+                        .distinct())
+                .hasSize(1);
     }
 
     @Test
@@ -160,14 +183,16 @@ class BatchLinesTest {
         for (int i = 1; i <= 4; i++) {
             redis.stream(String.class).xadd(stream, Map.of("line", classify("s-" + i)));
         }
-        JsonPath done = Batch.awaitCompleted(Batch.submit(Map.of("inputStream", "tickets", "output", "batch-lines-test/from-stream.jsonl"))
-                .getString("jobId"));
+        JsonPath done = Batch.awaitCompleted(
+                Batch.submit(Map.of("inputStream", "tickets", "output", "batch-lines-test/from-stream.jsonl"))
+                        .getString("jobId"));
         assertThat(done.getInt("total")).isEqualTo(4);
         assertThat(done.getString("output")).isEqualTo("batch-lines-test/from-stream.jsonl");
         Batch.assertEachCustomIdOnce(Batch.output(DIR.resolve("from-stream.jsonl")), 4);
         assertThat(Files.exists(DIR.resolve("from-stream.summary.json"))).isTrue();
         // no output named: <jobId>.results.jsonl in the tenant's directory
-        JsonPath unnamed = Batch.awaitCompleted(Batch.submit(Map.of("inputStream", "tickets")).getString("jobId"));
+        JsonPath unnamed = Batch.awaitCompleted(
+                Batch.submit(Map.of("inputStream", "tickets")).getString("jobId"));
         assertThat(unnamed.getString("output")).isEqualTo(unnamed.getString("jobId") + ".results.jsonl");
         Batch.assertEachCustomIdOnce(Batch.output(Batch.results(unnamed)), 4);
         Batch.deleteResults(unnamed);
@@ -177,7 +202,11 @@ class BatchLinesTest {
     void badRequestsAre4xxNamingTheProblem() throws Exception {
         Path input = Batch.write(DIR, "ok.jsonl", List.of(classify("x")));
         expect("batch-submit", Map.of(), 400, "missing_field");
-        expect("batch-submit", Map.of("input", DIR.resolve("missing.jsonl").toAbsolutePath().toString()), 400, "input_not_found");
+        expect(
+                "batch-submit",
+                Map.of("input", DIR.resolve("missing.jsonl").toAbsolutePath().toString()),
+                400,
+                "input_not_found");
         // nothing outside the tenant's own directory may be read, relative paths are below it
         expect("batch-submit", Map.of("input", "/etc/passwd"), 400, "path_not_allowed");
         expect("batch-submit", Map.of("input", "../pom.xml"), 400, "path_not_allowed");
@@ -186,7 +215,11 @@ class BatchLinesTest {
         expect("batch-submit", Map.of("inputStream", "bad key!"), 400, "invalid_input");
         // URL inputs are off unless an operator turns them on (BatchUrlTest)
         expect("batch-submit", Map.of("input", "http://127.0.0.1:1/x.jsonl"), 400, "url_input_disabled");
-        expect("batch-submit", Map.of("input", input.toString(), "output", DIR.toAbsolutePath().toString()), 400, "invalid_output");
+        expect(
+                "batch-submit",
+                Map.of("input", input.toString(), "output", DIR.toAbsolutePath().toString()),
+                400,
+                "invalid_output");
         expect("batch-submit", Map.of("input", input.toString(), "idempotencyKey", ""), 400, "invalid_idempotency_key");
         expect("batch-submit", Map.of("input", input.toString(), "inputFile", "x"), 400, "invalid_json");
         expect("batch-submit", Map.of("jobId", "nope"), 404, "job_not_found");

@@ -26,8 +26,13 @@ class BatchReflectionTest {
         roots.add(dev.engram.tasks.embeddings.EmbeddingsRequest.class);
         roots.add(dev.engram.tasks.embeddings.EmbeddingList.class);
         Type[] all = roots.toArray(Type[]::new);
-        assertThat(WireTypes.reachable(all)).contains(BatchSubmitRequest.class, BatchStatus.class, StorageObjectEvent.class,
-                ResultLine.class, ErrorBody.class);
+        assertThat(WireTypes.reachable(all))
+                .contains(
+                        BatchSubmitRequest.class,
+                        BatchStatus.class,
+                        StorageObjectEvent.class,
+                        ResultLine.class,
+                        ErrorBody.class);
         assertThat(WireTypes.unregistered(all)).isEmpty();
     }
 }

@@ -41,9 +41,19 @@ class BatchUrlTest {
     public static class Urls implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.batch.url.enabled", "true", "engram.batch.url.allowed-hosts", "127.0.0.1,127.0.0.2,169.254.169.254",
-                    "engram.batch.url.allow-http", "true", "engram.batch.url.internal-networks", "127.0.0.1/32",
-                    "engram.batch.url.max-bytes", "65536", "engram.batch.url.timeout", "3s");
+            return Map.of(
+                    "engram.batch.url.enabled",
+                    "true",
+                    "engram.batch.url.allowed-hosts",
+                    "127.0.0.1,127.0.0.2,169.254.169.254",
+                    "engram.batch.url.allow-http",
+                    "true",
+                    "engram.batch.url.internal-networks",
+                    "127.0.0.1/32",
+                    "engram.batch.url.max-bytes",
+                    "65536",
+                    "engram.batch.url.timeout",
+                    "3s");
         }
     }
 
@@ -102,7 +112,8 @@ class BatchUrlTest {
     }
 
     static String line(String id) {
-        return Batch.line(id, "classify", Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding"));
+        return Batch.line(
+                id, "classify", Map.of("text", "The team won the cup.", "labels", Batch.LABELS, "mode", "embedding"));
     }
 
     static void body(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body) throws IOException {
@@ -113,7 +124,8 @@ class BatchUrlTest {
     @Test
     void anAllowedUrlIsReadAndItsResultsGoToTheTenantsDirectory() {
         for (String url : List.of(base + "/tickets.jsonl", base + "/moved")) {
-            JsonPath done = Batch.awaitCompleted(Batch.submit(Map.of("input", url)).getString("jobId"));
+            JsonPath done =
+                    Batch.awaitCompleted(Batch.submit(Map.of("input", url)).getString("jobId"));
             assertThat(done.getString("input")).isEqualTo(url);
             assertThat(done.getString("output")).isEqualTo(done.getString("jobId") + ".results.jsonl");
             Batch.assertEachCustomIdOnce(Batch.output(Batch.results(done)), 3);
@@ -142,7 +154,8 @@ class BatchUrlTest {
     @Test
     void whatAUrlAnswersIsNeverQuoted() throws Exception {
         refused(base + "/gone", "input_not_found");
-        JsonPath done = Batch.awaitCompleted(Batch.submit(Map.of("input", base + "/secret.txt")).getString("jobId"));
+        JsonPath done = Batch.awaitCompleted(
+                Batch.submit(Map.of("input", base + "/secret.txt")).getString("jobId"));
         List<JsonNode> results = Batch.output(Batch.results(done));
         assertThat(results).hasSize(2).allSatisfy(result -> {
             assertThat(result.get("error").get("error").asText()).isEqualTo("invalid_json");
@@ -152,10 +165,14 @@ class BatchUrlTest {
     }
 
     private static void refused(String url, String code) {
-        Response response = given().contentType("application/json").body(Map.of("input", url)).post("/batch-submit");
+        Response response = given().contentType("application/json")
+                .body(Map.of("input", url))
+                .post("/batch-submit");
         String text = response.asString();
         assertThat(response.statusCode()).as(url + " -> " + text).isEqualTo(400);
-        assertThat(response.jsonPath().getString("error")).as(url + " -> " + text).isEqualTo(code);
+        assertThat(response.jsonPath().getString("error"))
+                .as(url + " -> " + text)
+                .isEqualTo(code);
         assertThat(text).doesNotContain("SECRET").doesNotContain("root:x");
     }
 }

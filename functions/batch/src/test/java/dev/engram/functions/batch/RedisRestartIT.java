@@ -53,20 +53,36 @@ class RedisRestartIT {
     void everyPathServesAgainAfterEachOfTwentyRestarts() throws Exception {
         Path load = Batch.write(TENANT_DIR, "load.jsonl", lines("l", LOAD_LINES));
         Path probe = Batch.write(TENANT_DIR, "probe.jsonl", lines("p", 2));
-        try (RedisServer redis = new RedisServer(false).start(); LoadClient client = new LoadClient()) {
-            Map<String, String> env = Map.of("ENGRAM_REDIS_URL", redis.uri(),
-                    "ENGRAM_MODEL_PATH", TestModels.stories260K().toString(),
-                    "ENGRAM_BATCH_INPUT_ROOT", DIR.toString(), "ENGRAM_BATCH_OUTPUT_ROOT", DIR.toString(),
-                    "ENGRAM_BATCH_CLAIM_IDLE", "3s", "ENGRAM_BATCH_POLL_INTERVAL", "500ms");
+        try (RedisServer redis = new RedisServer(false).start();
+                LoadClient client = new LoadClient()) {
+            Map<String, String> env = Map.of(
+                    "ENGRAM_REDIS_URL",
+                    redis.uri(),
+                    "ENGRAM_MODEL_PATH",
+                    TestModels.stories260K().toString(),
+                    "ENGRAM_BATCH_INPUT_ROOT",
+                    DIR.toString(),
+                    "ENGRAM_BATCH_OUTPUT_ROOT",
+                    DIR.toString(),
+                    "ENGRAM_BATCH_CLAIM_IDLE",
+                    "3s",
+                    "ENGRAM_BATCH_POLL_INTERVAL",
+                    "500ms");
             List<String> jvm = List.of("-Dengram.auth.enabled=false", "-Xmx512m");
             try (FunctionProcess memory = FunctionProcess.start(memoryJar(), env, jvm);
                     FunctionProcess batch = FunctionProcess.start(BatchCrashIT.jar(), env, jvm)) {
                 // warm: the embedder loads on its first call
-                assertThat(client.post(memory.uri(), "/remember", "{\"text\": \"Warm-up.\", \"userId\": \"warm\"}").status()).isEqualTo(200);
-                Answer submitted = client.post(batch.uri(), "/batch-submit", "{\"input\": \"" + load + "\", \"output\": \""
-                        + TENANT_DIR.resolve("load.results.jsonl") + "\"}");
+                assertThat(client.post(memory.uri(), "/remember", "{\"text\": \"Warm-up.\", \"userId\": \"warm\"}")
+                                .status())
+                        .isEqualTo(200);
+                Answer submitted = client.post(
+                        batch.uri(),
+                        "/batch-submit",
+                        "{\"input\": \"" + load + "\", \"output\": \"" + TENANT_DIR.resolve("load.results.jsonl")
+                                + "\"}");
                 assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
-                String loadJob = Batch.JSON.readTree(submitted.body()).get("jobId").asText();
+                String loadJob =
+                        Batch.JSON.readTree(submitted.body()).get("jobId").asText();
 
                 List<Call> calls = Collections.synchronizedList(new ArrayList<>());
                 AtomicBoolean running = new AtomicBoolean(true);
@@ -78,7 +94,9 @@ class RedisRestartIT {
                 }
                 workers.add(pool.submit(() -> {
                     while (running.get()) {
-                        calls.add(new Call("batch-status", client.post(batch.uri(), "/batch-status", "{\"jobId\": \"" + loadJob + "\"}")));
+                        calls.add(new Call(
+                                "batch-status",
+                                client.post(batch.uri(), "/batch-status", "{\"jobId\": \"" + loadJob + "\"}")));
                     }
                 }));
 
@@ -96,8 +114,10 @@ class RedisRestartIT {
                     long started = System.nanoTime();
                     String stuck = awaitEveryPath(client, memory.uri(), batch.uri(), probe, restart, calls);
                     long millis = (System.nanoTime() - started) / 1_000_000;
-                    assertThat(stuck).as("restart " + restart + " of " + RESTARTS + ": still failing after " + millis
-                            + " ms; see " + memory.log() + " and " + batch.log()).isNull();
+                    assertThat(stuck)
+                            .as("restart " + restart + " of " + RESTARTS + ": still failing after " + millis
+                                    + " ms; see " + memory.log() + " and " + batch.log())
+                            .isNull();
                     recoveries.add(millis);
                 }
                 running.set(false);
@@ -108,13 +128,21 @@ class RedisRestartIT {
 
                 List<Call> all = List.copyOf(calls);
                 List<Long> sorted = recoveries.stream().sorted().toList();
-                System.out.printf("[redis-restart] %d restarts, every path back after %d ms (median), %d ms (slowest); %d calls, %d answered 503%n",
-                        RESTARTS, sorted.get(sorted.size() / 2), sorted.getLast(), all.size(),
+                System.out.printf(
+                        "[redis-restart] %d restarts, every path back after %d ms (median), %d ms (slowest); %d calls, %d answered 503%n",
+                        RESTARTS,
+                        sorted.get(sorted.size() / 2),
+                        sorted.getLast(),
+                        all.size(),
                         all.stream().filter(c -> c.answer().status() == 503).count());
                 assertThat(all).as("calls during the run").hasSizeGreaterThan(RESTARTS * 10);
                 assertThat(all).allSatisfy(RedisRestartIT::successOrUnavailable);
-                assertThat(all.stream().filter(c -> c.answer().status() == 503).map(Call::kind).distinct())
-                        .as("kinds that met an outage").isNotEmpty();
+                assertThat(all.stream()
+                                .filter(c -> c.answer().status() == 503)
+                                .map(Call::kind)
+                                .distinct())
+                        .as("kinds that met an outage")
+                        .isNotEmpty();
                 assertThat(memory.alive()).as("memory function never restarted").isTrue();
                 assertThat(batch.alive()).as("batch function never restarted").isTrue();
             }
@@ -125,7 +153,9 @@ class RedisRestartIT {
     static List<String> lines(String prefix, int count) {
         List<String> lines = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            lines.add(Batch.line(prefix + "-" + i, "generate",
+            lines.add(Batch.line(
+                    prefix + "-" + i,
+                    "generate",
                     Map.of("prompt", "Once upon a time", "maxTokens", 1, "sessionId", prefix + "-session-" + i % 16)));
         }
         return lines;
@@ -134,10 +164,17 @@ class RedisRestartIT {
     /** remember, then recall (which re-reads the changed segment), then a session the batch lines write. */
     static void memoryLoad(LoadClient client, URI memory, int thread, AtomicBoolean running, List<Call> calls) {
         for (int n = 0; running.get(); n++) {
-            calls.add(new Call("remember", client.post(memory, "/remember",
-                    "{\"text\": \"Worker " + thread + " noted fact " + n + " about a green heron.\", \"userId\": \"w" + thread + "\"}")));
+            calls.add(new Call(
+                    "remember",
+                    client.post(
+                            memory,
+                            "/remember",
+                            "{\"text\": \"Worker " + thread + " noted fact " + n
+                                    + " about a green heron.\", \"userId\": \"w" + thread + "\"}")));
             calls.add(new Call("recall", client.post(memory, "/recall", "{\"query\": \"green heron\", \"k\": 3}")));
-            calls.add(new Call("session-get", client.post(memory, "/session-get", "{\"sessionId\": \"l-session-" + n % 16 + "\"}")));
+            calls.add(new Call(
+                    "session-get",
+                    client.post(memory, "/session-get", "{\"sessionId\": \"l-session-" + n % 16 + "\"}")));
         }
     }
 
@@ -145,7 +182,8 @@ class RedisRestartIT {
      * Polls each path until it answers (bounded); returns null when all did, else the first that did
      * not. Every answer counts in {@code calls}. The batch path is a fresh two-line job that must complete.
      */
-    static String awaitEveryPath(LoadClient client, URI memory, URI batch, Path probe, int restart, List<Call> calls) throws Exception {
+    static String awaitEveryPath(LoadClient client, URI memory, URI batch, Path probe, int restart, List<Call> calls)
+            throws Exception {
         long deadline = System.nanoTime() + RECOVERY_BOUND_MS * 1_000_000;
         String jobId = null;
         boolean remember = false;
@@ -154,32 +192,59 @@ class RedisRestartIT {
         boolean job = false;
         while (System.nanoTime() < deadline && !(remember && recall && session && job)) {
             if (!remember) {
-                remember = recorded(calls, "remember", client.post(memory, "/remember",
-                        "{\"text\": \"Probe " + restart + " after a restart.\", \"userId\": \"probe\"}")).status() == 200;
+                remember = recorded(
+                                        calls,
+                                        "remember",
+                                        client.post(
+                                                memory,
+                                                "/remember",
+                                                "{\"text\": \"Probe " + restart
+                                                        + " after a restart.\", \"userId\": \"probe\"}"))
+                                .status()
+                        == 200;
             }
             if (!recall) {
-                recall = recorded(calls, "recall", client.post(memory, "/recall", "{\"query\": \"probe\", \"k\": 1}")).status() == 200;
+                recall = recorded(calls, "recall", client.post(memory, "/recall", "{\"query\": \"probe\", \"k\": 1}"))
+                                .status()
+                        == 200;
             }
             if (!session) {
-                int status = recorded(calls, "session-get", client.post(memory, "/session-get", "{\"sessionId\": \"p-session-0\"}")).status();
+                int status = recorded(
+                                calls,
+                                "session-get",
+                                client.post(memory, "/session-get", "{\"sessionId\": \"p-session-0\"}"))
+                        .status();
                 session = status == 200 || status == 404;
             }
             if (jobId == null) {
-                Answer submitted = recorded(calls, "batch-submit", client.post(batch, "/batch-submit", "{\"input\": \"" + probe
-                        + "\", \"output\": \"" + probe.resolveSibling("probe-" + restart + ".results.jsonl")
-                        + "\", \"idempotencyKey\": \"probe-" + restart + "\"}"));
-                jobId = submitted.status() == 200 ? Batch.JSON.readTree(submitted.body()).get("jobId").asText() : null;
+                Answer submitted = recorded(
+                        calls,
+                        "batch-submit",
+                        client.post(
+                                batch,
+                                "/batch-submit",
+                                "{\"input\": \"" + probe
+                                        + "\", \"output\": \""
+                                        + probe.resolveSibling("probe-" + restart + ".results.jsonl")
+                                        + "\", \"idempotencyKey\": \"probe-" + restart + "\"}"));
+                jobId = submitted.status() == 200
+                        ? Batch.JSON.readTree(submitted.body()).get("jobId").asText()
+                        : null;
             }
             if (jobId != null && !job) {
-                Answer status = recorded(calls, "batch-status", client.post(batch, "/batch-status", "{\"jobId\": \"" + jobId + "\"}"));
+                Answer status = recorded(
+                        calls, "batch-status", client.post(batch, "/batch-status", "{\"jobId\": \"" + jobId + "\"}"));
                 if (status.status() == 200) {
                     JsonNode body = Batch.JSON.readTree(status.body());
-                    job = "completed".equals(body.get("state").asText()) && body.get("written").asInt() == 2;
+                    job = "completed".equals(body.get("state").asText())
+                            && body.get("written").asInt() == 2;
                 }
             }
             Thread.sleep(50);
         }
-        return !remember ? "remember" : !recall ? "recall" : !session ? "session-get" : !job ? "batch job " + jobId : null;
+        return !remember
+                ? "remember"
+                : !recall ? "recall" : !session ? "session-get" : !job ? "batch job " + jobId : null;
     }
 
     private static Answer recorded(List<Call> calls, String kind, Answer answer) {
@@ -201,7 +266,8 @@ class RedisRestartIT {
     /** functions/memory is built before functions/batch in the reactor; its packaged jar is beside this module. */
     static Path memoryJar() {
         Path jar = Path.of(System.getProperty("engram.test.memory-app", "../memory/target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No packaged memory function at " + jar
                     + ": package it first (./mvnw verify -pl functions/memory,functions/batch -am)");

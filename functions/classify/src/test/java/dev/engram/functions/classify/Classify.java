@@ -16,8 +16,13 @@ final class Classify {
         for (int i = 0; i < fields.length; i += 2) {
             body.put((String) fields[i], fields[i + 1]);
         }
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/classify")
-                .then().statusCode(200).extract().jsonPath();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/classify")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 }

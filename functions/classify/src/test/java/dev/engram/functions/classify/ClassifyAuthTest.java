@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(AuthProfile.class)
 class ClassifyAuthTest {
-    static final String BODY = "{\"text\":\"Heavy rain is expected tomorrow.\",\"labels\":[\"sports\",\"weather\"],\"mode\":\"embedding\"}";
+    static final String BODY =
+            "{\"text\":\"Heavy rain is expected tomorrow.\",\"labels\":[\"sports\",\"weather\"],\"mode\":\"embedding\"}";
 
     @Inject
     SessionStore sessions;

@@ -23,54 +23,58 @@ class ClassifyEmbeddingTest {
 
     /** Written for this test: 11 short texts per topic, none naming its topic. */
     static final Map<String, List<String>> TEXTS = Map.of(
-            "sports", List.of(
-                    "The striker scored twice in the second half and the crowd went wild.",
-                    "She finished the marathon in under three hours.",
-                    "The referee showed a red card after the foul.",
-                    "Our team lost the basketball final by two points.",
-                    "He hit a home run in the ninth inning.",
-                    "The tennis match went to a fifth set tie-break.",
-                    "The swimmer broke the world record in the 200 metres.",
-                    "The coach picked a new goalkeeper for Saturday's game.",
-                    "The cyclists climbed the mountain stage in heavy traffic of fans.",
-                    "The quarterback threw a touchdown pass in the last minute.",
-                    "The boxer won the title fight by knockout."),
-            "cooking", List.of(
-                    "Chop the onions finely and fry them in butter until golden.",
-                    "Bake the bread at 220 degrees for thirty minutes.",
-                    "Whisk the eggs with sugar, then fold in the flour.",
-                    "Simmer the tomato sauce with garlic and basil for an hour.",
-                    "Season the steak with salt and pepper before grilling it.",
-                    "Let the dough rest in the fridge overnight.",
-                    "Roast the vegetables with olive oil and rosemary.",
-                    "Stir the risotto slowly while adding warm stock.",
-                    "Marinate the chicken in yogurt and spices for two hours.",
-                    "Melt the chocolate gently over a pan of hot water.",
-                    "Peel the potatoes and boil them in salted water."),
-            "weather", List.of(
-                    "Heavy rain and strong winds are expected tomorrow afternoon.",
-                    "It will be sunny with highs of thirty degrees.",
-                    "A thick fog covered the valley this morning.",
-                    "Snow is forecast for the mountains over the weekend.",
-                    "A thunderstorm with hail swept across the city last night.",
-                    "The temperature dropped below freezing overnight.",
-                    "Clouds will clear by evening, leaving a cool dry night.",
-                    "The hurricane is moving north along the coast.",
-                    "Humidity will stay high with scattered showers.",
-                    "A heatwave warning has been issued for the south.",
-                    "Light drizzle and a chilly breeze are likely on Monday."),
-            "technology", List.of(
-                    "The new phone has a faster processor and more memory.",
-                    "Update your laptop's operating system to fix the security flaw.",
-                    "The software engineers released a new version of the app.",
-                    "This graphics card renders games at a high frame rate.",
-                    "The company launched a cloud service for storing data.",
-                    "Programmers wrote the server in Java and deployed it with containers.",
-                    "The router's firmware supports the latest wifi standard.",
-                    "Researchers trained a neural network on millions of images.",
-                    "The database crashed because the disk ran out of space.",
-                    "Her smartwatch syncs with the computer over bluetooth.",
-                    "The startup built a chip that speeds up machine learning."));
+            "sports",
+                    List.of(
+                            "The striker scored twice in the second half and the crowd went wild.",
+                            "She finished the marathon in under three hours.",
+                            "The referee showed a red card after the foul.",
+                            "Our team lost the basketball final by two points.",
+                            "He hit a home run in the ninth inning.",
+                            "The tennis match went to a fifth set tie-break.",
+                            "The swimmer broke the world record in the 200 metres.",
+                            "The coach picked a new goalkeeper for Saturday's game.",
+                            "The cyclists climbed the mountain stage in heavy traffic of fans.",
+                            "The quarterback threw a touchdown pass in the last minute.",
+                            "The boxer won the title fight by knockout."),
+            "cooking",
+                    List.of(
+                            "Chop the onions finely and fry them in butter until golden.",
+                            "Bake the bread at 220 degrees for thirty minutes.",
+                            "Whisk the eggs with sugar, then fold in the flour.",
+                            "Simmer the tomato sauce with garlic and basil for an hour.",
+                            "Season the steak with salt and pepper before grilling it.",
+                            "Let the dough rest in the fridge overnight.",
+                            "Roast the vegetables with olive oil and rosemary.",
+                            "Stir the risotto slowly while adding warm stock.",
+                            "Marinate the chicken in yogurt and spices for two hours.",
+                            "Melt the chocolate gently over a pan of hot water.",
+                            "Peel the potatoes and boil them in salted water."),
+            "weather",
+                    List.of(
+                            "Heavy rain and strong winds are expected tomorrow afternoon.",
+                            "It will be sunny with highs of thirty degrees.",
+                            "A thick fog covered the valley this morning.",
+                            "Snow is forecast for the mountains over the weekend.",
+                            "A thunderstorm with hail swept across the city last night.",
+                            "The temperature dropped below freezing overnight.",
+                            "Clouds will clear by evening, leaving a cool dry night.",
+                            "The hurricane is moving north along the coast.",
+                            "Humidity will stay high with scattered showers.",
+                            "A heatwave warning has been issued for the south.",
+                            "Light drizzle and a chilly breeze are likely on Monday."),
+            "technology",
+                    List.of(
+                            "The new phone has a faster processor and more memory.",
+                            "Update your laptop's operating system to fix the security flaw.",
+                            "The software engineers released a new version of the app.",
+                            "This graphics card renders games at a high frame rate.",
+                            "The company launched a cloud service for storing data.",
+                            "Programmers wrote the server in Java and deployed it with containers.",
+                            "The router's firmware supports the latest wifi standard.",
+                            "Researchers trained a neural network on millions of images.",
+                            "The database crashed because the disk ran out of space.",
+                            "Her smartwatch syncs with the computer over bluetooth.",
+                            "The startup built a chip that speeds up machine learning."));
 
     @ConfigProperty(name = "engram.classify.auto-margin")
     double autoMargin;
@@ -85,7 +89,9 @@ class ClassifyEmbeddingTest {
                 JsonPath answer = Classify.post("text", text, "labels", TOPICS, "mode", "embedding");
                 assertThat(answer.getString("mode")).isEqualTo("embedding");
                 assertThat(answer.getString("model")).isEqualTo("all-MiniLM-L6-v2");
-                double sum = answer.getList("labels.score", Float.class).stream().mapToDouble(Float::doubleValue).sum();
+                double sum = answer.getList("labels.score", Float.class).stream()
+                        .mapToDouble(Float::doubleValue)
+                        .sum();
                 assertThat(sum).isCloseTo(1.0, within(1e-5));
                 total++;
                 if (topic.getKey().equals(answer.getString("label"))) {
@@ -145,20 +151,42 @@ class ClassifyEmbeddingTest {
 
     @Test
     void multiLabelEmbeddingPicksTheLabelsAboveTheThreshold() {
-        JsonPath answer = Classify.post("text", "The football match was cancelled because of the storm.",
-                "labels", TOPICS, "mode", "embedding", "multiLabel", true, "threshold", 0.5);
-        assertThat(answer.getList("label", String.class)).contains("sports", "weather").doesNotContain("cooking");
-        JsonPath single = Classify.post("text", "The football match was cancelled because of the storm.",
-                "labels", TOPICS, "mode", "embedding");
+        JsonPath answer = Classify.post(
+                "text",
+                "The football match was cancelled because of the storm.",
+                "labels",
+                TOPICS,
+                "mode",
+                "embedding",
+                "multiLabel",
+                true,
+                "threshold",
+                0.5);
+        assertThat(answer.getList("label", String.class))
+                .contains("sports", "weather")
+                .doesNotContain("cooking");
+        JsonPath single = Classify.post(
+                "text",
+                "The football match was cancelled because of the storm.",
+                "labels",
+                TOPICS,
+                "mode",
+                "embedding");
         assertThat(answer.getDouble("margin")).isEqualTo(single.getDouble("margin"));
         assertThat(answer.getList("labels.similarity")).isEqualTo(single.getList("labels.similarity"));
     }
 
     @Test
     void descriptionsAreWhatTheEmbedderCompares() {
-        JsonPath answer = Classify.post("text", "Stir the soup and add a pinch of salt.", "mode", "embedding", "labels", List.of(
-                Map.of("name", "A", "description", "recipes and preparing food"),
-                Map.of("name", "B", "description", "computers and software")));
+        JsonPath answer = Classify.post(
+                "text",
+                "Stir the soup and add a pinch of salt.",
+                "mode",
+                "embedding",
+                "labels",
+                List.of(
+                        Map.of("name", "A", "description", "recipes and preparing food"),
+                        Map.of("name", "B", "description", "computers and software")));
         assertThat(answer.getString("label")).isEqualTo("A");
     }
 }

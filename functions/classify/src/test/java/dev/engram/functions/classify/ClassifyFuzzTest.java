@@ -22,10 +22,17 @@ class ClassifyFuzzTest {
 
     @Test
     void classifyRefusesEveryBadBody() {
-        given().contentType("application/json").body(EXAMPLE).post("/classify").then().statusCode(200);
-        BadInputRun.send("/classify", BadInputs.from(EXAMPLE)
-                .freeText("text")
-                .lenient("labels") // a label may be a string or {name, description}
-                .cases(), ErrorShape.ENGRAM);
+        given().contentType("application/json")
+                .body(EXAMPLE)
+                .post("/classify")
+                .then()
+                .statusCode(200);
+        BadInputRun.send(
+                "/classify",
+                BadInputs.from(EXAMPLE)
+                        .freeText("text")
+                        .lenient("labels") // a label may be a string or {name, description}
+                        .cases(),
+                ErrorShape.ENGRAM);
     }
 }

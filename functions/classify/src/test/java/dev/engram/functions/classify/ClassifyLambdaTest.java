@@ -21,23 +21,40 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class ClassifyLambdaTest {
 
     @Test
     void directInvocationAnswers() {
-        given().contentType("application/json").body("{\"text\":\"The striker scored twice in the final match.\",\"labels\":[\"sports\",\"cooking\"],\"mode\":\"embedding\"}")
-                .when().post().then().statusCode(200).body("label", equalTo("sports"));
+        given().contentType("application/json")
+                .body(
+                        "{\"text\":\"The striker scored twice in the final match.\",\"labels\":[\"sports\",\"cooking\"],\"mode\":\"embedding\"}")
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("label", equalTo("sports"));
     }
 
     @Test
     void sqsBatchReportsExactlyTheMalformedRecord() {
         Map<String, String> bodies = new LinkedHashMap<>();
-        bodies.put("m-1", "{\"text\":\"Bake the bread for forty minutes.\",\"labels\":[\"sports\",\"cooking\"],\"mode\":\"embedding\"}");
+        bodies.put(
+                "m-1",
+                "{\"text\":\"Bake the bread for forty minutes.\",\"labels\":[\"sports\",\"cooking\"],\"mode\":\"embedding\"}");
         bodies.put("m-2", "{\"text\":");
-        bodies.put("m-3", "{\"text\":\"The team won the cup.\",\"labels\":[\"sports\",\"cooking\"],\"mode\":\"embedding\"}");
-        given().contentType("application/json").body(Events.sqs(bodies))
-                .when().post().then().statusCode(200)
+        bodies.put(
+                "m-3",
+                "{\"text\":\"The team won the cup.\",\"labels\":[\"sports\",\"cooking\"],\"mode\":\"embedding\"}");
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", contains("m-2"));
     }
 }

@@ -40,7 +40,8 @@ public class MemoryWorkerFunction {
         access.requireAdmin();
         int most = request == null || request.max() == null ? config.drainMax() : request.max();
         if (most < 1 || most > MAX_DRAIN) {
-            throw new InvalidRequestException("out_of_range", "'max' must be between 1 and " + MAX_DRAIN + ", got " + most);
+            throw new InvalidRequestException(
+                    "out_of_range", "'max' must be between 1 and " + MAX_DRAIN + ", got " + most);
         }
         return worker.drain(most, config.drainTime());
     }

@@ -41,11 +41,17 @@ public class OpenAiRoutes {
     }
 
     void install(@Observes Router router) {
-        router.get("/v1/models").order(RouteOrder.OPENAI.value()).blockingHandler(ctx -> answer(ctx, () -> {
-            access.admit(ctx, null, null);
-            return chat.models();
-        }), false);
-        router.post("/v1/chat/completions").order(RouteOrder.OPENAI.value()).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        router.get("/v1/models")
+                .order(RouteOrder.OPENAI.value())
+                .blockingHandler(
+                        ctx -> answer(ctx, () -> {
+                            access.admit(ctx, null, null);
+                            return chat.models();
+                        }),
+                        false);
+        router.post("/v1/chat/completions")
+                .order(RouteOrder.OPENAI.value())
+                .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .blockingHandler(this::completions, false);
     }
 
@@ -60,7 +66,9 @@ public class OpenAiRoutes {
                 throw new InvalidRequestException("missing_body", "A JSON request body is required");
             }
             ChatCompletionRequest request = Requests.body(json.readValue(body.getBytes(), ChatCompletionRequest.class));
-            access.admit(ctx, request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
+            access.admit(
+                    ctx,
+                    request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens(),
                     request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens");
             call = chat.prepare(request, cancellation);
         } catch (Exception e) {
@@ -75,7 +83,8 @@ public class OpenAiRoutes {
         try {
             chat.stream(call, chunk -> {
                 if (!response.headWritten()) {
-                    response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                    response.setChunked(true)
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                             .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
                 }
                 if (!response.closed()) {
@@ -102,7 +111,9 @@ public class OpenAiRoutes {
     private void answer(RoutingContext ctx, Answer answer) {
         try {
             String body = write(answer.get());
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+            ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(body);
         } catch (Exception e) {
             errors.openAi(ctx, e);
         }

@@ -25,24 +25,32 @@ class AotTrainingIT {
     void theTrainingStartPrimesExitsAndLeavesACacheWithTheEngineInIt(@TempDir Path dir) throws Exception {
         Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
         Path cache = dir.resolve("app.aot");
-        Map<String, String> env = Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString());
+        Map<String, String> env =
+                Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString());
 
-        try (FunctionProcess training = FunctionProcess.launch(jar,
+        try (FunctionProcess training = FunctionProcess.launch(
+                jar,
                 Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString(), "ENGRAM_STARTUP_TRAINING_RUN", "true"),
                 List.of("-XX:AOTCacheOutput=" + cache))) {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (training.alive() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(training.alive()).as("the training start exits by itself").isFalse();
+            assertThat(training.alive())
+                    .as("the training start exits by itself")
+                    .isFalse();
             assertThat(Files.readString(training.log())).contains("Primed in").contains("model stories260K");
         }
         assertThat(cache).isNotEmptyFile();
 
-        try (FunctionProcess function = FunctionProcess.start(jar, env,
-                List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on", "-Xlog:class+load=info"))) {
-            given().baseUri(function.uri().toString()).contentType(ContentType.JSON)
-                    .body(Map.of("prompt", "Once upon a time", "maxTokens", 8)).post("/generate").then().statusCode(200);
+        try (FunctionProcess function = FunctionProcess.start(
+                jar, env, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on", "-Xlog:class+load=info"))) {
+            given().baseUri(function.uri().toString())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("prompt", "Once upon a time", "maxTokens", 8))
+                    .post("/generate")
+                    .then()
+                    .statusCode(200);
             assertThat(Files.readString(function.log()))
                     .contains("dev.engram.inference.llama.LlamaConfig source: shared objects file");
         }

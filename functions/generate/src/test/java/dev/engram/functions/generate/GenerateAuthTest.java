@@ -65,25 +65,36 @@ class GenerateAuthTest {
     void onlyAnOperatorKeyDrainsThePromotionQueue() {
         call(null, Method.POST, "/memory-promote", "{}").statusCode(401).body("error", is("unauthorized"));
         call(ALPHA_KEY, Method.POST, "/memory-promote", "{}").statusCode(403).body("error", is("forbidden"));
-        call(ADMIN_KEY, Method.POST, "/memory-promote", "{\"max\":0}").statusCode(400).body("error", is("out_of_range"));
-        call(ADMIN_KEY, Method.POST, "/memory-promote", "{\"max\":2,\"extra\":1}").statusCode(400).body("error", is("invalid_json"));
+        call(ADMIN_KEY, Method.POST, "/memory-promote", "{\"max\":0}")
+                .statusCode(400)
+                .body("error", is("out_of_range"));
+        call(ADMIN_KEY, Method.POST, "/memory-promote", "{\"max\":2,\"extra\":1}")
+                .statusCode(400)
+                .body("error", is("invalid_json"));
         call(ADMIN_KEY, Method.POST, "/memory-promote", "{}").statusCode(200).body("deadLettered", is(0));
     }
 
     @Test
     void everyEndpointNeedsAValidKey() {
-        call(null, Method.POST, "/generate", GENERATE).statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
+        call(null, Method.POST, "/generate", GENERATE)
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("error", is("unauthorized"));
         call(WRONG_KEY, Method.POST, "/generate", GENERATE).statusCode(401).body("error", is("unauthorized"));
         for (String[] v1 : new String[][] {{"POST", "/v1/chat/completions", CHAT}, {"GET", "/v1/models", null}}) {
             Method method = Method.valueOf(v1[0]);
-            call(null, method, v1[1], v1[2]).statusCode(401).header("WWW-Authenticate", startsWith("Bearer"))
-                    .body("error.code", is("unauthorized")).body("error.type", is("invalid_request_error"));
+            call(null, method, v1[1], v1[2])
+                    .statusCode(401)
+                    .header("WWW-Authenticate", startsWith("Bearer"))
+                    .body("error.code", is("unauthorized"))
+                    .body("error.type", is("invalid_request_error"));
             call(WRONG_KEY, method, v1[1], v1[2]).statusCode(401).body("error.code", is("unauthorized"));
             call(ADMIN_KEY, method, v1[1], v1[2]).statusCode(403).body("error.code", is("forbidden"));
         }
         call(ALPHA_KEY, Method.POST, "/generate", GENERATE).statusCode(200).body("usage.completionTokens", is(4));
-        call(ALPHA_KEY, Method.POST, "/v1/chat/completions", CHAT).statusCode(200).body("usage.completion_tokens", is(4));
+        call(ALPHA_KEY, Method.POST, "/v1/chat/completions", CHAT)
+                .statusCode(200)
+                .body("usage.completion_tokens", is(4));
         call(BETA_KEY, Method.GET, "/v1/models", null).statusCode(200).body("data[0].id", is("stories260K"));
         given().when().get("/q/health/ready").then().statusCode(200);
     }
@@ -94,22 +105,34 @@ class GenerateAuthTest {
         call(ALPHA_KEY, Method.POST, "/generate", body).statusCode(200).body("memory.turns", is(2));
         call(ALPHA_KEY, Method.POST, "/generate", body).statusCode(200).body("memory.turns", is(4));
         // beta's session of the same name is a different one: it starts empty and alpha's turns are not in its prompt
-        call(BETA_KEY, Method.POST, "/generate", body.replace("}", ",\"echo\":true}")).statusCode(200).body("memory.turns", is(2))
+        call(BETA_KEY, Method.POST, "/generate", body.replace("}", ",\"echo\":true}"))
+                .statusCode(200)
+                .body("memory.turns", is(2))
                 .body("prompt", is("Once upon a time"));
         assertThat(sessions.peek(ALPHA, "shared-name").turns()).hasSize(4);
-        assertThat(sessions.peek(BETA, "shared-name").turns()).extracting(Turn::role).containsExactly("user", "assistant");
+        assertThat(sessions.peek(BETA, "shared-name").turns())
+                .extracting(Turn::role)
+                .containsExactly("user", "assistant");
     }
 
     @Test
     void aTenantsTokenCapHoldsOnBothSurfaces() {
-        call(BETA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":9}").statusCode(400)
-                .body("error", is("token_limit")).body("message", is("'maxTokens' may be at most 8 for this tenant, got 9"));
-        call(BETA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":8}").statusCode(200);
-        call(BETA_KEY, Method.POST, "/v1/chat/completions",
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":20}").statusCode(400)
+        call(BETA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":9}")
+                .statusCode(400)
+                .body("error", is("token_limit"))
+                .body("message", is("'maxTokens' may be at most 8 for this tenant, got 9"));
+        call(BETA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":8}")
+                .statusCode(200);
+        call(
+                        BETA_KEY,
+                        Method.POST,
+                        "/v1/chat/completions",
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":20}")
+                .statusCode(400)
                 .body("error.code", is("token_limit"));
         // alpha has no cap beyond the model's context
-        call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":20}").statusCode(200);
+        call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"Once upon a time\",\"maxTokens\":20}")
+                .statusCode(200);
     }
 
     @Test
@@ -135,16 +158,31 @@ class GenerateAuthTest {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.addHandler(handler);
         try {
-            call(ALPHA_KEY, Method.POST, "/generate", "{\"sessionId\":\"log-check\",\"useMemory\":true,\"prompt\":\"Once " + secret
-                    + "\",\"maxTokens\":4}").statusCode(200);
-            call(ALPHA_KEY, Method.POST, "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + secret
-                    + "\"}],\"max_tokens\":2}").statusCode(200);
-            call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"" + secret + "\",\"maxTokens\":\"x\"}").statusCode(400);
-            call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"" + secret + "\"").statusCode(400);
+            call(
+                            ALPHA_KEY,
+                            Method.POST,
+                            "/generate",
+                            "{\"sessionId\":\"log-check\",\"useMemory\":true,\"prompt\":\"Once " + secret
+                                    + "\",\"maxTokens\":4}")
+                    .statusCode(200);
+            call(
+                            ALPHA_KEY,
+                            Method.POST,
+                            "/v1/chat/completions",
+                            "{\"messages\":[{\"role\":\"user\",\"content\":\"" + secret + "\"}],\"max_tokens\":2}")
+                    .statusCode(200);
+            call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"" + secret + "\",\"maxTokens\":\"x\"}")
+                    .statusCode(400);
+            call(ALPHA_KEY, Method.POST, "/generate", "{\"prompt\":\"" + secret + "\"")
+                    .statusCode(400);
             // a Redis outage is logged (WARN) while a session request fails: still without the prompt
             dev.engram.testing.RedisTestResource.server().stop();
             try {
-                call(ALPHA_KEY, Method.POST, "/generate", "{\"sessionId\":\"log-check\",\"prompt\":\"" + secret + "\",\"maxTokens\":2}")
+                call(
+                                ALPHA_KEY,
+                                Method.POST,
+                                "/generate",
+                                "{\"sessionId\":\"log-check\",\"prompt\":\"" + secret + "\",\"maxTokens\":2}")
                         .statusCode(503);
             } finally {
                 dev.engram.testing.RedisTestResource.server().start();
@@ -152,7 +190,9 @@ class GenerateAuthTest {
         } finally {
             root.removeHandler(handler);
         }
-        assertThat(logged).as("the outage was logged, so the handler saw the application's records").isNotEmpty();
+        assertThat(logged)
+                .as("the outage was logged, so the handler saw the application's records")
+                .isNotEmpty();
         assertThat(logged).noneMatch(line -> line.contains(secret));
     }
 }

@@ -32,7 +32,8 @@ class GenerateBadInputTest {
                 Arguments.of("negative maxTokens", "{\"prompt\": \"a\", \"maxTokens\": -1}", 400, "maxTokens"),
                 Arguments.of("zero maxTokens", "{\"prompt\": \"a\", \"maxTokens\": 0}", 400, "maxTokens"),
                 Arguments.of("huge maxTokens", "{\"prompt\": \"a\", \"maxTokens\": 1000000}", 400, "maxTokens"),
-                Arguments.of("maxTokens beyond int", "{\"prompt\": \"a\", \"maxTokens\": 99999999999}", 400, "maxTokens"),
+                Arguments.of(
+                        "maxTokens beyond int", "{\"prompt\": \"a\", \"maxTokens\": 99999999999}", 400, "maxTokens"),
                 Arguments.of("topP zero", "{\"prompt\": \"a\", \"topP\": 0}", 400, "topP"),
                 Arguments.of("topP above one", "{\"prompt\": \"a\", \"topP\": 1.5}", 400, "topP"),
                 Arguments.of("negative temperature", "{\"prompt\": \"a\", \"temperature\": -0.5}", 400, "temperature"),
@@ -41,18 +42,28 @@ class GenerateBadInputTest {
                 Arguments.of("seed is text", "{\"prompt\": \"a\", \"seed\": \"abc\"}", 400, "seed"),
                 Arguments.of("stop is a string", "{\"prompt\": \"a\", \"stop\": \".\"}", 400, "stop"),
                 Arguments.of("empty stop string", "{\"prompt\": \"a\", \"stop\": [\"\"]}", 400, "stop"),
-                Arguments.of("too many stop strings", "{\"prompt\": \"a\", \"stop\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}", 400, "stop"),
+                Arguments.of(
+                        "too many stop strings",
+                        "{\"prompt\": \"a\", \"stop\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}",
+                        400,
+                        "stop"),
                 Arguments.of("unknown field", "{\"prompt\": \"a\", \"max_tokens\": 5}", 400, "max_tokens"),
                 Arguments.of("trailing garbage", "{\"prompt\": \"a\"} x", 400, "JSON"),
-                Arguments.of("prompt longer than the context", "{\"prompt\": \"" + tooLongForContext + "\"}", 400, "prompt"),
-                Arguments.of("prompt over the character limit", "{\"prompt\": \"" + "a".repeat(200_001) + "\"}", 400, "prompt"),
+                Arguments.of(
+                        "prompt longer than the context", "{\"prompt\": \"" + tooLongForContext + "\"}", 400, "prompt"),
+                Arguments.of(
+                        "prompt over the character limit",
+                        "{\"prompt\": \"" + "a".repeat(200_001) + "\"}",
+                        400,
+                        "prompt"),
                 Arguments.of("system is an object", "{\"prompt\": \"a\", \"system\": {}}", 400, "system"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     void getsA4xxJsonError(String name, String body, int status, String mentioned) {
-        Response response = given().header("Content-Type", "application/json").body(body).post("/generate");
+        Response response =
+                given().header("Content-Type", "application/json").body(body).post("/generate");
         assertThat(response.statusCode()).as(name + ": " + response.asString()).isEqualTo(status);
         assertThat(response.contentType()).startsWith("application/json");
         assertThat(response.jsonPath().getString("error")).isNotBlank();
@@ -61,7 +72,8 @@ class GenerateBadInputTest {
 
     @Test
     void unknownPathIsAJson404() {
-        Response response = given().header("Content-Type", "application/json").body("{}").post("/no-such-function");
+        Response response =
+                given().header("Content-Type", "application/json").body("{}").post("/no-such-function");
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.jsonPath().getString("error")).isEqualTo("not_found");
     }

@@ -19,20 +19,31 @@ class GenerateConcurrencyTest {
 
     @Test
     void eightParallelRequestsEachGetTheirSoloAnswer() throws Exception {
-        List<String> prompts = List.of("Once upon a time", "The dog", "Lily wanted to", "Tom had a", "The sun was",
-                "One day, a little", "The cat", "Sam and Mia");
+        List<String> prompts = List.of(
+                "Once upon a time",
+                "The dog",
+                "Lily wanted to",
+                "Tom had a",
+                "The sun was",
+                "One day, a little",
+                "The cat",
+                "Sam and Mia");
         List<String> alone = new ArrayList<>();
         for (String prompt : prompts) {
-            alone.add(GenerateSamplingTest.generate("prompt", prompt, "maxTokens", 48).getString("text"));
+            alone.add(GenerateSamplingTest.generate("prompt", prompt, "maxTokens", 48)
+                    .getString("text"));
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(prompts.size())) {
             for (int round = 0; round < 2; round++) {
                 List<Future<String>> together = new ArrayList<>();
                 for (String prompt : prompts) {
-                    together.add(pool.submit(() -> GenerateSamplingTest.generate("prompt", prompt, "maxTokens", 48).getString("text")));
+                    together.add(pool.submit(() -> GenerateSamplingTest.generate("prompt", prompt, "maxTokens", 48)
+                            .getString("text")));
                 }
                 for (int i = 0; i < prompts.size(); i++) {
-                    assertThat(together.get(i).get()).as("answer to '%s'", prompts.get(i)).isEqualTo(alone.get(i));
+                    assertThat(together.get(i).get())
+                            .as("answer to '%s'", prompts.get(i))
+                            .isEqualTo(alone.get(i));
                 }
             }
         }

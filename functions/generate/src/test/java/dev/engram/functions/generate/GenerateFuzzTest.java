@@ -32,18 +32,34 @@ class GenerateFuzzTest {
 
     @Test
     void generateRefusesEveryBadBody() {
-        given().contentType("application/json").body(GENERATE).post("/generate").then().statusCode(200);
-        BadInputRun.send("/generate", BadInputs.from(GENERATE)
-                .freeText("prompt", "system")
-                .lenient("seed") // any long is a seed
-                .cases(), ErrorShape.ENGRAM);
+        given().contentType("application/json")
+                .body(GENERATE)
+                .post("/generate")
+                .then()
+                .statusCode(200);
+        BadInputRun.send(
+                "/generate",
+                BadInputs.from(GENERATE)
+                        .freeText("prompt", "system")
+                        .lenient("seed") // any long is a seed
+                        .cases(),
+                ErrorShape.ENGRAM);
     }
 
     @Test
     void chatCompletionsRefusesEveryBadBody() {
-        given().contentType("application/json").body(CHAT).post("/v1/chat/completions").then().statusCode(200);
-        BadInputRun.send("/v1/chat/completions", BadInputs.from(CHAT)
-                .lenient("seed", "user", "model", "stop") // any seed; user and model are not checked; stop may be one string
-                .cases(), ErrorShape.OPENAI);
+        given().contentType("application/json")
+                .body(CHAT)
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        BadInputRun.send(
+                "/v1/chat/completions",
+                BadInputs.from(CHAT)
+                        .lenient(
+                                "seed", "user", "model",
+                                "stop") // any seed; user and model are not checked; stop may be one string
+                        .cases(),
+                ErrorShape.OPENAI);
     }
 }

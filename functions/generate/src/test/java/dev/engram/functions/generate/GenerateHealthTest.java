@@ -21,15 +21,20 @@ class GenerateHealthTest {
     @Test
     void readyOnceTheModelIsLoaded() {
         models.get(); // waits for the background load
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItem("model"))
                 .body("checks.find { it.name == 'model' }.data.state", is("ready"));
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
         // Start-up is done once the model load has ended; Redis is optional here, so readiness does not ask it.
-        given().get("/q/health/started").then().statusCode(200)
+        given().get("/q/health/started")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'model-load' }.data.state", is("ready"));
-        given().get("/q/health/ready").then()
+        given().get("/q/health/ready")
+                .then()
                 .body("checks.find { it.name == 'redis' }.status", is("UP"))
                 .body("checks.find { it.name == 'redis' }.data.required", is(false));
     }

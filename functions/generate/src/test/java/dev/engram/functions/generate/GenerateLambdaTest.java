@@ -33,7 +33,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(GenerateLambdaTest.ExportGenerate.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class GenerateLambdaTest {
     public static class ExportGenerate implements QuarkusTestProfile {
         @Override
@@ -42,7 +45,8 @@ class GenerateLambdaTest {
         }
     }
 
-    static final ReferenceCases.Case CASE = ReferenceCases.load(TestModels.stories260K()).getFirst();
+    static final ReferenceCases.Case CASE =
+            ReferenceCases.load(TestModels.stories260K()).getFirst();
 
     @Inject
     SessionStore sessions;
@@ -51,8 +55,10 @@ class GenerateLambdaTest {
     void directInvocationAnswersLikeHttp() {
         given().contentType("application/json")
                 .body(Map.of("prompt", CASE.prompt(), "temperature", 0, "maxTokens", CASE.maxTokens()))
-                .when().post()
-                .then().statusCode(200)
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("text", equalTo(CASE.text()))
                 .body("usage.completionTokens", equalTo(CASE.token_ids().length))
                 .body("model", equalTo("stories260K"));
@@ -60,15 +66,32 @@ class GenerateLambdaTest {
 
     @Test
     void directInvocationOfABadRequestFailsWithTheReason() {
-        JsonPath error = given().contentType("application/json").body(Map.of("maxTokens", 3))
-                .when().post().then().statusCode(500).extract().jsonPath();
+        JsonPath error = given().contentType("application/json")
+                .body(Map.of("maxTokens", 3))
+                .when()
+                .post()
+                .then()
+                .statusCode(500)
+                .extract()
+                .jsonPath();
         // Funqy wraps what the function threw; the Lambda runtime reports its class and message.
         assertThat(error.getString("errorType")).isEqualTo("io.quarkus.funqy.runtime.ApplicationException");
-        assertThat(error.getString("errorMessage")).isEqualTo("dev.engram.errors.InvalidRequestException: missing_field: 'prompt' is required");
-        given().contentType("application/json").body("{\"prompt\":\"Hi\",\"max_tokens\":3}")
-                .when().post().then().statusCode(500).body("errorMessage", equalTo("Could not deserialize the provided message."));
-        given().contentType("application/json").body("{\"prompt\":\"Hi\",")
-                .when().post().then().statusCode(500).body("errorMessage", equalTo("Could not deserialize the provided message."));
+        assertThat(error.getString("errorMessage"))
+                .isEqualTo("dev.engram.errors.InvalidRequestException: missing_field: 'prompt' is required");
+        given().contentType("application/json")
+                .body("{\"prompt\":\"Hi\",\"max_tokens\":3}")
+                .when()
+                .post()
+                .then()
+                .statusCode(500)
+                .body("errorMessage", equalTo("Could not deserialize the provided message."));
+        given().contentType("application/json")
+                .body("{\"prompt\":\"Hi\",")
+                .when()
+                .post()
+                .then()
+                .statusCode(500)
+                .body("errorMessage", equalTo("Could not deserialize the provided message."));
     }
 
     @Test
@@ -77,9 +100,12 @@ class GenerateLambdaTest {
         bodies.put("msg-1", "{\"prompt\":\"Once upon a time\",\"maxTokens\":6,\"sessionId\":\"sqs-1\"}");
         bodies.put("msg-2", "{\"prompt\": \"The dog\", ");
         bodies.put("msg-3", "{\"prompt\":\"Lily wanted to\",\"maxTokens\":6,\"sessionId\":\"sqs-3\"}");
-        given().contentType("application/json").body(Events.sqs(bodies))
-                .when().post()
-                .then().statusCode(200)
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.size()", equalTo(1))
                 .body("batchItemFailures[0].itemIdentifier", equalTo("msg-2"));
         // The good records really ran: each left its exchange in its session.
@@ -95,9 +121,12 @@ class GenerateLambdaTest {
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put("ok", "{\"prompt\":\"The cat\",\"maxTokens\":3}");
         bodies.put("too-many-tokens", "{\"prompt\":\"The cat\",\"maxTokens\":100000}");
-        given().contentType("application/json").body(Events.sqs(bodies))
-                .when().post()
-                .then().statusCode(200)
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", org.hamcrest.Matchers.contains("too-many-tokens"));
     }
 }

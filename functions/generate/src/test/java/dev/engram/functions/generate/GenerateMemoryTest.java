@@ -33,8 +33,8 @@ class GenerateMemoryTest {
         Remembered fact = memory.remember(Tenant.DEFAULT.id(), NewMemory.of("Lily has a red ball named Bob."));
         memory.remember(Tenant.DEFAULT.id(), NewMemory.of("The quarterly invoice is due on Friday."));
 
-        JsonPath answer = GenerateSamplingTest.generate("prompt", "Lily played with her red ball", "useMemory", true, "maxTokens", 4,
-                "echo", true);
+        JsonPath answer = GenerateSamplingTest.generate(
+                "prompt", "Lily played with her red ball", "useMemory", true, "maxTokens", 4, "echo", true);
         assertThat(answer.getList("memoriesUsed", String.class)).contains(fact.id());
         assertThat(answer.getList("memoriesUsed", String.class)).first().isEqualTo(fact.id());
         String prompt = answer.getString("prompt");
@@ -45,16 +45,19 @@ class GenerateMemoryTest {
     @Test
     void withoutUseMemoryNothingIsRecalled() {
         memory.remember(Tenant.DEFAULT.id(), NewMemory.of("Lily has a red ball named Bob."));
-        JsonPath answer = GenerateSamplingTest.generate("prompt", "Lily played with her red ball", "maxTokens", 4, "echo", true);
+        JsonPath answer =
+                GenerateSamplingTest.generate("prompt", "Lily played with her red ball", "maxTokens", 4, "echo", true);
         assertThat(answer.getString("memoriesUsed")).isNull();
         assertThat(answer.getString("prompt")).isEqualTo("Lily played with her red ball");
-        JsonPath off = GenerateSamplingTest.generate("prompt", "Lily played with her red ball", "useMemory", false, "maxTokens", 4);
+        JsonPath off = GenerateSamplingTest.generate(
+                "prompt", "Lily played with her red ball", "useMemory", false, "maxTokens", 4);
         assertThat(off.getString("memoriesUsed")).isNull();
     }
 
     @Test
     void useMemoryWithNothingRememberedUsesNoMemories() {
-        JsonPath answer = GenerateSamplingTest.generate("prompt", "Once upon a time", "useMemory", true, "maxTokens", 4, "echo", true);
+        JsonPath answer = GenerateSamplingTest.generate(
+                "prompt", "Once upon a time", "useMemory", true, "maxTokens", 4, "echo", true);
         assertThat(answer.getList("memoriesUsed")).isEmpty();
         assertThat(answer.getString("prompt")).isEqualTo("Once upon a time");
     }

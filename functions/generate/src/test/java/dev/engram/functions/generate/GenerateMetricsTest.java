@@ -36,7 +36,13 @@ class GenerateMetricsTest {
     public static class NoQueue implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.inference.queue-size", "0", "engram.inference.queue-timeout", "200ms", "engram.inference.max-batch", "1");
+            return Map.of(
+                    "engram.inference.queue-size",
+                    "0",
+                    "engram.inference.queue-timeout",
+                    "200ms",
+                    "engram.inference.max-batch",
+                    "1");
         }
     }
 
@@ -94,20 +100,47 @@ class GenerateMetricsTest {
 
         PrometheusText after = PrometheusText.scrape();
         String[] generate = {"gen_ai_operation_name", "generate", "gen_ai_request_model", "stories260K"};
-        assertThat(delta(before, after, "gen_ai_client_token_usage_count", with(generate, "gen_ai_token_type", "input"))).isEqualTo(ok);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", with(generate, "gen_ai_token_type", "input"))).isEqualTo(inputTokens);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", with(generate, "gen_ai_token_type", "output"))).isEqualTo(outputTokens);
-        assertThat(delta(before, after, "gen_ai_server_request_duration_seconds_count", with(generate, "error_type", "none"))).isEqualTo(ok);
-        assertThat(delta(before, after, "gen_ai_server_request_duration_seconds_count", "gen_ai_operation_name", "generate",
-                "error_type", "overloaded")).isEqualTo(1);
-        assertThat(delta(before, after, "gen_ai_server_time_to_first_token_seconds_count", generate)).isEqualTo(ok);
-        assertThat(delta(before, after, "gen_ai_server_time_per_output_token_seconds_count", generate)).isEqualTo(ok);
-        assertThat(delta(before, after, "engram_queue_wait_seconds_count", generate)).isEqualTo(ok);
-        assertThat(delta(before, after, "engram_requests_rejected_total", "reason", "overloaded", "gen_ai_operation_name", "generate"))
+        assertThat(delta(
+                        before, after, "gen_ai_client_token_usage_count", with(generate, "gen_ai_token_type", "input")))
+                .isEqualTo(ok);
+        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", with(generate, "gen_ai_token_type", "input")))
+                .isEqualTo(inputTokens);
+        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", with(generate, "gen_ai_token_type", "output")))
+                .isEqualTo(outputTokens);
+        assertThat(delta(
+                        before,
+                        after,
+                        "gen_ai_server_request_duration_seconds_count",
+                        with(generate, "error_type", "none")))
+                .isEqualTo(ok);
+        assertThat(delta(
+                        before,
+                        after,
+                        "gen_ai_server_request_duration_seconds_count",
+                        "gen_ai_operation_name",
+                        "generate",
+                        "error_type",
+                        "overloaded"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "gen_ai_server_time_to_first_token_seconds_count", generate))
+                .isEqualTo(ok);
+        assertThat(delta(before, after, "gen_ai_server_time_per_output_token_seconds_count", generate))
+                .isEqualTo(ok);
+        assertThat(delta(before, after, "engram_queue_wait_seconds_count", generate))
+                .isEqualTo(ok);
+        assertThat(delta(
+                        before,
+                        after,
+                        "engram_requests_rejected_total",
+                        "reason",
+                        "overloaded",
+                        "gen_ai_operation_name",
+                        "generate"))
                 .isEqualTo(1);
         assertThat(after.value("engram_queue_depth")).isZero();
         assertThat(after.value("engram_generations_active")).isZero();
-        assertThat(after.value("gen_ai_server_request_duration_seconds_sum", with(generate, "error_type", "none"))).isPositive();
+        assertThat(after.value("gen_ai_server_request_duration_seconds_sum", with(generate, "error_type", "none")))
+                .isPositive();
         // Traces are off by default: all these calls exported no span.
         Thread.sleep(300);
         assertThat(spans.getFinishedSpanItems()).isEmpty();
@@ -118,7 +151,8 @@ class GenerateMetricsTest {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],\"max_tokens\":400,"
                 + "\"temperature\":0,\"stop\":[\"zzzz\"],\"stream\":true}";
         // The same request read to its end, for its length.
-        Response whole = given().contentType(ContentType.JSON).body(body.replace("\"stream\":true", "\"stream\":false"))
+        Response whole = given().contentType(ContentType.JSON)
+                .body(body.replace("\"stream\":true", "\"stream\":false"))
                 .post("/v1/chat/completions");
         int fullTokens = whole.jsonPath().getInt("usage.completion_tokens");
         assertThat(fullTokens).as("the story must run long enough to be cut").isGreaterThan(50);
@@ -129,13 +163,15 @@ class GenerateMetricsTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                                    + bytes.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
             out.write(bytes);
             out.flush();
             InputStream in = socket.getInputStream();
             StringBuilder seen = new StringBuilder();
-            while (!seen.toString().contains("\"content\":\"") ) {
+            while (!seen.toString().contains("\"content\":\"")) {
                 int b = in.read();
                 assertThat(b).as("the stream ended before its first text").isNotNegative();
                 seen.append((char) b);
@@ -144,13 +180,22 @@ class GenerateMetricsTest {
         }
         // The generation ends after the token in flight: the model is free well before the story would have ended.
         while (PrometheusText.scrape().value("engram_generations_active") > 0) {
-            assertThat((System.nanoTime() - hungUp) / 1_000_000).as("model still held after the hang-up").isLessThan(2_000);
+            assertThat((System.nanoTime() - hungUp) / 1_000_000)
+                    .as("model still held after the hang-up")
+                    .isLessThan(2_000);
             Thread.sleep(5);
         }
         Response next = post(Map.of("prompt", "Once", "maxTokens", 2));
         assertThat(next.statusCode()).isEqualTo(200);
         PrometheusText after = PrometheusText.scrape();
-        double cutTokens = delta(before, after, "gen_ai_client_token_usage_sum", "gen_ai_operation_name", "chat", "gen_ai_token_type", "output");
+        double cutTokens = delta(
+                before,
+                after,
+                "gen_ai_client_token_usage_sum",
+                "gen_ai_operation_name",
+                "chat",
+                "gen_ai_token_type",
+                "output");
         assertThat(cutTokens).as("tokens the hung-up stream generated").isBetween(1.0, fullTokens - 10.0);
         assertThat(after.value("engram_queue_depth")).isZero();
     }

@@ -32,7 +32,8 @@ class GenerateNoLeakTest {
         Map<String, Long> descriptors = descriptors();
         int threads = Thread.activeCount();
         for (int i = 0; i < 200; i++) {
-            GenerateSamplingTest.generate("prompt", "Once upon a time " + i, "maxTokens", 16, "temperature", 0.7, "seed", i);
+            GenerateSamplingTest.generate(
+                    "prompt", "Once upon a time " + i, "maxTokens", 16, "temperature", 0.7, "seed", i);
         }
         assertThat(count(tmp)).as("entries in %s", tmp).isLessThanOrEqualTo(tmpEntries);
         // a leak per request would add 200; a few idle workers or connections may come and go.
@@ -45,7 +46,9 @@ class GenerateNoLeakTest {
         });
         long total = after.values().stream().mapToLong(Long::longValue).sum();
         long before = descriptors.values().stream().mapToLong(Long::longValue).sum();
-        assertThat(total).as("open file descriptors other than sockets; changed: %s", changed).isLessThan(before + 20);
+        assertThat(total)
+                .as("open file descriptors other than sockets; changed: %s", changed)
+                .isLessThan(before + 20);
         assertThat(Thread.activeCount()).as("live threads").isLessThan(threads + 10);
     }
 
@@ -56,12 +59,14 @@ class GenerateNoLeakTest {
     private static Map<String, Long> descriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.map(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+\\]$", "");
-                } catch (IOException e) {
-                    return "closed";
-                }
-            }).filter(kind -> !kind.equals("socket")).collect(Collectors.groupingBy(kind -> kind, TreeMap::new, Collectors.counting()));
+                        try {
+                            return Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+\\]$", "");
+                        } catch (IOException e) {
+                            return "closed";
+                        }
+                    })
+                    .filter(kind -> !kind.equals("socket"))
+                    .collect(Collectors.groupingBy(kind -> kind, TreeMap::new, Collectors.counting()));
         }
     }
 

@@ -27,7 +27,13 @@ class GenerateOverloadTest {
     public static class SmallQueue implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.inference.queue-size", "2", "engram.inference.queue-timeout", "200ms", "engram.inference.max-batch", "1");
+            return Map.of(
+                    "engram.inference.queue-size",
+                    "2",
+                    "engram.inference.queue-timeout",
+                    "200ms",
+                    "engram.inference.max-batch",
+                    "1");
         }
     }
 
@@ -40,7 +46,13 @@ class GenerateOverloadTest {
             List<Future<Response>> burst = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 burst.add(pool.submit(() -> given().contentType(ContentType.JSON)
-                        .body(Map.of("prompt", "He liked to play with his ball. ".repeat(30), "maxTokens", 200, "stop", List.of("zzzz")))
+                        .body(Map.of(
+                                "prompt",
+                                "He liked to play with his ball. ".repeat(30),
+                                "maxTokens",
+                                200,
+                                "stop",
+                                List.of("zzzz")))
                         .post("/generate")));
             }
             for (Future<Response> f : burst) {
@@ -67,15 +79,25 @@ class GenerateOverloadTest {
             for (int i = 0; i < 10; i++) {
                 boolean stream = i % 2 == 0;
                 burst.add(pool.submit(() -> given().contentType(ContentType.JSON)
-                        .body(Map.of("messages", List.of(Map.of("role", "user", "content", "He liked to play with his ball. ".repeat(30))),
-                                "max_tokens", 200, "stop", List.of("zzzz"), "stream", stream))
+                        .body(Map.of(
+                                "messages",
+                                List.of(Map.of(
+                                        "role", "user", "content", "He liked to play with his ball. ".repeat(30))),
+                                "max_tokens",
+                                200,
+                                "stop",
+                                List.of("zzzz"),
+                                "stream",
+                                stream))
                         .post("/v1/chat/completions")));
             }
             for (Future<Response> f : burst) {
                 responses.add(f.get());
             }
         }
-        assertThat(responses.stream().map(Response::statusCode).toList()).containsOnly(200, 503).contains(200, 503);
+        assertThat(responses.stream().map(Response::statusCode).toList())
+                .containsOnly(200, 503)
+                .contains(200, 503);
         for (Response r : responses) {
             if (r.statusCode() == 503) {
                 assertThat(r.header("Retry-After")).isNotBlank();

@@ -48,7 +48,9 @@ class GeneratePrimingTest {
 
     /** Generations made outside any function call (operation "none"): priming's. */
     private long generatedOutside() {
-        DistributionSummary output = registry.find(Meters.TOKEN_USAGE).tag(Meters.OPERATION, "none").tag(Meters.TOKEN_TYPE, "output")
+        DistributionSummary output = registry.find(Meters.TOKEN_USAGE)
+                .tag(Meters.OPERATION, "none")
+                .tag(Meters.TOKEN_TYPE, "output")
                 .summary();
         return output == null ? 0 : output.count();
     }

@@ -22,8 +22,10 @@ class GenerateReferenceTest {
         for (ReferenceCases.Case c : ReferenceCases.load(TestModels.stories260K())) {
             given().contentType(ContentType.JSON)
                     .body(Map.of("prompt", c.prompt(), "temperature", 0, "maxTokens", c.maxTokens()))
-                    .when().post("/generate")
-                    .then().statusCode(200)
+                    .when()
+                    .post("/generate")
+                    .then()
+                    .statusCode(200)
                     .body("text", equalTo(c.text()))
                     .body("finishReason", equalTo(c.stopped_on_bos() ? "stop" : "length"))
                     .body("usage.completionTokens", equalTo(c.token_ids().length))

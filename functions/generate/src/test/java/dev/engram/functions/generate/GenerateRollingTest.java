@@ -43,7 +43,8 @@ class GenerateRollingTest {
     public static class SmallWindow implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.memory.window-tokens", Integer.toString(WINDOW), "engram.memory.summary-tokens", "24");
+            return Map.of(
+                    "engram.memory.window-tokens", Integer.toString(WINDOW), "engram.memory.summary-tokens", "24");
         }
     }
 
@@ -61,7 +62,8 @@ class GenerateRollingTest {
 
     @Test
     void theWindowRollsIntoTheSummary() {
-        List<String> prompts = List.of("Once upon a time", "The dog", "Lily wanted to", "Tom had a", "The sun was", "One day");
+        List<String> prompts =
+                List.of("Once upon a time", "The dog", "Lily wanted to", "Tom had a", "The sun was", "One day");
         List<String> said = new ArrayList<>();
         boolean sawSummarized = false;
         for (String prompt : prompts) {
@@ -87,18 +89,25 @@ class GenerateRollingTest {
         assertThat(session.foldedTurns()).isEqualTo(folded.size());
 
         // The summary is what the next prompt carries.
-        JsonPath next = GenerateSamplingTest.generate("sessionId", "rolling", "prompt", "The end", "maxTokens", 4, "echo", true);
+        JsonPath next = GenerateSamplingTest.generate(
+                "sessionId", "rolling", "prompt", "The end", "maxTokens", 4, "echo", true);
         assertThat(next.getString("prompt")).contains(session.summary());
 
         // The folds only queued the turns: nothing is in long-term memory until a worker drains the queue.
         RecallFilter ofSession = new RecallFilter(null, "rolling", null, null, null);
-        assertThat(memory.recall(Tenant.DEFAULT.id(), new RecallQuery("a story", 50, ofSession, -1f))).isEmpty();
+        assertThat(memory.recall(Tenant.DEFAULT.id(), new RecallQuery("a story", 50, ofSession, -1f)))
+                .isEmpty();
         PendingPromotions pending = promotions.pending(Tenant.DEFAULT.id(), "rolling");
         assertThat(pending.pending()).isPositive();
         assertThat(pending.failed()).isZero();
 
-        JsonPath drained = given().contentType(ContentType.JSON).body(Map.of()).post("/memory-promote").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath drained = given().contentType(ContentType.JSON)
+                .body(Map.of())
+                .post("/memory-promote")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(drained.getInt("promoted")).isGreaterThanOrEqualTo((int) pending.pending());
         assertThat(promotions.pending(Tenant.DEFAULT.id(), "rolling")).isEqualTo(new PendingPromotions(0, 0));
 

@@ -23,26 +23,36 @@ class GenerateSamplingTest {
         for (int i = 0; i < fields.length; i += 2) {
             body.put((String) fields[i], fields[i + 1]);
         }
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/generate")
-                .then().statusCode(200).extract().jsonPath();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/generate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
     void sameSeedSameTextDifferentSeedsDiffer() {
-        String first = generate("prompt", "Once upon a time", "temperature", 1.0, "seed", 1234, "maxTokens", 40).getString("text");
-        String again = generate("prompt", "Once upon a time", "temperature", 1.0, "seed", 1234, "maxTokens", 40).getString("text");
+        String first = generate("prompt", "Once upon a time", "temperature", 1.0, "seed", 1234, "maxTokens", 40)
+                .getString("text");
+        String again = generate("prompt", "Once upon a time", "temperature", 1.0, "seed", 1234, "maxTokens", 40)
+                .getString("text");
         assertThat(again).isEqualTo(first);
         long distinct = List.of(1L, 2L, 3L, 4L).stream()
-                .map(seed -> generate("prompt", "Once upon a time", "temperature", 1.0, "seed", seed, "maxTokens", 40).getString("text"))
-                .distinct().count();
+                .map(seed -> generate("prompt", "Once upon a time", "temperature", 1.0, "seed", seed, "maxTokens", 40)
+                        .getString("text"))
+                .distinct()
+                .count();
         assertThat(distinct).as("four seeds give four different texts").isEqualTo(4);
     }
 
     @Test
     void topKOneEqualsGreedy() {
         String greedy = generate("prompt", "The dog", "maxTokens", 30).getString("text");
-        String topK1 = generate("prompt", "The dog", "temperature", 1.5, "topK", 1, "seed", 99, "maxTokens", 30).getString("text");
+        String topK1 = generate("prompt", "The dog", "temperature", 1.5, "topK", 1, "seed", 99, "maxTokens", 30)
+                .getString("text");
         assertThat(topK1).isEqualTo(greedy);
     }
 
@@ -50,7 +60,9 @@ class GenerateSamplingTest {
     void topPNarrowsTowardsGreedy() {
         // A nucleus so small that only the most likely token is ever in it.
         String greedy = generate("prompt", "Lily wanted to", "maxTokens", 30).getString("text");
-        String tinyNucleus = generate("prompt", "Lily wanted to", "temperature", 1.0, "topP", 1e-6, "seed", 5, "maxTokens", 30).getString("text");
+        String tinyNucleus = generate(
+                        "prompt", "Lily wanted to", "temperature", 1.0, "topP", 1e-6, "seed", 5, "maxTokens", 30)
+                .getString("text");
         assertThat(tinyNucleus).isEqualTo(greedy);
     }
 
@@ -77,7 +89,8 @@ class GenerateSamplingTest {
     void timingsAreReported() {
         JsonPath answer = generate("prompt", "Once upon a time", "maxTokens", 20);
         assertThat(answer.getDouble("timings.timeToFirstTokenMs")).isPositive();
-        assertThat(answer.getDouble("timings.totalMs")).isGreaterThanOrEqualTo(answer.getDouble("timings.timeToFirstTokenMs"));
+        assertThat(answer.getDouble("timings.totalMs"))
+                .isGreaterThanOrEqualTo(answer.getDouble("timings.timeToFirstTokenMs"));
         assertThat(answer.getDouble("timings.tokensPerSecond")).isPositive();
     }
 }

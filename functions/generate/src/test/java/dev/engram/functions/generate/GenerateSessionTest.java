@@ -46,11 +46,18 @@ class GenerateSessionTest {
         assertThat(third.getBoolean("memory.summarized")).isFalse();
 
         Session stored = sessions.peek(Tenant.DEFAULT.id(), "three-turns");
-        assertThat(stored.turns()).extracting(Turn::role)
+        assertThat(stored.turns())
+                .extracting(Turn::role)
                 .containsExactly("user", "assistant", "user", "assistant", "user", "assistant");
-        assertThat(stored.turns()).extracting(Turn::text).containsExactly(
-                "Once upon a time", first.getString("text"), "The dog", second.getString("text"),
-                "Lily wanted to", third.getString("text"));
+        assertThat(stored.turns())
+                .extracting(Turn::text)
+                .containsExactly(
+                        "Once upon a time",
+                        first.getString("text"),
+                        "The dog",
+                        second.getString("text"),
+                        "Lily wanted to",
+                        third.getString("text"));
     }
 
     @Test
@@ -58,14 +65,18 @@ class GenerateSessionTest {
         JsonPath answer = GenerateSamplingTest.generate("prompt", "The dog", "maxTokens", 5, "echo", true);
         assertThat(answer.getString("memory")).isNull();
         assertThat(answer.getString("prompt")).isEqualTo("The dog");
-        assertThat(GenerateSamplingTest.generate("prompt", "The dog", "maxTokens", 5).getString("prompt"))
-                .as("the prompt is in the answer only when asked for").isNull();
+        assertThat(GenerateSamplingTest.generate("prompt", "The dog", "maxTokens", 5)
+                        .getString("prompt"))
+                .as("the prompt is in the answer only when asked for")
+                .isNull();
     }
 
     @Test
     void invalidSessionIdsAre400() {
         for (String bad : List.of("", "x".repeat(129), "has space", "a/b", "{tag}")) {
-            Response response = given().contentType(ContentType.JSON).body(Map.of("prompt", "a", "sessionId", bad)).post("/generate");
+            Response response = given().contentType(ContentType.JSON)
+                    .body(Map.of("prompt", "a", "sessionId", bad))
+                    .post("/generate");
             assertThat(response.statusCode()).as("sessionId '%s'", bad).isEqualTo(400);
             assertThat(response.jsonPath().getString("error")).isEqualTo("invalid_session_id");
         }
@@ -77,7 +88,8 @@ class GenerateSessionTest {
         RedisTestResource.server().kill();
         try {
             Response down = given().contentType(ContentType.JSON)
-                    .body(Map.of("prompt", "The dog", "sessionId", "outage", "maxTokens", 4)).post("/generate");
+                    .body(Map.of("prompt", "The dog", "sessionId", "outage", "maxTokens", 4))
+                    .post("/generate");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.jsonPath().getString("error")).isEqualTo("memory_unavailable");
             assertThat(down.header("Retry-After")).isNotBlank();
@@ -88,7 +100,9 @@ class GenerateSessionTest {
         }
         Response back = null;
         for (int attempt = 0; attempt < 50; attempt++) {
-            back = given().contentType(ContentType.JSON).body(Map.of("prompt", "The dog", "sessionId", "outage", "maxTokens", 4)).post("/generate");
+            back = given().contentType(ContentType.JSON)
+                    .body(Map.of("prompt", "The dog", "sessionId", "outage", "maxTokens", 4))
+                    .post("/generate");
             if (back.statusCode() == 200) {
                 break;
             }

@@ -28,15 +28,33 @@ class GenerateStartupLogIT {
     @Test
     void aWrongModelPathIsAnErrorAtStartUpThatNamesTheFix() {
         Path missing = Path.of("target/no-model-here").toAbsolutePath();
-        try (FunctionProcess function = FunctionProcess.launch(jar(), Map.of("ENGRAM_MODEL_PATH", missing.toString()), List.of())) {
+        try (FunctionProcess function =
+                FunctionProcess.launch(jar(), Map.of("ENGRAM_MODEL_PATH", missing.toString()), List.of())) {
             awaitStarted(function);
-            List<String> errors = StartupLog.problems(function.log()).stream().filter(line -> line.contains(" ERROR ")).toList();
-            assertThat(errors).as("log %s", function.log()).singleElement().satisfies(line -> assertThat(line)
-                    .contains("[dev.engram.inference.models.Models]", "No model at " + missing, "Set ENGRAM_MODEL_PATH", "ENGRAM_MODEL_ID"));
+            List<String> errors = StartupLog.problems(function.log()).stream()
+                    .filter(line -> line.contains(" ERROR "))
+                    .toList();
+            assertThat(errors)
+                    .as("log %s", function.log())
+                    .singleElement()
+                    .satisfies(line -> assertThat(line)
+                            .contains(
+                                    "[dev.engram.inference.models.Models]",
+                                    "No model at " + missing,
+                                    "Set ENGRAM_MODEL_PATH",
+                                    "ENGRAM_MODEL_ID"));
 
-            given().baseUri(function.uri().toString()).get("/q/health/ready").then().statusCode(503);
-            given().baseUri(function.uri().toString()).contentType(ContentType.JSON).body(Map.of("prompt", "Once upon a time"))
-                    .post("/generate").then().statusCode(503).header("Retry-After", "30")
+            given().baseUri(function.uri().toString())
+                    .get("/q/health/ready")
+                    .then()
+                    .statusCode(503);
+            given().baseUri(function.uri().toString())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("prompt", "Once upon a time"))
+                    .post("/generate")
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "30")
                     .body("error", org.hamcrest.Matchers.equalTo("model_unavailable"));
         }
     }
@@ -45,12 +63,25 @@ class GenerateStartupLogIT {
     void aWorkingStartLogsNoWarningOrError() {
         String key = "startup-log-test-key";
         try (RedisServer redis = new RedisServer().start();
-                FunctionProcess function = FunctionProcess.start(jar(), Map.of("ENGRAM_MODEL_PATH", TestModels.stories260K().toString(),
-                        "ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_AUTH_KEYS", "acme:" + ApiKeys.hash(key)))) {
-            given().baseUri(function.uri().toString()).header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                FunctionProcess function = FunctionProcess.start(
+                        jar(),
+                        Map.of(
+                                "ENGRAM_MODEL_PATH",
+                                TestModels.stories260K().toString(),
+                                "ENGRAM_REDIS_URL",
+                                redis.uri(),
+                                "ENGRAM_AUTH_KEYS",
+                                "acme:" + ApiKeys.hash(key)))) {
+            given().baseUri(function.uri().toString())
+                    .header("Authorization", "Bearer " + key)
+                    .contentType(ContentType.JSON)
                     .body(Map.of("prompt", "Once upon a time", "maxTokens", 4, "sessionId", "s1"))
-                    .post("/generate").then().statusCode(200);
-            assertThat(StartupLog.problems(function.log())).as("log %s", function.log()).isEmpty();
+                    .post("/generate")
+                    .then()
+                    .statusCode(200);
+            assertThat(StartupLog.problems(function.log()))
+                    .as("log %s", function.log())
+                    .isEmpty();
         }
     }
 
@@ -58,9 +89,14 @@ class GenerateStartupLogIT {
     static void awaitStarted(FunctionProcess function) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            assertThat(function.alive()).as("the function exited; see %s", function.log()).isTrue();
+            assertThat(function.alive())
+                    .as("the function exited; see %s", function.log())
+                    .isTrue();
             try {
-                if (given().baseUri(function.uri().toString()).get("/q/health/started").statusCode() == 200) {
+                if (given().baseUri(function.uri().toString())
+                                .get("/q/health/started")
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (Exception notListeningYet) {

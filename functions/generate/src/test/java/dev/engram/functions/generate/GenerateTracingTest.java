@@ -45,21 +45,27 @@ class GenerateTracingTest {
     void oneGenerateIsOneSpanWithItsStepsAsChildren() throws Exception {
         models.get();
         spans.reset();
-        JsonPath answer = GenerateSamplingTest.generate("prompt", "Once upon a time", "sessionId", "traced-1", "useMemory", true, "maxTokens", 6);
+        JsonPath answer = GenerateSamplingTest.generate(
+                "prompt", "Once upon a time", "sessionId", "traced-1", "useMemory", true, "maxTokens", 6);
         assertThat(answer.getInt("usage.completionTokens")).isEqualTo(6);
 
         SpanData call = await("generate");
         List<String> children = List.of("memory.read", "memory.recall", "prefill", "decode", "memory.write");
         List<SpanData> steps = children.stream().map(this::await).toList();
         for (SpanData step : steps) {
-            assertThat(step.getParentSpanId()).as(step.getName() + " is a child of the call").isEqualTo(call.getSpanId());
+            assertThat(step.getParentSpanId())
+                    .as(step.getName() + " is a child of the call")
+                    .isEqualTo(call.getSpanId());
             assertThat(step.getTraceId()).isEqualTo(call.getTraceId());
         }
         for (int i = 1; i < steps.size(); i++) {
-            assertThat(steps.get(i).getStartEpochNanos()).as(children.get(i) + " after " + children.get(i - 1))
+            assertThat(steps.get(i).getStartEpochNanos())
+                    .as(children.get(i) + " after " + children.get(i - 1))
                     .isGreaterThanOrEqualTo(steps.get(i - 1).getEndEpochNanos());
         }
-        assertThat(call.getAttributes().asMap().toString()).contains("gen_ai.operation.name=generate").contains("gen_ai.request.model=stories260K");
+        assertThat(call.getAttributes().asMap().toString())
+                .contains("gen_ai.operation.name=generate")
+                .contains("gen_ai.request.model=stories260K");
         SpanData decode = steps.get(3);
         assertThat(decode.getAttributes().asMap().toString()).contains("gen_ai.usage.output_tokens=6");
         assertThat(call.getEndEpochNanos()).isGreaterThanOrEqualTo(steps.get(4).getEndEpochNanos());
@@ -68,7 +74,9 @@ class GenerateTracingTest {
     private SpanData await(String name) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
-            Optional<SpanData> found = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).findFirst();
+            Optional<SpanData> found = spans.getFinishedSpanItems().stream()
+                    .filter(s -> s.getName().equals(name))
+                    .findFirst();
             if (found.isPresent()) {
                 return found.get();
             }
@@ -78,6 +86,7 @@ class GenerateTracingTest {
                 Thread.currentThread().interrupt();
             }
         }
-        throw new AssertionError("no span named " + name + "; have " + spans.getFinishedSpanItems().stream().map(SpanData::getName).toList());
+        throw new AssertionError("no span named " + name + "; have "
+                + spans.getFinishedSpanItems().stream().map(SpanData::getName).toList());
     }
 }

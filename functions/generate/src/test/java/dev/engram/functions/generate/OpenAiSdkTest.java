@@ -29,11 +29,16 @@ import org.junit.jupiter.api.Test;
 class OpenAiSdkTest {
     @TestHTTPResource("/v1")
     URL v1;
+
     OpenAIClient client;
 
     @BeforeEach
     void connect() {
-        client = OpenAIOkHttpClient.builder().baseUrl(v1.toString()).apiKey("unused").maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder()
+                .baseUrl(v1.toString())
+                .apiKey("unused")
+                .maxRetries(0)
+                .build();
     }
 
     @AfterEach
@@ -42,13 +47,19 @@ class OpenAiSdkTest {
     }
 
     private static ChatCompletionCreateParams.Builder chat(String text, long maxTokens) {
-        return ChatCompletionCreateParams.builder().model("stories260K").addUserMessage(text).maxCompletionTokens(maxTokens);
+        return ChatCompletionCreateParams.builder()
+                .model("stories260K")
+                .addUserMessage(text)
+                .maxCompletionTokens(maxTokens);
     }
 
     @Test
     void plainChatIsWhatGenerateAnswers() {
-        ChatCompletion completion = client.chat().completions().create(chat("Once upon a time", 24).temperature(0).build());
-        String generated = GenerateSamplingTest.generate("prompt", "Once upon a time", "maxTokens", 24).getString("text");
+        ChatCompletion completion = client.chat()
+                .completions()
+                .create(chat("Once upon a time", 24).temperature(0).build());
+        String generated = GenerateSamplingTest.generate("prompt", "Once upon a time", "maxTokens", 24)
+                .getString("text");
         assertThat(completion.choices()).hasSize(1);
         assertThat(completion.choices().getFirst().message().content()).contains(generated);
         assertThat(completion.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
@@ -58,10 +69,19 @@ class OpenAiSdkTest {
 
     @Test
     void streamedChatAddsUpToTheWholeAnswer() {
-        ChatCompletionCreateParams params = chat("Once upon a time", 24).temperature(0).build();
-        String whole = client.chat().completions().create(params).choices().getFirst().message().content().orElseThrow();
+        ChatCompletionCreateParams params =
+                chat("Once upon a time", 24).temperature(0).build();
+        String whole = client.chat()
+                .completions()
+                .create(params)
+                .choices()
+                .getFirst()
+                .message()
+                .content()
+                .orElseThrow();
         StringBuilder streamed = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                client.chat().completions().createStreaming(params)) {
             stream.stream().forEach(chunk -> {
                 chunk.validate();
                 chunk.choices().forEach(choice -> choice.delta().content().ifPresent(streamed::append));
@@ -77,13 +97,23 @@ class OpenAiSdkTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) StructuredOutputTest.schema(schema);
         fields.forEach((key, value) -> body.putAdditionalProperty(key, JsonValue.from(value)));
-        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
-                .name("person").schema(body.build()).strict(true).build()).build();
+        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+                        .name("person")
+                        .schema(body.build())
+                        .strict(true)
+                        .build())
+                .build();
         for (long seed = 1; seed <= 3; seed++) {
-            ChatCompletion completion = client.chat().completions().create(chat("Tell me about Tom", 150).seed(seed)
-                    .responseFormat(format).build());
+            ChatCompletion completion = client.chat()
+                    .completions()
+                    .create(chat("Tell me about Tom", 150)
+                            .seed(seed)
+                            .responseFormat(format)
+                            .build());
             String content = completion.choices().getFirst().message().content().orElseThrow();
-            assertThat(completion.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+            assertThat(completion.choices().getFirst().finishReason())
+                    .isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
             assertThat(SchemaValidator.errors(schema, content)).as(content).isEmpty();
         }
     }
@@ -95,12 +125,20 @@ class OpenAiSdkTest {
         public Sky yesterday;
     }
 
-    public enum Sky { SUNNY, CLOUDY, RAINY }
+    public enum Sky {
+        SUNNY,
+        CLOUDY,
+        RAINY
+    }
 
     @Test
     void structuredChatFromAJavaClass() {
-        StructuredChatCompletionCreateParams<Weather> params = chat("The weather today", 120).seed(3).responseFormat(Weather.class).build();
-        StructuredChatCompletion<Weather> completion = client.chat().completions().create(params);
+        StructuredChatCompletionCreateParams<Weather> params = chat("The weather today", 120)
+                .seed(3)
+                .responseFormat(Weather.class)
+                .build();
+        StructuredChatCompletion<Weather> completion =
+                client.chat().completions().create(params);
         Weather weather = completion.choices().getFirst().message().content().orElseThrow();
         assertThat(weather.sky).isNotNull();
         assertThat(weather.yesterday).isNotNull();

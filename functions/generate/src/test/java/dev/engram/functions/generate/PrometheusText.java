@@ -18,12 +18,18 @@ final class PrometheusText {
     }
 
     static PrometheusText scrape() {
-        return new PrometheusText(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        return new PrometheusText(
+                given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     /** The text of the function at {@code baseUri}. */
     static PrometheusText scrape(java.net.URI baseUri) {
-        return new PrometheusText(given().baseUri(baseUri.toString()).get("/q/metrics").then().statusCode(200).extract().asString());
+        return new PrometheusText(given().baseUri(baseUri.toString())
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /** The sum of the samples named {@code name} whose labels include {@code labels} (0 when there are none). */

@@ -33,8 +33,13 @@ class PromotionDeadLetterTest {
     public static class HopelessExtraction implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("engram.memory.promotion.extraction-tokens", "4", "engram.memory.promotion.max-attempts", "3",
-                    "engram.memory.promotion.retry-backoff", "50ms");
+            return Map.of(
+                    "engram.memory.promotion.extraction-tokens",
+                    "4",
+                    "engram.memory.promotion.max-attempts",
+                    "3",
+                    "engram.memory.promotion.retry-backoff",
+                    "50ms");
         }
     }
 
@@ -49,7 +54,8 @@ class PromotionDeadLetterTest {
 
     @Test
     void aFailingExtractionIsRetriedThenDeadLettered() {
-        String entry = conversations.enqueue(MemoryPromotionTest.TENANT, MemoryPromotionTest.CONVERSATION, "doomed", null, "discrete", null);
+        String entry = conversations.enqueue(
+                MemoryPromotionTest.TENANT, MemoryPromotionTest.CONVERSATION, "doomed", null, "discrete", null);
         int[] drained = MemoryPromotionTest.drainAll(queue, "doomed");
         assertThat(drained[0]).as("promoted").isZero();
         assertThat(drained[2]).as("retried").isEqualTo(2);
@@ -65,11 +71,14 @@ class PromotionDeadLetterTest {
             assertThat(d.error()).contains("not complete within 4 tokens");
             assertThat(d.turns()).contains("Lily likes red balls and cats.");
         });
-        assertThat(memory.recall(MemoryPromotionTest.TENANT, new RecallQuery("a story", 50, new RecallFilter(null, "doomed", null, null,
-                null), -1f))).isEmpty();
+        assertThat(memory.recall(
+                        MemoryPromotionTest.TENANT,
+                        new RecallQuery("a story", 50, new RecallFilter(null, "doomed", null, null, null), -1f)))
+                .isEmpty();
 
         // verbatim needs no model: it still goes through under the same settings
-        conversations.enqueue(MemoryPromotionTest.TENANT, MemoryPromotionTest.CONVERSATION, "plain", null, "verbatim", null);
+        conversations.enqueue(
+                MemoryPromotionTest.TENANT, MemoryPromotionTest.CONVERSATION, "plain", null, "verbatim", null);
         assertThat(MemoryPromotionTest.drainAll(queue, "plain")[0]).isEqualTo(1);
     }
 }

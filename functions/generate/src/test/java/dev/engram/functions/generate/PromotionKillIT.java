@@ -34,10 +34,25 @@ class PromotionKillIT {
         Path model = TestModels.stories260K();
         Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
         try (RedisServer redis = new RedisServer().start()) {
-            Map<String, String> env = new HashMap<>(Map.of("ENGRAM_MODEL_PATH", model.toString(), "ENGRAM_REDIS_URL", redis.uri(),
-                    "ENGRAM_MEMORY_WINDOW_TOKENS", "40", "ENGRAM_MEMORY_SUMMARY_TOKENS", "16", "ENGRAM_MEMORY_DEDUP_DISTANCE", "0",
-                    "ENGRAM_MEMORY_PROMOTION_STRATEGY", "summary", "ENGRAM_MEMORY_PROMOTION_MAX_ATTEMPTS", "1000",
-                    "ENGRAM_MEMORY_PROMOTION_CLAIM_IDLE", "1s", "ENGRAM_MEMORY_PROMOTION_RETRY_BACKOFF", "100ms"));
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "ENGRAM_MODEL_PATH",
+                    model.toString(),
+                    "ENGRAM_REDIS_URL",
+                    redis.uri(),
+                    "ENGRAM_MEMORY_WINDOW_TOKENS",
+                    "40",
+                    "ENGRAM_MEMORY_SUMMARY_TOKENS",
+                    "16",
+                    "ENGRAM_MEMORY_DEDUP_DISTANCE",
+                    "0",
+                    "ENGRAM_MEMORY_PROMOTION_STRATEGY",
+                    "summary",
+                    "ENGRAM_MEMORY_PROMOTION_MAX_ATTEMPTS",
+                    "1000",
+                    "ENGRAM_MEMORY_PROMOTION_CLAIM_IDLE",
+                    "1s",
+                    "ENGRAM_MEMORY_PROMOTION_RETRY_BACKOFF",
+                    "100ms"));
             Map<String, String> workerEnv = new HashMap<>(env);
             workerEnv.put("ENGRAM_MEMORY_PROMOTION_WORKER", "true");
             workerEnv.put("ENGRAM_MEMORY_PROMOTION_POLL_INTERVAL", "100ms");
@@ -56,7 +71,9 @@ class PromotionKillIT {
                 }
                 long queued = Long.parseLong(field(redis.call("XINFO", "STREAM", STREAM), "entries-added"));
                 assertThat(queued).isGreaterThanOrEqualTo(40);
-                assertThat(killedHolding).as("kills of a worker holding claimed entries").isGreaterThanOrEqualTo(KILLS / 2);
+                assertThat(killedHolding)
+                        .as("kills of a worker holding claimed entries")
+                        .isGreaterThanOrEqualTo(KILLS / 2);
 
                 try (FunctionProcess last = FunctionProcess.start(jar, workerEnv)) {
                     long deadline = System.nanoTime() + 180_000_000_000L;
@@ -64,10 +81,18 @@ class PromotionKillIT {
                         sleep(200);
                     }
                 }
-                assertThat(Long.parseLong(redis.call("XLEN", STREAM).strip())).as("entries left").isZero();
-                assertThat(Long.parseLong(redis.call("XLEN", DEAD).strip())).as("dead letters").isZero();
-                assertThat(Long.parseLong(redis.call("ZCARD", DONE).strip())).as("entries done").isEqualTo(queued);
-                assertThat(Long.parseLong(redis.call("HLEN", SLOTS).strip())).as("memories: one per entry").isEqualTo(queued);
+                assertThat(Long.parseLong(redis.call("XLEN", STREAM).strip()))
+                        .as("entries left")
+                        .isZero();
+                assertThat(Long.parseLong(redis.call("XLEN", DEAD).strip()))
+                        .as("dead letters")
+                        .isZero();
+                assertThat(Long.parseLong(redis.call("ZCARD", DONE).strip()))
+                        .as("entries done")
+                        .isEqualTo(queued);
+                assertThat(Long.parseLong(redis.call("HLEN", SLOTS).strip()))
+                        .as("memories: one per entry")
+                        .isEqualTo(queued);
             }
         }
     }
@@ -77,9 +102,12 @@ class PromotionKillIT {
         for (int i = 0; i < n; i++) {
             String session = "s" + (turn % 6);
             turn++;
-            given().baseUri(front.uri().toString()).contentType(ContentType.JSON)
+            given().baseUri(front.uri().toString())
+                    .contentType(ContentType.JSON)
                     .body(Map.of("sessionId", session, "prompt", "Once upon a time " + turn, "maxTokens", 24))
-                    .post("/generate").then().statusCode(200);
+                    .post("/generate")
+                    .then()
+                    .statusCode(200);
         }
     }
 

@@ -18,9 +18,14 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleToZeroIT {
     static JsonPath turn(FunctionProcess function, String sessionId, String prompt) {
-        return given().baseUri(function.uri().toString()).contentType(ContentType.JSON)
+        return given().baseUri(function.uri().toString())
+                .contentType(ContentType.JSON)
                 .body(Map.of("sessionId", sessionId, "prompt", prompt, "maxTokens", 24, "echo", true))
-                .post("/generate").then().statusCode(200).extract().jsonPath();
+                .post("/generate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test

@@ -33,26 +33,39 @@ class StructuredOutputTest {
     }
 
     static JsonPath generate(Map<String, Object> body, int status) {
-        return given().contentType(ContentType.JSON).body(body).post("/generate").then().statusCode(status).extract().jsonPath();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/generate")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 
     @Test
     void generateWithASchemaAnswersAValidDocument() {
         for (long seed = 1; seed <= 4; seed++) {
-            JsonPath answer = generate(Map.of("prompt", "Once upon a time", "json", schema(PERSON), "seed", seed, "maxTokens", 150), 200);
+            JsonPath answer = generate(
+                    Map.of("prompt", "Once upon a time", "json", schema(PERSON), "seed", seed, "maxTokens", 150), 200);
             assertThat(answer.getString("finishReason")).isEqualTo("stop");
             assertThat(answer.getBoolean("jsonComplete")).isTrue();
-            assertThat(SchemaValidator.errors(PERSON, answer.getString("text"))).as(answer.getString("text")).isEmpty();
+            assertThat(SchemaValidator.errors(PERSON, answer.getString("text")))
+                    .as(answer.getString("text"))
+                    .isEmpty();
         }
     }
 
     @Test
     void jsonTrueAnswersAnObject() {
-        JsonPath answer = generate(Map.of("prompt", "Once upon a time", "json", true, "maxTokens", 200, "temperature", 0), 200);
+        JsonPath answer =
+                generate(Map.of("prompt", "Once upon a time", "json", true, "maxTokens", 200, "temperature", 0), 200);
         if (answer.getString("finishReason").equals("stop")) {
-            assertThat(SchemaValidator.errors(null, answer.getString("text"))).as(answer.getString("text")).isEmpty();
+            assertThat(SchemaValidator.errors(null, answer.getString("text")))
+                    .as(answer.getString("text"))
+                    .isEmpty();
         }
-        assertThat(answer.getBoolean("jsonComplete")).isEqualTo(answer.getString("finishReason").equals("stop"));
+        assertThat(answer.getBoolean("jsonComplete"))
+                .isEqualTo(answer.getString("finishReason").equals("stop"));
         assertThat(answer.getString("text").strip()).startsWith("{");
     }
 
@@ -70,7 +83,8 @@ class StructuredOutputTest {
         JsonPath pattern = generate(Map.of("prompt", "x", "json", Map.of("type", "string", "pattern", "^a")), 400);
         assertThat(pattern.getString("error")).isEqualTo("unsupported_schema");
         assertThat(pattern.getString("message")).contains("'pattern'");
-        JsonPath impossible = generate(Map.of("prompt", "x", "json", Map.of("type", "string", "minLength", 5, "maxLength", 2)), 400);
+        JsonPath impossible =
+                generate(Map.of("prompt", "x", "json", Map.of("type", "string", "minLength", 5, "maxLength", 2)), 400);
         assertThat(impossible.getString("error")).isEqualTo("invalid_schema");
         JsonPath kind = generate(Map.of("prompt", "x", "json", "yes"), 400);
         assertThat(kind.getString("error")).isEqualTo("invalid_json_format");
@@ -78,11 +92,26 @@ class StructuredOutputTest {
 
     @Test
     void chatResponseFormatJsonSchema() {
-        Map<String, Object> format = Map.of("type", "json_schema", "json_schema", Map.of("name", "person", "schema", schema(PERSON),
-                "strict", true));
-        JsonPath answer = given().contentType(ContentType.JSON).body(Map.of("messages", List.of(Map.of("role", "user", "content",
-                "Tell me about Tom")), "response_format", format, "seed", 5, "max_tokens", 150)).post("/v1/chat/completions")
-                .then().statusCode(200).extract().jsonPath();
+        Map<String, Object> format = Map.of(
+                "type",
+                "json_schema",
+                "json_schema",
+                Map.of("name", "person", "schema", schema(PERSON), "strict", true));
+        JsonPath answer = given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "messages",
+                        List.of(Map.of("role", "user", "content", "Tell me about Tom")),
+                        "response_format",
+                        format,
+                        "seed",
+                        5,
+                        "max_tokens",
+                        150))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         String content = answer.getString("choices[0].message.content");
         assertThat(answer.getString("choices[0].finish_reason")).isEqualTo("stop");
         assertThat(answer.getBoolean("choices[0].json_complete")).isTrue();
@@ -91,15 +120,43 @@ class StructuredOutputTest {
 
     @Test
     void chatRefusesABadResponseFormatInOpenAiShape() {
-        JsonPath refused = given().contentType(ContentType.JSON).body(Map.of("messages", List.of(Map.of("role", "user", "content", "x")),
-                "response_format", Map.of("type", "json_schema", "json_schema", Map.of("name", "x", "schema",
-                        Map.of("type", "object", "properties", Map.of("a", Map.of("oneOf", List.of()))))))).post("/v1/chat/completions")
-                .then().statusCode(400).extract().jsonPath();
+        JsonPath refused = given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "messages",
+                        List.of(Map.of("role", "user", "content", "x")),
+                        "response_format",
+                        Map.of(
+                                "type",
+                                "json_schema",
+                                "json_schema",
+                                Map.of(
+                                        "name",
+                                        "x",
+                                        "schema",
+                                        Map.of(
+                                                "type",
+                                                "object",
+                                                "properties",
+                                                Map.of("a", Map.of("oneOf", List.of())))))))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .jsonPath();
         assertThat(refused.getString("error.code")).isEqualTo("unsupported_schema");
         assertThat(refused.getString("error.type")).isEqualTo("invalid_request_error");
         assertThat(refused.getString("error.message")).contains("'oneOf'").contains("/properties/a/oneOf");
-        JsonPath type = given().contentType(ContentType.JSON).body(Map.of("messages", List.of(Map.of("role", "user", "content", "x")),
-                "response_format", Map.of("type", "yaml"))).post("/v1/chat/completions").then().statusCode(400).extract().jsonPath();
+        JsonPath type = given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "messages",
+                        List.of(Map.of("role", "user", "content", "x")),
+                        "response_format",
+                        Map.of("type", "yaml")))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .jsonPath();
         assertThat(type.getString("error.message")).contains("response_format.type");
     }
 }

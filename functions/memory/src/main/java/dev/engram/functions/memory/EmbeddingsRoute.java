@@ -35,7 +35,9 @@ public class EmbeddingsRoute {
     }
 
     void install(@Observes Router router) {
-        router.post("/v1/embeddings").order(RouteOrder.OPENAI.value()).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        router.post("/v1/embeddings")
+                .order(RouteOrder.OPENAI.value())
+                .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .blockingHandler(this::embed, false);
     }
 
@@ -48,7 +50,9 @@ public class EmbeddingsRoute {
             EmbeddingsRequest request = json.readValue(body.getBytes(), EmbeddingsRequest.class);
             access.admit(ctx, null, null);
             String answer = json.writeValueAsString(embeddings.embed(request));
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer);
+            ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(answer);
         } catch (Exception e) {
             errors.openAi(ctx, e);
         }

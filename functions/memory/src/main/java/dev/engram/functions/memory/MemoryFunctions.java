@@ -1,6 +1,8 @@
 package dev.engram.functions.memory;
 
 import dev.engram.auth.Access;
+import dev.engram.erase.ErasedKeys;
+import dev.engram.erase.TenantEraser;
 import dev.engram.errors.EngramException;
 import dev.engram.errors.InvalidRequestException;
 import dev.engram.memory.MemoryConfig;
@@ -12,20 +14,18 @@ import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.longterm.Reembedded;
 import dev.engram.memory.longterm.Reembedder;
 import dev.engram.memory.longterm.Remembered;
-import dev.engram.tenant.Tenant;
-import java.util.List;
-import java.util.stream.Stream;
-import dev.engram.erase.ErasedKeys;
-import dev.engram.erase.TenantEraser;
+import dev.engram.memory.promotion.DeadLetter;
+import dev.engram.memory.promotion.PromotionQueue;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
 import dev.engram.memory.session.SessionStore;
-import dev.engram.memory.promotion.DeadLetter;
-import dev.engram.memory.promotion.PromotionQueue;
 import dev.engram.tasks.Requests;
 import dev.engram.tasks.extraction.ConversationQueue;
+import dev.engram.tenant.Tenant;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The memory endpoints: working memory ({@code POST /session-get}, {@code /session-delete}) and
@@ -45,8 +45,15 @@ public class MemoryFunctions {
     private final ConversationQueue conversations;
     private final PromotionQueue promotions;
 
-    public MemoryFunctions(SessionStore sessions, LongTermMemory memory, Access access, TenantEraser eraser, Reembedder reembedder,
-            MemoryConfig config, ConversationQueue conversations, PromotionQueue promotions) {
+    public MemoryFunctions(
+            SessionStore sessions,
+            LongTermMemory memory,
+            Access access,
+            TenantEraser eraser,
+            Reembedder reembedder,
+            MemoryConfig config,
+            ConversationQueue conversations,
+            PromotionQueue promotions) {
         this.conversations = conversations;
         this.promotions = promotions;
         this.sessions = sessions;
@@ -67,7 +74,9 @@ public class MemoryFunctions {
         String sessionId = SessionId.require(Requests.body(request).sessionId());
         Session session = sessions.peek(tenant, sessionId);
         if (!session.exists()) {
-            throw new EngramException(404, "session_not_found",
+            throw new EngramException(
+                    404,
+                    "session_not_found",
                     "No session '" + sessionId + "': it never existed, expired or was deleted");
         }
         return SessionView.of(session, promotions.pending(tenant, sessionId));
@@ -92,16 +101,25 @@ public class MemoryFunctions {
         Requests.body(request);
         if (request.conversation() != null) {
             if (request.text() != null || request.tags() != null) {
-                throw new InvalidRequestException("invalid_remember", "'remember' takes either 'text' (and 'tags') or 'conversation'");
+                throw new InvalidRequestException(
+                        "invalid_remember", "'remember' takes either 'text' (and 'tags') or 'conversation'");
             }
-            return Remembered.queued(conversations.enqueue(tenant, request.conversation(), request.sessionId(), request.userId(),
-                    request.strategy(), request.instruction()));
+            return Remembered.queued(conversations.enqueue(
+                    tenant,
+                    request.conversation(),
+                    request.sessionId(),
+                    request.userId(),
+                    request.strategy(),
+                    request.instruction()));
         }
         if (request.strategy() != null || request.instruction() != null) {
-            throw new InvalidRequestException("invalid_remember", "'strategy' and 'instruction' go with a 'conversation'");
+            throw new InvalidRequestException(
+                    "invalid_remember", "'strategy' and 'instruction' go with a 'conversation'");
         }
-        return memory.remember(tenant,
-                new NewMemory(request.text(), request.tags(), request.userId(), request.sessionId(), MemorySource.user));
+        return memory.remember(
+                tenant,
+                new NewMemory(
+                        request.text(), request.tags(), request.userId(), request.sessionId(), MemorySource.user));
     }
 
     /** The memories closest in meaning to {@code query}, best first. */
@@ -109,8 +127,10 @@ public class MemoryFunctions {
     public RecallResponse recall(RecallRequest request) {
         String tenant = access.admit();
         Requests.body(request);
-        List<RecallHit> hits = memory.recall(tenant, new RecallQuery(request.query(), request.k(), request.filters(), request.minScore()));
-        return new RecallResponse(hits, memory.model(), request.minScore() == null ? memory.defaultMinScore() : request.minScore());
+        List<RecallHit> hits = memory.recall(
+                tenant, new RecallQuery(request.query(), request.k(), request.filters(), request.minScore()));
+        return new RecallResponse(
+                hits, memory.model(), request.minScore() == null ? memory.defaultMinScore() : request.minScore());
     }
 
     /** Removes memories: exactly one of id, sessionId, userId, or all: true (the whole tenant). */
@@ -118,10 +138,12 @@ public class MemoryFunctions {
     public Forgotten forget(ForgetRequest request) {
         String tenant = access.admit();
         Requests.body(request);
-        long given = Stream.of(request.id(), request.sessionId(), request.userId(), request.all()).filter(v -> v != null).count();
+        long given = Stream.of(request.id(), request.sessionId(), request.userId(), request.all())
+                .filter(v -> v != null)
+                .count();
         if (given != 1 || Boolean.FALSE.equals(request.all())) {
-            throw new InvalidRequestException("invalid_forget",
-                    "'forget' takes exactly one of 'id', 'sessionId', 'userId' or 'all': true");
+            throw new InvalidRequestException(
+                    "invalid_forget", "'forget' takes exactly one of 'id', 'sessionId', 'userId' or 'all': true");
         }
         if (request.id() != null) {
             return new Forgotten(memory.forgetId(tenant, request.id()));
@@ -159,7 +181,8 @@ public class MemoryFunctions {
         String tenant = tenant(Requests.body(request).tenant());
         int batch = request.batch() == null ? config.reembedBatch() : request.batch();
         if (batch < 1 || batch > MAX_REEMBED_BATCH) {
-            throw new InvalidRequestException("out_of_range", "'batch' must be between 1 and " + MAX_REEMBED_BATCH + ", got " + batch);
+            throw new InvalidRequestException(
+                    "out_of_range", "'batch' must be between 1 and " + MAX_REEMBED_BATCH + ", got " + batch);
         }
         return reembedder.step(tenant, batch);
     }
@@ -184,7 +207,8 @@ public class MemoryFunctions {
             throw new InvalidRequestException("missing_field", "'tenant' is required");
         }
         if (!Tenant.valid(tenant)) {
-            throw new InvalidRequestException("invalid_tenant", "'tenant' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
+            throw new InvalidRequestException(
+                    "invalid_tenant", "'tenant' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
         }
         return tenant;
     }

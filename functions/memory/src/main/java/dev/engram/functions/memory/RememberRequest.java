@@ -10,5 +10,11 @@ import java.util.List;
  * with its {@code instruction}). {@code userId} and {@code sessionId} scope either.
  */
 @RegisterForReflection
-public record RememberRequest(String text, List<String> tags, String userId, String sessionId, List<ConversationTurn> conversation,
-        String strategy, String instruction) {}
+public record RememberRequest(
+        String text,
+        List<String> tags,
+        String userId,
+        String sessionId,
+        List<ConversationTurn> conversation,
+        String strategy,
+        String instruction) {}

@@ -12,11 +12,23 @@ import java.util.List;
  * folded turns still on their way to long-term memory ({@code promotion}).
  */
 @RegisterForReflection
-public record SessionView(String sessionId, List<Turn> turns, String summary, int summaryTokens, int turnTokens,
-        long ttlSeconds, PendingPromotions promotion) {
+public record SessionView(
+        String sessionId,
+        List<Turn> turns,
+        String summary,
+        int summaryTokens,
+        int turnTokens,
+        long ttlSeconds,
+        PendingPromotions promotion) {
 
     static SessionView of(Session session, PendingPromotions promotion) {
-        return new SessionView(session.sessionId(), session.turns(), session.summary(), session.summaryTokens(),
-                session.turnTokens(), session.ttlSecondsLeft(), promotion);
+        return new SessionView(
+                session.sessionId(),
+                session.turns(),
+                session.summary(),
+                session.summaryTokens(),
+                session.turnTokens(),
+                session.ttlSecondsLeft(),
+                promotion);
     }
 }

@@ -29,11 +29,15 @@ class EmbedderNativeLibraryTest {
         assertThat(embedder.embed("a note to load the model")).hasSize(384);
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (Stream<Path> files = Files.walk(tmp, 2)) {
-            assertThat(files.filter(f -> f.getFileName().toString().startsWith("libonnxruntime")).toList())
-                    .as("ONNX runtime copies under %s", tmp).isEmpty();
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("libonnxruntime"))
+                            .toList())
+                    .as("ONNX runtime copies under %s", tmp)
+                    .isEmpty();
         }
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-            assertThat(maps.anyMatch(line -> line.contains("libonnxruntime"))).as("the ONNX runtime is loaded").isTrue();
+            assertThat(maps.anyMatch(line -> line.contains("libonnxruntime")))
+                    .as("the ONNX runtime is loaded")
+                    .isTrue();
         }
     }
 }

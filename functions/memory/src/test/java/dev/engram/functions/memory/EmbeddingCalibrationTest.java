@@ -27,19 +27,42 @@ class EmbeddingCalibrationTest {
         for (EmbeddingModel model : EmbeddingModel.ALL) {
             RecallEvaluation e = RecallEvaluation.of(set, new OnnxEmbedder(model, 0, false));
             recallAt3.put(model, e.recallAt(3));
-            System.out.printf("%s: recall@1 %.3f, recall@3 %.3f, MRR %.3f; minScore %.2f (calibrated %.2f); dedup %.3f (calibrated %.3f)%n",
-                    model.id(), e.recallAt(1), e.recallAt(3), e.mrr(), model.minScore(), e.calibratedMinScore(), model.dedupDistance(),
+            System.out.printf(
+                    "%s: recall@1 %.3f, recall@3 %.3f, MRR %.3f; minScore %.2f (calibrated %.2f); dedup %.3f (calibrated %.3f)%n",
+                    model.id(),
+                    e.recallAt(1),
+                    e.recallAt(3),
+                    e.mrr(),
+                    model.minScore(),
+                    e.calibratedMinScore(),
+                    model.dedupDistance(),
                     e.calibratedDedupDistance());
             // a tie on the 0.01 grid may tip either way on another CPU's floating point: one step of slack
-            assertThat(model.minScore()).as(model.id() + " minScore").isCloseTo((float) e.calibratedMinScore(), offset(0.011f));
-            assertThat(model.dedupDistance()).as(model.id() + " dedup distance").isCloseTo((float) e.calibratedDedupDistance(), offset(0.0051f));
-            assertThat(e.recallAt(3, model.minScore())).as(model.id() + " recall@3 at its minScore")
+            assertThat(model.minScore())
+                    .as(model.id() + " minScore")
+                    .isCloseTo((float) e.calibratedMinScore(), offset(0.011f));
+            assertThat(model.dedupDistance())
+                    .as(model.id() + " dedup distance")
+                    .isCloseTo((float) e.calibratedDedupDistance(), offset(0.0051f));
+            assertThat(e.recallAt(3, model.minScore()))
+                    .as(model.id() + " recall@3 at its minScore")
                     .isGreaterThanOrEqualTo(e.recallAt(3) - RecallEvaluation.RECALL_GIVEN_UP - 1e-9);
-            assertThat(e.mergedAt(PairKind.diff, model.dedupDistance())).as(model.id() + " different facts merged").isZero();
-            assertThat(e.maxMemorySimilarity()).as(model.id() + " two stored facts merged").isLessThan(1 - model.dedupDistance());
-            assertThat(e.mergedAt(PairKind.same, model.dedupDistance())).as(model.id() + " same facts merged").isPositive();
+            assertThat(e.mergedAt(PairKind.diff, model.dedupDistance()))
+                    .as(model.id() + " different facts merged")
+                    .isZero();
+            assertThat(e.maxMemorySimilarity())
+                    .as(model.id() + " two stored facts merged")
+                    .isLessThan(1 - model.dedupDistance());
+            assertThat(e.mergedAt(PairKind.same, model.dedupDistance()))
+                    .as(model.id() + " same facts merged")
+                    .isPositive();
         }
-        double best = recallAt3.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        assertThat(recallAt3.get(EmbeddingModel.E5_SMALL)).as("the default's recall@3 among %s", recallAt3).isEqualTo(best);
+        double best = recallAt3.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElseThrow();
+        assertThat(recallAt3.get(EmbeddingModel.E5_SMALL))
+                .as("the default's recall@3 among %s", recallAt3)
+                .isEqualTo(best);
     }
 }

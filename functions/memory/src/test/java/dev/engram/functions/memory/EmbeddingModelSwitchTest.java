@@ -47,21 +47,30 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class EmbeddingModelSwitchTest {
-    static final List<String> FACTS = List.of("Ada has a grey cat called Smoke.", "The office closes at noon on Fridays.",
-            "Our production database runs PostgreSQL 16 on three replicas.", "Tom is allergic to peanuts.",
-            "The flight to Lisbon leaves at 7:40 from terminal 2.", "Lena is learning to play the cello.",
+    static final List<String> FACTS = List.of(
+            "Ada has a grey cat called Smoke.",
+            "The office closes at noon on Fridays.",
+            "Our production database runs PostgreSQL 16 on three replicas.",
+            "Tom is allergic to peanuts.",
+            "The flight to Lisbon leaves at 7:40 from terminal 2.",
+            "Lena is learning to play the cello.",
             "The invoice for the new laptops is due at the end of the month.");
 
     @Inject
     LongTermMemory memory;
+
     @Inject
     Embedder embedder;
+
     @Inject
     Embedders embedders;
+
     @Inject
     RedisGateway redis;
+
     @Inject
     MemoryConfig config;
+
     @Inject
     Reembedder reembedder;
 
@@ -76,31 +85,45 @@ class EmbeddingModelSwitchTest {
         memory.forgetAll(tenant);
         LongTermMemory mini = miniLm();
         mini.rememberAll(tenant, FACTS.stream().map(NewMemory::of).toList());
-        assertThat(redis.execute(Command.HGET, LtmKeys.of(tenant).version(), "model").toString()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(redis.execute(Command.HGET, LtmKeys.of(tenant).version(), "model")
+                        .toString())
+                .isEqualTo("all-minilm-l6-v2-q");
 
         assertThatThrownBy(() -> memory.recall(tenant, RecallQuery.of("Which pet does Ada have?", 3)))
                 .isInstanceOfSatisfying(EngramException.class, e -> {
                     assertThat(e.status()).isEqualTo(409);
                     assertThat(e.code()).isEqualTo("embedding_model_mismatch");
-                    assertThat(e.getMessage()).contains("all-minilm-l6-v2-q", "e5-small-v2-q", "/memory-reembed",
-                            "engram.embedding.model=all-minilm-l6-v2-q");
+                    assertThat(e.getMessage())
+                            .contains(
+                                    "all-minilm-l6-v2-q",
+                                    "e5-small-v2-q",
+                                    "/memory-reembed",
+                                    "engram.embedding.model=all-minilm-l6-v2-q");
                 });
         assertThatThrownBy(() -> memory.remember(tenant, NewMemory.of("Ada also has a dog.")))
-                .isInstanceOfSatisfying(EngramException.class, e -> assertThat(e.status()).isEqualTo(409));
-        assertThat(mini.recall(tenant, RecallQuery.of("Which pet does Ada have?", 1)).getFirst().text()).isEqualTo(FACTS.get(0));
+                .isInstanceOfSatisfying(
+                        EngramException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(mini.recall(tenant, RecallQuery.of("Which pet does Ada have?", 1))
+                        .getFirst()
+                        .text())
+                .isEqualTo(FACTS.get(0));
 
         // stored before models were recorded: no model field, so MiniLM's
         redis.execute(Command.HDEL, LtmKeys.of(tenant).version(), "model");
         assertThatThrownBy(() -> memory.recall(tenant, RecallQuery.of("Which pet does Ada have?", 3)))
-                .isInstanceOfSatisfying(EngramException.class, e -> assertThat(e.getMessage()).contains("with all-minilm-l6-v2-q"));
+                .isInstanceOfSatisfying(
+                        EngramException.class, e -> assertThat(e.getMessage()).contains("with all-minilm-l6-v2-q"));
         assertThatThrownBy(() -> memory.remember(tenant, NewMemory.of("Ada also has a dog.")))
-                .isInstanceOfSatisfying(EngramException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        EngramException.class, e -> assertThat(e.status()).isEqualTo(409));
 
         // an emptied tenant takes memories of any model again
         assertThat(mini.forgetAll(tenant)).isEqualTo(FACTS.size());
-        assertThat(memory.remember(tenant, NewMemory.of("Ada also has a dog.")).deduplicated()).isFalse();
+        assertThat(memory.remember(tenant, NewMemory.of("Ada also has a dog.")).deduplicated())
+                .isFalse();
         assertThatThrownBy(() -> mini.recall(tenant, RecallQuery.of("Which pet does Ada have?", 3)))
-                .isInstanceOfSatisfying(EngramException.class, e -> assertThat(e.getMessage()).contains("embedded with e5-small-v2-q"));
+                .isInstanceOfSatisfying(
+                        EngramException.class, e -> assertThat(e.getMessage()).contains("embedded with e5-small-v2-q"));
         memory.forgetAll(tenant);
     }
 
@@ -110,29 +133,49 @@ class EmbeddingModelSwitchTest {
         memory.forgetAll(tenant);
         miniLm().rememberAll(tenant, FACTS.stream().map(NewMemory::of).toList());
 
-        post("recall", Map.of("query", "Which pet does Ada have?")).statusCode(409)
+        post("recall", Map.of("query", "Which pet does Ada have?"))
+                .statusCode(409)
                 .body("error", is("embedding_model_mismatch"))
-                .body("message", containsString("all-minilm-l6-v2-q")).body("message", containsString("e5-small-v2-q"));
+                .body("message", containsString("all-minilm-l6-v2-q"))
+                .body("message", containsString("e5-small-v2-q"));
 
-        post("memory-reembed", Map.of("tenant", tenant, "batch", 3)).statusCode(200)
-                .body("model", is("e5-small-v2-q")).body("from", is("all-minilm-l6-v2-q")).body("reembedded", is(3))
+        post("memory-reembed", Map.of("tenant", tenant, "batch", 3))
+                .statusCode(200)
+                .body("model", is("e5-small-v2-q"))
+                .body("from", is("all-minilm-l6-v2-q"))
+                .body("reembedded", is(3))
                 .body("done", is(false));
-        post("recall", Map.of("query", "Which pet does Ada have?")).statusCode(503)
-                .header("Retry-After", notNullValue()).body("error", is("memory_reembedding"));
+        post("recall", Map.of("query", "Which pet does Ada have?"))
+                .statusCode(503)
+                .header("Retry-After", notNullValue())
+                .body("error", is("memory_reembedding"));
         // the new model's memories are accepted while the rest is re-embedded
-        String added = post("remember", Map.of("text", "Ada's cat sleeps on the radiator.")).statusCode(200).extract().path("id");
+        String added = post("remember", Map.of("text", "Ada's cat sleeps on the radiator."))
+                .statusCode(200)
+                .extract()
+                .path("id");
 
         int steps = 0;
         boolean done = false;
         while (!done) {
-            done = post("memory-reembed", Map.of("tenant", tenant, "batch", 3)).statusCode(200).extract().path("done");
+            done = post("memory-reembed", Map.of("tenant", tenant, "batch", 3))
+                    .statusCode(200)
+                    .extract()
+                    .path("done");
             assertThat(++steps).as("steps").isLessThan(10);
         }
-        var recall = post("recall", Map.of("query", "Which pet does Ada have?", "k", 2)).statusCode(200)
-                .body("model", is("e5-small-v2-q")).body("minScore", is(EmbeddingModel.E5_SMALL.minScore())).extract().jsonPath();
+        var recall = post("recall", Map.of("query", "Which pet does Ada have?", "k", 2))
+                .statusCode(200)
+                .body("model", is("e5-small-v2-q"))
+                .body("minScore", is(EmbeddingModel.E5_SMALL.minScore()))
+                .extract()
+                .jsonPath();
         assertThat(recall.getList("hits.text")).contains(FACTS.get(0));
         assertThat(recall.getList("hits.id")).contains(added);
-        post("memory-reembed", Map.of("tenant", tenant)).statusCode(200).body("done", is(true)).body("reembedded", is(0));
+        post("memory-reembed", Map.of("tenant", tenant))
+                .statusCode(200)
+                .body("done", is(true))
+                .body("reembedded", is(0));
         everyVectorIsTheModels(tenant);
         memory.forgetAll(tenant);
     }
@@ -142,7 +185,8 @@ class EmbeddingModelSwitchTest {
         String tenant = "reembed";
         memory.forgetAll(tenant);
         LongTermMemory mini = miniLm();
-        List<Remembered> stored = mini.rememberAll(tenant, FACTS.stream().map(NewMemory::of).toList());
+        List<Remembered> stored =
+                mini.rememberAll(tenant, FACTS.stream().map(NewMemory::of).toList());
         // the first step, as if its instance died right after it
         Reembedded first = reembedder.step(tenant, 2);
         assertThat(first.done()).isFalse();
@@ -157,16 +201,19 @@ class EmbeddingModelSwitchTest {
             steps.add(other.step(tenant, 2));
         } while (!steps.getLast().done() && steps.size() < 10);
         assertThat(steps.getLast().done()).isTrue();
-        assertThat(steps.stream().mapToInt(Reembedded::reembedded).sum()).as("re-embedded after the interruption")
+        assertThat(steps.stream().mapToInt(Reembedded::reembedded).sum())
+                .as("re-embedded after the interruption")
                 .isGreaterThanOrEqualTo(FACTS.size() - 2 - 1);
 
         List<RecallHit> hits = memory.recall(tenant, new RecallQuery("What car does Paul have?", 3, null, -1f));
         assertThat(hits.getFirst().id()).isEqualTo(added.id());
-        assertThat(memory.recall(tenant, new RecallQuery(FACTS.get(4), 10, null, -1f))).extracting(RecallHit::id)
+        assertThat(memory.recall(tenant, new RecallQuery(FACTS.get(4), 10, null, -1f)))
+                .extracting(RecallHit::id)
                 .doesNotContain(stored.get(4).id());
         everyVectorIsTheModels(tenant);
         assertThatThrownBy(() -> mini.recall(tenant, RecallQuery.of("Which pet does Ada have?", 3)))
-                .isInstanceOfSatisfying(EngramException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        EngramException.class, e -> assertThat(e.status()).isEqualTo(409));
         memory.forgetAll(tenant);
     }
 
@@ -179,20 +226,32 @@ class EmbeddingModelSwitchTest {
         for (String id : ids) {
             String text = redis.execute(Command.HGET, keys.memory(id), "text").toString();
             float[] vec = new float[embedder.dimensions()];
-            ByteBuffer.wrap(redis.execute(Command.HGET, keys.memory(id), "vec").toBytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vec);
+            ByteBuffer.wrap(redis.execute(Command.HGET, keys.memory(id), "vec").toBytes())
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(vec);
             float[] expected = embedder.embed(text);
             for (int i = 0; i < vec.length; i++) {
-                assertThat(vec[i]).as(text + " [" + i + "]").isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+                assertThat(vec[i])
+                        .as(text + " [" + i + "]")
+                        .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
             }
             float[] query = embedder.embedQuery(text);
-            RecallHit self = memory.recall(tenant, new RecallQuery(text, 1, null, -1f)).getFirst();
+            RecallHit self =
+                    memory.recall(tenant, new RecallQuery(text, 1, null, -1f)).getFirst();
             assertThat(self.id()).isEqualTo(id);
-            assertThat(self.score()).as(text).isCloseTo(dot(query, expected), org.assertj.core.data.Offset.offset(0.01f));
+            assertThat(self.score())
+                    .as(text)
+                    .isCloseTo(dot(query, expected), org.assertj.core.data.Offset.offset(0.01f));
         }
     }
 
     private static io.restassured.response.ValidatableResponse post(String function, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/" + function).then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/" + function)
+                .then();
     }
 
     private static float dot(float[] a, float[] b) {

@@ -23,11 +23,26 @@ class EmbeddingsAuthTest {
     @Test
     void onlyAKeyedCallerEmbeds() {
         String body = "{\"input\": \"The gate code is 4711.\"}";
-        given().contentType(ContentType.JSON).body(body).post("/v1/embeddings").then().statusCode(401)
-                .header("WWW-Authenticate", "Bearer realm=\"engram\"").body("error.code", equalTo("unauthorized"));
-        given().header("Authorization", "Bearer " + WRONG_KEY).contentType(ContentType.JSON).body(body).post("/v1/embeddings")
-                .then().statusCode(401).body("error.type", equalTo("invalid_request_error"));
-        given().header("Authorization", "Bearer " + ALPHA_KEY).contentType(ContentType.JSON).body(body).post("/v1/embeddings")
-                .then().statusCode(200).body("data[0].embedding", hasSize(384));
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer realm=\"engram\"")
+                .body("error.code", equalTo("unauthorized"));
+        given().header("Authorization", "Bearer " + WRONG_KEY)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(401)
+                .body("error.type", equalTo("invalid_request_error"));
+        given().header("Authorization", "Bearer " + ALPHA_KEY)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(200)
+                .body("data[0].embedding", hasSize(384));
     }
 }

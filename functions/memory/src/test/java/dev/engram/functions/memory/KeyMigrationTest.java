@@ -40,31 +40,46 @@ class KeyMigrationTest {
 
     @Inject
     SessionStore sessions;
+
     @Inject
     LongTermMemory memory;
+
     @Inject
     RedisGateway redis;
 
     @Test
     void oldKeysAreMovedIntoTheTaggedLayout() throws Exception {
         memory.forgetAll(T);
-        sessions.append(T, "mig:1", List.of(Turn.user("Where is the lighthouse?", 6, 1), Turn.assistant("On the cape.", 4, 2)));
+        sessions.append(
+                T, "mig:1", List.of(Turn.user("Where is the lighthouse?", 6, 1), Turn.assistant("On the cape.", 4, 2)));
         String id = remember(Map.of("text", "The lighthouse keeper is called Ada."));
         redis.execute(Command.HSET, "engram:" + T + ":batch:{" + T + "/job-1}:meta", "state", "running");
         Set<String> current = keys();
 
         // Back to the old names, as the code before cluster support wrote them.
-        Set<String> moved = new TreeSet<>(current.stream().filter(key -> !old(key).equals(key)).toList());
+        Set<String> moved = new TreeSet<>(
+                current.stream().filter(key -> !old(key).equals(key)).toList());
         for (String key : moved) {
             redis.execute(Command.RENAME, key, old(key));
         }
         redis.execute(Command.SADD, "engram:" + T + ":batch:unfinished", "job-1");
         String output;
         try {
-            assertThat(keys()).contains("engram:" + T + ":wm:mig:1", "engram:" + T + ":wm-turns:mig:1", "engram:" + T + ":ltm:m:" + id,
-                    "engram:" + T + ":batch:job-1:meta").doesNotContainAnyElementsOf(moved);
-            given().contentType(ContentType.JSON).body(Map.of("sessionId", "mig:1")).post("/session-get").then().statusCode(404);
-            assertThat(call("recall", Map.of("query", "Who keeps the lighthouse?")).getList("hits.id")).isEmpty();
+            assertThat(keys())
+                    .contains(
+                            "engram:" + T + ":wm:mig:1",
+                            "engram:" + T + ":wm-turns:mig:1",
+                            "engram:" + T + ":ltm:m:" + id,
+                            "engram:" + T + ":batch:job-1:meta")
+                    .doesNotContainAnyElementsOf(moved);
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("sessionId", "mig:1"))
+                    .post("/session-get")
+                    .then()
+                    .statusCode(404);
+            assertThat(call("recall", Map.of("query", "Who keeps the lighthouse?"))
+                            .getList("hits.id"))
+                    .isEmpty();
         } finally {
             output = migrate(); // also when an assertion failed: the other tests share this Redis
         }
@@ -72,7 +87,8 @@ class KeyMigrationTest {
         assertThat(keys()).isEqualTo(current);
         assertThat(call("session-get", Map.of("sessionId", "mig:1")).getList("turns.text"))
                 .containsExactly("Where is the lighthouse?", "On the cape.");
-        assertThat(call("recall", Map.of("query", "Who keeps the lighthouse?")).getList("hits.id")).containsExactly(id);
+        assertThat(call("recall", Map.of("query", "Who keeps the lighthouse?")).getList("hits.id"))
+                .containsExactly(id);
 
         assertThat(migrate()).contains("Moved 0 keys");
         assertThat(keys()).isEqualTo(current);
@@ -98,7 +114,10 @@ class KeyMigrationTest {
     }
 
     private static String migrate() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", SCRIPT.toString(), RedisTestResource.server().uri()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "bash", SCRIPT.toString(), RedisTestResource.server().uri())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
         return output;

@@ -11,8 +11,14 @@ final class LongTerm {
     private LongTerm() {}
 
     static JsonPath call(String function, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/" + function)
-                .then().statusCode(200).extract().jsonPath();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/" + function)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static String remember(Map<String, ?> body) {

@@ -39,10 +39,13 @@ class LongTermMemoryTest {
 
     @Inject
     LongTermMemory memory;
+
     @Inject
     RedisGateway redis;
+
     @Inject
     Embedder embedder;
+
     @Inject
     MemoryConfig config;
 
@@ -76,8 +79,17 @@ class LongTermMemoryTest {
 
     @Test
     void filtersByUserSessionTagsAndTime() throws InterruptedException {
-        String alice = remember(Map.of("text", "Alice likes green tea in the morning.", "userId", "alice", "tags", List.of("food", "drinks")));
-        String bob = remember(Map.of("text", "Bob likes black coffee in the morning.", "userId", "bob", "sessionId", "s-1", "tags", List.of("drinks")));
+        String alice = remember(Map.of(
+                "text", "Alice likes green tea in the morning.", "userId", "alice", "tags", List.of("food", "drinks")));
+        String bob = remember(Map.of(
+                "text",
+                "Bob likes black coffee in the morning.",
+                "userId",
+                "bob",
+                "sessionId",
+                "s-1",
+                "tags",
+                List.of("drinks")));
         long between = System.currentTimeMillis();
         Thread.sleep(5);
         String late = remember(Map.of("text", "Carol likes hot chocolate in the morning.", "userId", "carol"));
@@ -87,8 +99,10 @@ class LongTermMemoryTest {
         assertThat(ids(recall(q, loose))).containsExactlyInAnyOrder(alice, bob, late);
         assertThat(ids(recall(q, with(loose, Map.of("userId", "alice"))))).containsExactly(alice);
         assertThat(ids(recall(q, with(loose, Map.of("sessionId", "s-1"))))).containsExactly(bob);
-        assertThat(ids(recall(q, with(loose, Map.of("tags", List.of("drinks")))))).containsExactlyInAnyOrder(alice, bob);
-        assertThat(ids(recall(q, with(loose, Map.of("tags", List.of("drinks", "food")))))).containsExactly(alice);
+        assertThat(ids(recall(q, with(loose, Map.of("tags", List.of("drinks"))))))
+                .containsExactlyInAnyOrder(alice, bob);
+        assertThat(ids(recall(q, with(loose, Map.of("tags", List.of("drinks", "food"))))))
+                .containsExactly(alice);
         assertThat(ids(recall(q, with(loose, Map.of("from", between + 1))))).containsExactly(late);
         assertThat(ids(recall(q, with(loose, Map.of("to", between))))).containsExactlyInAnyOrder(alice, bob);
         assertThat(ids(recall(q, with(loose, Map.of("userId", "nobody"))))).isEmpty();
@@ -112,15 +126,19 @@ class LongTermMemoryTest {
         assertThat(ids(all)).first().isEqualTo(tea);
         // a bar between the best and the second score (scores are the embedding model's own)
         float between = (scores.get(0) + scores.get(1)) / 2;
-        assertThat(ids(recall("Which hot drink does Alice enjoy?", Map.of("k", 10, "minScore", between)))).containsExactly(tea);
-        assertThat(ids(recall("Which hot drink does Alice enjoy?", Map.of("k", 10, "minScore", 0.99)))).isEmpty();
-        assertThat(ids(recall("Which hot drink does Alice enjoy?", Map.of("k", 2, "minScore", -1)))).hasSize(2);
+        assertThat(ids(recall("Which hot drink does Alice enjoy?", Map.of("k", 10, "minScore", between))))
+                .containsExactly(tea);
+        assertThat(ids(recall("Which hot drink does Alice enjoy?", Map.of("k", 10, "minScore", 0.99))))
+                .isEmpty();
+        assertThat(ids(recall("Which hot drink does Alice enjoy?", Map.of("k", 2, "minScore", -1))))
+                .hasSize(2);
     }
 
     @Test
     void aParaphraseUpdatesInsteadOfAddingAndDifferentFactsStaySeparate() {
         JsonPath first = call("remember", Map.of("text", "Alice works as a nurse in Lyon.", "tags", List.of("job")));
-        JsonPath again = call("remember", Map.of("text", "Alice is a nurse working in Lyon.", "tags", List.of("people")));
+        JsonPath again =
+                call("remember", Map.of("text", "Alice is a nurse working in Lyon.", "tags", List.of("people")));
         assertThat(first.getBoolean("deduplicated")).isFalse();
         assertThat(again.getBoolean("deduplicated")).isTrue();
         assertThat(again.getString("id")).isEqualTo(first.getString("id"));
@@ -138,10 +156,14 @@ class LongTermMemoryTest {
 
     @Test
     void dedupIsPerScope() {
-        Remembered a = memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u1", null, null));
-        Remembered b = memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u2", null, null));
-        Remembered c = memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u1", "s1", null));
-        Remembered d = memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u1", null, null));
+        Remembered a =
+                memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u1", null, null));
+        Remembered b =
+                memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u2", null, null));
+        Remembered c =
+                memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u1", "s1", null));
+        Remembered d =
+                memory.remember(DEFAULT, new NewMemory("Alice works as a nurse in Lyon.", null, "u1", null, null));
         assertThat(List.of(a.id(), b.id(), c.id())).doesNotHaveDuplicates();
         assertThat(d).isEqualTo(new Remembered(a.id(), true));
     }
@@ -152,30 +174,44 @@ class LongTermMemoryTest {
         String other = remember(Map.of("text", "The printer on the second floor is out of toner."));
         assertThat(call("forget", Map.of("id", id)).getLong("forgotten")).isEqualTo(1);
         assertThat(call("forget", Map.of("id", id)).getLong("forgotten")).isZero();
-        assertThat(ids(recall("Where is the shed key?", Map.of("k", 10, "minScore", -1)))).containsExactly(other);
+        assertThat(ids(recall("Where is the shed key?", Map.of("k", 10, "minScore", -1))))
+                .containsExactly(other);
     }
 
     @Test
     void forgetBySessionAndByUser() {
-        String s1 = remember(Map.of("text", "Paul drives an old red Volvo estate.", "sessionId", "trip", "userId", "paul"));
+        String s1 =
+                remember(Map.of("text", "Paul drives an old red Volvo estate.", "sessionId", "trip", "userId", "paul"));
         String s2 = remember(Map.of("text", "Paul's car needs new winter tyres.", "sessionId", "trip"));
         String u = remember(Map.of("text", "Paul is learning to play the cello.", "userId", "paul"));
         String keep = remember(Map.of("text", "Lena is learning to play the cello.", "userId", "lena"));
 
-        assertThat(call("forget", Map.of("sessionId", "trip")).getLong("forgotten")).isEqualTo(2);
-        assertThat(ids(recall("Paul", Map.of("k", 10, "minScore", -1)))).containsExactlyInAnyOrder(u, keep).doesNotContain(s1, s2);
-        assertThat(call("forget", Map.of("userId", "paul")).getLong("forgotten")).isEqualTo(1);
+        assertThat(call("forget", Map.of("sessionId", "trip")).getLong("forgotten"))
+                .isEqualTo(2);
+        assertThat(ids(recall("Paul", Map.of("k", 10, "minScore", -1))))
+                .containsExactlyInAnyOrder(u, keep)
+                .doesNotContain(s1, s2);
+        assertThat(call("forget", Map.of("userId", "paul")).getLong("forgotten"))
+                .isEqualTo(1);
         assertThat(ids(recall("Paul", Map.of("k", 10, "minScore", -1)))).containsExactly(keep);
-        assertThat(ids(recall("Paul", Map.of("k", 10, "minScore", -1, "filters", Map.of("userId", "paul"))))).isEmpty();
+        assertThat(ids(recall("Paul", Map.of("k", 10, "minScore", -1, "filters", Map.of("userId", "paul")))))
+                .isEmpty();
     }
 
     @Test
     void forgetAllEmptiesTheTenantAndLeavesNoKeysButTheVersion() {
         for (int i = 0; i < 5; i++) {
-            remember(Map.of("text", "Fact number " + i + " about topic " + (char) ('A' + i), "userId", "u" + i, "sessionId", "s" + i));
+            remember(Map.of(
+                    "text",
+                    "Fact number " + i + " about topic " + (char) ('A' + i),
+                    "userId",
+                    "u" + i,
+                    "sessionId",
+                    "s" + i));
         }
         assertThat(call("forget", Map.of("all", true)).getLong("forgotten")).isEqualTo(5);
-        assertThat(ids(recall("Fact about a topic", Map.of("k", 10, "minScore", -1)))).isEmpty();
+        assertThat(ids(recall("Fact about a topic", Map.of("k", 10, "minScore", -1))))
+                .isEmpty();
         var keys = redis.execute(io.vertx.redis.client.Command.KEYS, "engram:default:ltm:*");
         List<String> left = new java.util.ArrayList<>();
         keys.forEach(k -> left.add(k.toString()));
@@ -187,14 +223,19 @@ class LongTermMemoryTest {
         memory.forgetAll("a");
         memory.forgetAll("b");
         Remembered secret = memory.remember("a", NewMemory.of("Tenant A's launch code is 1234."));
-        assertThat(memory.recall("a", new RecallQuery("What is the launch code?", 5, null, -1f))).extracting(RecallHit::id)
+        assertThat(memory.recall("a", new RecallQuery("What is the launch code?", 5, null, -1f)))
+                .extracting(RecallHit::id)
                 .containsExactly(secret.id());
-        assertThat(memory.recall("b", new RecallQuery("What is the launch code?", 50, null, -1f))).isEmpty();
+        assertThat(memory.recall("b", new RecallQuery("What is the launch code?", 50, null, -1f)))
+                .isEmpty();
         assertThat(memory.forgetId("b", secret.id())).isZero();
         assertThat(memory.forgetAll("b")).isZero();
-        assertThat(memory.recall("a", new RecallQuery("What is the launch code?", 5, null, -1f))).hasSize(1);
+        assertThat(memory.recall("a", new RecallQuery("What is the launch code?", 5, null, -1f)))
+                .hasSize(1);
         // the same text in b is a new memory of b, not a dedup hit on a's
-        assertThat(memory.remember("b", NewMemory.of("Tenant A's launch code is 1234.")).deduplicated()).isFalse();
+        assertThat(memory.remember("b", NewMemory.of("Tenant A's launch code is 1234."))
+                        .deduplicated())
+                .isFalse();
     }
 
     @Test
@@ -220,14 +261,14 @@ class LongTermMemoryTest {
         String tenant = "epoch";
         LongTermMemory other = new LongTermMemory(redis, embedder, new VectorIndexes(redis, config, embedder), config);
         RecallQuery q = new RecallQuery("What is the boat called?", 5, null, 0.3f);
-        memory.forgetAll(tenant);                                                     // change 1
+        memory.forgetAll(tenant); // change 1
         Remembered before = memory.remember(tenant, NewMemory.of("The boat is called Aurora.")); // change 2
         assertThat(memory.recall(tenant, q)).extracting(RecallHit::id).containsExactly(before.id()); // warm
 
         // Redis loses the tenant (a flush, a replaced server), version included; then as many changes again.
         redis.execute(io.vertx.redis.client.Command.KEYS, "engram:epoch:ltm:*")
                 .forEach(key -> redis.execute(io.vertx.redis.client.Command.DEL, key.toString()));
-        other.forgetAll(tenant);                                                      // change 1 again
+        other.forgetAll(tenant); // change 1 again
         Remembered after = other.remember(tenant, NewMemory.of("The boat is called Borealis.")); // change 2 again
 
         assertThat(memory.recall(tenant, q)).extracting(RecallHit::id).containsExactly(after.id());
@@ -235,9 +276,16 @@ class LongTermMemoryTest {
 
     @Test
     void foldedStyleConversationMemoriesCarryTheirSource() {
-        memory.rememberAll(DEFAULT, List.of(new NewMemory("user: where is the shed key?\nassistant: behind the back door",
-                null, null, "chat-1", dev.engram.memory.longterm.MemorySource.conversation)));
-        List<RecallHit> hits = memory.recall(DEFAULT, new RecallQuery("shed key", 1, new RecallFilter(null, "chat-1", null, null, null), null));
+        memory.rememberAll(
+                DEFAULT,
+                List.of(new NewMemory(
+                        "user: where is the shed key?\nassistant: behind the back door",
+                        null,
+                        null,
+                        "chat-1",
+                        dev.engram.memory.longterm.MemorySource.conversation)));
+        List<RecallHit> hits = memory.recall(
+                DEFAULT, new RecallQuery("shed key", 1, new RecallFilter(null, "chat-1", null, null, null), null));
         assertThat(hits).singleElement().satisfies(h -> {
             assertThat(h.source().name()).isEqualTo("conversation");
             assertThat(h.sessionId()).isEqualTo("chat-1");

@@ -38,12 +38,16 @@ import org.junit.jupiter.api.Test;
 class LongTermSegmentsTest {
     @Inject
     LongTermMemory memory;
+
     @Inject
     VectorIndexes indexes;
+
     @Inject
     RedisGateway redis;
+
     @Inject
     Embedder embedder;
+
     @Inject
     MemoryConfig config;
 
@@ -61,10 +65,13 @@ class LongTermSegmentsTest {
         }
         List<String> ids = memory.importAll(tenant, texts, vectors);
         assertThat(redis.execute(Command.HGET, keys.version(), "rows").toLong()).isEqualTo(1500);
-        assertThat(redis.execute(Command.EXISTS, keys.segment(0), keys.segment(1), keys.segment(2)).toLong()).isEqualTo(2);
+        assertThat(redis.execute(Command.EXISTS, keys.segment(0), keys.segment(1), keys.segment(2))
+                        .toLong())
+                .isEqualTo(2);
 
         VectorIndex warm = indexes.get();
-        assertThat(top(warm, keys, vectors.get(1200))).isEqualTo(ids.get(1200)); // warms the cache (reads both segments)
+        assertThat(top(warm, keys, vectors.get(1200)))
+                .isEqualTo(ids.get(1200)); // warms the cache (reads both segments)
         assertThat(top(warm, keys, vectors.get(7))).isEqualTo(ids.get(7));
 
         // "Another instance" forgets a memory of segment 1: the warm one re-reads segment 1 only.
@@ -77,7 +84,8 @@ class LongTermSegmentsTest {
 
         // its next new memory takes the freed slot; the warm instance sees it, again re-reading one segment
         float[] fresh = unit(random);
-        String reused = other.importAll(tenant, List.of(NewMemory.of("the newcomer")), List.of(fresh)).getFirst();
+        String reused = other.importAll(tenant, List.of(NewMemory.of("the newcomer")), List.of(fresh))
+                .getFirst();
         assertThat(redis.execute(Command.HGET, keys.slots(), reused).toString()).isEqualTo(slot);
         assertThat(redis.execute(Command.HGET, keys.version(), "rows").toLong()).isEqualTo(1500);
         gets = calls("get");
@@ -91,13 +99,17 @@ class LongTermSegmentsTest {
         assertThat(warmHits.getFirst().id()).isEqualTo(ids.get(1));
         assertThat(warmHits).extracting(VectorIndex.Scored::id).allMatch(id -> ids.indexOf(id) % 3 == 1);
         gets = calls("get");
-        List<VectorIndex.Scored> coldHits = new ScanIndex(redis, embedder.dimensions()).search(keys, vectors.get(1), t1, 10, -1f);
+        List<VectorIndex.Scored> coldHits =
+                new ScanIndex(redis, embedder.dimensions()).search(keys, vectors.get(1), t1, 10, -1f);
         assertThat(calls("get") - gets).isEqualTo(2);
         // the same memories in the same order; a score may differ in its last bits, since the Vector API's
         // lane sum is ordered differently before and after the JIT compiles the scan
-        assertThat(coldHits).extracting(VectorIndex.Scored::id).isEqualTo(warmHits.stream().map(VectorIndex.Scored::id).toList());
+        assertThat(coldHits)
+                .extracting(VectorIndex.Scored::id)
+                .isEqualTo(warmHits.stream().map(VectorIndex.Scored::id).toList());
         for (int i = 0; i < coldHits.size(); i++) {
-            assertThat(coldHits.get(i).score()).isCloseTo(warmHits.get(i).score(), org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(coldHits.get(i).score())
+                    .isCloseTo(warmHits.get(i).score(), org.assertj.core.data.Offset.offset(1e-5f));
         }
 
         // emptying the tenant drops every segment: only the version is left
@@ -121,9 +133,13 @@ class LongTermSegmentsTest {
         String slot = redis.execute(Command.HGET, keys.slots(), cat.id()).toString();
 
         assertThat(other.forgetId(tenant, cat.id())).isEqualTo(1);
-        assertThat(redis.execute(Command.LRANGE, keys.freeSlots(), "0", "-1").get(0).toString()).isEqualTo(slot);
+        assertThat(redis.execute(Command.LRANGE, keys.freeSlots(), "0", "-1")
+                        .get(0)
+                        .toString())
+                .isEqualTo(slot);
         Remembered parrot = other.remember(tenant, NewMemory.of("Ada has a green parrot called Kiwi."));
-        assertThat(redis.execute(Command.HGET, keys.slots(), parrot.id()).toString()).isEqualTo(slot);
+        assertThat(redis.execute(Command.HGET, keys.slots(), parrot.id()).toString())
+                .isEqualTo(slot);
         assertThat(redis.execute(Command.EXISTS, keys.freeSlots()).toLong()).isZero();
         assertThat(redis.execute(Command.HGET, keys.version(), "rows").toLong()).isEqualTo(2);
 
@@ -131,7 +147,8 @@ class LongTermSegmentsTest {
         assertThat(hits).extracting(RecallHit::id).containsExactly(parrot.id());
         assertThat(hits.getFirst().text()).isEqualTo("Ada has a green parrot called Kiwi.");
         assertThat(memory.recall(tenant, new RecallQuery("When does the office close?", 1, null, null)))
-                .extracting(RecallHit::id).containsExactly(keep.id());
+                .extracting(RecallHit::id)
+                .containsExactly(keep.id());
     }
 
     private static String top(VectorIndex index, LtmKeys keys, float[] vector) {
@@ -141,7 +158,8 @@ class LongTermSegmentsTest {
 
     /** How many times Redis has run a command so far (INFO commandstats). */
     private long calls(String command) {
-        for (String line : redis.execute(Command.INFO, "commandstats").toString().split("\r?\n")) {
+        for (String line :
+                redis.execute(Command.INFO, "commandstats").toString().split("\r?\n")) {
             if (line.startsWith("cmdstat_" + command + ":")) {
                 String field = line.substring(line.indexOf("calls=") + 6);
                 return Long.parseLong(field.substring(0, field.indexOf(',')));

@@ -21,15 +21,20 @@ class MemoryBadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"session-get", "session-delete"})
     void emptySessionId(String function) {
-        post(function, "{\"sessionId\":\"\"}").statusCode(400).contentType("application/json")
-                .body("error", is("invalid_session_id")).body("message", containsString("an empty string"));
+        post(function, "{\"sessionId\":\"\"}")
+                .statusCode(400)
+                .contentType("application/json")
+                .body("error", is("invalid_session_id"))
+                .body("message", containsString("an empty string"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"session-get", "session-delete"})
     void sessionIdOf129Characters(String function) {
-        post(function, "{\"sessionId\":\"" + "x".repeat(129) + "\"}").statusCode(400)
-                .body("error", is("invalid_session_id")).body("message", containsString("129 characters"));
+        post(function, "{\"sessionId\":\"" + "x".repeat(129) + "\"}")
+                .statusCode(400)
+                .body("error", is("invalid_session_id"))
+                .body("message", containsString("129 characters"));
     }
 
     @ParameterizedTest
@@ -41,12 +46,19 @@ class MemoryBadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"session-get", "session-delete"})
     void missingSessionId(String function) {
-        post(function, "{}").statusCode(400).body("error", is("missing_field")).body("message", containsString("sessionId"));
+        post(function, "{}")
+                .statusCode(400)
+                .body("error", is("missing_field"))
+                .body("message", containsString("sessionId"));
     }
 
     @Test
     void noBodyAtAll() {
-        given().contentType("application/json").when().post("/session-get").then().statusCode(400)
+        given().contentType("application/json")
+                .when()
+                .post("/session-get")
+                .then()
+                .statusCode(400)
                 .body("error", notNullValue());
     }
 
@@ -58,8 +70,10 @@ class MemoryBadInputTest {
 
     @Test
     void unknownFieldsAreRefusedNotIgnored() {
-        post("session-get", "{\"sessionId\":\"a\",\"tenant\":\"other\"}").statusCode(400)
-                .body("error", is("invalid_json")).body("message", containsString("tenant"));
+        post("session-get", "{\"sessionId\":\"a\",\"tenant\":\"other\"}")
+                .statusCode(400)
+                .body("error", is("invalid_json"))
+                .body("message", containsString("tenant"));
         post("session-get", "{\"SESSIONID\":\"a\"}").statusCode(400).body("error", is("invalid_json"));
     }
 

@@ -4,8 +4,8 @@ import static io.restassured.RestAssured.given;
 
 import dev.engram.memory.session.SessionStore;
 import dev.engram.tenant.Tenant;
-import dev.engram.testing.BadInputRun.ErrorShape;
 import dev.engram.testing.BadInputRun;
+import dev.engram.testing.BadInputRun.ErrorShape;
 import dev.engram.testing.BadInputs;
 import dev.engram.testing.RedisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,7 +35,14 @@ class MemoryFuzzTest {
             """)
     void refusesEveryBadBody(String endpoint, String example, String freeText) {
         store.append(Tenant.DEFAULT.id(), "fuzz-memory", Sessions.pair("hello", "there"));
-        given().contentType("application/json").body(example).post("/" + endpoint).then().statusCode(200);
-        BadInputRun.send("/" + endpoint, BadInputs.from(example).freeText(freeText).lenient("minScore").cases(), ErrorShape.ENGRAM);
+        given().contentType("application/json")
+                .body(example)
+                .post("/" + endpoint)
+                .then()
+                .statusCode(200);
+        BadInputRun.send(
+                "/" + endpoint,
+                BadInputs.from(example).freeText(freeText).lenient("minScore").cases(),
+                ErrorShape.ENGRAM);
     }
 }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(MemoryLambdaTest.ExportRemember.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class MemoryLambdaTest {
     public static class ExportRemember implements QuarkusTestProfile {
         @Override
@@ -44,9 +47,17 @@ class MemoryLambdaTest {
     @Test
     void directInvocationRemembers() {
         memory.forgetAll(Tenant.DEFAULT.id());
-        String id = given().contentType("application/json").body(Map.of("text", "The boat leaves at nine.", "userId", "ana"))
-                .when().post().then().statusCode(200).body("deduplicated", equalTo(false)).extract().path("id");
-        List<RecallHit> hits = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("When does the boat leave?", 1, null, null));
+        String id = given().contentType("application/json")
+                .body(Map.of("text", "The boat leaves at nine.", "userId", "ana"))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("deduplicated", equalTo(false))
+                .extract()
+                .path("id");
+        List<RecallHit> hits =
+                memory.recall(Tenant.DEFAULT.id(), new RecallQuery("When does the boat leave?", 1, null, null));
         assertThat(hits).extracting(RecallHit::id).containsExactly(id);
     }
 
@@ -58,11 +69,17 @@ class MemoryLambdaTest {
         bodies.put("r-2", "{\"text\":\"Tom lives in Porto.\"");
         bodies.put("r-4", "{\"text\":\"Tom is forty.\",\"colour\":\"red\"}");
         bodies.put("r-3", "{\"text\":\"Tom's sister is called Eva.\",\"userId\":\"tom\"}");
-        given().contentType("application/json").body(Events.sqs(bodies))
-                .when().post().then().statusCode(200)
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", containsInAnyOrder("r-2", "r-4"));
-        List<RecallHit> hits = memory.recall(Tenant.DEFAULT.id(), new RecallQuery("What do we know about Tom?", 10, null, 0.0f));
-        assertThat(hits).extracting(RecallHit::text)
+        List<RecallHit> hits =
+                memory.recall(Tenant.DEFAULT.id(), new RecallQuery("What do we know about Tom?", 10, null, 0.0f));
+        assertThat(hits)
+                .extracting(RecallHit::text)
                 .containsExactlyInAnyOrder("Tom plays the violin.", "Tom's sister is called Eva.");
     }
 }

@@ -3,8 +3,8 @@ package dev.engram.functions.memory;
 import static dev.engram.functions.memory.Sessions.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import dev.engram.errors.UnavailableException;
@@ -61,7 +61,9 @@ class MemoryOutageTest {
         assertThat(status).as("session-get after Redis restarted").isEqualTo(200);
         // appendfsync always + same data dir: what was acknowledged before the kill survived it
         get(id).body("turns.text", contains("before", "the outage"));
-        assertThat(store.append(TENANT, id, Sessions.pair("after", "the outage")).turns()).hasSize(4);
+        assertThat(store.append(TENANT, id, Sessions.pair("after", "the outage"))
+                        .turns())
+                .hasSize(4);
     }
 
     @Test
@@ -73,7 +75,8 @@ class MemoryOutageTest {
         redis.pause();
         try {
             long started = System.nanoTime();
-            get(id).statusCode(503).body("error", is("memory_unavailable"))
+            get(id).statusCode(503)
+                    .body("error", is("memory_unavailable"))
                     .body("message", containsString("did not answer in time"));
             // quarkus.redis.timeout is 3 s; the bound only proves the request did not hang
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(RECOVERY_BOUND_MS);
@@ -83,7 +86,8 @@ class MemoryOutageTest {
 
         long deadline = System.currentTimeMillis() + RECOVERY_BOUND_MS;
         int status = 0;
-        while (System.currentTimeMillis() < deadline && (status = get(id).extract().statusCode()) != 200) {
+        while (System.currentTimeMillis() < deadline
+                && (status = get(id).extract().statusCode()) != 200) {
             Thread.sleep(200);
         }
         assertThat(status).as("session-get after Redis resumed").isEqualTo(200);

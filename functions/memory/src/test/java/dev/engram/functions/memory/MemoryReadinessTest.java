@@ -23,7 +23,9 @@ class MemoryReadinessTest {
 
     @Test
     void readinessFollowsRedis() throws InterruptedException {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'redis' }.status", is("UP"))
                 .body("checks.find { it.name == 'redis' }.data.required", is(true));
         given().get("/q/health/started").then().statusCode(200).body("checks.name", hasItem("model-load"));
@@ -34,16 +36,22 @@ class MemoryReadinessTest {
             long start = System.nanoTime();
             Response down = given().get("/q/health/ready");
             assertThat(down.statusCode()).isEqualTo(503);
-            assertThat(down.jsonPath().getString("checks.find { it.name == 'redis' }.status")).isEqualTo("DOWN");
-            assertThat(down.jsonPath().getString("checks.find { it.name == 'redis' }.data.error")).isNotBlank();
-            assertThat((System.nanoTime() - start) / 1_000_000).as("a bounded probe").isLessThan(5_000);
+            assertThat(down.jsonPath().getString("checks.find { it.name == 'redis' }.status"))
+                    .isEqualTo("DOWN");
+            assertThat(down.jsonPath().getString("checks.find { it.name == 'redis' }.data.error"))
+                    .isNotBlank();
+            assertThat((System.nanoTime() - start) / 1_000_000)
+                    .as("a bounded probe")
+                    .isLessThan(5_000);
             given().get("/q/health/live").then().statusCode(200);
         } finally {
             redis.start();
         }
         long start = System.nanoTime();
         while (given().get("/q/health/ready").statusCode() != 200) {
-            assertThat((System.nanoTime() - start) / 1_000_000).as("ready again after Redis returned").isLessThan(BOUND_MS);
+            assertThat((System.nanoTime() - start) / 1_000_000)
+                    .as("ready again after Redis returned")
+                    .isLessThan(BOUND_MS);
             Thread.sleep(100);
         }
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));

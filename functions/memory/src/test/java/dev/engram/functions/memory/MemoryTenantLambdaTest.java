@@ -30,7 +30,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(MemoryTenantLambdaTest.AlphaDeployment.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class MemoryTenantLambdaTest {
     public static class AlphaDeployment extends AuthProfile {
         @Override
@@ -43,21 +46,34 @@ class MemoryTenantLambdaTest {
     LongTermMemory memory;
 
     private List<String> texts(String tenant) {
-        return memory.recall(tenant, new RecallQuery("Where does the ferry go?", 50, null, 0.0f)).stream().map(RecallHit::text).toList();
+        return memory.recall(tenant, new RecallQuery("Where does the ferry go?", 50, null, 0.0f)).stream()
+                .map(RecallHit::text)
+                .toList();
     }
 
     @Test
     void invocationsAreInTheDeploymentsTenant() {
         memory.forgetAll(ALPHA);
         memory.forgetAll(Tenant.DEFAULT.id());
-        given().contentType("application/json").body(Map.of("text", "The ferry goes to Tallinn."))
-                .when().post().then().statusCode(200).body("deduplicated", equalTo(false));
+        given().contentType("application/json")
+                .body(Map.of("text", "The ferry goes to Tallinn."))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("deduplicated", equalTo(false));
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put("q-1", "{\"text\":\"The night ferry goes to Stockholm.\"}");
         bodies.put("q-2", "{\"text\":");
-        given().contentType("application/json").body(Events.sqs(bodies)).when().post().then().statusCode(200)
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", containsInAnyOrder("q-2"));
-        assertThat(texts(ALPHA)).containsExactlyInAnyOrder("The ferry goes to Tallinn.", "The night ferry goes to Stockholm.");
+        assertThat(texts(ALPHA))
+                .containsExactlyInAnyOrder("The ferry goes to Tallinn.", "The night ferry goes to Stockholm.");
         assertThat(texts(Tenant.DEFAULT.id())).isEmpty();
     }
 }

@@ -21,7 +21,8 @@ final class Processes {
     }
 
     private static Path jar(String property, String fallback) {
-        Path jar = Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
+        Path jar =
+                Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No packaged function at " + jar
                     + ": package it first (./mvnw verify -pl functions/generate,functions/memory -am)");

@@ -21,18 +21,28 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitSharedIT {
     static Response deleteSession(FunctionProcess function, String key) {
-        return given().baseUri(function.uri().toString()).contentType(ContentType.JSON).header("Authorization", "Bearer " + key)
-                .body("{\"sessionId\":\"nothing\"}").post("/session-delete");
+        return given().baseUri(function.uri().toString())
+                .contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + key)
+                .body("{\"sessionId\":\"nothing\"}")
+                .post("/session-delete");
     }
 
     @Test
     void twoInstancesShareOneBucketPerTenant() {
         Path jar = Path.of(System.getProperty("engram.test.app", "target/quarkus-app/quarkus-run.jar"));
         try (RedisServer redis = new RedisServer().start()) {
-            Map<String, String> env = Map.of("ENGRAM_REDIS_URL", redis.uri(),
-                    "ENGRAM_AUTH_KEYS", "alpha:" + ApiKeys.hash("key-a") + ",beta:" + ApiKeys.hash("key-b"),
-                    "ENGRAM_LIMITS_REQUESTS_PER_MINUTE", "1", "ENGRAM_LIMITS_BURST", "10");
-            try (FunctionProcess one = FunctionProcess.start(jar, env); FunctionProcess two = FunctionProcess.start(jar, env)) {
+            Map<String, String> env = Map.of(
+                    "ENGRAM_REDIS_URL",
+                    redis.uri(),
+                    "ENGRAM_AUTH_KEYS",
+                    "alpha:" + ApiKeys.hash("key-a") + ",beta:" + ApiKeys.hash("key-b"),
+                    "ENGRAM_LIMITS_REQUESTS_PER_MINUTE",
+                    "1",
+                    "ENGRAM_LIMITS_BURST",
+                    "10");
+            try (FunctionProcess one = FunctionProcess.start(jar, env);
+                    FunctionProcess two = FunctionProcess.start(jar, env)) {
                 List<Integer> accepted = new ArrayList<>();
                 int limited = 0;
                 for (int i = 0; i < 30; i++) {
@@ -43,7 +53,8 @@ class RateLimitSharedIT {
                     } else {
                         assertThat(answer.statusCode()).isEqualTo(429);
                         assertThat(answer.jsonPath().getString("error")).isEqualTo("rate_limited");
-                        assertThat(Integer.parseInt(answer.header("Retry-After"))).isBetween(1, 60);
+                        assertThat(Integer.parseInt(answer.header("Retry-After")))
+                                .isBetween(1, 60);
                         limited++;
                     }
                 }

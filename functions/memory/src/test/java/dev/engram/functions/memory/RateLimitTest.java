@@ -26,7 +26,8 @@ class RateLimitTest {
     public static class AlphaLimited extends AuthProfile {
         @Override
         protected Map<String, String> extra() {
-            return Map.of("engram.limits.tenant.alpha.requests-per-minute", "1", "engram.limits.tenant.alpha.burst", "3");
+            return Map.of(
+                    "engram.limits.tenant.alpha.requests-per-minute", "1", "engram.limits.tenant.alpha.burst", "3");
         }
     }
 
@@ -37,10 +38,12 @@ class RateLimitTest {
         for (int i = 0; i < 3; i++) {
             MemoryAuthTest.call(ALPHA_KEY, "session-delete", BODY).statusCode(200);
         }
-        String retryAfter = MemoryAuthTest.call(ALPHA_KEY, "session-delete", BODY).statusCode(429)
+        String retryAfter = MemoryAuthTest.call(ALPHA_KEY, "session-delete", BODY)
+                .statusCode(429)
                 .body("error", is("rate_limited"))
                 .body("message", startsWith("Tenant 'alpha' is over its limit of 1 requests per minute (bursts of 3)"))
-                .extract().header("Retry-After");
+                .extract()
+                .header("Retry-After");
         // one token a minute: the next one is up to 60 s away
         assertThat(Integer.parseInt(retryAfter)).isBetween(50, 60);
         MemoryAuthTest.call(ALPHA_KEY, "recall", "{\"query\":\"x\"}").statusCode(429);
@@ -51,7 +54,9 @@ class RateLimitTest {
         // Redis away: fail open, so alpha's request gets as far as memory (503), not 429
         RedisTestResource.server().stop();
         try {
-            MemoryAuthTest.call(ALPHA_KEY, "session-delete", BODY).statusCode(503).body("error", is("memory_unavailable"));
+            MemoryAuthTest.call(ALPHA_KEY, "session-delete", BODY)
+                    .statusCode(503)
+                    .body("error", is("memory_unavailable"));
         } finally {
             RedisTestResource.server().start();
         }

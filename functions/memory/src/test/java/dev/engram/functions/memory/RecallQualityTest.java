@@ -30,46 +30,46 @@ class RecallQualityTest {
     static final String TENANT = "quality";
 
     static final List<String> FACTS = List.of(
-            "Maria's daughter was born on the 3rd of March 2019.",                 // 0
+            "Maria's daughter was born on the 3rd of March 2019.", // 0
             "The office wifi password is stored in the team vault under 'office-net'.", // 1
-            "Tom is allergic to peanuts and carries an epinephrine pen.",           // 2
+            "Tom is allergic to peanuts and carries an epinephrine pen.", // 2
             "The quarterly sales meeting takes place every first Monday of the quarter.", // 3
-            "Our production database runs PostgreSQL 16 on three replicas.",        // 4
-            "Jane prefers to be contacted by email rather than phone.",             // 5
-            "The company was founded in Helsinki in 2011.",                          // 6
-            "The cat's name is Whiskers and she is nine years old.",                 // 7
-            "Backups are copied to an off-site bucket every night at 2 am.",         // 8
-            "Paul drives an old red Volvo estate.",                                 // 9
-            "The kitchen tap leaks when it is turned fully on.",                     // 10
-            "Lena is learning to play the cello.",                                   // 11
-            "The invoice for the new laptops is due at the end of the month.",       // 12
-            "Our main competitor lowered their prices by ten percent last week.",    // 13
-            "The API rate limit is 100 requests per minute per key.",                // 14
-            "Grandma's apple pie recipe uses cinnamon and a pinch of nutmeg.",       // 15
-            "The user's favourite football team is Arsenal.",                        // 16
-            "Sam is vegetarian and does not eat fish either.",                       // 17
-            "The marathon Erik trained for is in Berlin in September.",              // 18
-            "The garden shed key hangs behind the back door.",                       // 19
-            "The project deadline was moved to the 15th of June.",                   // 20
-            "My sister lives in Toronto with her two sons.",                         // 21
-            "The printer on the second floor is out of toner.",                      // 22
-            "Kim speaks fluent Korean, Japanese and English.",                       // 23
-            "The flight to Lisbon leaves at 7:40 from terminal 2.",                  // 24
-            "The server room temperature must stay below 24 degrees.",               // 25
-            "Ahmed is the contact person for all security incidents.",               // 26
-            "The user is afraid of heights and avoids balconies.",                   // 27
-            "The monthly rent of the apartment is 1200 euros.",                      // 28
-            "The bakery on the corner closes at 6 pm on Saturdays.",                 // 29
-            "Ines wrote her PhD thesis on coral reef ecology.",                      // 30
-            "The car needs new winter tyres before November.",                       // 31
-            "Our mobile app supports iOS 17 and Android 13 or newer.",               // 32
-            "The user's blood type is O negative.",                                  // 33
-            "Léa plays the drums in a jazz band on Fridays.",                        // 34
-            "The wedding anniversary is on the 12th of August.",                     // 35
-            "The water bill is paid automatically by direct debit.",                 // 36
-            "Noah is scared of thunderstorms and hides under the bed.",              // 37
-            "The hiking trail to the lake takes about four hours.",                  // 38
-            "The new intern starts on Tuesday and will sit next to Maya.");          // 39
+            "Our production database runs PostgreSQL 16 on three replicas.", // 4
+            "Jane prefers to be contacted by email rather than phone.", // 5
+            "The company was founded in Helsinki in 2011.", // 6
+            "The cat's name is Whiskers and she is nine years old.", // 7
+            "Backups are copied to an off-site bucket every night at 2 am.", // 8
+            "Paul drives an old red Volvo estate.", // 9
+            "The kitchen tap leaks when it is turned fully on.", // 10
+            "Lena is learning to play the cello.", // 11
+            "The invoice for the new laptops is due at the end of the month.", // 12
+            "Our main competitor lowered their prices by ten percent last week.", // 13
+            "The API rate limit is 100 requests per minute per key.", // 14
+            "Grandma's apple pie recipe uses cinnamon and a pinch of nutmeg.", // 15
+            "The user's favourite football team is Arsenal.", // 16
+            "Sam is vegetarian and does not eat fish either.", // 17
+            "The marathon Erik trained for is in Berlin in September.", // 18
+            "The garden shed key hangs behind the back door.", // 19
+            "The project deadline was moved to the 15th of June.", // 20
+            "My sister lives in Toronto with her two sons.", // 21
+            "The printer on the second floor is out of toner.", // 22
+            "Kim speaks fluent Korean, Japanese and English.", // 23
+            "The flight to Lisbon leaves at 7:40 from terminal 2.", // 24
+            "The server room temperature must stay below 24 degrees.", // 25
+            "Ahmed is the contact person for all security incidents.", // 26
+            "The user is afraid of heights and avoids balconies.", // 27
+            "The monthly rent of the apartment is 1200 euros.", // 28
+            "The bakery on the corner closes at 6 pm on Saturdays.", // 29
+            "Ines wrote her PhD thesis on coral reef ecology.", // 30
+            "The car needs new winter tyres before November.", // 31
+            "Our mobile app supports iOS 17 and Android 13 or newer.", // 32
+            "The user's blood type is O negative.", // 33
+            "Léa plays the drums in a jazz band on Fridays.", // 34
+            "The wedding anniversary is on the 12th of August.", // 35
+            "The water bill is paid automatically by direct debit.", // 36
+            "Noah is scared of thunderstorms and hides under the bed.", // 37
+            "The hiking trail to the lake takes about four hours.", // 38
+            "The new intern starts on Tuesday and will sit next to Maya."); // 39
 
     /** query → index of the fact that answers it. */
     static final Map<String, Integer> QUERIES = Map.ofEntries(
@@ -96,13 +96,15 @@ class RecallQualityTest {
 
     @Inject
     LongTermMemory memory;
+
     @Inject
     dev.engram.memory.embedding.Embedder embedder;
 
     @Test
     void recallAt3IsAtLeast90Percent() {
         memory.forgetAll(TENANT);
-        List<Remembered> stored = memory.rememberAll(TENANT, FACTS.stream().map(NewMemory::of).toList());
+        List<Remembered> stored =
+                memory.rememberAll(TENANT, FACTS.stream().map(NewMemory::of).toList());
         assertThat(stored).extracting(Remembered::deduplicated).containsOnly(false); // 40 distinct facts, 40 records
 
         int found = 0;
@@ -117,12 +119,14 @@ class RecallQualityTest {
             if (hits.stream().anyMatch(h -> h.id().equals(expected))) {
                 found++;
             } else {
-                misses.add(query.getKey() + " -> " + hits.stream().map(RecallHit::text).toList());
+                misses.add(query.getKey() + " -> "
+                        + hits.stream().map(RecallHit::text).toList());
             }
         }
         double recall = found / (double) QUERIES.size();
-        System.out.printf("recall@3 = %.2f (%d/%d), recall@1 = %.2f, with the %s index; misses: %s%n", recall, found,
-                QUERIES.size(), first / (double) QUERIES.size(), memory.indexName(), misses);
+        System.out.printf(
+                "recall@3 = %.2f (%d/%d), recall@1 = %.2f, with the %s index; misses: %s%n",
+                recall, found, QUERIES.size(), first / (double) QUERIES.size(), memory.indexName(), misses);
         assertThat(QUERIES).hasSizeGreaterThanOrEqualTo(20);
         assertThat(FACTS).hasSizeGreaterThanOrEqualTo(40);
         assertThat(recall).as("recall@3, misses: %s", misses).isGreaterThanOrEqualTo(0.9);
@@ -137,26 +141,33 @@ class RecallQualityTest {
     @Test
     void theInt8ScanRanksLikeExactFloat32Cosine() {
         memory.forgetAll(TENANT);
-        List<Remembered> stored = memory.rememberAll(TENANT, FACTS.stream().map(NewMemory::of).toList());
+        List<Remembered> stored =
+                memory.rememberAll(TENANT, FACTS.stream().map(NewMemory::of).toList());
         List<String> ids = stored.stream().map(Remembered::id).toList();
         List<float[]> facts = embedder.embedAll(FACTS);
         int identical = 0;
         for (var query : QUERIES.entrySet()) {
             float[] q = embedder.embedQuery(query.getKey());
-            List<Integer> exact = new ArrayList<>(java.util.stream.IntStream.range(0, FACTS.size()).boxed().toList());
+            List<Integer> exact = new ArrayList<>(
+                    java.util.stream.IntStream.range(0, FACTS.size()).boxed().toList());
             exact.sort((a, b) -> Float.compare(dot(q, facts.get(b)), dot(q, facts.get(a))));
             List<Integer> scan = memory.recall(TENANT, new RecallQuery(query.getKey(), 3, null, -1f)).stream()
-                    .map(h -> ids.indexOf(h.id())).toList();
+                    .map(h -> ids.indexOf(h.id()))
+                    .toList();
             assertThat(scan).as(query.getKey()).hasSize(3);
             assertThat(scan.getFirst()).as(query.getKey()).isEqualTo(exact.getFirst());
-            assertThat(scan.indexOf(query.getValue())).as(query.getKey()).isEqualTo(exact.subList(0, 3).indexOf(query.getValue()));
+            assertThat(scan.indexOf(query.getValue()))
+                    .as(query.getKey())
+                    .isEqualTo(exact.subList(0, 3).indexOf(query.getValue()));
             for (int i = 0; i < 3; i++) {
-                assertThat(dot(q, facts.get(scan.get(i)))).as(query.getKey() + " rank " + i)
+                assertThat(dot(q, facts.get(scan.get(i))))
+                        .as(query.getKey() + " rank " + i)
                         .isCloseTo(dot(q, facts.get(exact.get(i))), org.assertj.core.data.Offset.offset(0.01f));
             }
             identical += scan.equals(exact.subList(0, 3)) ? 1 : 0;
         }
-        System.out.printf("int8 scan top 3 identical to exact float32 top 3 for %d/%d queries%n", identical, QUERIES.size());
+        System.out.printf(
+                "int8 scan top 3 identical to exact float32 top 3 for %d/%d queries%n", identical, QUERIES.size());
         assertThat(identical).isGreaterThanOrEqualTo(QUERIES.size() * 9 / 10);
     }
 
@@ -175,8 +186,12 @@ class RecallQualityTest {
         String tenant = "labelled";
         memory.forgetAll(tenant);
         assertThat(memory.model()).isEqualTo(EmbeddingModel.E5_SMALL.id());
-        List<Remembered> stored = memory.rememberAll(tenant, set.memories().stream().map(NewMemory::of).toList());
-        assertThat(stored).extracting(Remembered::deduplicated).as("distinct facts merged by dedup").containsOnly(false);
+        List<Remembered> stored = memory.rememberAll(
+                tenant, set.memories().stream().map(NewMemory::of).toList());
+        assertThat(stored)
+                .extracting(Remembered::deduplicated)
+                .as("distinct facts merged by dedup")
+                .containsOnly(false);
 
         int found = 0;
         List<String> misses = new ArrayList<>();
@@ -190,8 +205,9 @@ class RecallQualityTest {
             }
         }
         double recall = found / (double) set.questions().size();
-        System.out.printf("labelled set, %s with defaults: recall@3 = %.3f (%d/%d); misses: %s%n", memory.model(), recall, found,
-                set.questions().size(), misses);
+        System.out.printf(
+                "labelled set, %s with defaults: recall@3 = %.3f (%d/%d); misses: %s%n",
+                memory.model(), recall, found, set.questions().size(), misses);
         assertThat(set.questions()).hasSizeGreaterThanOrEqualTo(150);
         assertThat(set.facts()).hasSizeGreaterThanOrEqualTo(150);
         assertThat(recall).as("recall@3 with defaults, misses: %s", misses).isGreaterThanOrEqualTo(LABELLED_SET_FLOOR);

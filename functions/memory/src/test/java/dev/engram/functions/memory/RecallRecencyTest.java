@@ -37,11 +37,14 @@ class RecallRecencyTest {
     @Test
     void aNewerMemoryRanksAboveAnOlderCloserOne() throws InterruptedException {
         memory.forgetAll("default");
-        Remembered older = memory.remember("default", new NewMemory("Ada has a grey cat called Smoke.", null, "ada", null, MemorySource.user));
+        Remembered older = memory.remember(
+                "default", new NewMemory("Ada has a grey cat called Smoke.", null, "ada", null, MemorySource.user));
         Thread.sleep(3000);
-        Remembered newer = memory.remember("default", new NewMemory("Bo has a black dog called Rex.", null, "ada", null, MemorySource.user));
-        List<RecallHit> hits = memory.recall("default", new RecallQuery("Ada's grey cat Smoke", 2, new RecallFilter("ada", null, null, null,
-                null), -1f));
+        Remembered newer = memory.remember(
+                "default", new NewMemory("Bo has a black dog called Rex.", null, "ada", null, MemorySource.user));
+        List<RecallHit> hits = memory.recall(
+                "default",
+                new RecallQuery("Ada's grey cat Smoke", 2, new RecallFilter("ada", null, null, null, null), -1f));
         assertThat(hits).extracting(RecallHit::id).containsExactly(newer.id(), older.id());
         // by similarity alone the older one is closer to the query
         assertThat(hits.get(1).score()).isGreaterThan(hits.get(0).score());

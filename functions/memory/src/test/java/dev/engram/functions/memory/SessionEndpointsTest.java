@@ -33,8 +33,12 @@ class SessionEndpointsTest {
     @Test
     void appendedTurnsComeBackInOrderWithTheirTokens() {
         String id = newId("order");
-        store.append(TENANT, id, List.of(Turn.user("What is Redis?", 4, 1000), Turn.assistant("A key-value store.", 5, 1001)));
-        Session after = store.append(TENANT, id, List.of(Turn.user("Is it fast?", 3, 1002), Turn.assistant("Yes.", 2, 1003)));
+        store.append(
+                TENANT,
+                id,
+                List.of(Turn.user("What is Redis?", 4, 1000), Turn.assistant("A key-value store.", 5, 1001)));
+        Session after =
+                store.append(TENANT, id, List.of(Turn.user("Is it fast?", 3, 1002), Turn.assistant("Yes.", 2, 1003)));
         assertThat(after.turns()).hasSize(4);
         assertThat(after.version()).isEqualTo(2);
 
@@ -75,7 +79,9 @@ class SessionEndpointsTest {
 
         assertThat(store.load("b", id).exists()).isFalse();
         assertThat(store.delete("b", id)).isFalse();
-        assertThat(store.load("a", id).turns()).extracting(Turn::text).containsExactly("tenant a asks", "tenant a hears");
+        assertThat(store.load("a", id).turns())
+                .extracting(Turn::text)
+                .containsExactly("tenant a asks", "tenant a hears");
         // HTTP serves the default tenant only, so it does not see tenant a either
         get(id).statusCode(404);
     }

@@ -82,7 +82,8 @@ class SessionFoldTest {
         assertThat(stale.session().summary()).isEqualTo("first");
         assertThat(stale.session().turns()).extracting(Turn::text).containsExactly("q2", "a2", "q3", "a3");
         // starting again from the fresh snapshot works
-        assertThat(store.fold(stale.session(), 2, "first and second", 2).applied()).isTrue();
+        assertThat(store.fold(stale.session(), 2, "first and second", 2).applied())
+                .isTrue();
         assertThat(store.load(TENANT, id).turns()).extracting(Turn::text).containsExactly("q3", "a3");
     }
 
@@ -132,7 +133,8 @@ class SessionFoldTest {
         assertThat(store.fold(seen, 7, "S", 1).applied()).isFalse();
         assertThat(store.load(TENANT, id).turns()).hasSize(6);
 
-        assertThat(store.fold(TENANT, Sessions.newId("fold-none"), 0, 1, "S", 1).applied()).isFalse();
+        assertThat(store.fold(TENANT, Sessions.newId("fold-none"), 0, 1, "S", 1).applied())
+                .isFalse();
     }
 
     @Test

@@ -68,7 +68,7 @@ class SessionTtlTest {
         store.append(TENANT, id, Sessions.pair("q1", "a1"));
         Thread.sleep(HALF_TTL_MS);
         assertThat(store.load(TENANT, id).exists()).isTrue(); // a use: the TTL starts again
-        Thread.sleep(PAST_TTL_MS - HALF_TTL_MS);              // now past the first TTL
+        Thread.sleep(PAST_TTL_MS - HALF_TTL_MS); // now past the first TTL
         Session appended = store.append(TENANT, id, Sessions.pair("q2", "a2"));
         assertThat(appended.turns()).hasSize(4);
         assertThat(appended.ttlSecondsLeft()).isEqualTo(TTL_MS / 1000);

@@ -22,7 +22,11 @@ final class Sessions {
     }
 
     static ValidatableResponse post(String function, String body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/" + function).then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/" + function)
+                .then();
     }
 
     static ValidatableResponse get(String sessionId) {

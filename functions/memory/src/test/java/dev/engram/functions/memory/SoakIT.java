@@ -51,12 +51,20 @@ class SoakIT {
         Path tmpRoot = Files.createTempDirectory(Path.of("target"), "soak-");
         Path generateTmp = Files.createDirectory(tmpRoot.resolve("generate-tmp"));
         Path memoryTmp = Files.createDirectory(tmpRoot.resolve("memory-tmp"));
-        // the whole heap is committed and touched up front, so RSS growth means native or metaspace growth, not heap sizing
+        // the whole heap is committed and touched up front, so RSS growth means native or metaspace growth, not heap
+        // sizing
         List<String> heap = List.of("-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch");
-        try (RedisServer redis = new RedisServer().start(); LoadClient client = new LoadClient()) {
-            Map<String, String> env = Map.of("ENGRAM_REDIS_URL", redis.uri(), "ENGRAM_MODEL_PATH", TestModels.stories260K().toString());
-            try (FunctionProcess generate = FunctionProcess.start(Processes.generateJar(), env, options(heap, generateTmp));
-                    FunctionProcess memory = FunctionProcess.start(Processes.memoryJar(), env, options(heap, memoryTmp))) {
+        try (RedisServer redis = new RedisServer().start();
+                LoadClient client = new LoadClient()) {
+            Map<String, String> env = Map.of(
+                    "ENGRAM_REDIS_URL",
+                    redis.uri(),
+                    "ENGRAM_MODEL_PATH",
+                    TestModels.stories260K().toString());
+            try (FunctionProcess generate =
+                            FunctionProcess.start(Processes.generateJar(), env, options(heap, generateTmp));
+                    FunctionProcess memory =
+                            FunctionProcess.start(Processes.memoryJar(), env, options(heap, memoryTmp))) {
                 Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
                 List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
                 AtomicBoolean running = new AtomicBoolean(true);
@@ -64,7 +72,8 @@ class SoakIT {
                 List<Future<?>> workers = new ArrayList<>();
                 for (int t = 0; t < THREADS; t++) {
                     int thread = t;
-                    workers.add(pool.submit(() -> load(client, generate, memory, thread, running, statuses, unexpected)));
+                    workers.add(
+                            pool.submit(() -> load(client, generate, memory, thread, running, statuses, unexpected)));
                 }
                 Thread.sleep(TimeUnit.SECONDS.toMillis(WARM_UP_SECONDS));
                 Map<String, Long> warm = counts(statuses);
@@ -73,8 +82,11 @@ class SoakIT {
                 // a figure every 30 s shows the trend (growth that levels off is warm-up; steady growth is a leak)
                 for (long left = seconds; left > 0; left -= SAMPLE_SECONDS) {
                     Thread.sleep(TimeUnit.SECONDS.toMillis(Math.min(SAMPLE_SECONDS, left)));
-                    System.out.printf("[soak] t+%3d s  generate: %s | memory: %s%n", seconds - Math.max(0, left - SAMPLE_SECONDS),
-                            ProcessFigures.of(generate.pid(), generateTmp), ProcessFigures.of(memory.pid(), memoryTmp));
+                    System.out.printf(
+                            "[soak] t+%3d s  generate: %s | memory: %s%n",
+                            seconds - Math.max(0, left - SAMPLE_SECONDS),
+                            ProcessFigures.of(generate.pid(), generateTmp),
+                            ProcessFigures.of(memory.pid(), memoryTmp));
                 }
                 running.set(false);
                 for (Future<?> worker : workers) {
@@ -85,9 +97,13 @@ class SoakIT {
                 ProcessFigures generateEnd = ProcessFigures.of(generate.pid(), generateTmp);
                 ProcessFigures memoryEnd = ProcessFigures.of(memory.pid(), memoryTmp);
                 Map<String, Long> total = counts(statuses);
-                long measured = total.values().stream().mapToLong(Long::longValue).sum() - warm.values().stream().mapToLong(Long::longValue).sum();
+                long measured = total.values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum()
+                        - warm.values().stream().mapToLong(Long::longValue).sum();
 
-                System.out.printf("[soak] %d threads, %d s warm-up, %d s measured: %d requests measured (%.1f/s); answers by endpoint and status: %s%n",
+                System.out.printf(
+                        "[soak] %d threads, %d s warm-up, %d s measured: %d requests measured (%.1f/s); answers by endpoint and status: %s%n",
                         THREADS, WARM_UP_SECONDS, seconds, measured, measured / (double) seconds, total);
                 System.out.printf("[soak] generate start: %s%n[soak] generate end:   %s%n", generateStart, generateEnd);
                 System.out.printf("[soak] memory   start: %s%n[soak] memory   end:   %s%n", memoryStart, memoryEnd);
@@ -118,27 +134,53 @@ class SoakIT {
         assertThat(end.tmpEntries()).as(name + " temp dir entries").isLessThanOrEqualTo(start.tmpEntries());
     }
 
-    private static void load(LoadClient client, FunctionProcess generate, FunctionProcess memory, int thread,
-            AtomicBoolean running, Map<String, AtomicLong> statuses, List<String> unexpected) {
+    private static void load(
+            LoadClient client,
+            FunctionProcess generate,
+            FunctionProcess memory,
+            int thread,
+            AtomicBoolean running,
+            Map<String, AtomicLong> statuses,
+            List<String> unexpected) {
         for (int n = 0; running.get(); n++) {
             String session = "soak-" + thread + "-" + (n / EXCHANGES_PER_SESSION);
             String body = n % 2 == 0
-                    ? "{\"prompt\": \"Once upon a time " + n + "\", \"sessionId\": \"" + session + "\", \"maxTokens\": 16}"
+                    ? "{\"prompt\": \"Once upon a time " + n + "\", \"sessionId\": \"" + session
+                            + "\", \"maxTokens\": 16}"
                     : "{\"prompt\": \"The little dog\", \"maxTokens\": 16, \"temperature\": 0.8, \"seed\": " + n + "}";
             record(statuses, unexpected, "generate", client.post(generate.uri(), "/generate", body));
             if (n % 4 == 0) {
                 int fact = (thread * 7 + n) % FACTS;
-                record(statuses, unexpected, "remember", client.post(memory.uri(), "/remember",
-                        "{\"text\": \"Soak fact " + fact + ": the kite number " + fact + " is red.\", \"userId\": \"soak\"}"));
-                record(statuses, unexpected, "recall", client.post(memory.uri(), "/recall", "{\"query\": \"Which kite is red?\", \"k\": 5}"));
-                record(statuses, unexpected, "session-get", client.post(memory.uri(), "/session-get", "{\"sessionId\": \"" + session + "\"}"));
+                record(
+                        statuses,
+                        unexpected,
+                        "remember",
+                        client.post(
+                                memory.uri(),
+                                "/remember",
+                                "{\"text\": \"Soak fact " + fact + ": the kite number " + fact
+                                        + " is red.\", \"userId\": \"soak\"}"));
+                record(
+                        statuses,
+                        unexpected,
+                        "recall",
+                        client.post(memory.uri(), "/recall", "{\"query\": \"Which kite is red?\", \"k\": 5}"));
+                record(
+                        statuses,
+                        unexpected,
+                        "session-get",
+                        client.post(memory.uri(), "/session-get", "{\"sessionId\": \"" + session + "\"}"));
             }
         }
     }
 
-    private static void record(Map<String, AtomicLong> statuses, List<String> unexpected, String endpoint, Answer answer) {
-        statuses.computeIfAbsent(endpoint + " " + answer.status(), k -> new AtomicLong()).incrementAndGet();
-        boolean fine = answer.status() == 200 || answer.status() == 429 || answer.status() == 503
+    private static void record(
+            Map<String, AtomicLong> statuses, List<String> unexpected, String endpoint, Answer answer) {
+        statuses.computeIfAbsent(endpoint + " " + answer.status(), k -> new AtomicLong())
+                .incrementAndGet();
+        boolean fine = answer.status() == 200
+                || answer.status() == 429
+                || answer.status() == 503
                 // a session-get right after a 503 on its generate finds no session yet
                 || (endpoint.equals("session-get") && answer.status() == 404);
         if (!fine && unexpected.size() < 20) {

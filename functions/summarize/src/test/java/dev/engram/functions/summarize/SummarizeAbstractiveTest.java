@@ -47,9 +47,11 @@ class SummarizeAbstractiveTest {
         for (int i = 0; counted < tokens * 1.1; i++) {
             String name = names[i % names.length];
             String thing = things[(i / names.length + i) % things.length];
-            String paragraph = name + " had a big " + thing + ". " + name + " liked to play with the " + thing + " in the park. "
-                    + "One day the " + thing + " was lost, and " + name + " was very sad. "
-                    + "A friend helped to look for it, and they found it under a bench. " + name + " was happy again and said thank you.";
+            String paragraph =
+                    name + " had a big " + thing + ". " + name + " liked to play with the " + thing + " in the park. "
+                            + "One day the " + thing + " was lost, and " + name + " was very sad. "
+                            + "A friend helped to look for it, and they found it under a bench. " + name
+                            + " was happy again and said thank you.";
             counted += model.countTokens(paragraph);
             text.append(paragraph).append("\n\n");
         }
@@ -71,15 +73,25 @@ class SummarizeAbstractiveTest {
         for (Map<String, Object> step : steps) {
             int prompt = (Integer) step.get("promptTokens");
             int completion = (Integer) step.get("completionTokens");
-            assertThat(prompt + maxTokens).as("step %s", step).isLessThanOrEqualTo(model.contextLength()).isLessThanOrEqualTo(CONTEXT);
+            assertThat(prompt + maxTokens)
+                    .as("step %s", step)
+                    .isLessThanOrEqualTo(model.contextLength())
+                    .isLessThanOrEqualTo(CONTEXT);
             assertThat(completion).isBetween(0, maxTokens);
         }
-        assertThat(answer.getInt("usage.promptTokens")).isEqualTo(steps.stream().mapToInt(s -> (Integer) s.get("promptTokens")).sum());
-        assertThat(answer.getInt("usage.completionTokens")).isEqualTo(steps.stream().mapToInt(s -> (Integer) s.get("completionTokens")).sum());
+        assertThat(answer.getInt("usage.promptTokens"))
+                .isEqualTo(steps.stream()
+                        .mapToInt(s -> (Integer) s.get("promptTokens"))
+                        .sum());
+        assertThat(answer.getInt("usage.completionTokens"))
+                .isEqualTo(steps.stream()
+                        .mapToInt(s -> (Integer) s.get("completionTokens"))
+                        .sum());
         assertThat(answer.getString("summary")).isNotBlank();
         assertThat(answer.getString("model")).isEqualTo("stories260K");
         assertThat(answer.getDouble("timings.totalMs")).isPositive();
-        System.out.printf("map-reduce: %d chunks, %d steps, summary: %s%n", chunks, steps.size(), answer.getString("summary"));
+        System.out.printf(
+                "map-reduce: %d chunks, %d steps, summary: %s%n", chunks, steps.size(), answer.getString("summary"));
     }
 
     @Test
@@ -90,12 +102,19 @@ class SummarizeAbstractiveTest {
         JsonPath answer = summarize("text", text, "maxTokens", maxTokens);
         List<Map<String, Object>> steps = answer.getList("steps");
         for (Map<String, Object> step : steps) {
-            assertThat((Integer) step.get("promptTokens") + maxTokens).as("step %s", step).isLessThanOrEqualTo(model.contextLength());
+            assertThat((Integer) step.get("promptTokens") + maxTokens)
+                    .as("step %s", step)
+                    .isLessThanOrEqualTo(model.contextLength());
         }
-        int levels = steps.stream().mapToInt(s -> (Integer) s.get("level")).max().orElseThrow();
-        System.out.printf("map-reduce at maxTokens %d: %d chunks, %d steps, %d reduce levels%n", maxTokens, answer.getInt("chunks"), steps.size(), levels);
+        int levels =
+                steps.stream().mapToInt(s -> (Integer) s.get("level")).max().orElseThrow();
+        System.out.printf(
+                "map-reduce at maxTokens %d: %d chunks, %d steps, %d reduce levels%n",
+                maxTokens, answer.getInt("chunks"), steps.size(), levels);
         assertThat(answer.getInt("chunks")).isGreaterThan(4);
-        assertThat(levels).as("partial summaries were combined over more than one level").isGreaterThanOrEqualTo(2);
+        assertThat(levels)
+                .as("partial summaries were combined over more than one level")
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -110,7 +129,8 @@ class SummarizeAbstractiveTest {
 
     @Test
     void aShortTextIsOneStep() {
-        JsonPath answer = summarize("text", "Lily had a red ball. She played with it in the park all day.", "maxTokens", 16);
+        JsonPath answer =
+                summarize("text", "Lily had a red ball. She played with it in the park all day.", "maxTokens", 16);
         assertThat(answer.getInt("chunks")).isEqualTo(1);
         assertThat(answer.getList("steps")).hasSize(1);
         assertThat(answer.getString("steps[0].stage")).isEqualTo("single");
@@ -127,7 +147,9 @@ class SummarizeAbstractiveTest {
         assertThat(extractive.getInt("memory.turns")).isEqualTo(4);
 
         Session stored = sessions.peek(Tenant.DEFAULT.id(), "sum-1");
-        assertThat(stored.turns().get(0).text()).startsWith("Summarise: Lily had a big").endsWith("[…]");
+        assertThat(stored.turns().get(0).text())
+                .startsWith("Summarise: Lily had a big")
+                .endsWith("[…]");
         assertThat(stored.turns().get(0).tokens()).isLessThanOrEqualTo(CONTEXT / 8);
         assertThat(stored.turns().get(1).text()).isEqualTo(answer.getString("summary"));
         assertThat(stored.turns().get(3).text()).isEqualTo(extractive.getString("summary"));

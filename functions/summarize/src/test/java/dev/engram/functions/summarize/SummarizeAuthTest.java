@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(AuthProfile.class)
 class SummarizeAuthTest {
-    static final String BODY = "{\"text\":\"The council met on Tuesday. It voted for a new park. Work starts in spring.\",\"mode\":\"extractive\",\"maxSentences\":1}";
+    static final String BODY =
+            "{\"text\":\"The council met on Tuesday. It voted for a new park. Work starts in spring.\",\"mode\":\"extractive\",\"maxSentences\":1}";
 
     @Inject
     SessionStore sessions;

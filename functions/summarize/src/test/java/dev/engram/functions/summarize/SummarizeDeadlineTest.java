@@ -39,18 +39,34 @@ class SummarizeDeadlineTest {
     @Test
     void theStepsShareOneDeadline() {
         String text = SummarizeAbstractiveTest.longText(models.get(), 5 * SummarizeAbstractiveTest.CONTEXT);
-        double callsBefore = metric("gen_ai_client_token_usage_count", "gen_ai_operation_name=\"summarize\"", "gen_ai_token_type=\"output\"");
-        double rejectedBefore = metric("engram_requests_rejected_total", "gen_ai_operation_name=\"summarize\"", "reason=\"deadline_exceeded\"");
-        Response cut = given().contentType(ContentType.JSON).body(Map.of("text", text, "maxTokens", 32)).post("/summarize");
+        double callsBefore = metric(
+                "gen_ai_client_token_usage_count",
+                "gen_ai_operation_name=\"summarize\"",
+                "gen_ai_token_type=\"output\"");
+        double rejectedBefore = metric(
+                "engram_requests_rejected_total",
+                "gen_ai_operation_name=\"summarize\"",
+                "reason=\"deadline_exceeded\"");
+        Response cut = given().contentType(ContentType.JSON)
+                .body(Map.of("text", text, "maxTokens", 32))
+                .post("/summarize");
         assertThat(cut.statusCode()).isEqualTo(503);
         assertThat(cut.jsonPath().getString("error")).isEqualTo("deadline_exceeded");
         assertThat(cut.jsonPath().getString("message")).contains("engram.request.timeout");
         assertThat(cut.header("Retry-After")).isNotBlank();
         // Of the 8+ map steps and the reduce, at most the one in flight at the deadline ran: the rest were refused.
         // (Splitting the text into chunks is not interrupted: on a busy machine it alone can outlast the deadline.)
-        double calls = metric("gen_ai_client_token_usage_count", "gen_ai_operation_name=\"summarize\"", "gen_ai_token_type=\"output\"") - callsBefore;
+        double calls = metric(
+                        "gen_ai_client_token_usage_count",
+                        "gen_ai_operation_name=\"summarize\"",
+                        "gen_ai_token_type=\"output\"")
+                - callsBefore;
         assertThat(calls).isLessThanOrEqualTo(1.0);
-        assertThat(metric("engram_requests_rejected_total", "gen_ai_operation_name=\"summarize\"", "reason=\"deadline_exceeded\"") - rejectedBefore)
+        assertThat(metric(
+                                "engram_requests_rejected_total",
+                                "gen_ai_operation_name=\"summarize\"",
+                                "reason=\"deadline_exceeded\"")
+                        - rejectedBefore)
                 .isEqualTo(1.0);
     }
 

@@ -48,15 +48,20 @@ class SummarizeExtractiveTest {
             assertThat(answer.getString("mode")).isEqualTo("extractive");
             assertThat(answer.getInt("chunks")).isZero();
             assertThat(answer.getInt("usage.completionTokens")).isZero();
-            assertThat(answer.getString("model")).as("the language model is not involved").isNull();
+            assertThat(answer.getString("model"))
+                    .as("the language model is not involved")
+                    .isNull();
         }
     }
 
     @Test
     void paragraphStyleJoinsTheSentencesAndShortTextsComeBackWhole() {
         String two = "The sun was hot. Lily went to swim.";
-        assertThat(summarize("text", two, "mode", "extractive", "maxSentences", 5).getString("summary")).isEqualTo(two);
-        String summary = summarize("text", STORY, "mode", "extractive", "maxSentences", 2).getString("summary");
+        assertThat(summarize("text", two, "mode", "extractive", "maxSentences", 5)
+                        .getString("summary"))
+                .isEqualTo(two);
+        String summary = summarize("text", STORY, "mode", "extractive", "maxSentences", 2)
+                .getString("summary");
         assertThat(summary.lines()).hasSize(1);
         assertThat(STORY.replace("\n", " ")).contains(summary.split("(?<=\\.) ")[0]);
     }
@@ -66,8 +71,10 @@ class SummarizeExtractiveTest {
         String text = "The bakery opened at six. Its bread was famous in the whole town. "
                 + "The football club trained on the field behind the bakery. The team won the regional cup last season. "
                 + "Every morning the baker made croissants and rye loaves.";
-        String sport = summarize("text", text, "mode", "extractive", "maxSentences", 1, "focus", "football and sport").getString("summary");
-        String baking = summarize("text", text, "mode", "extractive", "maxSentences", 1, "focus", "baking bread").getString("summary");
+        String sport = summarize("text", text, "mode", "extractive", "maxSentences", 1, "focus", "football and sport")
+                .getString("summary");
+        String baking = summarize("text", text, "mode", "extractive", "maxSentences", 1, "focus", "baking bread")
+                .getString("summary");
         assertThat(sport).containsAnyOf("football", "cup");
         assertThat(baking).containsAnyOf("bread", "croissants").doesNotContain("cup");
     }
@@ -77,9 +84,13 @@ class SummarizeExtractiveTest {
         String text = "Anna works in her garden every day. The bus to town was late again. "
                 + "Anna works in her garden every single day. Her tomatoes and beans grow tall in the garden. It rained on Monday.";
         List<String> picked = summarize("text", text, "mode", "extractive", "maxSentences", 2, "style", "bullets")
-                .getString("summary").lines().map(l -> l.substring(2)).toList();
+                .getString("summary")
+                .lines()
+                .map(l -> l.substring(2))
+                .toList();
         assertThat(picked).hasSize(2);
-        assertThat(picked.stream().filter(s -> s.startsWith("Anna works in her garden"))).hasSize(1);
+        assertThat(picked.stream().filter(s -> s.startsWith("Anna works in her garden")))
+                .hasSize(1);
     }
 
     @Test
@@ -114,16 +125,20 @@ class SummarizeExtractiveTest {
         int perfect = 0;
         for (int d = 0; d < documents.size(); d++) {
             String text = String.join(" ", documents.get(d));
-            String summary = summarize("text", text, "mode", "extractive", "maxSentences", 2, "style", "bullets").getString("summary");
+            String summary = summarize("text", text, "mode", "extractive", "maxSentences", 2, "style", "bullets")
+                    .getString("summary");
             List<String> picked = summary.lines().map(l -> l.substring(2)).toList();
             long found = keys.get(d).stream().filter(picked::contains).count();
             hits += (int) found;
             labelled += keys.get(d).size();
             perfect += found == keys.get(d).size() ? 1 : 0;
-            System.out.printf("extractive doc %d: %d/%d key sentences picked: %s%n", d, found, keys.get(d).size(), picked);
+            System.out.printf(
+                    "extractive doc %d: %d/%d key sentences picked: %s%n",
+                    d, found, keys.get(d).size(), picked);
         }
         double recall = (double) hits / labelled;
-        System.out.printf("extractive labelled set: %d/%d key sentences (%.2f), %d/%d documents fully right%n",
+        System.out.printf(
+                "extractive labelled set: %d/%d key sentences (%.2f), %d/%d documents fully right%n",
                 hits, labelled, recall, perfect, documents.size());
         assertThat(documents).hasSize(10);
         assertThat(recall).as("share of labelled key sentences picked").isGreaterThanOrEqualTo(0.7);

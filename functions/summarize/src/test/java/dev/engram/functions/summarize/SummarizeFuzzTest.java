@@ -22,13 +22,25 @@ class SummarizeFuzzTest {
 
     @Test
     void extractiveSummarizeRefusesEveryBadBody() {
-        given().contentType("application/json").body(EXAMPLE).post("/summarize").then().statusCode(200);
-        BadInputRun.send("/summarize", BadInputs.from(EXAMPLE).freeText("text", "focus").cases(), ErrorShape.ENGRAM);
+        given().contentType("application/json")
+                .body(EXAMPLE)
+                .post("/summarize")
+                .then()
+                .statusCode(200);
+        BadInputRun.send(
+                "/summarize", BadInputs.from(EXAMPLE).freeText("text", "focus").cases(), ErrorShape.ENGRAM);
     }
 
     @Test
     void abstractiveSummarizeRefusesEveryBadBody() {
-        given().contentType("application/json").body(ABSTRACTIVE).post("/summarize").then().statusCode(200);
-        BadInputRun.send("/summarize", BadInputs.from(ABSTRACTIVE).freeText("text").seed(7).cases(), ErrorShape.ENGRAM);
+        given().contentType("application/json")
+                .body(ABSTRACTIVE)
+                .post("/summarize")
+                .then()
+                .statusCode(200);
+        BadInputRun.send(
+                "/summarize",
+                BadInputs.from(ABSTRACTIVE).freeText("text").seed(7).cases(),
+                ErrorShape.ENGRAM);
     }
 }

@@ -21,23 +21,39 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class SummarizeLambdaTest {
 
     @Test
     void directInvocationAnswers() {
-        given().contentType("application/json").body("{\"text\":\"The river rose overnight. Farmers moved their animals to the hills. By noon the water had reached the old bridge.\",\"mode\":\"extractive\",\"maxSentences\":1}")
-                .when().post().then().statusCode(200).body("mode", equalTo("extractive"));
+        given().contentType("application/json")
+                .body(
+                        "{\"text\":\"The river rose overnight. Farmers moved their animals to the hills. By noon the water had reached the old bridge.\",\"mode\":\"extractive\",\"maxSentences\":1}")
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("mode", equalTo("extractive"));
     }
 
     @Test
     void sqsBatchReportsExactlyTheMalformedRecord() {
         Map<String, String> bodies = new LinkedHashMap<>();
-        bodies.put("m-1", "{\"text\":\"One sentence here. Another one there.\",\"mode\":\"extractive\",\"maxSentences\":1}");
+        bodies.put(
+                "m-1",
+                "{\"text\":\"One sentence here. Another one there.\",\"mode\":\"extractive\",\"maxSentences\":1}");
         bodies.put("m-2", "{\"text\":");
-        bodies.put("m-3", "{\"text\":\"Cats sleep a lot. Dogs like walks.\",\"mode\":\"extractive\",\"maxSentences\":1}");
-        given().contentType("application/json").body(Events.sqs(bodies))
-                .when().post().then().statusCode(200)
+        bodies.put(
+                "m-3", "{\"text\":\"Cats sleep a lot. Dogs like walks.\",\"mode\":\"extractive\",\"maxSentences\":1}");
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", contains("m-2"));
     }
 }

@@ -25,14 +25,17 @@ class SummarizeWithoutModelTest {
 
     @Test
     void extractiveWorksAndAbstractiveIsA503() {
-        String text = "The sun was hot. Lily went to swim in the lake. The water was cold. She swam to the little island and back.";
+        String text =
+                "The sun was hot. Lily went to swim in the lake. The water was cold. She swam to the little island and back.";
         Response extractive = given().contentType(ContentType.JSON)
-                .body(Map.of("text", text, "mode", "extractive", "maxSentences", 2)).post("/summarize");
+                .body(Map.of("text", text, "mode", "extractive", "maxSentences", 2))
+                .post("/summarize");
         assertThat(extractive.statusCode()).as(extractive.asString()).isEqualTo(200);
         String summary = extractive.jsonPath().getString("summary");
         assertThat(summary.split("(?<=\\.) ")).hasSize(2).allMatch(text::contains);
 
-        Response abstractive = given().contentType(ContentType.JSON).body(Map.of("text", text)).post("/summarize");
+        Response abstractive =
+                given().contentType(ContentType.JSON).body(Map.of("text", text)).post("/summarize");
         assertThat(abstractive.statusCode()).as(abstractive.asString()).isEqualTo(503);
         assertThat(abstractive.jsonPath().getString("error")).isEqualTo("model_unavailable");
         assertThat(abstractive.header("Retry-After")).isNotBlank();

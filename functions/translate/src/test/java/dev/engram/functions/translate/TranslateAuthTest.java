@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(TranslateAuthTest.BetaSmallBodies.class)
 class TranslateAuthTest {
-    static final String BODY = "{\"text\":\"The little dog plays in the garden.\",\"targetLanguage\":\"en\",\"sourceLanguage\":\"en\"}";
+    static final String BODY =
+            "{\"text\":\"The little dog plays in the garden.\",\"targetLanguage\":\"en\",\"sourceLanguage\":\"en\"}";
 
     @Inject
     SessionStore sessions;
@@ -45,10 +46,14 @@ class TranslateAuthTest {
 
     @Test
     void aBodyOverTheTenantsSizeLimitIs413BeforeItIsRead() {
-        String big = "{\"text\":\"" + "The little dog plays in the garden. ".repeat(10) + "\",\"targetLanguage\":\"en\",\"sourceLanguage\":\"en\"}";
-        AuthChecks.post(BETA_KEY, "/translate", big).statusCode(413)
+        String big = "{\"text\":\"" + "The little dog plays in the garden. ".repeat(10)
+                + "\",\"targetLanguage\":\"en\",\"sourceLanguage\":\"en\"}";
+        AuthChecks.post(BETA_KEY, "/translate", big)
+                .statusCode(413)
                 .body("error", org.hamcrest.Matchers.is("request_too_large"))
-                .body("message", org.hamcrest.Matchers.is("The request body is larger than this tenant's limit of 200 bytes"));
+                .body(
+                        "message",
+                        org.hamcrest.Matchers.is("The request body is larger than this tenant's limit of 200 bytes"));
         AuthChecks.post(ALPHA_KEY, "/translate", big).statusCode(200);
         AuthChecks.post(BETA_KEY, "/translate", BODY).statusCode(200);
     }

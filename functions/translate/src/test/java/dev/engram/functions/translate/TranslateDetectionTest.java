@@ -52,12 +52,16 @@ class TranslateDetectionTest {
         for (Sample sample : SAMPLES) {
             JsonPath answer = translate("text", sample.text(), "targetLanguage", sample.language());
             String detected = answer.getString("detectedLanguage");
-            System.out.printf("detect %s -> %s (%.3f): %s%n", sample.language(), detected, answer.getDouble("confidence"), sample.text());
+            System.out.printf(
+                    "detect %s -> %s (%.3f): %s%n",
+                    sample.language(), detected, answer.getDouble("confidence"), sample.text());
             if (sample.language().equals(detected)) {
                 right++;
                 assertThat(answer.getString("translation")).isEqualTo(sample.text());
                 assertThat(answer.getInt("chunks")).isZero();
-                assertThat(answer.getString("model")).as("the model is not called").isNull();
+                assertThat(answer.getString("model"))
+                        .as("the model is not called")
+                        .isNull();
                 assertThat(answer.getInt("usage.promptTokens")).isZero();
                 assertThat(answer.getDouble("confidence")).isBetween(0.0, 1.0);
             }
@@ -75,7 +79,9 @@ class TranslateDetectionTest {
         assertThat(answer.getString("detectedLanguage")).isEqualTo("en");
         assertThat(answer.getDouble("confidence")).isPositive();
         // Upper-case codes are accepted.
-        assertThat(translate("text", "Der kleine Hund lief nach Hause.", "targetLanguage", "DE").getInt("chunks")).isZero();
+        assertThat(translate("text", "Der kleine Hund lief nach Hause.", "targetLanguage", "DE")
+                        .getInt("chunks"))
+                .isZero();
     }
 
     @Test
@@ -83,7 +89,9 @@ class TranslateDetectionTest {
         JsonPath answer = translate("text", "12345 67", "targetLanguage", "de");
         assertThat(answer.getString("detectedLanguage")).isNull();
         assertThat(answer.getDouble("confidence")).isZero();
-        assertThat(answer.getString("translation")).as("a line without letters is kept as it is").isEqualTo("12345 67");
+        assertThat(answer.getString("translation"))
+                .as("a line without letters is kept as it is")
+                .isEqualTo("12345 67");
         assertThat(answer.getInt("chunks")).isZero();
     }
 }

@@ -19,7 +19,11 @@ class TranslateFuzzTest {
 
     @Test
     void translateRefusesEveryBadBody() {
-        given().contentType("application/json").body(EXAMPLE).post("/translate").then().statusCode(200);
+        given().contentType("application/json")
+                .body(EXAMPLE)
+                .post("/translate")
+                .then()
+                .statusCode(200);
         BadInputRun.send("/translate", BadInputs.from(EXAMPLE).freeText("text").cases(), ErrorShape.ENGRAM);
     }
 }

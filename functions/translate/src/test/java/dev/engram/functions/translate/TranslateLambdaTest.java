@@ -21,13 +21,21 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @QuarkusTest
 @QuarkusTestResource(ModelTestResource.class)
 @QuarkusTestResource(RedisTestResource.class)
-@EnabledIfSystemProperty(named = "engram.binding", matches = "lambda", disabledReason = "runs in the -Dengram.binding=lambda build")
+@EnabledIfSystemProperty(
+        named = "engram.binding",
+        matches = "lambda",
+        disabledReason = "runs in the -Dengram.binding=lambda build")
 class TranslateLambdaTest {
 
     @Test
     void directInvocationAnswers() {
-        given().contentType("application/json").body("{\"text\":\"Guten Morgen, wie geht es dir heute?\",\"targetLanguage\":\"de\"}")
-                .when().post().then().statusCode(200).body("translation", equalTo("Guten Morgen, wie geht es dir heute?"));
+        given().contentType("application/json")
+                .body("{\"text\":\"Guten Morgen, wie geht es dir heute?\",\"targetLanguage\":\"de\"}")
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .body("translation", equalTo("Guten Morgen, wie geht es dir heute?"));
     }
 
     @Test
@@ -36,8 +44,12 @@ class TranslateLambdaTest {
         bodies.put("m-1", "{\"text\":\"Bonjour tout le monde, comment allez-vous?\",\"targetLanguage\":\"fr\"}");
         bodies.put("m-2", "{\"text\":");
         bodies.put("m-3", "{\"text\":\"Good morning to all of you here.\",\"targetLanguage\":\"en\"}");
-        given().contentType("application/json").body(Events.sqs(bodies))
-                .when().post().then().statusCode(200)
+        given().contentType("application/json")
+                .body(Events.sqs(bodies))
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
                 .body("batchItemFailures.itemIdentifier", contains("m-2"));
     }
 }

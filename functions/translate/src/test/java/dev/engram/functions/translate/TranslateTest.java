@@ -41,7 +41,13 @@ class TranslateTest {
 
     @Test
     void translatesThroughTheModelWithUsageAndTimings() {
-        JsonPath answer = translate("text", "Der kleine Hund spielt im Garten mit einem roten Ball.", "targetLanguage", "en", "segments", true);
+        JsonPath answer = translate(
+                "text",
+                "Der kleine Hund spielt im Garten mit einem roten Ball.",
+                "targetLanguage",
+                "en",
+                "segments",
+                true);
         assertThat(answer.getString("sourceLanguage")).isEqualTo("de");
         assertThat(answer.getString("detectedLanguage")).isEqualTo("de");
         assertThat(answer.getString("targetLanguage")).isEqualTo("en");
@@ -51,7 +57,8 @@ class TranslateTest {
         assertThat(answer.getInt("usage.completionTokens")).isPositive();
         assertThat(answer.getDouble("timings.totalMs")).isPositive();
         assertThat(answer.getString("translation")).isNotBlank().doesNotContain("\n");
-        assertThat(answer.getString("segments[0].source")).isEqualTo("Der kleine Hund spielt im Garten mit einem roten Ball.");
+        assertThat(answer.getString("segments[0].source"))
+                .isEqualTo("Der kleine Hund spielt im Garten mit einem roten Ball.");
     }
 
     @Test
@@ -60,7 +67,9 @@ class TranslateTest {
         assertThat(answer.getString("sourceLanguage")).isEqualTo("fr");
         assertThat(answer.getString("detectedLanguage")).isEqualTo("en");
         assertThat(answer.getInt("chunks")).as("fr → en runs the model").isEqualTo(1);
-        assertThat(answer.getString("segments")).as("segments only when asked for").isNull();
+        assertThat(answer.getString("segments"))
+                .as("segments only when asked for")
+                .isNull();
     }
 
     @Test
@@ -84,7 +93,11 @@ class TranslateTest {
         StringBuilder paragraph = new StringBuilder();
         String[] animals = {"Hund", "Katze", "Vogel", "Fisch", "Pferd", "Hase", "Maus", "Kuh"};
         for (int i = 0; i < 24; i++) {
-            paragraph.append("Am Tag ").append(i + 1).append(" sah das Kind eine ").append(animals[i % animals.length])
+            paragraph
+                    .append("Am Tag ")
+                    .append(i + 1)
+                    .append(" sah das Kind eine ")
+                    .append(animals[i % animals.length])
                     .append(" im Garten hinter dem alten Haus. ");
         }
         String text = paragraph.toString().strip() + "\n\nDas war das Ende.";
@@ -94,7 +107,8 @@ class TranslateTest {
 
         // The chunks are the text's sentences, cut only between sentences, in the text's order.
         List<String> sources = segments.stream().map(s -> s.get("source")).toList();
-        assertThat(String.join(" ", sources.subList(0, sources.size() - 1))).isEqualTo(paragraph.toString().strip());
+        assertThat(String.join(" ", sources.subList(0, sources.size() - 1)))
+                .isEqualTo(paragraph.toString().strip());
         assertThat(sources.getLast()).isEqualTo("Das war das Ende.");
         for (String source : sources) {
             assertThat(source).endsWith(".");

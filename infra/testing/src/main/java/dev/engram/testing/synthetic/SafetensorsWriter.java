@@ -41,21 +41,24 @@ final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Sum of four uniform 16-bit integers (Irwin–Hall): its mean and standard deviation. */
     private static final float SUM4_MEAN = 4 * 65535 / 2f;
+
     private static final float SUM4_STD = (float) Math.sqrt(4 * (65536.0 * 65536.0 - 1) / 12);
 
     private SafetensorsWriter() {}
 
     /** The size the file will have, without writing it (to recognise a complete earlier write). */
     static long fileSize(List<Tensor> tensors) {
-        return Long.BYTES + header(tensors).length + tensors.stream().mapToLong(t -> t.elements() * Float.BYTES).sum();
+        return Long.BYTES
+                + header(tensors).length
+                + tensors.stream().mapToLong(t -> t.elements() * Float.BYTES).sum();
     }
 
     static void write(Path file, List<Tensor> tensors, long seed) throws IOException {
         byte[] header = header(tensors);
         long dataStart = Long.BYTES + header.length;
         List<Block> blocks = blocks(tensors, dataStart);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer prefix = ByteBuffer.allocate((int) dataStart).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(header.length).put(header).flip();
             writeFully(channel, prefix, 0);
@@ -86,12 +89,14 @@ final class SafetensorsWriter {
         int threads = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 8);
         AtomicInteger next = new AtomicInteger();
         List<Future<Void>> workers = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                threads, Thread.ofPlatform().daemon().factory())) {
             for (int i = 0; i < threads; i++) {
                 workers.add(pool.submit(() -> {
                     // Per-thread scratch: one float[] to generate into, one direct buffer to write from.
                     float[] values = new float[BLOCK_FLOATS];
-                    ByteBuffer bytes = ByteBuffer.allocateDirect(BLOCK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer bytes = ByteBuffer.allocateDirect(BLOCK_FLOATS * Float.BYTES)
+                            .order(ByteOrder.LITTLE_ENDIAN);
                     try {
                         for (int b = next.getAndIncrement(); b < blocks.size(); b = next.getAndIncrement()) {
                             Block block = blocks.get(b);

@@ -31,15 +31,16 @@ final class SyntheticTokenizer {
     /** Specials, bytes, singles, all pairs and all triples. */
     static final int MAX_VOCAB = BYTE_OFFSET + 256 + 95 + 95 * 95 + 95 * 95 * 95;
 
-    private static final String FREQUENT_FIRST = SPACE + "etaoinshrdlcumwfgypbvkjxqz"
-            + "ETAOINSHRDLCUMWFGYPBVKJXQZ" + ".,'\"-0123456789?!:;()";
+    private static final String FREQUENT_FIRST =
+            SPACE + "etaoinshrdlcumwfgypbvkjxqz" + "ETAOINSHRDLCUMWFGYPBVKJXQZ" + ".,'\"-0123456789?!:;()";
 
     private SyntheticTokenizer() {}
 
     /** The whole tokenizer.json document, ready for a JSON writer (insertion-ordered maps). */
     static Map<String, Object> document(int vocabSize) {
         if (vocabSize < MIN_VOCAB || vocabSize > MAX_VOCAB) {
-            throw new IllegalArgumentException("vocab must be in [" + MIN_VOCAB + ", " + MAX_VOCAB + "], got " + vocabSize);
+            throw new IllegalArgumentException(
+                    "vocab must be in [" + MIN_VOCAB + ", " + MAX_VOCAB + "], got " + vocabSize);
         }
         Map<String, Long> vocab = new LinkedHashMap<>();
         List<List<String>> merges = new ArrayList<>();
@@ -74,7 +75,8 @@ final class SyntheticTokenizer {
     }
 
     /** Adds left+right unless it is already a piece (e.g. the triple "<s>"); false once the vocabulary is full. */
-    private static boolean addMerged(Map<String, Long> vocab, List<List<String>> merges, String left, String right, int vocabSize) {
+    private static boolean addMerged(
+            Map<String, Long> vocab, List<List<String>> merges, String left, String right, int vocabSize) {
         if (vocab.size() >= vocabSize) {
             return false;
         }
@@ -102,16 +104,28 @@ final class SyntheticTokenizer {
         doc.put("padding", null);
         doc.put("added_tokens", List.of(special(0, "<unk>"), special(1, "<s>"), special(2, "</s>")));
         // As Llama 2: a leading space, and spaces as ▁, so "hello world" is "▁hello▁world".
-        doc.put("normalizer", ordered("type", "Sequence", "normalizers", List.of(
-                ordered("type", "Prepend", "prepend", SPACE),
-                ordered("type", "Replace", "pattern", Map.of("String", " "), "content", SPACE))));
+        doc.put(
+                "normalizer",
+                ordered(
+                        "type",
+                        "Sequence",
+                        "normalizers",
+                        List.of(
+                                ordered("type", "Prepend", "prepend", SPACE),
+                                ordered("type", "Replace", "pattern", Map.of("String", " "), "content", SPACE))));
         doc.put("pre_tokenizer", null);
         doc.put("post_processor", postProcessor());
-        doc.put("decoder", ordered("type", "Sequence", "decoders", List.of(
-                ordered("type", "Replace", "pattern", Map.of("String", SPACE), "content", " "),
-                Map.of("type", "ByteFallback"),
-                Map.of("type", "Fuse"),
-                ordered("type", "Strip", "content", " ", "start", 1, "stop", 0))));
+        doc.put(
+                "decoder",
+                ordered(
+                        "type",
+                        "Sequence",
+                        "decoders",
+                        List.of(
+                                ordered("type", "Replace", "pattern", Map.of("String", SPACE), "content", " "),
+                                Map.of("type", "ByteFallback"),
+                                Map.of("type", "Fuse"),
+                                ordered("type", "Strip", "content", " ", "start", 1, "stop", 0))));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("type", "BPE");
         model.put("dropout", null);
@@ -133,15 +147,31 @@ final class SyntheticTokenizer {
         return ordered(
                 "type", "TemplateProcessing",
                 "single", List.of(bos, Map.of("Sequence", ordered("id", "A", "type_id", 0))),
-                "pair", List.of(bos, Map.of("Sequence", ordered("id", "A", "type_id", 0)),
-                        Map.of("SpecialToken", ordered("id", "<s>", "type_id", 1)),
-                        Map.of("Sequence", ordered("id", "B", "type_id", 1))),
+                "pair",
+                        List.of(
+                                bos,
+                                Map.of("Sequence", ordered("id", "A", "type_id", 0)),
+                                Map.of("SpecialToken", ordered("id", "<s>", "type_id", 1)),
+                                Map.of("Sequence", ordered("id", "B", "type_id", 1))),
                 "special_tokens", Map.of("<s>", ordered("id", "<s>", "ids", List.of(1), "tokens", List.of("<s>"))));
     }
 
     private static Map<String, Object> special(int id, String content) {
-        return ordered("id", id, "content", content, "single_word", false, "lstrip", false,
-                "rstrip", false, "normalized", false, "special", true);
+        return ordered(
+                "id",
+                id,
+                "content",
+                content,
+                "single_word",
+                false,
+                "lstrip",
+                false,
+                "rstrip",
+                false,
+                "normalized",
+                false,
+                "special",
+                true);
     }
 
     /**

@@ -36,10 +36,14 @@ class SyntheticModelTest {
         Path other = SyntheticModel.write(temp.resolve("other"), TINY, 43);
 
         for (String name : new String[] {"model.safetensors", "config.json", "tokenizer.json", "README.md"}) {
-            assertThat(Files.mismatch(first.resolve(name), second.resolve(name))).as(name).isEqualTo(-1L);
+            assertThat(Files.mismatch(first.resolve(name), second.resolve(name)))
+                    .as(name)
+                    .isEqualTo(-1L);
         }
-        assertThat(Files.mismatch(first.resolve("model.safetensors"), other.resolve("model.safetensors"))).isNotEqualTo(-1L);
-        assertThat(Files.size(first.resolve("model.safetensors"))).isEqualTo(8 + headerLength(first) + 4 * TINY.parameters());
+        assertThat(Files.mismatch(first.resolve("model.safetensors"), other.resolve("model.safetensors")))
+                .isNotEqualTo(-1L);
+        assertThat(Files.size(first.resolve("model.safetensors")))
+                .isEqualTo(8 + headerLength(first) + 4 * TINY.parameters());
     }
 
     @Test
@@ -83,7 +87,8 @@ class SyntheticModelTest {
     @Test
     void jlamaLoadsItAndGreedyGenerationIsRepeatable() {
         Path dir = SyntheticModel.write(temp.resolve("model"), TINY, 3);
-        AbstractModel model = ModelSupport.loadModel(dir.toFile(), null, DType.F32, DType.F32, Optional.empty(), Optional.empty());
+        AbstractModel model =
+                ModelSupport.loadModel(dir.toFile(), null, DType.F32, DType.F32, Optional.empty(), Optional.empty());
         try {
             assertThat(model.getConfig().embeddingLength).isEqualTo(TINY.hidden());
             assertThat(model.getConfig().vocabularySize).isEqualTo(TINY.vocab());
@@ -105,7 +110,8 @@ class SyntheticModelTest {
         Path target = SyntheticModel.quantize(source, temp.resolve("model-q4"), DType.Q4);
         assertThat(target.resolve("README.md")).exists();
 
-        AbstractModel model = ModelSupport.loadModel(target.toFile(), null, DType.F32, DType.I8, Optional.empty(), Optional.empty());
+        AbstractModel model =
+                ModelSupport.loadModel(target.toFile(), null, DType.F32, DType.I8, Optional.empty(), Optional.empty());
         try {
             int[] ids = greedy(model, "hello", 4);
             assertThat(ids).hasSize(4);
@@ -136,7 +142,8 @@ class SyntheticModelTest {
     }
 
     private static void assertInVocab(long[] ids) {
-        assertThat(LongStream.of(ids).boxed().toList()).allSatisfy(id -> assertThat(id).isBetween(0L, TINY.vocab() - 1L));
+        assertThat(LongStream.of(ids).boxed().toList())
+                .allSatisfy(id -> assertThat(id).isBetween(0L, TINY.vocab() - 1L));
     }
 
     private static long headerLength(Path dir) throws IOException {
