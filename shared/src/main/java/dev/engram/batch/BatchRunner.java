@@ -38,37 +38,6 @@ public class BatchRunner implements JobQueue {
     private static final Logger LOG = Logger.getLogger(BatchRunner.class);
     private static final Duration TICK = Duration.ofMillis(200);
     private static final Duration IDLE = Duration.ofMillis(250);
-    /** Most lines claimed at once: enough to spread a claim's disk sync thin, few enough to share a job fairly. */
-    private static final int MAX_CLAIM = 16;
-
-    /** A job this instance works on. */
-    private static final class Active {
-        final BatchKeys keys;
-        volatile boolean workerDone;
-        long lastLog;
-        /** Writes into the output that failed in a row (the ticker's alone), and when the next may be tried. */
-        int sinkFailures;
-
-        long nextSinkAttempt;
-        /** Recent time per line (moving average), 0 before the first; the worker thread's alone. */
-        private long lineNanos;
-
-        Active(BatchKeys keys) {
-            this.keys = keys;
-        }
-
-        void timed(long nanos) {
-            lineNanos = lineNanos == 0 ? nanos : (3 * lineNanos + nanos) / 4;
-        }
-
-        /**
-         * Lines to claim at once: as many as run in a quarter of claim-idle at the pace so far, so a
-         * claimed line never sits long enough to look abandoned; one until a line has been timed.
-         */
-        int chunk(Duration claimIdle) {
-            return lineNanos == 0 ? 1 : (int) Math.clamp(claimIdle.toNanos() / 4 / lineNanos, 1, MAX_CLAIM);
-        }
-    }
 
     private final BatchStore store;
     private final BatchLines lines;
@@ -80,7 +49,7 @@ public class BatchRunner implements JobQueue {
     private final String consumer = "runner-" + ProcessHandle.current().pid() + "-"
             + UUID.randomUUID().toString().substring(0, 8);
 
-    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
     private ExecutorService workers;
     private ScheduledExecutorService ticker;
     private volatile boolean stopping;
@@ -181,13 +150,13 @@ public class BatchRunner implements JobQueue {
         if (!BatchStatus.RUNNING.equals(state) && !staleLoad) {
             return;
         }
-        Active job = new Active(keys);
+        ActiveJob job = new ActiveJob(keys);
         job.lastLog = System.currentTimeMillis();
         active.put(keys.globalMember(), job);
         workers.execute(() -> work(job));
     }
 
-    private void work(Active job) {
+    private void work(ActiveJob job) {
         BatchKeys keys = job.keys;
         try {
             while (!stopping) {
@@ -268,7 +237,7 @@ public class BatchRunner implements JobQueue {
      * are acknowledged before the next claim; one that fails leaves its line pending, to be claimed
      * again after claim-idle and committed once. False when the worker should stop.
      */
-    private boolean runClaimed(Active job, List<BatchStore.Line> claimed) throws JsonProcessingException {
+    private boolean runClaimed(ActiveJob job, List<BatchStore.Line> claimed) throws JsonProcessingException {
         BatchKeys keys = job.keys;
         List<Supplier<Response>> commits = new ArrayList<>(claimed.size());
         List<String> outcomes = new ArrayList<>(claimed.size());
@@ -306,7 +275,7 @@ public class BatchRunner implements JobQueue {
 
     private void tick() {
         long now = System.currentTimeMillis();
-        for (Active job : active.values()) {
+        for (ActiveJob job : active.values()) {
             if (now < job.nextSinkAttempt) {
                 continue;
             }
@@ -334,7 +303,7 @@ public class BatchRunner implements JobQueue {
      * {@code engram.batch.sink-attempts} failures in a row the job fails — a file that cannot be written
      * must not keep a job running, nor the ticker busy, for ever.
      */
-    private void sinkFailed(Active job, RuntimeException e, String reason) {
+    private void sinkFailed(ActiveJob job, RuntimeException e, String reason) {
         BatchKeys keys = job.keys;
         job.sinkFailures++;
         if (job.sinkFailures < config.sinkAttempts()) {
@@ -351,7 +320,7 @@ public class BatchRunner implements JobQueue {
     }
 
     /** Copies new results if this instance holds the job's sink lease, logs progress, finishes the job. */
-    private void step(Active job) {
+    private void step(ActiveJob job) {
         BatchKeys keys = job.keys;
         // the lease first, then the checkpoint: a checkpoint read before taking over could be older than the file
         boolean leased = store.lease(keys, consumer, lease());

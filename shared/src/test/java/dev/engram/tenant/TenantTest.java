@@ -43,6 +43,7 @@ class TenantTest {
     void everyStoreKeepsItsKeyNames() {
         assertThat(SessionKeys.of("acme", "s1").meta()).isEqualTo("engram:acme:wm:{acme/s1}:meta");
         assertThat(SessionKeys.of("acme", "s1").turns()).isEqualTo("engram:acme:wm:{acme/s1}:turns");
+        assertThat(SessionKeys.of("acme", "s1").handoff()).isEqualTo("engram:acme:wm:{acme/s1}:handoff");
         assertThat(LtmKeys.of("acme").memory("m1")).isEqualTo("engram:acme:ltm:{acme}:m:m1");
         assertThat(LtmKeys.of("acme").version()).isEqualTo("engram:acme:ltm:{acme}:version");
         assertThat(BatchKeys.of("acme", "j1").meta()).isEqualTo("engram:acme:batch:{acme/j1}:meta");
@@ -55,6 +56,7 @@ class TenantTest {
         assertThat(promotion.attempts()).isEqualTo("engram:acme:promo:{acme}:attempts");
         assertThat(promotion.counts()).isEqualTo("engram:acme:promo:{acme}:counts");
         assertThat(promotion.dead()).isEqualTo("engram:acme:promo:{acme}:dead");
+        assertThat(promotion.queued()).isEqualTo("engram:acme:promo:{acme}:queued");
         assertThat(PromotionKeys.TENANTS).isEqualTo("engram:promotion-tenants");
     }
 
@@ -62,7 +64,9 @@ class TenantTest {
     @Test
     void keysOneScriptTouchesShareASlotAndGroupsSpread() {
         SessionKeys session = SessionKeys.of("acme", "a:turns");
-        assertThat(ZModem.generate(session.meta())).isEqualTo(ZModem.generate(session.turns()));
+        assertThat(ZModem.generate(session.meta()))
+                .isEqualTo(ZModem.generate(session.turns()))
+                .isEqualTo(ZModem.generate(session.handoff()));
         assertThat(session.meta()).isNotEqualTo(SessionKeys.of("acme", "a").turns());
         LtmKeys ltm = LtmKeys.of("acme");
         assertThat(Stream.of(
@@ -85,6 +89,7 @@ class TenantTest {
                                 promotion.attempts(),
                                 promotion.counts(),
                                 promotion.dead(),
+                                promotion.queued(),
                                 ltm.version())
                         .map(ZModem::generate)
                         .distinct())

@@ -5,6 +5,7 @@ import dev.engram.memory.embedding.Embedder;
 import dev.engram.memory.embedding.EmbedderConfig;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.promotion.PromotionQueue;
+import dev.engram.memory.session.SessionStore;
 import dev.engram.redis.RedisGateway;
 import dev.engram.testing.FunctionProcess;
 import dev.engram.testing.RedisCluster;
@@ -43,6 +44,9 @@ public class Bench implements QuarkusApplication {
 
     @Inject
     PromotionQueue promotions;
+
+    @Inject
+    SessionStore sessions;
 
     @Inject
     EmbedderConfig embedderConfig;
@@ -247,7 +251,7 @@ public class Bench implements QuarkusApplication {
     private void promotion(BenchOptions options, List<Row> rows) throws Exception {
         PromotionBench bench = new PromotionBench(options, rows);
         progress("promotion: a folding request's cost");
-        bench.requestCost(memory, promotions);
+        bench.requestCost(memory, promotions, sessions);
         progress("promotion: worker throughput");
         try (FunctionProcess function = FunctionProcess.start(
                 jar(options, "generate"),

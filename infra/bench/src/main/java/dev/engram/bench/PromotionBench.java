@@ -5,6 +5,9 @@ import dev.engram.memory.longterm.MemorySource;
 import dev.engram.memory.longterm.NewMemory;
 import dev.engram.memory.promotion.Promotion;
 import dev.engram.memory.promotion.PromotionQueue;
+import dev.engram.memory.session.Handoff;
+import dev.engram.memory.session.Session;
+import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,21 +32,33 @@ final class PromotionBench {
 
     /**
      * The promotion part of a folding request, before and now, interleaved: storing the exchanges
-     * (embedding, dedup search and a write each, what the request did inline) against queueing them
-     * (one Redis script).
+     * (embedding, dedup search and a write each, what the request did inline) against handing the fold
+     * on (read the session's hand-off list, queue the fold once by name, take it off the list: three
+     * round trips). The fold itself, the same in both, is not timed.
      */
-    void requestCost(LongTermMemory memory, PromotionQueue queue) {
+    void requestCost(LongTermMemory memory, PromotionQueue queue, SessionStore sessions) {
         int n = options.quick() ? 30 : 100;
         List<Double> inline = new ArrayList<>();
         List<Double> queued = new ArrayList<>();
+        String tenant = "bench-promo-queued";
         for (int i = -10; i < n; i++) { // the first ten warm both paths up
             List<Turn> turns = turns(i);
             long start = System.nanoTime();
             memory.rememberAll("bench-promo-inline", exchanges(turns, "s" + i));
             double inlineMs = (System.nanoTime() - start) / 1e6;
+            String sessionId = "s" + i;
+            Session session = sessions.append(tenant, sessionId, turns);
+            sessions.fold(session, turns.size(), "A summary.", 3, true);
             start = System.nanoTime();
-            queue.enqueue("bench-promo-queued", Promotion.of("s" + i, null, "verbatim", null, turns));
+            for (Handoff handoff : sessions.handoffs(tenant, sessionId)) {
+                queue.enqueue(
+                        tenant,
+                        Promotion.of(sessionId, null, "verbatim", null, handoff.turns()),
+                        sessionId + "#" + handoff.seq());
+                sessions.handedOff(tenant, sessionId, handoff);
+            }
             double queuedMs = (System.nanoTime() - start) / 1e6;
+            sessions.delete(tenant, sessionId);
             if (i >= 0) {
                 inline.add(inlineMs);
                 queued.add(queuedMs);
@@ -59,7 +74,7 @@ final class PromotionBench {
                 "what a folding request paid before promotion was queued (baseline)"));
         rows.add(Row.of(
                         "promotion",
-                        "fold's promotion queued: one enqueue",
+                        "fold's promotion queued: hand-off (read, enqueue, remove)",
                         "ms",
                         now,
                         "what a folding request pays now")

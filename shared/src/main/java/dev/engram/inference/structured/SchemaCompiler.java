@@ -1,8 +1,24 @@
 package dev.engram.inference.structured;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static dev.engram.inference.structured.SchemaKeywords.ANNOTATIONS;
+import static dev.engram.inference.structured.SchemaKeywords.ARRAY;
+import static dev.engram.inference.structured.SchemaKeywords.COMBINATORS;
+import static dev.engram.inference.structured.SchemaKeywords.NUMBER;
+import static dev.engram.inference.structured.SchemaKeywords.OBJECT;
+import static dev.engram.inference.structured.SchemaKeywords.STRING;
+import static dev.engram.inference.structured.SchemaKeywords.TYPES;
+import static dev.engram.inference.structured.SchemaKeywords.bound;
+import static dev.engram.inference.structured.SchemaKeywords.contains;
+import static dev.engram.inference.structured.SchemaKeywords.count;
+import static dev.engram.inference.structured.SchemaKeywords.hasAssertionsBesides;
+import static dev.engram.inference.structured.SchemaKeywords.invalid;
+import static dev.engram.inference.structured.SchemaKeywords.onlyAnnotationsBeside;
+import static dev.engram.inference.structured.SchemaKeywords.pointer;
+import static dev.engram.inference.structured.SchemaKeywords.text;
+import static dev.engram.inference.structured.SchemaKeywords.unsupported;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.engram.errors.InvalidRequestException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -25,28 +41,6 @@ final class SchemaCompiler {
     static final int MAX_DEPTH = 32;
     /** Compiled nodes at most: {@code $ref}s are inlined, and a few refs can multiply a schema. */
     static final int MAX_NODES = 10_000;
-
-    private static final Set<String> ANNOTATIONS = Set.of(
-            "title",
-            "description",
-            "$schema",
-            "$id",
-            "$comment",
-            "examples",
-            "default",
-            "deprecated",
-            "readOnly",
-            "writeOnly",
-            "$defs",
-            "definitions");
-    private static final Set<String> OBJECT = Set.of("properties", "required", "additionalProperties");
-    private static final Set<String> ARRAY = Set.of("items", "minItems", "maxItems");
-    private static final Set<String> STRING = Set.of("minLength", "maxLength");
-    private static final Set<String> NUMBER = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
-    private static final Set<String> COMBINATORS = Set.of("type", "enum", "const", "anyOf", "allOf", "$ref");
-    private static final Set<String> TYPES =
-            Set.of("object", "array", "string", "number", "integer", "boolean", "null");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonNode root;
     private final Set<String> resolving = new HashSet<>();
@@ -249,7 +243,7 @@ final class SchemaCompiler {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = field.getKey();
             Shape value = shape(field.getValue(), pointer(pointer(at, "properties"), name), depth + 1);
-            String quoted = text(JSON.getNodeFactory().textNode(name));
+            String quoted = text(JsonNodeFactory.instance.textNode(name));
             byte[] key = quoted.substring(1, quoted.length() - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             declared.put(name, new Shape.Obj.Property(name, key, value, required.contains(name)));
         }
@@ -328,93 +322,5 @@ final class SchemaCompiler {
                             + " digits before and after the point lies within the bounds");
         }
         return shape;
-    }
-
-    private static BigDecimal bound(JsonNode schema, String keyword, String at) {
-        JsonNode value = schema.get(keyword);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw unsupported(pointer(at, keyword), "'" + keyword + "' must be a number");
-        }
-        return value.decimalValue();
-    }
-
-    private static int count(JsonNode schema, String keyword, String at, int absent) {
-        JsonNode value = schema.get(keyword);
-        if (value == null) {
-            return absent;
-        }
-        if (!value.canConvertToExactIntegral() || value.asLong(-1) < 0 || value.asLong() > Integer.MAX_VALUE) {
-            throw invalid(pointer(at, keyword), "'" + keyword + "' must be a non-negative integer");
-        }
-        return value.asInt();
-    }
-
-    private static boolean hasAssertionsBesides(JsonNode schema) {
-        for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
-            String keyword = names.next();
-            if (!ANNOTATIONS.contains(keyword) && !keyword.equals("enum") && !keyword.equals("const")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void onlyAnnotationsBeside(JsonNode schema, String combinator, String at) {
-        for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
-            String keyword = names.next();
-            if (!keyword.equals(combinator) && !ANNOTATIONS.contains(keyword)) {
-                throw unsupported(
-                        pointer(at, keyword),
-                        "'" + keyword + "' beside '" + combinator + "' is not supported; " + "move it into the "
-                                + (combinator.equals("$ref") ? "referenced schema" : "alternatives"));
-            }
-        }
-    }
-
-    private static boolean contains(JsonNode list, JsonNode value) {
-        for (JsonNode element : list) {
-            if (element.equals(value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The compact JSON text of a value: the exact bytes the automaton lets through for an enum value. */
-    static String text(JsonNode value) {
-        String text;
-        try {
-            text = JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new InvalidRequestException(
-                        "invalid_schema",
-                        "The schema holds a string with an unpaired UTF-16 surrogate: "
-                                + "not valid Unicode, so no output could hold it");
-            }
-        }
-        return text;
-    }
-
-    private static String pointer(String at, String name) {
-        return at + "/" + name.replace("~", "~0").replace("/", "~1");
-    }
-
-    private static InvalidRequestException invalid(String at, String message) {
-        return new InvalidRequestException(
-                "invalid_schema", "Invalid JSON Schema at '" + (at.isEmpty() ? "/" : at) + "': " + message);
-    }
-
-    private static InvalidRequestException unsupported(String at, String message) {
-        return new InvalidRequestException("unsupported_schema", "Unsupported JSON Schema at '" + at + "': " + message);
     }
 }

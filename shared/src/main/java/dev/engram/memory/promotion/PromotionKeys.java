@@ -14,6 +14,8 @@ import dev.engram.tenant.Tenant;
  * <li>{@code attempts} — a HASH entry id → tries so far;</li>
  * <li>{@code counts} — a HASH {@code pending:<sessionId>} and {@code failed:<sessionId>} → entries;</li>
  * <li>{@code dead} — a STREAM of entries that failed every attempt, with the last error;</li>
+ * <li>{@code queued} — a ZSET name → time queued, of entries queued once by name (a session's folds),
+ *     kept as long as a session lives;</li>
  * <li>{@code strategy:<sessionId>} — a session's own strategy (a STRING, JSON), expiring with the session.</li>
  * </ul>
  * Beside them, {@link #TENANTS} (one cross-tenant SET, touched by single-key commands only) lists the
@@ -46,6 +48,10 @@ public record PromotionKeys(String tenant, String prefix) {
 
     public String dead() {
         return prefix + "dead";
+    }
+
+    public String queued() {
+        return prefix + "queued";
     }
 
     public String strategy(String sessionId) {

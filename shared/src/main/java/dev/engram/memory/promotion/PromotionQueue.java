@@ -1,5 +1,6 @@
 package dev.engram.memory.promotion;
 
+import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.longterm.EntryCommit;
 import dev.engram.memory.session.Turn;
 import dev.engram.redis.RedisGateway;
@@ -29,18 +30,33 @@ import java.util.Set;
 public class PromotionQueue implements TenantData {
     private final RedisGateway redis;
     private final PromotionConfig config;
+    /** How long a name given to {@link #enqueue(String, Promotion, String)} is remembered: as long as a session. */
+    private final Duration keepNames;
 
-    public PromotionQueue(RedisGateway redis, PromotionConfig config) {
+    public PromotionQueue(RedisGateway redis, PromotionConfig config, MemoryConfig memoryConfig) {
         this.redis = redis;
         this.config = config;
+        this.keepNames = memoryConfig.sessionTtl();
     }
 
     /** Queues the turns (one atomic step) and lists the tenant as having work; answers the entry id. */
     public String enqueue(String tenant, Promotion p) {
+        return enqueue(tenant, p, null);
+    }
+
+    /**
+     * Like {@link #enqueue(String, Promotion)}, but only once per {@code once}: a name queued within the
+     * session TTL before is not queued again (the answer is then null). For callers that may retry a
+     * hand-off whose first try did get through.
+     */
+    public String enqueue(String tenant, Promotion p, String once) {
         PromotionKeys keys = PromotionKeys.of(tenant);
         List<String> args = new ArrayList<>(List.of(
                 PromotionKeys.GROUP,
                 nz(PromotionKeys.pending(p.sessionId())),
+                nz(once),
+                Long.toString(System.currentTimeMillis()),
+                Long.toString(keepNames.toMillis()),
                 "s",
                 nz(p.sessionId()),
                 "u",
@@ -53,10 +69,10 @@ public class PromotionQueue implements TenantData {
                 turnsJson(p.turns()),
                 "at",
                 Long.toString(p.queuedAt())));
-        String id = redis.write(PromotionScripts.ENQUEUE, List.of(keys.stream(), keys.counts()), args)
+        String id = redis.write(PromotionScripts.ENQUEUE, List.of(keys.stream(), keys.counts(), keys.queued()), args)
                 .toString();
         redis.execute(Command.SADD, PromotionKeys.TENANTS, tenant);
-        return id;
+        return id.isEmpty() ? null : id;
     }
 
     /** Up to {@code most} entries of the tenant for {@code consumer}: new ones, else a dead or backed-off worker's. */

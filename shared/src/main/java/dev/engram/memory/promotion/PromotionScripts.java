@@ -11,17 +11,27 @@ final class PromotionScripts {
 
     /**
      * Queues an entry: creates the stream and group on first use, appends the entry, counts it pending
-     * for its session. KEYS: stream, counts. ARGV: group, the counts field ('' for none), then field/value
-     * pairs. Returns the entry id.
+     * for its session. With a name, queues it only once: a name seen within ARGV[5] ms is not queued
+     * again. KEYS: stream, counts, queued. ARGV: group, the counts field ('' for none), the name ('' for
+     * none), now (ms), how long names are kept (ms), then field/value pairs. Returns the entry id, or ''
+     * when the name was queued before. The entry goes in before anything else is written, so a failed
+     * XADD leaves nothing behind.
      */
     static final LuaScript ENQUEUE = LuaScript.of("promotion enqueue", """
+            if ARGV[3] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[3]) then
+              return ''
+            end
             if redis.call('EXISTS', KEYS[1]) == 0 then
               pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
             end
             local fields = {}
-            for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+            for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
             local id = redis.call('XADD', KEYS[1], '*', unpack(fields))
             if ARGV[2] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
+            if ARGV[3] ~= '' then
+              redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+              redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[5]))
+            end
             return id
             """);
 

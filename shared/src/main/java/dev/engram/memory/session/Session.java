@@ -17,6 +17,8 @@ import java.util.List;
  * @param createdAt      epoch ms of the first append (0 if absent)
  * @param updatedAt      epoch ms of the last write (0 if absent)
  * @param ttlSecondsLeft seconds until Redis drops the session (rounded up; 0 if absent)
+ * @param handoffs       folds whose turns are not yet handed on to long-term memory (a hand-off that
+ *                       failed, e.g. Redis away; the next use of the session tries again)
  */
 public record Session(
         String tenant,
@@ -28,7 +30,8 @@ public record Session(
         long version,
         long createdAt,
         long updatedAt,
-        long ttlSecondsLeft) {
+        long ttlSecondsLeft,
+        int handoffs) {
 
     public Session {
         turns = List.copyOf(turns);
@@ -37,7 +40,7 @@ public record Session(
 
     /** What {@code load} returns for a session that never existed, expired or was deleted. */
     public static Session absent(String tenant, String sessionId) {
-        return new Session(tenant, sessionId, List.of(), "", 0, 0, 0, 0, 0, 0);
+        return new Session(tenant, sessionId, List.of(), "", 0, 0, 0, 0, 0, 0, 0);
     }
 
     public boolean exists() {

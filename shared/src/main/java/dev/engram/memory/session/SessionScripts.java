@@ -8,20 +8,23 @@ import dev.engram.redis.LuaScript;
  * WATCH/MULTI retry loops: an append pushes all of its turns in one go, so pairs from two requests
  * never interleave, and a fold checks what it is about to fold in the same step that folds it.
  *
- * <p>KEYS[1] is the session's metadata hash, KEYS[2] its turn list (see {@link SessionKeys}); ARGV[1]
- * is the sliding TTL in milliseconds. Every script that returns a session returns it whole as
- * {@code {HGETALL meta, LRANGE turns, PTTL meta}}, read inside the same atomic step as the change.
+ * <p>KEYS[1] is the session's metadata hash, KEYS[2] its turn list, KEYS[3] its hand-off list (see
+ * {@link SessionKeys}); ARGV[1] is the sliding TTL in milliseconds. Every script that returns a session
+ * returns it whole as {@code {HGETALL meta, LRANGE turns, PTTL meta, LLEN handoff}}, read inside the same
+ * atomic step as the change.
  */
 final class SessionScripts {
     private SessionScripts() {}
 
     private static final String SNAPSHOT = """
             local function snapshot()
-              return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('PTTL', KEYS[1])}
+              return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('PTTL', KEYS[1]),
+                      redis.call('LLEN', KEYS[3])}
             end
             local function touch()
               redis.call('PEXPIRE', KEYS[1], ARGV[1])
               redis.call('PEXPIRE', KEYS[2], ARGV[1])
+              redis.call('PEXPIRE', KEYS[3], ARGV[1])
             end
             """;
 
@@ -56,27 +59,31 @@ final class SessionScripts {
 
     /**
      * ARGV[2]: now; ARGV[3]: the foldedTurns the caller saw; ARGV[4]: how many turns to fold;
-     * ARGV[5]: the new summary; ARGV[6]: its tokens. Applies only if no fold happened since the caller
-     * read the session (foldedTurns unchanged) — appends in between are fine, they only add at the end.
-     * Returns {applied (1|0), folded turns, snapshot...}.
+     * ARGV[5]: the new summary; ARGV[6]: its tokens; ARGV[7]: '1' to keep the folded turns on the
+     * hand-off list, in the same step, until they are handed on. Applies only if no fold happened since
+     * the caller read the session (foldedTurns unchanged) — appends in between are fine, they only add
+     * at the end. Returns {applied (1|0), folded turns, snapshot...}.
      */
     static final LuaScript FOLD = LuaScript.of("session fold", SNAPSHOT + """
             local count = tonumber(ARGV[4])
             if redis.call('EXISTS', KEYS[1]) == 0 then
-              return {0, {}, {}, {}, -2}
+              return {0, {}, {}, {}, -2, 0}
             end
             local folded = tonumber(redis.call('HGET', KEYS[1], 'foldedTurns') or '0')
             if folded ~= tonumber(ARGV[3]) or redis.call('LLEN', KEYS[2]) < count then
               local s = snapshot()
-              return {0, {}, s[1], s[2], s[3]}
+              return {0, {}, s[1], s[2], s[3], s[4]}
             end
             local removed = redis.call('LRANGE', KEYS[2], 0, count - 1)
             redis.call('LTRIM', KEYS[2], count, -1)
             redis.call('HSET', KEYS[1], 'summary', ARGV[5], 'summaryTokens', ARGV[6], 'updatedAt', ARGV[2])
             redis.call('HINCRBY', KEYS[1], 'foldedTurns', count)
             redis.call('HINCRBY', KEYS[1], 'version', 1)
+            if ARGV[7] == '1' then
+              redis.call('RPUSH', KEYS[3], cjson.encode({seq = folded, turns = removed}))
+            end
             touch()
             local s = snapshot()
-            return {1, removed, s[1], s[2], s[3]}
+            return {1, removed, s[1], s[2], s[3], s[4]}
             """);
 }

@@ -2,6 +2,7 @@ package dev.engram.memory.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.redis.RedisGateway;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * <p><b>Layout</b> (see {@link SessionKeys}): a HASH {@code engram:<tenant>:wm:{<tenant>/<sessionId>}:meta} with
  * {@code summary, summaryTokens, foldedTurns, version, createdAt, updatedAt}, and a LIST
  * {@code engram:<tenant>:wm:{<tenant>/<sessionId>}:turns} of turns as JSON {@code {role,text,tokens,timestamp}},
- * oldest first. Both carry the same sliding expiry ({@code engram.memory.session-ttl}), set again by
+ * oldest first, and a LIST {@code ...:handoff} of folds still to be handed on. All carry the same sliding expiry ({@code engram.memory.session-ttl}), set again by
  * every load and append.
  *
  * <p><b>Atomicity</b>: every operation is one Lua script ({@link SessionScripts}), i.e. one round
@@ -86,7 +87,7 @@ public class SessionStore implements TenantData {
         for (Turn turn : newTurns) {
             args.add(write(turn));
         }
-        Response reply = redis.write(SessionScripts.APPEND, List.of(keys.meta(), keys.turns()), args);
+        Response reply = redis.write(SessionScripts.APPEND, keys.all(), args);
         return parse(tenant, sessionId, reply, 0);
     }
 
@@ -95,6 +96,8 @@ public class SessionStore implements TenantData {
      * write from the old summary and those turns). Applies only if the session's
      * {@link Session#foldedTurns()} is still {@code expectedFoldedTurns}, the value the caller read:
      * if another instance folded first, nothing changes and the caller gets the fresh session back.
+     * With {@code handOff}, the folded turns also go on the session's hand-off list in the same atomic
+     * step, where they stay until {@link #handedOff} says they were passed on.
      */
     public FoldResult fold(
             String tenant,
@@ -102,7 +105,8 @@ public class SessionStore implements TenantData {
             long expectedFoldedTurns,
             int count,
             String newSummary,
-            int summaryTokens) {
+            int summaryTokens,
+            boolean handOff) {
         SessionKeys keys = SessionKeys.of(tenant, sessionId);
         Objects.requireNonNull(newSummary, "newSummary");
         if (count < 1 || summaryTokens < 0 || expectedFoldedTurns < 0) {
@@ -112,37 +116,63 @@ public class SessionStore implements TenantData {
         }
         Response reply = redis.write(
                 SessionScripts.FOLD,
-                List.of(keys.meta(), keys.turns()),
+                keys.all(),
                 List.of(
                         ttlMillis,
                         Long.toString(System.currentTimeMillis()),
                         Long.toString(expectedFoldedTurns),
                         Integer.toString(count),
                         newSummary,
-                        Integer.toString(summaryTokens)));
+                        Integer.toString(summaryTokens),
+                        handOff ? "1" : "0"));
         boolean applied = reply.get(0).toLong() == 1;
         return new FoldResult(applied, turns(reply.get(1)), parse(tenant, sessionId, reply, 2));
     }
 
-    /** {@link #fold(String, String, long, int, String, int)} guarded by the snapshot the caller folded from. */
-    public FoldResult fold(Session seen, int count, String newSummary, int summaryTokens) {
-        return fold(seen.tenant(), seen.sessionId(), seen.foldedTurns(), count, newSummary, summaryTokens);
+    /** {@link #fold(String, String, long, int, String, int, boolean)} guarded by the snapshot the caller folded from. */
+    public FoldResult fold(Session seen, int count, String newSummary, int summaryTokens, boolean handOff) {
+        return fold(seen.tenant(), seen.sessionId(), seen.foldedTurns(), count, newSummary, summaryTokens, handOff);
+    }
+
+    /** The folds on the session's hand-off list, oldest first. */
+    public List<Handoff> handoffs(String tenant, String sessionId) {
+        Response list =
+                redis.execute(Command.LRANGE, SessionKeys.of(tenant, sessionId).handoff(), "0", "-1");
+        List<Handoff> handoffs = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            String json = list.get(i).toString();
+            try {
+                JsonNode entry = JSON.readTree(json);
+                List<Turn> turns = new ArrayList<>();
+                entry.path("turns").forEach(t -> turns.add(read(t.asText())));
+                handoffs.add(new Handoff(entry.path("seq").asLong(), turns, json));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("A stored hand-off is not valid JSON: " + json, e);
+            }
+        }
+        return handoffs;
+    }
+
+    /** Takes a fold off the hand-off list: its turns were passed on. */
+    public void handedOff(String tenant, String sessionId, Handoff handoff) {
+        redis.execute(Command.LREM, SessionKeys.of(tenant, sessionId).handoff(), "1", handoff.stored());
     }
 
     /** Forgets the session at once; false if there was none. */
     public boolean delete(String tenant, String sessionId) {
         SessionKeys keys = SessionKeys.of(tenant, sessionId);
-        return redis.execute(Command.DEL, keys.meta(), keys.turns()).toLong() > 0;
+        return redis.execute(Command.DEL, keys.meta(), keys.turns(), keys.handoff())
+                        .toLong()
+                > 0;
     }
 
     private Session read(String tenant, String sessionId, boolean refresh) {
         SessionKeys keys = SessionKeys.of(tenant, sessionId);
-        Response reply = redis.eval(
-                SessionScripts.READ, List.of(keys.meta(), keys.turns()), List.of(ttlMillis, refresh ? "1" : "0"));
+        Response reply = redis.eval(SessionScripts.READ, keys.all(), List.of(ttlMillis, refresh ? "1" : "0"));
         return reply.size() == 0 ? Session.absent(tenant, sessionId) : parse(tenant, sessionId, reply, 0);
     }
 
-    /** Reads the {@code {meta, turns, pttl}} triple that starts at {@code at} in a script's reply. */
+    /** Reads the {@code {meta, turns, pttl, handoffs}} snapshot that starts at {@code at} in a script's reply. */
     private static Session parse(String tenant, String sessionId, Response reply, int at) {
         Response meta = reply.get(at);
         String summary = "";
@@ -175,7 +205,8 @@ public class SessionStore implements TenantData {
                 version,
                 createdAt,
                 updatedAt,
-                ttlSeconds);
+                ttlSeconds,
+                reply.get(at + 3).toInteger());
     }
 
     private static List<Turn> turns(Response list) {

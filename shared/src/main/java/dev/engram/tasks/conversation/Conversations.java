@@ -10,6 +10,7 @@ import dev.engram.inference.Prompt;
 import dev.engram.memory.MemoryConfig;
 import dev.engram.memory.session.FoldResult;
 import dev.engram.memory.session.FoldedTurnsListener;
+import dev.engram.memory.session.Handoff;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionId;
 import dev.engram.memory.session.SessionStore;
@@ -42,10 +43,17 @@ public class Conversations {
         this.foldListeners = foldListeners;
     }
 
-    /** Validates the id and reads the session (one round trip, sliding its TTL). */
+    /**
+     * Validates the id and reads the session (one round trip, sliding its TTL); hands on the turns of
+     * earlier folds that could not be handed on then.
+     */
     @WithSpan("memory.read")
     public Session open(String tenant, String sessionId) {
-        return sessions.load(tenant, SessionId.require(sessionId));
+        Session session = sessions.load(tenant, SessionId.require(sessionId));
+        if (session.handoffs() > 0) {
+            handOff(tenant, session.sessionId());
+        }
+        return session;
     }
 
     /**
@@ -103,17 +111,35 @@ public class Conversations {
         int count = after.turnsToFold(window(model));
         String summary = count > 0 ? foldSummary(after, count, model, cancellation) : null;
         if (summary != null) {
-            FoldResult fold = sessions.fold(after, count, summary, model.countTokens(summary));
+            FoldResult fold =
+                    sessions.fold(after, count, summary, model.countTokens(summary), !foldListeners.isEmpty());
             if (fold.applied()) {
                 summarized = true;
-                foldListeners.forEach(
-                        listener -> listener.onFolded(session.tenant(), session.sessionId(), fold.folded()));
+                handOff(session.tenant(), session.sessionId());
             } else {
                 LOG.debugf("Another instance folded session %s first", session.sessionId());
             }
             after = fold.session();
         }
         return new MemoryReport(session.sessionId(), after.turns().size(), after.turnTokens(), summarized);
+    }
+
+    /**
+     * Passes the session's waiting folds to every listener, taking each off the hand-off list once all
+     * of them took it. A failure (Redis away) is logged, not thrown: the user's answer does not depend
+     * on it, and the fold stays on the list for the session's next use.
+     */
+    private void handOff(String tenant, String sessionId) {
+        try {
+            for (Handoff handoff : sessions.handoffs(tenant, sessionId)) {
+                foldListeners.forEach(listener -> listener.onFolded(tenant, sessionId, handoff));
+                sessions.handedOff(tenant, sessionId, handoff);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "Folded turns of session %s wait to be handed on (tried again on its next use): %s",
+                    sessionId, e.getMessage());
+        }
     }
 
     /**

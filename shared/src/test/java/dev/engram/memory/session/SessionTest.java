@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SessionTest {
 
     private static Session of(Turn... turns) {
-        return new Session("t", "s", List.of(turns), "", 0, 0, 1, 1, 1, 60);
+        return new Session("t", "s", List.of(turns), "", 0, 0, 1, 1, 1, 60, 0);
     }
 
     @Test

@@ -3,16 +3,24 @@ package dev.engram.functions.generate;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engram.inference.Cancellation;
+import dev.engram.inference.models.Models;
 import dev.engram.memory.longterm.LongTermMemory;
 import dev.engram.memory.longterm.MemorySource;
 import dev.engram.memory.longterm.RecallFilter;
 import dev.engram.memory.longterm.RecallHit;
 import dev.engram.memory.longterm.RecallQuery;
 import dev.engram.memory.promotion.PendingPromotions;
+import dev.engram.memory.promotion.PromotionKeys;
 import dev.engram.memory.promotion.PromotionQueue;
+import dev.engram.memory.session.Handoff;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
+import dev.engram.redis.RedisGateway;
+import dev.engram.tasks.conversation.Conversations;
+import dev.engram.tasks.conversation.MemoryReport;
+import dev.engram.tasks.extraction.FoldedTurnsToMemory;
 import dev.engram.tenant.Tenant;
 import dev.engram.testing.ModelTestResource;
 import dev.engram.testing.RedisTestResource;
@@ -22,6 +30,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,6 +69,18 @@ class GenerateRollingTest {
 
     @Inject
     PromotionQueue promotions;
+
+    @Inject
+    Conversations conversations;
+
+    @Inject
+    FoldedTurnsToMemory handoffs;
+
+    @Inject
+    Models models;
+
+    @Inject
+    RedisGateway redis;
 
     @Test
     void theWindowRollsIntoTheSummary() {
@@ -121,5 +143,65 @@ class GenerateRollingTest {
             assertThat(hit.text()).startsWith("user: ").contains("\nassistant: ");
             assertThat(prompts).anyMatch(p -> hit.text().startsWith("user: " + p + "\n"));
         }
+    }
+
+    /**
+     * The queue lives on the tenant's slot, the session on its own: queuing a fold is a second write that
+     * can fail while the fold itself succeeded. Here the queue's key holds a string (every XADD on it fails
+     * with WRONGTYPE, a real Redis error); two folds wait on the session's hand-off list, the session's next
+     * use queues both once the key is usable, and a repeated hand-off is not queued again.
+     */
+    @Test
+    void foldsThatCannotBeQueuedWaitOnTheSessionAndAreQueuedOnceOnItsNextUse() {
+        String tenant = "handoff";
+        String sessionId = "broken-queue";
+        String stream = PromotionKeys.of(tenant).stream();
+        redis.execute(Command.SET, stream, "not a stream");
+        int folds = 0;
+        for (int i = 0; folds < 2; i++) {
+            assertThat(i).as("two folds within a few exchanges").isLessThan(20);
+            Session session = conversations.open(tenant, sessionId);
+            MemoryReport report = conversations.record(
+                    session,
+                    "Once upon a time " + i,
+                    "there was a little dog named Max " + i,
+                    models.get(),
+                    new Cancellation());
+            folds += report.summarized() ? 1 : 0;
+        }
+        List<Handoff> waiting = sessions.handoffs(tenant, sessionId);
+        assertThat(waiting).hasSize(2);
+        assertThat(sessions.peek(tenant, sessionId).handoffs()).isEqualTo(2);
+        assertThat(promotions.pending(tenant, sessionId).pending())
+                .as("none queued")
+                .isZero();
+        assertThat(waiting.get(1).seq())
+                .isEqualTo(waiting.get(0).seq() + waiting.get(0).turns().size());
+
+        redis.execute(Command.DEL, stream);
+        conversations.open(tenant, sessionId);
+        assertThat(sessions.peek(tenant, sessionId).handoffs()).isZero();
+        assertThat(redis.execute(Command.XLEN, stream).toLong()).isEqualTo(2);
+        assertThat(promotions.pending(tenant, sessionId).pending()).isEqualTo(2);
+
+        // A hand-off tried again after it got through (its removal lost, or two requests at once) is not queued twice.
+        handoffs.onFolded(tenant, sessionId, waiting.getFirst());
+        conversations.open(tenant, sessionId);
+        assertThat(redis.execute(Command.XLEN, stream).toLong()).isEqualTo(2);
+        Response entries = redis.execute(Command.XRANGE, stream, "-", "+");
+        for (int e = 0; e < 2; e++) {
+            String turns = fields(entries.get(e).get(1)).get("t");
+            for (Turn turn : waiting.get(e).turns()) {
+                assertThat(turns).contains(turn.text());
+            }
+        }
+    }
+
+    private static Map<String, String> fields(Response pairs) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            fields.put(pairs.get(i).toString(), pairs.get(i + 1).toString());
+        }
+        return fields;
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * What {@code session-get} answers: the turns kept verbatim (oldest first), the rolling summary of the
  * older ones, the tokens of each, the seconds left before the session expires unless used, and its
- * folded turns still on their way to long-term memory ({@code promotion}).
+ * folded turns still on their way to long-term memory ({@code promotion}; {@code pending} counts the
+ * folds queued and those still waiting to be queued).
  */
 @RegisterForReflection
 public record SessionView(
@@ -29,6 +30,6 @@ public record SessionView(
                 session.summaryTokens(),
                 session.turnTokens(),
                 session.ttlSecondsLeft(),
-                promotion);
+                new PendingPromotions(promotion.pending() + session.handoffs(), promotion.failed()));
     }
 }

@@ -43,7 +43,7 @@ class SessionFoldTest {
         String id = Sessions.newId("fold");
         Session seen = threePairs(id);
 
-        FoldResult result = store.fold(seen, 2, "They greeted each other.", 6);
+        FoldResult result = store.fold(seen, 2, "They greeted each other.", 6, false);
 
         assertThat(result.applied()).isTrue();
         assertThat(result.folded()).extracting(Turn::text).containsExactly("q1", "a1");
@@ -62,7 +62,7 @@ class SessionFoldTest {
         Session seen = threePairs(id);
         store.append(TENANT, id, Sessions.pair("q4", "a4")); // lands between the read and the fold
 
-        FoldResult result = store.fold(seen, 4, "S", 1);
+        FoldResult result = store.fold(seen, 4, "S", 1, false);
 
         assertThat(result.applied()).isTrue();
         assertThat(result.folded()).extracting(Turn::text).containsExactly("q1", "a1", "q2", "a2");
@@ -74,15 +74,15 @@ class SessionFoldTest {
         String id = Sessions.newId("fold-twice");
         Session seen = threePairs(id);
 
-        assertThat(store.fold(seen, 2, "first", 1).applied()).isTrue();
-        FoldResult stale = store.fold(seen, 2, "second", 1);
+        assertThat(store.fold(seen, 2, "first", 1, false).applied()).isTrue();
+        FoldResult stale = store.fold(seen, 2, "second", 1, false);
 
         assertThat(stale.applied()).isFalse();
         assertThat(stale.folded()).isEmpty();
         assertThat(stale.session().summary()).isEqualTo("first");
         assertThat(stale.session().turns()).extracting(Turn::text).containsExactly("q2", "a2", "q3", "a3");
         // starting again from the fresh snapshot works
-        assertThat(store.fold(stale.session(), 2, "first and second", 2).applied())
+        assertThat(store.fold(stale.session(), 2, "first and second", 2, false).applied())
                 .isTrue();
         assertThat(store.load(TENANT, id).turns()).extracting(Turn::text).containsExactly("q3", "a3");
     }
@@ -100,7 +100,7 @@ class SessionFoldTest {
                 String summary = "summary " + i;
                 folds.add(pool.submit(() -> {
                     go.await();
-                    return store.fold(seen, 2, summary, 2);
+                    return store.fold(seen, 2, summary, 2, false);
                 }));
                 int n = i;
                 appends.add(pool.submit(() -> {
@@ -130,10 +130,11 @@ class SessionFoldTest {
     void foldingMoreTurnsThanThereAreOrAMissingSessionDoesNotApply() {
         String id = Sessions.newId("fold-short");
         Session seen = threePairs(id);
-        assertThat(store.fold(seen, 7, "S", 1).applied()).isFalse();
+        assertThat(store.fold(seen, 7, "S", 1, false).applied()).isFalse();
         assertThat(store.load(TENANT, id).turns()).hasSize(6);
 
-        assertThat(store.fold(TENANT, Sessions.newId("fold-none"), 0, 1, "S", 1).applied())
+        assertThat(store.fold(TENANT, Sessions.newId("fold-none"), 0, 1, "S", 1, false)
+                        .applied())
                 .isFalse();
     }
 
@@ -141,7 +142,7 @@ class SessionFoldTest {
     void foldingEveryTurnLeavesTheSummaryAndLaterAppendsStartAfresh() {
         String id = Sessions.newId("fold-all");
         Session seen = threePairs(id);
-        Session empty = store.fold(seen, 6, "everything", 3).session();
+        Session empty = store.fold(seen, 6, "everything", 3, false).session();
         assertThat(empty.exists()).isTrue();
         assertThat(empty.turns()).isEmpty();
         assertThat(empty.ttlSecondsLeft()).isPositive();
