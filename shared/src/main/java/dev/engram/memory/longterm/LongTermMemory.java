@@ -97,16 +97,7 @@ public class LongTermMemory implements TenantData {
                 throw new IllegalArgumentException("embedding " + i + " has " + embeddings.get(i).length
                         + " dimensions, the embedder " + embedder.dimensions());
             }
-            MemoryRecord record = new MemoryRecord(
-                    MemoryRecords.newId(),
-                    keys.tenant(),
-                    m.userId(),
-                    m.sessionId(),
-                    m.text(),
-                    m.tags(),
-                    System.currentTimeMillis(),
-                    m.source(),
-                    embeddings.get(i));
+            MemoryRecord record = created(keys, m, embeddings.get(i));
             records.write(keys, record, "new");
             ids.add(record.id());
         }

@@ -56,19 +56,9 @@ public class PromotionQueue implements TenantData {
                 nz(PromotionKeys.pending(p.sessionId())),
                 nz(once),
                 Long.toString(System.currentTimeMillis()),
-                Long.toString(keepNames.toMillis()),
-                "s",
-                nz(p.sessionId()),
-                "u",
-                nz(p.userId()),
-                "k",
-                p.strategy(),
-                "i",
-                nz(p.instruction()),
-                "t",
-                turnsJson(p.turns()),
-                "at",
-                Long.toString(p.queuedAt())));
+                Long.toString(keepNames.toMillis())));
+        args.addAll(fields(p));
+        args.addAll(List.of("at", Long.toString(p.queuedAt())));
         String id = redis.write(PromotionScripts.ENQUEUE, List.of(keys.stream(), keys.counts(), keys.queued()), args)
                 .toString();
         redis.execute(Command.SADD, PromotionKeys.TENANTS, tenant);
@@ -116,6 +106,21 @@ public class PromotionQueue implements TenantData {
                 config.keepDone());
     }
 
+    /** The entry's own fields, as its stream entry and its dead letter hold them. */
+    private static List<String> fields(Promotion p) {
+        return List.of(
+                "s",
+                nz(p.sessionId()),
+                "u",
+                nz(p.userId()),
+                "k",
+                p.strategy(),
+                "i",
+                nz(p.instruction()),
+                "t",
+                turnsJson(p.turns()));
+    }
+
     /**
      * An attempt failed: a later claim takes the entry again after the backoff (the entry is made to
      * look idle for claim-idle minus the backoff), or, after the last attempt, it goes to the dead
@@ -131,17 +136,9 @@ public class PromotionQueue implements TenantData {
                     nz(PromotionKeys.pending(p.sessionId())),
                     p.sessionId() == null ? "" : PromotionKeys.failed(p.sessionId()),
                     "entry",
-                    p.entryId(),
-                    "s",
-                    nz(p.sessionId()),
-                    "u",
-                    nz(p.userId()),
-                    "k",
-                    p.strategy(),
-                    "i",
-                    nz(p.instruction()),
-                    "t",
-                    turnsJson(p.turns()),
+                    p.entryId()));
+            args.addAll(fields(p));
+            args.addAll(List.of(
                     "attempts",
                     Integer.toString(p.attempt()),
                     "error",
