@@ -62,17 +62,17 @@ final class SessionScripts {
      * ARGV[5]: the new summary; ARGV[6]: its tokens; ARGV[7]: '1' to keep the folded turns on the
      * hand-off list, in the same step, until they are handed on. Applies only if no fold happened since
      * the caller read the session (foldedTurns unchanged) — appends in between are fine, they only add
-     * at the end. Returns {applied (1|0), folded turns, snapshot...}.
+     * at the end. Returns {applied (1|0), snapshot...}.
      */
     static final LuaScript FOLD = LuaScript.of("session fold", SNAPSHOT + """
             local count = tonumber(ARGV[4])
             if redis.call('EXISTS', KEYS[1]) == 0 then
-              return {0, {}, {}, {}, -2, 0}
+              return {0, {}, {}, -2, 0}
             end
             local folded = tonumber(redis.call('HGET', KEYS[1], 'foldedTurns') or '0')
             if folded ~= tonumber(ARGV[3]) or redis.call('LLEN', KEYS[2]) < count then
               local s = snapshot()
-              return {0, {}, s[1], s[2], s[3], s[4]}
+              return {0, s[1], s[2], s[3], s[4]}
             end
             local removed = redis.call('LRANGE', KEYS[2], 0, count - 1)
             redis.call('LTRIM', KEYS[2], count, -1)
@@ -84,6 +84,6 @@ final class SessionScripts {
             end
             touch()
             local s = snapshot()
-            return {1, removed, s[1], s[2], s[3], s[4]}
+            return {1, s[1], s[2], s[3], s[4]}
             """);
 }

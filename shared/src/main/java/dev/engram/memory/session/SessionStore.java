@@ -126,7 +126,7 @@ public class SessionStore implements TenantData {
                         Integer.toString(summaryTokens),
                         handOff ? "1" : "0"));
         boolean applied = reply.get(0).toLong() == 1;
-        return new FoldResult(applied, turns(reply.get(1)), parse(tenant, sessionId, reply, 2));
+        return new FoldResult(applied, parse(tenant, sessionId, reply, 1));
     }
 
     /** {@link #fold(String, String, long, int, String, int, boolean)} guarded by the snapshot the caller folded from. */

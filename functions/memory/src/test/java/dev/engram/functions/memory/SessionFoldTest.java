@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 
 import dev.engram.memory.session.FoldResult;
+import dev.engram.memory.session.Handoff;
 import dev.engram.memory.session.Session;
 import dev.engram.memory.session.SessionStore;
 import dev.engram.memory.session.Turn;
@@ -43,10 +44,17 @@ class SessionFoldTest {
         String id = Sessions.newId("fold");
         Session seen = threePairs(id);
 
-        FoldResult result = store.fold(seen, 2, "They greeted each other.", 6, false);
+        FoldResult result = store.fold(seen, 2, "They greeted each other.", 6, true);
 
         assertThat(result.applied()).isTrue();
-        assertThat(result.folded()).extracting(Turn::text).containsExactly("q1", "a1");
+        assertThat(result.session().handoffs()).isEqualTo(1);
+        List<Handoff> handoffs = store.handoffs(TENANT, id);
+        assertThat(handoffs).singleElement().satisfies(h -> {
+            assertThat(h.seq()).isZero();
+            assertThat(h.turns()).extracting(Turn::text).containsExactly("q1", "a1");
+        });
+        store.handedOff(TENANT, id, handoffs.getFirst());
+        assertThat(store.peek(TENANT, id).handoffs()).isZero();
         assertThat(result.session().turns()).extracting(Turn::text).containsExactly("q2", "a2", "q3", "a3");
         assertThat(result.session().foldedTurns()).isEqualTo(2);
         get(id).statusCode(200)
@@ -62,10 +70,12 @@ class SessionFoldTest {
         Session seen = threePairs(id);
         store.append(TENANT, id, Sessions.pair("q4", "a4")); // lands between the read and the fold
 
-        FoldResult result = store.fold(seen, 4, "S", 1, false);
+        FoldResult result = store.fold(seen, 4, "S", 1, true);
 
         assertThat(result.applied()).isTrue();
-        assertThat(result.folded()).extracting(Turn::text).containsExactly("q1", "a1", "q2", "a2");
+        assertThat(store.handoffs(TENANT, id).getFirst().turns())
+                .extracting(Turn::text)
+                .containsExactly("q1", "a1", "q2", "a2");
         assertThat(store.load(TENANT, id).turns()).extracting(Turn::text).containsExactly("q3", "a3", "q4", "a4");
     }
 
@@ -74,11 +84,13 @@ class SessionFoldTest {
         String id = Sessions.newId("fold-twice");
         Session seen = threePairs(id);
 
-        assertThat(store.fold(seen, 2, "first", 1, false).applied()).isTrue();
-        FoldResult stale = store.fold(seen, 2, "second", 1, false);
+        assertThat(store.fold(seen, 2, "first", 1, true).applied()).isTrue();
+        FoldResult stale = store.fold(seen, 2, "second", 1, true);
 
         assertThat(stale.applied()).isFalse();
-        assertThat(stale.folded()).isEmpty();
+        assertThat(stale.session().handoffs())
+                .as("only the applied fold hands its turns on")
+                .isEqualTo(1);
         assertThat(stale.session().summary()).isEqualTo("first");
         assertThat(stale.session().turns()).extracting(Turn::text).containsExactly("q2", "a2", "q3", "a3");
         // starting again from the fresh snapshot works
