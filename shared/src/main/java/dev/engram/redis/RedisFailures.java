@@ -36,6 +36,12 @@ final class RedisFailures {
      * ({@code ERR [1ERR [0] java.net.SocketException: Connection reset] ...}).
      */
     private static final Pattern BATCH_LINE = Pattern.compile("ERR \\[\\d+] ([^\\]\\r\\n]*)");
+    /**
+     * Redis's plain-ERR answer to {@code WAIT} on a node that is a replica: in a failover the batch of a
+     * write and its {@code WAIT} can reach the old master just after it became a replica. The write's
+     * fate is then unknown, like a write cut by a broken connection: "not now", never a 500.
+     */
+    private static final String NOW_A_REPLICA = "cannot be used with replica instances";
     /** An exception's {@code toString()}: a qualified class name, then nothing or ": message". */
     private static final Pattern EXCEPTION = Pattern.compile("^[a-z_][\\w$]*(\\.[\\w$]+)+(:.*)?$");
     /** The client's answer to a command on a connection it already knows is closed: nothing was written. */
@@ -78,7 +84,7 @@ final class RedisFailures {
             return true;
         }
         String message = String.valueOf(reply(e).getMessage());
-        if (TRANSIENT_REPLIES.contains(kind(message))) {
+        if (TRANSIENT_REPLIES.contains(kind(message)) || message.contains(NOW_A_REPLICA)) {
             return true;
         }
         var lines = BATCH_LINE.matcher(message);

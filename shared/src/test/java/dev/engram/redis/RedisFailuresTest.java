@@ -43,6 +43,19 @@ class RedisFailuresTest {
     }
 
     @Test
+    void aWaitThatReachedAMasterTurnedReplicaIsTransient() {
+        // what ClusterFailoverTest met once in a CI run: the write's batch reached the old master after the failover
+        ErrorType wait =
+                ErrorType.create("ERR [1] WAIT cannot be used with replica instances. Please also note that since"
+                        + " Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are"
+                        + " just local and are not propagated.");
+        assertThat(RedisFailures.connectionLevel(wait)).isFalse();
+        assertThat(RedisFailures.transientFailure(new CompletionException(wait)))
+                .as(wait.getMessage())
+                .isTrue();
+    }
+
+    @Test
     void redisErrorRepliesInsideABatchKeepTheirMeaning() {
         ErrorType wrongType =
                 ErrorType.create("ERR [0] WRONGTYPE Operation against a key holding the wrong kind of value");
