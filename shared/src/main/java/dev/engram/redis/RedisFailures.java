@@ -32,10 +32,11 @@ final class RedisFailures {
      * cause being the reply without its "ERR " or, for a broken connection, the exception's
      * {@code toString()} ({@code java.net.SocketException: Connection reset},
      * {@code io.netty.channel.StacklessClosedChannelException}). Found anywhere in the message, not
-     * only at line starts, and ended by a ']' too: a report can nest another one
-     * ({@code ERR [1ERR [0] java.net.SocketException: Connection reset] ...}).
+     * only at line starts, and ended by a ']' or the next report too: a report can nest another one
+     * ({@code ERR [1ERR [0] java.net.SocketException: Connection reset] ...}) or run into it without a
+     * line break ({@code ERR [1] io.netty...ExceptionERR [0] io.netty...Exception}).
      */
-    private static final Pattern BATCH_LINE = Pattern.compile("ERR \\[\\d+] ([^\\]\\r\\n]*)");
+    private static final Pattern BATCH_LINE = Pattern.compile("ERR \\[\\d+] (.*?)(?=ERR \\[\\d|[\\]\\r\\n]|$)");
     /**
      * Redis's plain-ERR answer to {@code WAIT} on a node that is a replica: in a failover the batch of a
      * write and its {@code WAIT} can reach the old master just after it became a replica. The write's
