@@ -94,7 +94,10 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
     }
 
     @Override
-    public void dequantize(int row, int count, float[] out, int offset) {
-        MemorySegment.copy(data, FLOAT, (long) row * cols * Float.BYTES, out, offset, count * cols);
+    public void dequantize(int row, int count, int col, int width, float[] out, int offset) {
+        for (int r = 0; r < count; r++) {
+            long from = ((long) (row + r) * cols + col) * Float.BYTES;
+            MemorySegment.copy(data, FLOAT, from, out, offset + r * width, width);
+        }
     }
 }

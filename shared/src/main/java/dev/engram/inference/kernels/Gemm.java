@@ -6,103 +6,226 @@ import static dev.engram.inference.kernels.Lanes.LENGTH;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The blocked product for many tokens at once (a prompt): four rows of weights are written out as
- * floats into a small panel that stays in the first-level cache, then multiplied with the tokens six
- * at a time, 24 running sums held in registers. Unpacking a weight block once per block of tokens
- * instead of once per token is what makes a prompt many times faster per token than decoding.
+ * The blocked product for many tokens at once (a prompt). The columns are taken in passes of
+ * {@link #DEPTH}; in each pass, every group of sixteen rows has its weights written out as floats into a
+ * panel that stays in the first-level cache and is multiplied with the tokens, four rows by six tokens
+ * at a time with 24 running sums in registers. Between passes the running sums wait in a scratch
+ * array, so neither the panel nor a tile's inputs outgrow the first-level cache however long the rows
+ * are, and a pass's inputs serve all the rows of a call before the next pass. Unpacking a weight block
+ * once per block of tokens instead of once per token is what makes a prompt many times faster per
+ * token than decoding.
  *
  * <p>Every output value is computed the same way whichever kernel handles it (a full 4×6 tile or a
- * remainder): products summed in column order, one vector lane each, then {@link Lanes#sum}, then the
- * columns past the last whole vector. So a token's result does not depend on the prompt's length or
- * on how a prompt was cut into chunks.
+ * remainder) and however the columns are cut into passes: products summed in column order, one vector
+ * lane each, then {@link Lanes#sum}, then the columns past the last whole vector. So a token's result
+ * does not depend on the prompt's length or on how a prompt was cut into chunks.
  */
 public final class Gemm {
-    /** Rows unpacked together. */
+    /** Rows multiplied together by one tile. */
     public static final int ROWS = 4;
 
     private static final int TOKENS = 6;
-    /** Tokens whose inputs are kept hot while the rows stream past: ~1 MB of inputs at 2048 columns. */
-    private static final int TOKEN_BLOCK = 120;
+    /** Rows whose weights one pass unpacks: 32 KB of floats at {@link #DEPTH} columns. */
+    private static final int GROUP = 16;
+    /** Columns per pass, a multiple of every vector length and of the 32-value quantization block. */
+    private static final int DEPTH = 512;
+    /** Tokens per block: one pass's inputs (256 KB) and the running sums of 64 rows (512 KB) stay in the second-level cache. */
+    private static final int TOKEN_BLOCK = 128;
 
     private Gemm() {}
 
-    /** The panel a thread needs for a matrix with {@code cols} columns. */
-    public static float[] panel(int cols) {
-        return new float[ROWS * cols];
+    /** A thread's working memory for {@link #multiply}: reuse it for every product on that thread. */
+    public static final class Scratch {
+        private final float[] panel = new float[GROUP * (DEPTH + LENGTH)];
+        private float[] sums = new float[0];
+        private float[] zeros = new float[0];
+
+        private void fit(int rows) {
+            int size = rows * TOKEN_BLOCK * LENGTH;
+            if (sums.length < size) {
+                sums = new float[size];
+                zeros = new float[size];
+            }
+        }
     }
 
     /**
      * Rows {@code [from, to)} of {@code y[t * rows + r] = Σ_c w[r][c] · x[t * cols + c]} for all
-     * {@code tokens}; {@code from} is a multiple of {@link #ROWS}.
+     * {@code tokens}. Each pass's inputs are used for all the rows before the next pass, so give a
+     * thread a few groups of rows at a time (MatMul gives 64).
      */
-    public static void multiply(WeightMatrix w, float[] x, int tokens, float[] y, int from, int to, float[] panel) {
+    public static void multiply(WeightMatrix w, float[] x, int tokens, float[] y, int from, int to, Scratch scratch) {
         int cols = w.cols();
-        int rows = w.rows();
-        for (int block = 0; block < tokens; block += TOKEN_BLOCK) {
-            int end = Math.min(tokens, block + TOKEN_BLOCK);
-            int r = from;
-            for (; r + ROWS <= to; r += ROWS) {
-                w.dequantize(r, ROWS, panel, 0);
-                int t = block;
-                for (; t + TOKENS <= end; t += TOKENS) {
-                    tile4x6(panel, x, t, cols, y, rows, r);
-                }
-                for (; t < end; t++) {
-                    for (int i = 0; i < ROWS; i++) {
-                        y[t * rows + r + i] = dot(panel, i * cols, x, t * cols, cols);
-                    }
-                }
-            }
-            for (; r < to; r++) {
-                w.dequantize(r, 1, panel, 0);
-                for (int t = block; t < end; t++) {
-                    y[t * rows + r] = dot(panel, 0, x, t * cols, cols);
-                }
-            }
-        }
-    }
-
-    /** One output value, the same arithmetic as one lane of {@link #tile4x6}. */
-    static float dot(float[] w, int wo, float[] x, int xo, int cols) {
         int whole = cols - cols % LENGTH;
-        FloatVector acc = FloatVector.zero(FLOATS);
-        for (int i = 0; i < whole; i += LENGTH) {
-            acc = FloatVector.fromArray(FLOATS, w, wo + i).fma(FloatVector.fromArray(FLOATS, x, xo + i), acc);
+        scratch.fit(to - from);
+        Pass p = new Pass(scratch, x, y, w.rows(), cols, from);
+        for (int block = 0; block < tokens; block += TOKEN_BLOCK) {
+            int blockTokens = Math.min(TOKEN_BLOCK, tokens - block);
+            for (int col = 0; col < cols; ) {
+                // The last pass also takes the columns past the last whole vector.
+                int next = whole - col > DEPTH ? col + DEPTH : cols;
+                for (int group = from; group < to; group += GROUP) {
+                    int count = Math.min(GROUP, to - group);
+                    p.start(group, block, blockTokens, col, next, Math.min(next, whole) - col);
+                    w.dequantize(group, count, col, next - col, scratch.panel, 0);
+                    run(p, count, blockTokens);
+                }
+                col = next;
+            }
         }
-        return finish(Lanes.sum(acc), w, wo, x, xo, whole, cols);
     }
 
-    /** {@code sum} plus the products of the columns past the last whole vector, in column order. */
-    private static float finish(float sum, float[] w, int wo, float[] x, int xo, int whole, int cols) {
-        for (int i = whole; i < cols; i++) {
-            sum += w[wo + i] * x[xo + i];
+    /** One pass over all tokens of the block: full tiles, then the remaining tokens, then the remaining rows. */
+    private static void run(Pass p, int count, int blockTokens) {
+        int fullRows = count - count % ROWS;
+        int t = 0;
+        for (; t + TOKENS <= blockTokens; t += TOKENS) {
+            for (int r = 0; r < fullRows; r += ROWS) {
+                tile4x6(p, r, t);
+            }
         }
-        return sum;
+        for (; t < blockTokens; t++) {
+            for (int r = 0; r < fullRows; r += ROWS) {
+                tile4x1(p, r, t);
+            }
+        }
+        for (int r = fullRows; r < count; r++) {
+            for (t = 0; t < blockTokens; t++) {
+                tile1x1(p, r, t);
+            }
+        }
+    }
+
+    private static FloatVector load(float[] a, int offset) {
+        return FloatVector.fromArray(FLOATS, a, offset);
+    }
+
+    /** Where one pass is: the rows' group, the token block and the columns, and where its sums go. */
+    private static final class Pass {
+        final float[] panel;
+        final float[] sums;
+        final float[] x;
+        final float[] y;
+        final float[] zeros;
+        final int rows;
+        final int cols;
+        /** The first row of the call, where the sums' rows start. */
+        final int from;
+
+        int group;
+        int block;
+        int col;
+        /** Panel values per row: the pass's columns. */
+        int width;
+        /** The pass's columns that fill whole vectors. */
+        int vectorColumns;
+
+        int sumRowStride;
+        boolean last;
+        /** Where the pass's running sums start from: zeros on the first pass, the sums after. */
+        float[] in;
+
+        Pass(Scratch scratch, float[] x, float[] y, int rows, int cols, int from) {
+            this.panel = scratch.panel;
+            this.sums = scratch.sums;
+            this.zeros = scratch.zeros;
+            this.from = from;
+            this.x = x;
+            this.y = y;
+            this.rows = rows;
+            this.cols = cols;
+        }
+
+        void start(int group, int block, int blockTokens, int col, int next, int vectorColumns) {
+            this.group = group;
+            this.block = block;
+            this.col = col;
+            this.width = next - col;
+            this.vectorColumns = vectorColumns;
+            this.sumRowStride = blockTokens * LENGTH;
+            this.last = next == cols;
+            this.in = col == 0 ? zeros : sums;
+        }
+
+        int inputOffset(int token) {
+            return (block + token) * cols + col;
+        }
+
+        int sumOffset(int row, int token) {
+            return (group - from + row) * sumRowStride + token * LENGTH;
+        }
+
+        /**
+         * Writes the outputs of a tile from its stored sums: each one's lane sum plus the products past the
+         * last whole vector, in column order. A loop, not a call per sum: C2 stops inlining in a method as
+         * large as a tile, and a vector passed to a call that is not inlined is boxed.
+         */
+        void finish(int row, int token, int rowCount, int tokenCount) {
+            for (int r = row; r < row + rowCount; r++) {
+                for (int t = token; t < token + tokenCount; t++) {
+                    float sum = Lanes.sum(sums, sumOffset(r, t));
+                    int w = r * width;
+                    int in = inputOffset(t);
+                    for (int c = vectorColumns; c < width; c++) {
+                        sum += panel[w + c] * x[in + c];
+                    }
+                    y[(block + t) * rows + group + r] = sum;
+                }
+            }
+        }
     }
 
     /**
-     * Four rows by six tokens. Written out in full: the 24 sums must stay in registers (C2 keeps
-     * vector locals in registers, not vector arrays), and the stores stay in this method, which keeps
-     * C2 from boxing the sums.
+     * Four rows by six tokens over one pass's columns. Written out in full: the 24 sums must stay in
+     * registers (C2 keeps vector locals in registers, not vector arrays), and the stores stay in this
+     * method, which keeps C2 from boxing the sums.
      */
-    private static void tile4x6(float[] panel, float[] x, int t0, int cols, float[] y, int rows, int r) {
-        FloatVector z = FloatVector.zero(FLOATS);
-        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z;
-        FloatVector a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z;
-        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z;
-        FloatVector a30 = z, a31 = z, a32 = z, a33 = z, a34 = z, a35 = z;
-        int x0 = t0 * cols;
-        int x1 = x0 + cols;
-        int x2 = x1 + cols;
-        int x3 = x2 + cols;
-        int x4 = x3 + cols;
-        int x5 = x4 + cols;
-        int whole = cols - cols % LENGTH;
-        for (int i = 0; i < whole; i += LENGTH) {
-            FloatVector w0 = FloatVector.fromArray(FLOATS, panel, i);
-            FloatVector w1 = FloatVector.fromArray(FLOATS, panel, cols + i);
-            FloatVector w2 = FloatVector.fromArray(FLOATS, panel, 2 * cols + i);
-            FloatVector w3 = FloatVector.fromArray(FLOATS, panel, 3 * cols + i);
+    private static void tile4x6(Pass p, int ri, int ti) {
+        float[] panel = p.panel;
+        float[] x = p.x;
+        float[] in = p.in;
+        int w0o = ri * p.width;
+        int w1o = w0o + p.width;
+        int w2o = w1o + p.width;
+        int w3o = w2o + p.width;
+        int x0 = p.inputOffset(ti);
+        int x1 = x0 + p.cols;
+        int x2 = x1 + p.cols;
+        int x3 = x2 + p.cols;
+        int x4 = x3 + p.cols;
+        int x5 = x4 + p.cols;
+        int s = p.sumOffset(ri, ti);
+        int rs = p.sumRowStride;
+        int n = p.vectorColumns;
+        FloatVector a00 = load(in, s),
+                a01 = load(in, s + 1 * LENGTH),
+                a02 = load(in, s + 2 * LENGTH),
+                a03 = load(in, s + 3 * LENGTH),
+                a04 = load(in, s + 4 * LENGTH),
+                a05 = load(in, s + 5 * LENGTH);
+        FloatVector a10 = load(in, s + 1 * rs),
+                a11 = load(in, s + 1 * rs + 1 * LENGTH),
+                a12 = load(in, s + 1 * rs + 2 * LENGTH),
+                a13 = load(in, s + 1 * rs + 3 * LENGTH),
+                a14 = load(in, s + 1 * rs + 4 * LENGTH),
+                a15 = load(in, s + 1 * rs + 5 * LENGTH);
+        FloatVector a20 = load(in, s + 2 * rs),
+                a21 = load(in, s + 2 * rs + 1 * LENGTH),
+                a22 = load(in, s + 2 * rs + 2 * LENGTH),
+                a23 = load(in, s + 2 * rs + 3 * LENGTH),
+                a24 = load(in, s + 2 * rs + 4 * LENGTH),
+                a25 = load(in, s + 2 * rs + 5 * LENGTH);
+        FloatVector a30 = load(in, s + 3 * rs),
+                a31 = load(in, s + 3 * rs + 1 * LENGTH),
+                a32 = load(in, s + 3 * rs + 2 * LENGTH),
+                a33 = load(in, s + 3 * rs + 3 * LENGTH),
+                a34 = load(in, s + 3 * rs + 4 * LENGTH),
+                a35 = load(in, s + 3 * rs + 5 * LENGTH);
+        for (int i = 0; i < n; i += LENGTH) {
+            FloatVector w0 = FloatVector.fromArray(FLOATS, panel, w0o + i);
+            FloatVector w1 = FloatVector.fromArray(FLOATS, panel, w1o + i);
+            FloatVector w2 = FloatVector.fromArray(FLOATS, panel, w2o + i);
+            FloatVector w3 = FloatVector.fromArray(FLOATS, panel, w3o + i);
             FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
             a00 = w0.fma(v, a00);
             a10 = w1.fma(v, a10);
@@ -134,35 +257,77 @@ public final class Gemm {
             a25 = w2.fma(v, a25);
             a35 = w3.fma(v, a35);
         }
-        int o = t0 * rows + r;
-        y[o + 0] = finish(Lanes.sum(a00), panel, 0, x, x0, whole, cols);
-        y[o + 1] = finish(Lanes.sum(a10), panel, cols, x, x0, whole, cols);
-        y[o + 2] = finish(Lanes.sum(a20), panel, 2 * cols, x, x0, whole, cols);
-        y[o + 3] = finish(Lanes.sum(a30), panel, 3 * cols, x, x0, whole, cols);
-        o += rows;
-        y[o + 0] = finish(Lanes.sum(a01), panel, 0, x, x1, whole, cols);
-        y[o + 1] = finish(Lanes.sum(a11), panel, cols, x, x1, whole, cols);
-        y[o + 2] = finish(Lanes.sum(a21), panel, 2 * cols, x, x1, whole, cols);
-        y[o + 3] = finish(Lanes.sum(a31), panel, 3 * cols, x, x1, whole, cols);
-        o += rows;
-        y[o + 0] = finish(Lanes.sum(a02), panel, 0, x, x2, whole, cols);
-        y[o + 1] = finish(Lanes.sum(a12), panel, cols, x, x2, whole, cols);
-        y[o + 2] = finish(Lanes.sum(a22), panel, 2 * cols, x, x2, whole, cols);
-        y[o + 3] = finish(Lanes.sum(a32), panel, 3 * cols, x, x2, whole, cols);
-        o += rows;
-        y[o + 0] = finish(Lanes.sum(a03), panel, 0, x, x3, whole, cols);
-        y[o + 1] = finish(Lanes.sum(a13), panel, cols, x, x3, whole, cols);
-        y[o + 2] = finish(Lanes.sum(a23), panel, 2 * cols, x, x3, whole, cols);
-        y[o + 3] = finish(Lanes.sum(a33), panel, 3 * cols, x, x3, whole, cols);
-        o += rows;
-        y[o + 0] = finish(Lanes.sum(a04), panel, 0, x, x4, whole, cols);
-        y[o + 1] = finish(Lanes.sum(a14), panel, cols, x, x4, whole, cols);
-        y[o + 2] = finish(Lanes.sum(a24), panel, 2 * cols, x, x4, whole, cols);
-        y[o + 3] = finish(Lanes.sum(a34), panel, 3 * cols, x, x4, whole, cols);
-        o += rows;
-        y[o + 0] = finish(Lanes.sum(a05), panel, 0, x, x5, whole, cols);
-        y[o + 1] = finish(Lanes.sum(a15), panel, cols, x, x5, whole, cols);
-        y[o + 2] = finish(Lanes.sum(a25), panel, 2 * cols, x, x5, whole, cols);
-        y[o + 3] = finish(Lanes.sum(a35), panel, 3 * cols, x, x5, whole, cols);
+        a00.intoArray(p.sums, s);
+        a10.intoArray(p.sums, s + 1 * rs);
+        a20.intoArray(p.sums, s + 2 * rs);
+        a30.intoArray(p.sums, s + 3 * rs);
+        a01.intoArray(p.sums, s + 1 * LENGTH);
+        a11.intoArray(p.sums, s + 1 * rs + 1 * LENGTH);
+        a21.intoArray(p.sums, s + 2 * rs + 1 * LENGTH);
+        a31.intoArray(p.sums, s + 3 * rs + 1 * LENGTH);
+        a02.intoArray(p.sums, s + 2 * LENGTH);
+        a12.intoArray(p.sums, s + 1 * rs + 2 * LENGTH);
+        a22.intoArray(p.sums, s + 2 * rs + 2 * LENGTH);
+        a32.intoArray(p.sums, s + 3 * rs + 2 * LENGTH);
+        a03.intoArray(p.sums, s + 3 * LENGTH);
+        a13.intoArray(p.sums, s + 1 * rs + 3 * LENGTH);
+        a23.intoArray(p.sums, s + 2 * rs + 3 * LENGTH);
+        a33.intoArray(p.sums, s + 3 * rs + 3 * LENGTH);
+        a04.intoArray(p.sums, s + 4 * LENGTH);
+        a14.intoArray(p.sums, s + 1 * rs + 4 * LENGTH);
+        a24.intoArray(p.sums, s + 2 * rs + 4 * LENGTH);
+        a34.intoArray(p.sums, s + 3 * rs + 4 * LENGTH);
+        a05.intoArray(p.sums, s + 5 * LENGTH);
+        a15.intoArray(p.sums, s + 1 * rs + 5 * LENGTH);
+        a25.intoArray(p.sums, s + 2 * rs + 5 * LENGTH);
+        a35.intoArray(p.sums, s + 3 * rs + 5 * LENGTH);
+        if (p.last) {
+            p.finish(ri, ti, ROWS, TOKENS);
+        }
+    }
+
+    /** Four rows by one token: the remainder of a block's tokens, the same arithmetic per output. */
+    private static void tile4x1(Pass p, int ri, int ti) {
+        float[] panel = p.panel;
+        float[] x = p.x;
+        float[] in = p.in;
+        int w0o = ri * p.width;
+        int w1o = w0o + p.width;
+        int w2o = w1o + p.width;
+        int w3o = w2o + p.width;
+        int x0 = p.inputOffset(ti);
+        int s = p.sumOffset(ri, ti);
+        int rs = p.sumRowStride;
+        int n = p.vectorColumns;
+        FloatVector a0 = load(in, s), a1 = load(in, s + rs), a2 = load(in, s + 2 * rs), a3 = load(in, s + 3 * rs);
+        for (int i = 0; i < n; i += LENGTH) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
+            a0 = FloatVector.fromArray(FLOATS, panel, w0o + i).fma(v, a0);
+            a1 = FloatVector.fromArray(FLOATS, panel, w1o + i).fma(v, a1);
+            a2 = FloatVector.fromArray(FLOATS, panel, w2o + i).fma(v, a2);
+            a3 = FloatVector.fromArray(FLOATS, panel, w3o + i).fma(v, a3);
+        }
+        a0.intoArray(p.sums, s);
+        a1.intoArray(p.sums, s + rs);
+        a2.intoArray(p.sums, s + 2 * rs);
+        a3.intoArray(p.sums, s + 3 * rs);
+        if (p.last) {
+            p.finish(ri, ti, ROWS, 1);
+        }
+    }
+
+    /** One row by one token: rows past the last group of four. */
+    private static void tile1x1(Pass p, int ri, int ti) {
+        int wo = ri * p.width;
+        int x0 = p.inputOffset(ti);
+        int s = p.sumOffset(ri, ti);
+        FloatVector a = load(p.in, s);
+        for (int i = 0; i < p.vectorColumns; i += LENGTH) {
+            a = FloatVector.fromArray(FLOATS, p.panel, wo + i).fma(FloatVector.fromArray(FLOATS, p.x, x0 + i), a);
+        }
+        a.intoArray(p.sums, s);
+        if (p.last) {
+            p.finish(ri, ti, 1, 1);
+        }
     }
 }

@@ -54,6 +54,15 @@ public final class Lanes {
         return s.lane(0);
     }
 
+    /**
+     * {@link #sum(FloatVector)} of the vector stored at {@code a[offset ..]}. A kernel with several sums
+     * to finish stores them and calls this: C2 stops inlining in large methods, and a vector handed to a
+     * call that is not inlined is boxed, an array is not.
+     */
+    public static float sum(float[] a, int offset) {
+        return sum(FloatVector.fromArray(FLOATS, a, offset));
+    }
+
     /** Describes the kernels' vector width for logs and reports, e.g. "512-bit vectors". */
     public static String describe() {
         return FLOATS.vectorBitSize() + "-bit vectors";

@@ -11,10 +11,10 @@ package dev.engram.inference.kernels;
  */
 public final class MatMul {
     private static final int DECODE_CHUNK = 16;
-    private static final int PREFILL_CHUNK = 16;
+    private static final int PREFILL_CHUNK = 64;
 
     private final Team team;
-    private final ThreadLocal<float[]> panels = new ThreadLocal<>();
+    private final ThreadLocal<Gemm.Scratch> scratch = ThreadLocal.withInitial(Gemm.Scratch::new);
 
     public MatMul(Team team) {
         this.team = team;
@@ -72,7 +72,7 @@ public final class MatMul {
                 int lo = Math.max(from, starts[i]);
                 int hi = Math.min(to, starts[i + 1]);
                 if (lo < hi) {
-                    Gemm.multiply(w[i], x, tokens, y[i], lo - starts[i], hi - starts[i], panel(w[i].cols()));
+                    Gemm.multiply(w[i], x, tokens, y[i], lo - starts[i], hi - starts[i], scratch.get());
                 }
             }
         });
@@ -80,15 +80,6 @@ public final class MatMul {
 
     public void prefill(WeightMatrix w, float[] x, int tokens, float[] y) {
         prefill(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
-    }
-
-    private float[] panel(int cols) {
-        float[] panel = panels.get();
-        if (panel == null || panel.length < Gemm.ROWS * cols) {
-            panel = Gemm.panel(cols);
-            panels.set(panel);
-        }
-        return panel;
     }
 
     /** Where each matrix's rows begin in the step's shared row numbering. */

@@ -84,8 +84,9 @@ public record Q4Matrix(MemorySegment data, int rows, int cols) implements Weight
                 }
             }
             case 4 -> {
+                float[] lanes = new float[4 * LENGTH];
                 for (; r < to; r++) {
-                    dot4(r, x, xo, sums, so, y, yo);
+                    dot4(r, x, xo, sums, so, y, yo, lanes);
                 }
             }
             default -> throw new IllegalArgumentException("decode takes 1, 2 or 4 tokens, got " + tokens);
@@ -141,7 +142,7 @@ public record Q4Matrix(MemorySegment data, int rows, int cols) implements Weight
         y[yo + rows + row] = Lanes.sum(acc1) - c1;
     }
 
-    private void dot4(int row, float[] x, int xo, float[] sums, int so, float[] y, int yo) {
+    private void dot4(int row, float[] x, int xo, float[] sums, int so, float[] y, int yo, float[] lanes) {
         int blocks = cols / 32;
         long off = rowOffset(row);
         FloatVector acc0 = FloatVector.zero(FLOATS);
@@ -182,18 +183,22 @@ public record Q4Matrix(MemorySegment data, int rows, int cols) implements Weight
             c2 += d * sums[so + 2 * blocks + b];
             c3 += d * sums[so + 3 * blocks + b];
         }
-        y[yo + row] = Lanes.sum(acc0) - c0;
-        y[yo + rows + row] = Lanes.sum(acc1) - c1;
-        y[yo + 2 * rows + row] = Lanes.sum(acc2) - c2;
-        y[yo + 3 * rows + row] = Lanes.sum(acc3) - c3;
+        acc0.intoArray(lanes, 0);
+        acc1.intoArray(lanes, LENGTH);
+        acc2.intoArray(lanes, 2 * LENGTH);
+        acc3.intoArray(lanes, 3 * LENGTH);
+        y[yo + row] = Lanes.sum(lanes, 0) - c0;
+        y[yo + rows + row] = Lanes.sum(lanes, LENGTH) - c1;
+        y[yo + 2 * rows + row] = Lanes.sum(lanes, 2 * LENGTH) - c2;
+        y[yo + 3 * rows + row] = Lanes.sum(lanes, 3 * LENGTH) - c3;
     }
 
     @Override
-    public void dequantize(int row, int count, float[] out, int offset) {
-        int blocks = cols / 32;
+    public void dequantize(int row, int count, int col, int width, float[] out, int offset) {
+        int blocks = width / 32;
         int o = offset;
         for (int r = row; r < row + count; r++) {
-            long off = rowOffset(r);
+            long off = rowOffset(r) + (long) (col / 32) * BLOCK_BYTES;
             for (int b = 0; b < blocks; b++, off += BLOCK_BYTES, o += 32) {
                 FloatVector d = FloatVector.broadcast(FLOATS, Float.float16ToFloat(data.get(SCALE, off)));
                 FloatVector eight = FloatVector.broadcast(FLOATS, 8f);

@@ -59,7 +59,16 @@ public sealed interface WeightMatrix permits F32Matrix, Q8Matrix, Q4Matrix {
     void decode(float[] x, float[] sums, int first, int tokens, float[] y, int from, int to);
 
     /** Writes rows {@code [row, row + count)} as floats into {@code out} from {@code offset}, row after row. */
-    void dequantize(int row, int count, float[] out, int offset);
+    default void dequantize(int row, int count, float[] out, int offset) {
+        dequantize(row, count, 0, cols(), out, offset);
+    }
+
+    /**
+     * Writes columns {@code [col, col + width)} of rows {@code [row, row + count)} as floats into
+     * {@code out} from {@code offset}, {@code width} values per row; for block formats {@code col} and
+     * {@code width} are whole blocks.
+     */
+    void dequantize(int row, int count, int col, int width, float[] out, int offset);
 
     /** The storage, for writers and tests. */
     MemorySegment data();

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every kernel against a plain reference on the same stored weights: dequantise each row with the
  * scalar block codec, multiply in double precision. Sizes include rows that do not fill a chunk and,
- * for F32, rows that do not fill a vector. The build runs this class at the machine's vector width and
+ * for F32, rows that do not fill a vector, rows longer than one pass of the prompt kernel and prompts
+ * longer than one of its token blocks. The build runs this class at the machine's vector width and
  * again at 256 bits.
  */
 class KernelsTest {
@@ -34,26 +35,27 @@ class KernelsTest {
         arena.close();
     }
 
-    @ParameterizedTest(name = "{0} {1}x{2}")
+    @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
     @CsvSource({
-        "F32, 1, 1",
-        "F32, 7, 17",
-        "F32, 37, 67",
-        "F32, 130, 256",
-        "F32, 9, 1000",
-        "Q8_0, 1, 32",
-        "Q8_0, 5, 64",
-        "Q8_0, 37, 96",
-        "Q8_0, 130, 2048",
-        "Q4_0, 1, 32",
-        "Q4_0, 5, 64",
-        "Q4_0, 37, 96",
-        "Q4_0, 130, 2048"
+        "F32, 1, 1, 11",
+        "F32, 7, 17, 11",
+        "F32, 37, 67, 11",
+        "F32, 130, 256, 11",
+        "F32, 9, 1000, 11",
+        "Q8_0, 1, 32, 11",
+        "Q8_0, 5, 64, 11",
+        "Q8_0, 37, 96, 11",
+        "Q8_0, 130, 2048, 11",
+        "Q4_0, 1, 32, 11",
+        "Q4_0, 5, 64, 11",
+        "Q4_0, 37, 96, 11",
+        "Q4_0, 130, 2048, 11",
+        "F32, 37, 300, 140",
+        "Q4_0, 21, 512, 140"
     })
-    void decodeAndPrefillEqualTheReferenceAndDoNotDependOnTheBatch(RowFormat format, int rows, int cols) {
+    void decodeAndPrefillEqualTheReferenceAndDoNotDependOnTheBatch(RowFormat format, int rows, int cols, int tokens) {
         Random random = new Random(rows * 31L + cols);
         WeightMatrix w = matrix(format, rows, cols, random);
-        int tokens = 11;
         float[] x = new float[tokens * cols];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
