@@ -3,6 +3,7 @@ package dev.engram.inference.kernels;
 import static dev.engram.inference.kernels.Lanes.FLOATS;
 import static dev.engram.inference.kernels.Lanes.LENGTH;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -22,14 +23,17 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class Gemm {
     /** Rows multiplied together by one tile. */
-    public static final int ROWS = 4;
+    private static final int ROWS = 4;
 
     private static final int TOKENS = 6;
     /** Rows whose weights one pass unpacks: 32 KB of floats at {@link #DEPTH} columns. */
     private static final int GROUP = 16;
     /** Columns per pass, a multiple of every vector length and of the 32-value quantization block. */
     private static final int DEPTH = 512;
-    /** Tokens per block: one pass's inputs (256 KB) and the running sums of 64 rows (512 KB) stay in the second-level cache. */
+    /**
+     * Tokens per block: one pass's inputs (256 KB) and the running sums of 64 rows (512 KB) stay in the
+     * second-level cache.
+     */
     private static final int TOKEN_BLOCK = 128;
 
     private Gemm() {}
@@ -38,13 +42,10 @@ public final class Gemm {
     public static final class Scratch {
         private final float[] panel = new float[GROUP * (DEPTH + LENGTH)];
         private float[] sums = new float[0];
-        private float[] zeros = new float[0];
 
         private void fit(int rows) {
-            int size = rows * TOKEN_BLOCK * LENGTH;
-            if (sums.length < size) {
-                sums = new float[size];
-                zeros = new float[size];
+            if (sums.length < rows * TOKEN_BLOCK * LENGTH) {
+                sums = new float[rows * TOKEN_BLOCK * LENGTH];
             }
         }
     }
@@ -64,6 +65,9 @@ public final class Gemm {
             for (int col = 0; col < cols; ) {
                 // The last pass also takes the columns past the last whole vector.
                 int next = whole - col > DEPTH ? col + DEPTH : cols;
+                if (col == 0) {
+                    Arrays.fill(scratch.sums, 0, (to - from) * blockTokens * LENGTH, 0f);
+                }
                 for (int group = from; group < to; group += GROUP) {
                     int count = Math.min(GROUP, to - group);
                     p.start(group, block, blockTokens, col, next, Math.min(next, whole) - col);
@@ -106,7 +110,6 @@ public final class Gemm {
         final float[] sums;
         final float[] x;
         final float[] y;
-        final float[] zeros;
         final int rows;
         final int cols;
         /** The first row of the call, where the sums' rows start. */
@@ -122,13 +125,10 @@ public final class Gemm {
 
         int sumRowStride;
         boolean last;
-        /** Where the pass's running sums start from: zeros on the first pass, the sums after. */
-        float[] in;
 
         Pass(Scratch scratch, float[] x, float[] y, int rows, int cols, int from) {
             this.panel = scratch.panel;
             this.sums = scratch.sums;
-            this.zeros = scratch.zeros;
             this.from = from;
             this.x = x;
             this.y = y;
@@ -144,7 +144,6 @@ public final class Gemm {
             this.vectorColumns = vectorColumns;
             this.sumRowStride = blockTokens * LENGTH;
             this.last = next == cols;
-            this.in = col == 0 ? zeros : sums;
         }
 
         int inputOffset(int token) {
@@ -183,7 +182,7 @@ public final class Gemm {
     private static void tile4x6(Pass p, int ri, int ti) {
         float[] panel = p.panel;
         float[] x = p.x;
-        float[] in = p.in;
+        float[] sums = p.sums;
         int w0o = ri * p.width;
         int w1o = w0o + p.width;
         int w2o = w1o + p.width;
@@ -197,30 +196,30 @@ public final class Gemm {
         int s = p.sumOffset(ri, ti);
         int rs = p.sumRowStride;
         int n = p.vectorColumns;
-        FloatVector a00 = load(in, s),
-                a01 = load(in, s + 1 * LENGTH),
-                a02 = load(in, s + 2 * LENGTH),
-                a03 = load(in, s + 3 * LENGTH),
-                a04 = load(in, s + 4 * LENGTH),
-                a05 = load(in, s + 5 * LENGTH);
-        FloatVector a10 = load(in, s + 1 * rs),
-                a11 = load(in, s + 1 * rs + 1 * LENGTH),
-                a12 = load(in, s + 1 * rs + 2 * LENGTH),
-                a13 = load(in, s + 1 * rs + 3 * LENGTH),
-                a14 = load(in, s + 1 * rs + 4 * LENGTH),
-                a15 = load(in, s + 1 * rs + 5 * LENGTH);
-        FloatVector a20 = load(in, s + 2 * rs),
-                a21 = load(in, s + 2 * rs + 1 * LENGTH),
-                a22 = load(in, s + 2 * rs + 2 * LENGTH),
-                a23 = load(in, s + 2 * rs + 3 * LENGTH),
-                a24 = load(in, s + 2 * rs + 4 * LENGTH),
-                a25 = load(in, s + 2 * rs + 5 * LENGTH);
-        FloatVector a30 = load(in, s + 3 * rs),
-                a31 = load(in, s + 3 * rs + 1 * LENGTH),
-                a32 = load(in, s + 3 * rs + 2 * LENGTH),
-                a33 = load(in, s + 3 * rs + 3 * LENGTH),
-                a34 = load(in, s + 3 * rs + 4 * LENGTH),
-                a35 = load(in, s + 3 * rs + 5 * LENGTH);
+        FloatVector a00 = load(sums, s),
+                a01 = load(sums, s + 1 * LENGTH),
+                a02 = load(sums, s + 2 * LENGTH),
+                a03 = load(sums, s + 3 * LENGTH),
+                a04 = load(sums, s + 4 * LENGTH),
+                a05 = load(sums, s + 5 * LENGTH);
+        FloatVector a10 = load(sums, s + 1 * rs),
+                a11 = load(sums, s + 1 * rs + 1 * LENGTH),
+                a12 = load(sums, s + 1 * rs + 2 * LENGTH),
+                a13 = load(sums, s + 1 * rs + 3 * LENGTH),
+                a14 = load(sums, s + 1 * rs + 4 * LENGTH),
+                a15 = load(sums, s + 1 * rs + 5 * LENGTH);
+        FloatVector a20 = load(sums, s + 2 * rs),
+                a21 = load(sums, s + 2 * rs + 1 * LENGTH),
+                a22 = load(sums, s + 2 * rs + 2 * LENGTH),
+                a23 = load(sums, s + 2 * rs + 3 * LENGTH),
+                a24 = load(sums, s + 2 * rs + 4 * LENGTH),
+                a25 = load(sums, s + 2 * rs + 5 * LENGTH);
+        FloatVector a30 = load(sums, s + 3 * rs),
+                a31 = load(sums, s + 3 * rs + 1 * LENGTH),
+                a32 = load(sums, s + 3 * rs + 2 * LENGTH),
+                a33 = load(sums, s + 3 * rs + 3 * LENGTH),
+                a34 = load(sums, s + 3 * rs + 4 * LENGTH),
+                a35 = load(sums, s + 3 * rs + 5 * LENGTH);
         for (int i = 0; i < n; i += LENGTH) {
             FloatVector w0 = FloatVector.fromArray(FLOATS, panel, w0o + i);
             FloatVector w1 = FloatVector.fromArray(FLOATS, panel, w1o + i);
@@ -257,30 +256,30 @@ public final class Gemm {
             a25 = w2.fma(v, a25);
             a35 = w3.fma(v, a35);
         }
-        a00.intoArray(p.sums, s);
-        a10.intoArray(p.sums, s + 1 * rs);
-        a20.intoArray(p.sums, s + 2 * rs);
-        a30.intoArray(p.sums, s + 3 * rs);
-        a01.intoArray(p.sums, s + 1 * LENGTH);
-        a11.intoArray(p.sums, s + 1 * rs + 1 * LENGTH);
-        a21.intoArray(p.sums, s + 2 * rs + 1 * LENGTH);
-        a31.intoArray(p.sums, s + 3 * rs + 1 * LENGTH);
-        a02.intoArray(p.sums, s + 2 * LENGTH);
-        a12.intoArray(p.sums, s + 1 * rs + 2 * LENGTH);
-        a22.intoArray(p.sums, s + 2 * rs + 2 * LENGTH);
-        a32.intoArray(p.sums, s + 3 * rs + 2 * LENGTH);
-        a03.intoArray(p.sums, s + 3 * LENGTH);
-        a13.intoArray(p.sums, s + 1 * rs + 3 * LENGTH);
-        a23.intoArray(p.sums, s + 2 * rs + 3 * LENGTH);
-        a33.intoArray(p.sums, s + 3 * rs + 3 * LENGTH);
-        a04.intoArray(p.sums, s + 4 * LENGTH);
-        a14.intoArray(p.sums, s + 1 * rs + 4 * LENGTH);
-        a24.intoArray(p.sums, s + 2 * rs + 4 * LENGTH);
-        a34.intoArray(p.sums, s + 3 * rs + 4 * LENGTH);
-        a05.intoArray(p.sums, s + 5 * LENGTH);
-        a15.intoArray(p.sums, s + 1 * rs + 5 * LENGTH);
-        a25.intoArray(p.sums, s + 2 * rs + 5 * LENGTH);
-        a35.intoArray(p.sums, s + 3 * rs + 5 * LENGTH);
+        a00.intoArray(sums, s);
+        a10.intoArray(sums, s + 1 * rs);
+        a20.intoArray(sums, s + 2 * rs);
+        a30.intoArray(sums, s + 3 * rs);
+        a01.intoArray(sums, s + 1 * LENGTH);
+        a11.intoArray(sums, s + 1 * rs + 1 * LENGTH);
+        a21.intoArray(sums, s + 2 * rs + 1 * LENGTH);
+        a31.intoArray(sums, s + 3 * rs + 1 * LENGTH);
+        a02.intoArray(sums, s + 2 * LENGTH);
+        a12.intoArray(sums, s + 1 * rs + 2 * LENGTH);
+        a22.intoArray(sums, s + 2 * rs + 2 * LENGTH);
+        a32.intoArray(sums, s + 3 * rs + 2 * LENGTH);
+        a03.intoArray(sums, s + 3 * LENGTH);
+        a13.intoArray(sums, s + 1 * rs + 3 * LENGTH);
+        a23.intoArray(sums, s + 2 * rs + 3 * LENGTH);
+        a33.intoArray(sums, s + 3 * rs + 3 * LENGTH);
+        a04.intoArray(sums, s + 4 * LENGTH);
+        a14.intoArray(sums, s + 1 * rs + 4 * LENGTH);
+        a24.intoArray(sums, s + 2 * rs + 4 * LENGTH);
+        a34.intoArray(sums, s + 3 * rs + 4 * LENGTH);
+        a05.intoArray(sums, s + 5 * LENGTH);
+        a15.intoArray(sums, s + 1 * rs + 5 * LENGTH);
+        a25.intoArray(sums, s + 2 * rs + 5 * LENGTH);
+        a35.intoArray(sums, s + 3 * rs + 5 * LENGTH);
         if (p.last) {
             p.finish(ri, ti, ROWS, TOKENS);
         }
@@ -290,7 +289,7 @@ public final class Gemm {
     private static void tile4x1(Pass p, int ri, int ti) {
         float[] panel = p.panel;
         float[] x = p.x;
-        float[] in = p.in;
+        float[] sums = p.sums;
         int w0o = ri * p.width;
         int w1o = w0o + p.width;
         int w2o = w1o + p.width;
@@ -299,7 +298,10 @@ public final class Gemm {
         int s = p.sumOffset(ri, ti);
         int rs = p.sumRowStride;
         int n = p.vectorColumns;
-        FloatVector a0 = load(in, s), a1 = load(in, s + rs), a2 = load(in, s + 2 * rs), a3 = load(in, s + 3 * rs);
+        FloatVector a0 = load(sums, s),
+                a1 = load(sums, s + rs),
+                a2 = load(sums, s + 2 * rs),
+                a3 = load(sums, s + 3 * rs);
         for (int i = 0; i < n; i += LENGTH) {
             FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
             a0 = FloatVector.fromArray(FLOATS, panel, w0o + i).fma(v, a0);
@@ -307,10 +309,10 @@ public final class Gemm {
             a2 = FloatVector.fromArray(FLOATS, panel, w2o + i).fma(v, a2);
             a3 = FloatVector.fromArray(FLOATS, panel, w3o + i).fma(v, a3);
         }
-        a0.intoArray(p.sums, s);
-        a1.intoArray(p.sums, s + rs);
-        a2.intoArray(p.sums, s + 2 * rs);
-        a3.intoArray(p.sums, s + 3 * rs);
+        a0.intoArray(sums, s);
+        a1.intoArray(sums, s + rs);
+        a2.intoArray(sums, s + 2 * rs);
+        a3.intoArray(sums, s + 3 * rs);
         if (p.last) {
             p.finish(ri, ti, ROWS, 1);
         }
@@ -321,7 +323,7 @@ public final class Gemm {
         int wo = ri * p.width;
         int x0 = p.inputOffset(ti);
         int s = p.sumOffset(ri, ti);
-        FloatVector a = load(p.in, s);
+        FloatVector a = load(p.sums, s);
         for (int i = 0; i < p.vectorColumns; i += LENGTH) {
             a = FloatVector.fromArray(FLOATS, p.panel, wo + i).fma(FloatVector.fromArray(FLOATS, p.x, x0 + i), a);
         }
