@@ -9,9 +9,11 @@ import dev.engram.testing.TestModels;
 import io.restassured.http.ContentType;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The promotion queue across SIGKILLs of a real worker process: folding requests to one instance
@@ -19,6 +21,10 @@ import org.junit.jupiter.api.Test;
  * times, most of them while holding claimed entries. Afterwards every entry queued was applied
  * exactly once: one summary memory per entry (dedup is off, so a second application would be a second
  * memory), every entry recorded done once, nothing dead-lettered, nothing left in the stream.
+ *
+ * <p>The processes get this test's own {@code java.io.tmpdir}: a worker killed while the ONNX runtime
+ * is unpacking its library leaves that copy behind (a normal start deletes it once loaded), and the
+ * test's temporary directory goes with the test.
  */
 class PromotionKillIT {
     private static final String STREAM = "engram:default:promo:{default}:stream";
@@ -28,6 +34,9 @@ class PromotionKillIT {
     private static final int KILLS = 20;
 
     private int turn;
+
+    @TempDir
+    Path processTmp;
 
     @Test
     void queuedWorkSurvivesWorkerKillsAndIsAppliedExactlyOnce() {
@@ -56,11 +65,12 @@ class PromotionKillIT {
             Map<String, String> workerEnv = new HashMap<>(env);
             workerEnv.put("ENGRAM_MEMORY_PROMOTION_WORKER", "true");
             workerEnv.put("ENGRAM_MEMORY_PROMOTION_POLL_INTERVAL", "100ms");
-            try (FunctionProcess front = FunctionProcess.start(jar, env)) {
+            List<String> jvm = List.of("-Djava.io.tmpdir=" + processTmp);
+            try (FunctionProcess front = FunctionProcess.start(jar, env, jvm)) {
                 fold(front, 24);
                 int killedHolding = 0;
                 for (int kill = 0; kill < KILLS; kill++) {
-                    try (FunctionProcess worker = FunctionProcess.start(jar, workerEnv)) {
+                    try (FunctionProcess worker = FunctionProcess.start(jar, workerEnv, jvm)) {
                         fold(front, 3);
                         sleep(ThreadLocalRandom.current().nextLong(100, 1200));
                         if (claimed(redis) > 0) {
@@ -75,7 +85,7 @@ class PromotionKillIT {
                         .as("kills of a worker holding claimed entries")
                         .isGreaterThanOrEqualTo(KILLS / 2);
 
-                try (FunctionProcess last = FunctionProcess.start(jar, workerEnv)) {
+                try (FunctionProcess last = FunctionProcess.start(jar, workerEnv, jvm)) {
                     long deadline = System.nanoTime() + 180_000_000_000L;
                     while (Long.parseLong(redis.call("XLEN", STREAM).strip()) > 0 && System.nanoTime() < deadline) {
                         sleep(200);
