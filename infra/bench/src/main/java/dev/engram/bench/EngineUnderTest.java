@@ -3,6 +3,7 @@ package dev.engram.bench;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.engine.EngramEngine;
+import dev.engram.inference.kernels.Int8Kernels;
 import dev.engram.inference.kernels.Lanes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +33,7 @@ final class EngineUnderTest {
                     new EngramEngine.Options(
                             Runtime.getRuntime().availableProcessors(),
                             Optional.empty(),
+                            true,
                             2L << 30,
                             8,
                             256,
@@ -45,6 +47,8 @@ final class EngineUnderTest {
 
     /** The engine and its kernels, for the rows' notes. */
     static String describe() {
-        return "Engram engine (" + Runtime.getRuntime().availableProcessors() + " threads, " + Lanes.describe() + ")";
+        String kernels = Int8Kernels.best().map(k -> ", " + k.describe()).orElse("");
+        return "Engram engine (" + Runtime.getRuntime().availableProcessors() + " threads, " + Lanes.describe()
+                + kernels + ")";
     }
 }

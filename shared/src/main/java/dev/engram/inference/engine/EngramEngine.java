@@ -16,6 +16,7 @@ import dev.engram.inference.decoding.StopSequences;
 import dev.engram.inference.decoding.TextDecoder;
 import dev.engram.inference.decoding.TokenSampler;
 import dev.engram.inference.gguf.GgufFile;
+import dev.engram.inference.kernels.Int8Kernels;
 import dev.engram.inference.kernels.Lanes;
 import dev.engram.inference.kernels.MatMul;
 import dev.engram.inference.kernels.Team;
@@ -84,9 +85,15 @@ public final class EngramEngine implements LanguageModel {
         return name;
     }
 
-    /** What the kernels run on, for logs and reports: weight format, threads, vector width. */
+    /** What the kernels run on, for logs and reports: weight format, threads, vector width, native kernels. */
     public String describe() {
-        return model.weights().format() + " weights, " + team.size() + " threads, " + Lanes.describe();
+        String kernels = model.matMul()
+                .int8()
+                .map(k -> ", " + k.describe())
+                .orElse(Int8Kernels.unavailableReason()
+                        .map(reason -> ", no native kernels: " + reason)
+                        .orElse(""));
+        return model.weights().format() + " weights, " + team.size() + " threads, " + Lanes.describe() + kernels;
     }
 
     public LlamaModel model() {
@@ -296,6 +303,7 @@ public final class EngramEngine implements LanguageModel {
     public record Options(
             int threads,
             Optional<RowFormat> quantize,
+            boolean nativeKernels,
             long kvMemory,
             int maxBatch,
             int stepTokens,
@@ -332,7 +340,11 @@ public final class EngramEngine implements LanguageModel {
                 loaded = LlamaLoader.fromHuggingFace(location, options.quantize());
                 name = location.getFileName().toString();
             }
-            LlamaModel model = new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team));
+            LlamaModel model = new LlamaModel(
+                    loaded.config(),
+                    loaded.rotary(),
+                    loaded.weights(),
+                    new MatMul(team, options.nativeKernels() ? Int8Kernels.best() : Optional.empty()));
             KvPool pool = new KvPool(loaded.config(), options.kvMemory());
             return new EngramEngine(
                     name,

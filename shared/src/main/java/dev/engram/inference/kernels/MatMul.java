@@ -1,23 +1,34 @@
 package dev.engram.inference.kernels;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * Matrix products over a {@link Team}: rows are shared out in chunks, so every member streams its own
  * part of the weights. Several matrices with the same input (query, key and value; gate and up) run as
  * one step.
  *
  * <p>Which kernel runs depends on what the tokens are, never on how many share the step: tokens being
- * decoded (and every output-head product) use {@link WeightMatrix#decode}; the tokens of a prompt use
- * {@link Gemm}. A sequence therefore gets the same numbers alone or in any batch.
+ * decoded (and every output-head product) use the {@link Int8Kernels} for quantized weights when they
+ * are given, {@link WeightMatrix#decode} otherwise; the tokens of a prompt use {@link Gemm}. A sequence
+ * therefore gets the same numbers alone or in any batch.
  */
 public final class MatMul {
     private static final int DECODE_CHUNK = 16;
     private static final int PREFILL_CHUNK = 64;
 
     private final Team team;
+    private final Optional<Int8Kernels> int8;
     private final ThreadLocal<Gemm.Scratch> scratch = ThreadLocal.withInitial(Gemm.Scratch::new);
 
-    public MatMul(Team team) {
+    public MatMul(Team team, Optional<Int8Kernels> int8) {
         this.team = team;
+        this.int8 = int8;
+    }
+
+    /** The native kernels decode steps use for quantized weights, if any. */
+    public Optional<Int8Kernels> int8() {
+        return int8;
     }
 
     public Team team() {
@@ -26,9 +37,12 @@ public final class MatMul {
 
     /** {@code y[i][t * rows + r]} = token {@code t}'s product with matrix {@code i}, for {@code tokens} decoded tokens. */
     public void decode(WeightMatrix[] w, float[] x, int tokens, float[][] y) {
+        Int8Kernels kernels =
+                int8.filter(k -> Arrays.stream(w).anyMatch(Int8Kernels::takes)).orElse(null);
+        Int8Kernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
         float[] sums = null;
         for (WeightMatrix m : w) {
-            if (m.needsBlockSums()) {
+            if (m.needsBlockSums() && kernels == null) {
                 sums = WeightMatrix.blockSums(x, tokens, m.cols());
                 break;
             }
@@ -39,7 +53,12 @@ public final class MatMul {
             for (int i = 0; i < w.length; i++) {
                 int lo = Math.max(from, starts[i]);
                 int hi = Math.min(to, starts[i + 1]);
-                if (lo < hi) {
+                if (lo >= hi) {
+                    continue;
+                }
+                if (kernels != null && Int8Kernels.takes(w[i])) {
+                    kernels.multiply(w[i], quantized, y[i], lo - starts[i], hi - starts[i]);
+                } else {
                     decodeRows(w[i], x, blockSums, tokens, y[i], lo - starts[i], hi - starts[i]);
                 }
             }

@@ -30,6 +30,10 @@ public final class LlamaModel implements AutoCloseable {
         this.attention = new Attention(config, rotary);
     }
 
+    public MatMul matMul() {
+        return matMul;
+    }
+
     public LlamaConfig config() {
         return config;
     }

@@ -191,6 +191,7 @@ public class Models {
                 new EngramEngine.Options(
                         inferenceConfig.threads().orElse(Runtime.getRuntime().availableProcessors()),
                         inferenceConfig.quantize().map(f -> RowFormat.valueOf(f.name())),
+                        inferenceConfig.nativeKernels(),
                         kvMemory,
                         inferenceConfig.maxBatch(),
                         inferenceConfig.stepTokens(),

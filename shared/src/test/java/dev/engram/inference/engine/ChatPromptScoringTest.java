@@ -35,7 +35,15 @@ class ChatPromptScoringTest {
         engine = EngramEngine.load(
                 dir,
                 new EngramEngine.Options(
-                        2, Optional.empty(), 64L << 20, 1, 64, 4, Duration.ofSeconds(30), InferenceObserver.NONE));
+                        2,
+                        Optional.empty(),
+                        true,
+                        64L << 20,
+                        1,
+                        64,
+                        4,
+                        Duration.ofSeconds(30),
+                        InferenceObserver.NONE));
         jlama = JlamaEngine.load(dir, JlamaEngine.Options.defaults());
     }
 

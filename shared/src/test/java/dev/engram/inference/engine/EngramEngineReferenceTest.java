@@ -24,9 +24,21 @@ class EngramEngineReferenceTest {
     private static EngramEngine engine;
     private static Path dir;
 
+    /**
+     * The engine as tests load it: native kernels unless the run asks for the Vector API ones
+     * (the 256-bit surefire execution does, so both decode paths run the engine suites).
+     */
     static EngramEngine.Options options() {
         return new EngramEngine.Options(
-                2, Optional.empty(), 64L << 20, 8, 64, 16, Duration.ofSeconds(30), InferenceObserver.NONE);
+                2,
+                Optional.empty(),
+                !Boolean.getBoolean("engram.test.vector-kernels"),
+                64L << 20,
+                8,
+                64,
+                16,
+                Duration.ofSeconds(30),
+                InferenceObserver.NONE);
     }
 
     @BeforeAll

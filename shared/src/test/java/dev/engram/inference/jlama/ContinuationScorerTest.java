@@ -34,7 +34,15 @@ class ContinuationScorerTest {
         reference = EngramEngine.load(
                 TestModels.stories260K(),
                 new EngramEngine.Options(
-                        2, Optional.empty(), 64L << 20, 1, 64, 4, Duration.ofSeconds(30), InferenceObserver.NONE));
+                        2,
+                        Optional.empty(),
+                        true,
+                        64L << 20,
+                        1,
+                        64,
+                        4,
+                        Duration.ofSeconds(30),
+                        InferenceObserver.NONE));
     }
 
     @AfterAll

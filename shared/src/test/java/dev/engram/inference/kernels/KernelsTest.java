@@ -6,6 +6,7 @@ import dev.engram.inference.quant.RowFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,12 +56,12 @@ class KernelsTest {
     })
     void decodeAndPrefillEqualTheReferenceAndDoNotDependOnTheBatch(RowFormat format, int rows, int cols, int tokens) {
         Random random = new Random(rows * 31L + cols);
-        WeightMatrix w = matrix(format, rows, cols, random);
+        WeightMatrix w = matrix(arena, format, rows, cols, random);
         float[] x = new float[tokens * cols];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
         }
-        MatMul matMul = new MatMul(team);
+        MatMul matMul = new MatMul(team, Optional.empty());
         float[] decoded = new float[tokens * rows];
         matMul.decode(w, x, tokens, decoded);
         float[] prefilled = new float[tokens * rows];
@@ -96,7 +97,7 @@ class KernelsTest {
     }
 
     /** Random weights of a magnitude like a trained model's, stored in {@code format}. */
-    static WeightMatrix matrix(RowFormat format, int rows, int cols, Random random) {
+    static WeightMatrix matrix(Arena arena, RowFormat format, int rows, int cols, Random random) {
         MemorySegment data = arena.allocate(format.rowBytes(cols) * rows, 64);
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {

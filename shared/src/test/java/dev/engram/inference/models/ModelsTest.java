@@ -72,6 +72,11 @@ class ModelsTest {
                 return Optional.empty();
             }
 
+            @Override
+            public boolean nativeKernels() {
+                return true;
+            }
+
             public int maxBatch() {
                 return 4;
             }

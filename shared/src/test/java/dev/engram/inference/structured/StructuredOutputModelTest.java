@@ -40,7 +40,15 @@ class StructuredOutputModelTest {
         own = EngramEngine.load(
                 TestModels.stories260K(),
                 new EngramEngine.Options(
-                        2, Optional.empty(), 64L << 20, 8, 64, 16, Duration.ofSeconds(30), InferenceObserver.NONE));
+                        2,
+                        Optional.empty(),
+                        true,
+                        64L << 20,
+                        8,
+                        64,
+                        16,
+                        Duration.ofSeconds(30),
+                        InferenceObserver.NONE));
         engines = List.of(JlamaEngine.load(TestModels.stories260K(), JlamaEngine.Options.defaults()), own);
     }
 

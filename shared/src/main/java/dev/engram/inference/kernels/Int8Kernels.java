@@ -1,0 +1,240 @@
+package dev.engram.inference.kernels;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The native integer kernels ({@code src/main/c}): {@link Q4Matrix} and {@link Q8Matrix} weights times
+ * inputs quantized to 8 bits per block of 32, one integer dot-product instruction per 32 or 64
+ * multiply-adds. The Vector API has no such instruction; the float kernels spend about 20 operations
+ * per block, so decode is bound by arithmetic rather than by memory.
+ *
+ * <p>The library is built for Linux on x86-64 and loaded from the jar through an anonymous memory
+ * file, so nothing is written to disk. Each block's product is an exact integer and the float scaling
+ * runs in one order per token, so a token's result is the same alone or with others, and the same
+ * from both variants.
+ */
+public final class Int8Kernels {
+    /** The processor features a variant needs. */
+    public enum Variant {
+        /** AVX2 with FMA and F16C: pairs of byte products, then pairs of 16-bit sums. */
+        AVX2(1, "AVX2"),
+        /** AVX-512 VNNI: four byte products and their sum in one instruction. */
+        VNNI(2, "AVX-512 VNNI");
+
+        private final int feature;
+        private final String label;
+
+        Variant(int feature, String label) {
+            this.feature = feature;
+            this.label = label;
+        }
+    }
+
+    /** Inputs quantized per block of 32: {@code x ≈ q · d}, and {@code c = -8 · Σq} for 4-bit weights. */
+    public record Input(byte[] q, float[] d, int[] c, int tokens, int cols) {
+        public Input {
+            int blocks = tokens * (cols / 32);
+            if (cols % 32 != 0 || q.length < tokens * cols || d.length < blocks || c.length < blocks) {
+                throw new IllegalArgumentException("arrays too short for " + tokens + " inputs of " + cols);
+            }
+        }
+    }
+
+    private static final String RESOURCE = "linux-x86-64/libengram_kernels.so";
+    private static final int MFD_CLOEXEC = 1;
+    private static final Linker.Option CRITICAL = Linker.Option.critical(true);
+    private static final FunctionDescriptor Q4 = FunctionDescriptor.ofVoid(
+            ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor Q8 = FunctionDescriptor.ofVoid(
+            ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor QUANTIZE =
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+
+    private static final Library LIBRARY = Library.load();
+
+    private final Variant variant;
+    private final MethodHandle q4;
+    private final MethodHandle q8;
+
+    private Int8Kernels(Variant variant, SymbolLookup symbols) {
+        this.variant = variant;
+        String suffix = "_" + variant.name().toLowerCase(Locale.ROOT);
+        this.q4 = downcall(symbols, "engram_q4_0" + suffix, Q4);
+        this.q8 = downcall(symbols, "engram_q8_0" + suffix, Q8);
+    }
+
+    /** The fastest variant this processor runs, or empty when the library cannot load here. */
+    public static Optional<Int8Kernels> best() {
+        return of(Variant.VNNI).or(() -> of(Variant.AVX2));
+    }
+
+    /** {@code variant}, or empty when the library cannot load here or the processor lacks its features. */
+    public static Optional<Int8Kernels> of(Variant variant) {
+        if (LIBRARY.symbols == null || (LIBRARY.features & variant.feature) == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Int8Kernels(variant, LIBRARY.symbols));
+    }
+
+    /** Why {@link #best} is empty, for the log; empty when it is not. */
+    public static Optional<String> unavailableReason() {
+        if (LIBRARY.symbols == null) {
+            return Optional.of(LIBRARY.failure);
+        }
+        return (LIBRARY.features & Variant.AVX2.feature) == 0
+                ? Optional.of("the processor lacks AVX2, FMA or F16C")
+                : Optional.empty();
+    }
+
+    public Variant variant() {
+        return variant;
+    }
+
+    /** Describes the kernels for logs and reports, e.g. "native int8 kernels (AVX-512 VNNI)". */
+    public String describe() {
+        return "native int8 kernels (" + variant.label + ")";
+    }
+
+    /** Whether these kernels multiply {@code w}. */
+    public static boolean takes(WeightMatrix w) {
+        return w instanceof Q4Matrix || w instanceof Q8Matrix;
+    }
+
+    /** Quantizes {@code tokens} inputs of {@code cols} values each (a multiple of 32), one after the other in {@code x}. */
+    public Input quantize(float[] x, int tokens, int cols) {
+        if (cols % 32 != 0 || tokens < 0 || (long) tokens * cols > x.length) {
+            throw new IllegalArgumentException(tokens + " inputs of " + cols + " values do not fit " + x.length);
+        }
+        int blocks = tokens * (cols / 32);
+        Input in = new Input(new byte[tokens * cols], new float[blocks], new int[blocks], tokens, cols);
+        call(() -> {
+            LIBRARY.quantize.invokeExact(heap(x), tokens, cols, heap(in.q), heap(in.d), heap(in.c));
+        });
+        return in;
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code w}'s product with every token of {@code x}:
+     * {@code y[t * w.rows() + r]}. The arithmetic per token does not depend on how many tokens there are.
+     */
+    public void multiply(WeightMatrix w, Input x, float[] y, int from, int to) {
+        Objects.checkFromToIndex(from, to, w.rows());
+        if (x.cols != w.cols() || (long) x.tokens * w.rows() > y.length) {
+            throw new IllegalArgumentException("input of " + x.tokens + " x " + x.cols + " does not match " + w.rows()
+                    + " x " + w.cols() + " into " + y.length);
+        }
+        switch (w) {
+            case Q4Matrix m ->
+                call(() -> {
+                    q4.invokeExact(
+                            m.data(), from, to, m.cols(), heap(x.q), heap(x.d), heap(x.c), x.tokens, heap(y), m.rows());
+                });
+            case Q8Matrix m ->
+                call(() -> {
+                    q8.invokeExact(m.data(), from, to, m.cols(), heap(x.q), heap(x.d), x.tokens, heap(y), m.rows());
+                });
+            default -> throw new IllegalArgumentException("no int8 kernel for " + w.format());
+        }
+    }
+
+    private static MemorySegment heap(float[] a) {
+        return MemorySegment.ofArray(a);
+    }
+
+    private static MemorySegment heap(byte[] a) {
+        return MemorySegment.ofArray(a);
+    }
+
+    private static MemorySegment heap(int[] a) {
+        return MemorySegment.ofArray(a);
+    }
+
+    /** A downcall; the kernels check nothing, so every call is checked before it is made. */
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Throwable;
+    }
+
+    private static void call(Call call) {
+        try {
+            call.run();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Heap arrays go straight to the kernels: the calls are short and never call back into Java. */
+    private static MethodHandle downcall(SymbolLookup symbols, String name, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(symbols.findOrThrow(name), descriptor, CRITICAL);
+    }
+
+    /** The loaded library and what the processor offers, or why it did not load. */
+    private record Library(SymbolLookup symbols, int features, MethodHandle quantize, String failure) {
+        static Library load() {
+            String os = System.getProperty("os.name");
+            String arch = System.getProperty("os.arch");
+            if (!"Linux".equals(os) || !"amd64".equals(arch)) {
+                return failed("it is built for Linux on x86-64, this is " + os + " on " + arch);
+            }
+            try (InputStream in = Int8Kernels.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    return failed("this build does not contain it (gcc was missing when it was built)");
+                }
+                SymbolLookup symbols = open(in.readAllBytes());
+                int features = (int) Linker.nativeLinker()
+                        .downcallHandle(symbols.findOrThrow("engram_features"), FunctionDescriptor.of(JAVA_INT))
+                        .invokeExact();
+                return new Library(symbols, features, downcall(symbols, "engram_quantize_q8", QUANTIZE), null);
+            } catch (Throwable e) {
+                return failed("it did not load: " + e);
+            }
+        }
+
+        private static Library failed(String reason) {
+            return new Library(null, 0, null, reason);
+        }
+
+        /** Loads the library from an anonymous memory file: no file on disk to leave behind, even after a kill. */
+        private static SymbolLookup open(byte[] library) throws Throwable {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            MethodHandle memfdCreate = linker.downcallHandle(
+                    libc.findOrThrow("memfd_create"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            MethodHandle close =
+                    linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            int fd;
+            try (Arena arena = Arena.ofConfined()) {
+                fd = (int) memfdCreate.invokeExact(arena.allocateFrom("engram-kernels"), MFD_CLOEXEC);
+            }
+            if (fd < 0) {
+                throw new IOException("memfd_create failed");
+            }
+            try {
+                String file = "/proc/self/fd/" + fd;
+                Files.write(Path.of(file), library);
+                // By name: the Path form resolves the link to "/memfd:… (deleted)", which dlopen cannot open.
+                return SymbolLookup.libraryLookup(file, Arena.global());
+            } finally {
+                // The loaded library keeps its own mapping; a failed close would only leak the descriptor.
+                int unused = (int) close.invokeExact(fd);
+            }
+        }
+    }
+}

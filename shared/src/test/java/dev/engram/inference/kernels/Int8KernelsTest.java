@@ -1,0 +1,161 @@
+package dev.engram.inference.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.engram.inference.quant.RowFormat;
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The native int8 kernels against plain products in double precision: of the quantized weights with
+ * the quantized inputs (equal within float rounding), and with the float inputs (within the bound the
+ * inputs' rounding allows). Each variant the processor runs is tested, and they must agree bit for bit.
+ */
+class Int8KernelsTest {
+    private static Arena arena;
+
+    @BeforeAll
+    static void start() {
+        arena = Arena.ofShared();
+    }
+
+    @AfterAll
+    static void stop() {
+        arena.close();
+    }
+
+    @Test
+    void loadsOnLinuxX86WithAvx2() {
+        boolean x86Linux =
+                "Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"));
+        assumeTrue(x86Linux, "the library is built for Linux on x86-64 only");
+        assertThat(Int8Kernels.unavailableReason()).isEmpty();
+        assertThat(Int8Kernels.best()).isPresent();
+    }
+
+    @Test
+    void quantizesEachBlockWithinHalfAStep() {
+        Int8Kernels kernels = kernels(Int8Kernels.Variant.AVX2);
+        Random random = new Random(7);
+        float[] x = new float[3 * 64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextGaussian() * (i < 32 ? 0 : 1 + i % 5));
+        }
+        Int8Kernels.Input in = kernels.quantize(x, 3, 64);
+        for (int b = 0; b < 6; b++) {
+            float max = 0;
+            int sum = 0;
+            for (int i = b * 32; i < (b + 1) * 32; i++) {
+                max = Math.max(max, Math.abs(x[i]));
+                sum += in.q()[i];
+            }
+            assertThat(in.d()[b]).as("scale of block %d", b).isEqualTo(max / 127);
+            assertThat(in.c()[b]).as("correction of block %d", b).isEqualTo(-8 * sum);
+            for (int i = b * 32; i < (b + 1) * 32; i++) {
+                assertThat(Math.abs(in.q()[i])).isLessThanOrEqualTo(127);
+                assertThat((double) in.q()[i] * in.d()[b]).isCloseTo(x[i], offset(in.d()[b] * 0.5001 + 1e-30));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
+    @CsvSource({
+        "Q4_0, 1, 32, 9",
+        "Q4_0, 5, 96, 9",
+        "Q4_0, 37, 224, 9",
+        "Q4_0, 130, 2048, 6",
+        "Q8_0, 1, 32, 9",
+        "Q8_0, 5, 96, 9",
+        "Q8_0, 37, 224, 9",
+        "Q8_0, 130, 2048, 6"
+    })
+    void equalTheReferenceInEveryVariantAndDoNotDependOnTheBatch(RowFormat format, int rows, int cols, int tokens) {
+        Random random = new Random(rows * 31L + cols);
+        WeightMatrix w = KernelsTest.matrix(arena, format, rows, cols, random);
+        float[] x = new float[tokens * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
+        Int8Kernels.Input in = avx2.quantize(x, tokens, cols);
+        float[] y = new float[tokens * rows];
+        avx2.multiply(w, in, y, 0, rows);
+
+        float[] weights = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            format.decode(w.data(), r * format.rowBytes(cols), weights, 0, cols);
+            for (int t = 0; t < tokens; t++) {
+                double quantized = 0;
+                double exact = 0;
+                double magnitude = 0;
+                double inputRounding = 0;
+                for (int c = 0; c < cols; c++) {
+                    int i = t * cols + c;
+                    float scale = in.d()[i / 32];
+                    quantized += (double) weights[c] * in.q()[i] * scale;
+                    exact += (double) weights[c] * x[i];
+                    magnitude += Math.abs((double) weights[c] * x[i]);
+                    inputRounding += Math.abs(weights[c]) * scale * 0.5;
+                }
+                float got = y[t * rows + r];
+                assertThat((double) got)
+                        .as("token %d row %d against the quantized inputs", t, r)
+                        .isCloseTo(quantized, offset(2e-5 * magnitude + 1e-6));
+                assertThat((double) got)
+                        .as("token %d row %d against the float inputs", t, r)
+                        .isCloseTo(exact, offset(inputRounding + 2e-5 * magnitude + 1e-6));
+            }
+        }
+
+        // Each token alone, in part of the rows, or in a smaller batch: the same bits.
+        for (int t = 0; t < tokens; t++) {
+            float[] alone = new float[rows];
+            avx2.multiply(w, avx2.quantize(Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, cols), alone, 0, rows);
+            assertThat(alone).as("token %d alone", t).containsExactly(Arrays.copyOfRange(y, t * rows, (t + 1) * rows));
+        }
+        float[] split = new float[tokens * rows];
+        avx2.multiply(w, in, split, 0, rows / 2);
+        avx2.multiply(w, in, split, rows / 2, rows);
+        assertThat(split).containsExactly(y);
+
+        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        assumeTrue(vnni.isPresent(), "this processor lacks AVX-512 VNNI; only the AVX2 variant ran");
+        float[] viaVnni = new float[tokens * rows];
+        vnni.get().multiply(w, in, viaVnni, 0, rows);
+        assertThat(viaVnni).as("VNNI against AVX2").containsExactly(y);
+    }
+
+    @Test
+    void refusesWhatWouldReadOrWriteOutOfBounds() {
+        Int8Kernels kernels = kernels(Int8Kernels.Variant.AVX2);
+        WeightMatrix w = KernelsTest.matrix(arena, RowFormat.Q4_0, 4, 64, new Random(1));
+        Int8Kernels.Input in = kernels.quantize(new float[2 * 64], 2, 64);
+        assertThatThrownBy(() -> kernels.multiply(w, in, new float[8], 0, 5))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> kernels.multiply(w, in, new float[7], 0, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> kernels.multiply(w, kernels.quantize(new float[96], 1, 96), new float[8], 0, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> kernels.quantize(new float[64], 2, 64)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Int8Kernels.Input(new byte[63], new float[2], new int[2], 1, 64))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> kernels.multiply(
+                        KernelsTest.matrix(arena, RowFormat.F32, 4, 64, new Random(1)), in, new float[8], 0, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Int8Kernels kernels(Int8Kernels.Variant variant) {
+        assumeTrue(Int8Kernels.best().isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
+        return Int8Kernels.of(variant).orElseThrow();
+    }
+}
