@@ -7,23 +7,27 @@
  * the processor runs; without it, the Vector API kernels serve.
  */
 #include <immintrin.h>
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-/* How far ahead of use the weights are fetched, in bytes. */
-#define PREFETCH 4096
+/*
+ * How far ahead of use each row's weights are fetched, in bytes. The weights are read from memory once
+ * per step; left to the hardware's own prefetching, the kernels wait on memory at about half the
+ * bandwidth.
+ */
+#define PREFETCH 256
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma,f16c")
 
-/* Bit 0: AVX2 with FMA and F16C; bit 1: AVX-512 VNNI on 256-bit registers too. */
+/* Bit 0: AVX2 with FMA and F16C; bit 1: AVX-512 (F, BW, VL) with VNNI as well. */
 int32_t engram_features(void) {
     __builtin_cpu_init();
     int32_t features = 0;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
         features |= 1;
-        if (__builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")) {
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+                && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")) {
             features |= 2;
         }
     }
@@ -44,22 +48,38 @@ static inline __attribute__((always_inline)) float sum_lanes(__m256 v) {
  * GGML's signed values.
  */
 void engram_quantize_q8(const float *x, int32_t tokens, int32_t cols, int8_t *q, float *d, int32_t *c) {
+    const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     int64_t blocks = (int64_t) tokens * (cols / 32);
     for (int64_t b = 0; b < blocks; b++) {
         const float *in = x + b * 32;
-        float amax = 0;
-        for (int i = 0; i < 32; i++) {
-            amax = fmaxf(amax, fabsf(in[i]));
+        __m256 v[4];
+        __m256 amax = _mm256_setzero_ps();
+        for (int i = 0; i < 4; i++) {
+            v[i] = _mm256_loadu_ps(in + 8 * i);
+            amax = _mm256_max_ps(amax, _mm256_and_ps(v[i], magnitude));
         }
-        float inverse = amax > 0 ? 127.0f / amax : 0;
-        int32_t sum = 0;
-        for (int i = 0; i < 32; i++) {
-            int32_t v = (int32_t) nearbyintf(in[i] * inverse);
-            q[b * 32 + i] = (int8_t) v;
-            sum += v;
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        float max = _mm_cvtss_f32(m);
+        __m256 inverse = _mm256_set1_ps(max > 0 ? 127.0f / max : 0);
+        __m256i n[4];
+        __m256i sum = _mm256_setzero_si256();
+        for (int i = 0; i < 4; i++) {
+            /* Rounded to nearest, ties to even, then converted exactly. */
+            n[i] = _mm256_cvtps_epi32(
+                    _mm256_round_ps(_mm256_mul_ps(v[i], inverse), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            sum = _mm256_add_epi32(sum, n[i]);
         }
-        d[b] = amax / 127.0f;
-        c[b] = -8 * sum;
+        /* Packing works within 128-bit halves; the permutation puts the 32 bytes back in order. */
+        __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(n[0], n[1]), _mm256_packs_epi32(n[2], n[3]));
+        bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256((__m256i *) (q + b * 32), bytes);
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+        d[b] = max / 127.0f;
+        c[b] = -8 * _mm_cvtsi128_si32(s);
     }
 }
 
@@ -68,17 +88,45 @@ void engram_quantize_q8(const float *x, int32_t tokens, int32_t cols, int8_t *q,
 #define DOT_U8S8(acc, u, s) \
     _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_maddubs_epi16((u), (s)), _mm256_set1_epi16(1)))
 #include "int8_dot.h"
+
+void engram_q4_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,
+        const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
+    rows_avx2(1, w, from, to, cols, q, d, c, tokens, y, y_rows);
+}
+
+void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,
+        int32_t tokens, float *y, int32_t y_rows) {
+    rows_avx2(0, w, from, to, cols, q, d, NULL, tokens, y, y_rows);
+}
 #undef KERNEL
 #undef GROUP
 #undef DOT_U8S8
 #pragma GCC pop_options
 
 #pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c,avx512f,avx512vl,avx512vnni")
+#pragma GCC target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 #define KERNEL(name) name##_vnni
 #define GROUP 8
 #define DOT_U8S8(acc, u, s) _mm256_dpbusd_epi32((acc), (u), (s))
 #include "int8_dot.h"
+#include "int8_prompt.h"
+
+/* From this many tokens on, rearranging sixteen rows into a panel pays (int8_prompt.h). */
+#define PANEL_TOKENS 4
+
+void engram_q4_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,
+        const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
+    if (tokens >= PANEL_TOKENS) {
+        q4_0_panels_vnni(w, from, to, cols, q, d, c, tokens, y, y_rows);
+    } else {
+        rows_vnni(1, w, from, to, cols, q, d, c, tokens, y, y_rows);
+    }
+}
+
+void engram_q8_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,
+        int32_t tokens, float *y, int32_t y_rows) {
+    rows_vnni(0, w, from, to, cols, q, d, NULL, tokens, y, y_rows);
+}
 #undef KERNEL
 #undef GROUP
 #undef DOT_U8S8

@@ -1,139 +1,158 @@
 /*
- * The integer dot-product kernels, written once and compiled twice by engram_kernels.c: once for
- * AVX2 and once with AVX-512 VNNI. DOT_U8S8(acc, u, s) adds to each 32-bit lane of acc the four
- * products of unsigned bytes u and signed bytes s that share the lane; GROUP is the most tokens one
- * unpacked block of weights serves (two sums each, and AVX2 has half the registers).
+ * The decoding kernels, written once and compiled twice by engram_kernels.c: for AVX2 and for
+ * AVX-512 VNNI. DOT_U8S8(acc, u, s) adds to each 32-bit lane of acc the four products of unsigned
+ * bytes u and signed bytes s that share the lane; GROUP is the most tokens one pass over a block
+ * serves (AVX2 has half the registers).
  *
- * Every block's product is an exact integer; only the scaling is float, and its order per token
- * never depends on how many tokens share a call, so a token gets the same bits alone or batched.
+ * Every kernel here and in int8_prompt.h computes a product the same way, to the bit: for each block,
+ * the exact integer sum of the weights times the quantized inputs, then, block after block,
+ * acc = fma(float(sum), weight scale * input scale, acc). Integer sums do not depend on the order of
+ * their terms, so the kernels can gather them differently (lanes of one row here, a lane per row in
+ * the prompt kernel) and the engine may pick a kernel by the number of tokens without changing any
+ * token's result.
  */
 
-/* 4-bit weights: nibbles 0..15 times the input, plus the input's correction -8 * sum (lane 0). */
-static inline __attribute__((always_inline)) void KERNEL(q4_0_block)(
-        const uint8_t *row, int32_t b, int32_t blocks, const int8_t *q, const float *d, const int32_t *c,
-        int32_t cols, const int n, __m256 *acc) {
-    const uint8_t *block = row + (int64_t) b * 18;
+/* Lane k of the result is the sum of the lanes of v[k]. */
+static inline __attribute__((always_inline)) __m256i KERNEL(sum8)(const __m256i *v) {
+    __m256i s01 = _mm256_add_epi32(_mm256_unpacklo_epi32(v[0], v[1]), _mm256_unpackhi_epi32(v[0], v[1]));
+    __m256i s23 = _mm256_add_epi32(_mm256_unpacklo_epi32(v[2], v[3]), _mm256_unpackhi_epi32(v[2], v[3]));
+    __m256i s45 = _mm256_add_epi32(_mm256_unpacklo_epi32(v[4], v[5]), _mm256_unpackhi_epi32(v[4], v[5]));
+    __m256i s67 = _mm256_add_epi32(_mm256_unpacklo_epi32(v[6], v[7]), _mm256_unpackhi_epi32(v[6], v[7]));
+    __m256i s0123 = _mm256_add_epi32(_mm256_unpacklo_epi64(s01, s23), _mm256_unpackhi_epi64(s01, s23));
+    __m256i s4567 = _mm256_add_epi32(_mm256_unpacklo_epi64(s45, s67), _mm256_unpackhi_epi64(s45, s67));
+    return _mm256_add_epi32(
+            _mm256_permute2x128_si256(s0123, s4567, 0x20), _mm256_permute2x128_si256(s0123, s4567, 0x31));
+}
+
+/* The sum of the lanes of v. */
+static inline __attribute__((always_inline)) int32_t KERNEL(sum1)(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(s);
+}
+
+/* The fp16 scales at `block` of eight rows `row_bytes` apart, as floats. */
+static inline __attribute__((always_inline)) __m256 KERNEL(scales8)(const uint8_t *block, int64_t row_bytes) {
+    const __m256i rows = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int32_t) row_bytes));
+    __m256i heads = _mm256_i32gather_epi32((const int *) block, rows, 1);
+    /* The low half of each lane, packed into the low 128 bits. */
+    const __m256i low_halves = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1,
+            0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1);
+    __m256i packed = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(heads, low_halves), _MM_SHUFFLE(3, 1, 2, 0));
+    return _mm256_cvtph_ps(_mm256_castsi256_si128(packed));
+}
+
+static inline __attribute__((always_inline)) float KERNEL(scale1)(const uint8_t *block) {
     uint16_t half;
     memcpy(&half, block, 2);
-    float dw = _cvtsh_ss(half);
+    return _cvtsh_ss(half);
+}
+
+/* A Q4_0 block as 32 unsigned values 0..15, in the order of the inputs. */
+static inline __attribute__((always_inline)) __m256i KERNEL(q4_0_unpack)(const uint8_t *block) {
     __m128i packed = _mm_loadu_si128((const __m128i *) (block + 2));
-    __m256i u = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), _mm256_set1_epi8(0x0F));
+    return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), _mm256_set1_epi8(0x0F));
+}
+
+/*
+ * Eight rows from `row` times n tokens: y[t * y_rows + k] for row k. Q4_0 multiplies the unsigned
+ * nibbles and adds the input's correction c = -8 * sum(q); Q8_0 multiplies |w| by the input with w's
+ * sign, so the first operand is unsigned.
+ */
+static inline __attribute__((always_inline)) void KERNEL(rows8)(const int q4, const uint8_t *row,
+        int64_t row_bytes, int32_t blocks, const int8_t *q, const float *d, const int32_t *c, int32_t cols,
+        const int n, float *y, int32_t y_rows) {
+    const int64_t block_bytes = q4 ? 18 : 34;
+    __m256 acc[GROUP];
     for (int t = 0; t < n; t++) {
-        int64_t xb = (int64_t) t * blocks + b;
-        __m256i x = _mm256_loadu_si256((const __m256i *) (q + (int64_t) t * cols + (int64_t) b * 32));
-        __m256i dot = DOT_U8S8(_mm256_zextsi128_si256(_mm_cvtsi32_si128(c[xb])), u, x);
-        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(dw * d[xb]), acc[t]);
+        acc[t] = _mm256_setzero_ps();
+    }
+    for (int32_t b = 0; b < blocks; b++) {
+        const uint8_t *block = row + b * block_bytes;
+        if ((b & 1) == 0) {
+            for (int k = 0; k < 8; k++) {
+                _mm_prefetch((const char *) block + k * row_bytes + PREFETCH, _MM_HINT_T0);
+            }
+        }
+        __m256i w[8];
+        for (int k = 0; k < 8; k++) {
+            w[k] = q4 ? KERNEL(q4_0_unpack)(block + k * row_bytes)
+                      : _mm256_loadu_si256((const __m256i *) (block + k * row_bytes + 2));
+        }
+        __m256 dw = KERNEL(scales8)(block, row_bytes);
+        for (int t = 0; t < n; t++) {
+            int64_t xb = (int64_t) t * blocks + b;
+            __m256i x = _mm256_loadu_si256((const __m256i *) (q + (int64_t) t * cols + b * 32));
+            __m256i dots[8];
+            for (int k = 0; k < 8; k++) {
+                dots[k] = q4 ? DOT_U8S8(_mm256_setzero_si256(), w[k], x)
+                             : DOT_U8S8(_mm256_setzero_si256(), _mm256_abs_epi8(w[k]), _mm256_sign_epi8(x, w[k]));
+            }
+            __m256i sums = KERNEL(sum8)(dots);
+            if (q4) {
+                sums = _mm256_add_epi32(sums, _mm256_set1_epi32(c[xb]));
+            }
+            __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(d[xb]));
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), scale, acc[t]);
+        }
+    }
+    for (int t = 0; t < n; t++) {
+        _mm256_storeu_ps(y + (int64_t) t * y_rows, acc[t]);
+    }
+}
+
+/* One row, for the rows left over by eight at a time: the same arithmetic, lane by lane. */
+static inline __attribute__((always_inline)) void KERNEL(rows1)(const int q4, const uint8_t *row,
+        int32_t blocks, const int8_t *q, const float *d, const int32_t *c, int32_t cols, int32_t tokens,
+        float *y, int32_t y_rows) {
+    const int64_t block_bytes = q4 ? 18 : 34;
+    for (int32_t t = 0; t < tokens; t++) {
+        float acc = 0;
+        for (int32_t b = 0; b < blocks; b++) {
+            const uint8_t *block = row + b * block_bytes;
+            int64_t xb = (int64_t) t * blocks + b;
+            __m256i x = _mm256_loadu_si256((const __m256i *) (q + (int64_t) t * cols + b * 32));
+            int32_t sum;
+            if (q4) {
+                sum = KERNEL(sum1)(DOT_U8S8(_mm256_setzero_si256(), KERNEL(q4_0_unpack)(block), x)) + c[xb];
+            } else {
+                __m256i w = _mm256_loadu_si256((const __m256i *) (block + 2));
+                sum = KERNEL(sum1)(DOT_U8S8(_mm256_setzero_si256(), _mm256_abs_epi8(w), _mm256_sign_epi8(x, w)));
+            }
+            float scale = KERNEL(scale1)(block) * d[xb];
+            acc = _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss((float) sum), _mm_set_ss(scale), _mm_set_ss(acc)));
+        }
+        y[(int64_t) t * y_rows] = acc;
     }
 }
 
 /*
- * Blocks alternate between two sums per token, so consecutive blocks do not wait on each other. The
- * weights are read from memory once per step, so they are fetched ahead of use: the hardware's own
- * prefetching leaves the kernel waiting on memory at about half the bandwidth.
+ * Rows [from, to) of a Q4_0 (q4) or Q8_0 matrix times `tokens` quantized inputs (engram_quantize_q8):
+ * y[t * y_rows + r]. Eight rows go together, each block of them unpacked once for up to GROUP tokens.
  */
-static inline __attribute__((always_inline)) void KERNEL(q4_0_group)(
-        const uint8_t *row, int32_t blocks, const int8_t *q, const float *d, const int32_t *c,
-        int32_t cols, const int n, float *out, int32_t out_stride) {
-    __m256 even[GROUP], odd[GROUP];
-    for (int t = 0; t < n; t++) {
-        even[t] = _mm256_setzero_ps();
-        odd[t] = _mm256_setzero_ps();
-    }
-    int32_t b = 0;
-    for (; b + 1 < blocks; b += 2) {
-        _mm_prefetch((const char *) row + (int64_t) b * 18 + PREFETCH, _MM_HINT_T0);
-        KERNEL(q4_0_block)(row, b, blocks, q, d, c, cols, n, even);
-        KERNEL(q4_0_block)(row, b + 1, blocks, q, d, c, cols, n, odd);
-    }
-    if (b < blocks) {
-        KERNEL(q4_0_block)(row, b, blocks, q, d, c, cols, n, even);
-    }
-    for (int t = 0; t < n; t++) {
-        out[(int64_t) t * out_stride] = sum_lanes(_mm256_add_ps(even[t], odd[t]));
-    }
-}
-
-/* 8-bit weights: |w| times the input with w's sign, so the first operand is unsigned. */
-static inline __attribute__((always_inline)) void KERNEL(q8_0_block)(
-        const uint8_t *row, int32_t b, int32_t blocks, const int8_t *q, const float *d,
-        int32_t cols, const int n, __m256 *acc) {
-    const uint8_t *block = row + (int64_t) b * 34;
-    uint16_t half;
-    memcpy(&half, block, 2);
-    float dw = _cvtsh_ss(half);
-    __m256i w = _mm256_loadu_si256((const __m256i *) (block + 2));
-    __m256i u = _mm256_abs_epi8(w);
-    for (int t = 0; t < n; t++) {
-        int64_t xb = (int64_t) t * blocks + b;
-        __m256i x = _mm256_loadu_si256((const __m256i *) (q + (int64_t) t * cols + (int64_t) b * 32));
-        __m256i dot = DOT_U8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(x, w));
-        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(dw * d[xb]), acc[t]);
-    }
-}
-
-static inline __attribute__((always_inline)) void KERNEL(q8_0_group)(
-        const uint8_t *row, int32_t blocks, const int8_t *q, const float *d,
-        int32_t cols, const int n, float *out, int32_t out_stride) {
-    __m256 even[GROUP], odd[GROUP];
-    for (int t = 0; t < n; t++) {
-        even[t] = _mm256_setzero_ps();
-        odd[t] = _mm256_setzero_ps();
-    }
-    int32_t b = 0;
-    for (; b + 1 < blocks; b += 2) {
-        _mm_prefetch((const char *) row + (int64_t) b * 34 + PREFETCH, _MM_HINT_T0);
-        KERNEL(q8_0_block)(row, b, blocks, q, d, cols, n, even);
-        KERNEL(q8_0_block)(row, b + 1, blocks, q, d, cols, n, odd);
-    }
-    if (b < blocks) {
-        KERNEL(q8_0_block)(row, b, blocks, q, d, cols, n, even);
-    }
-    for (int t = 0; t < n; t++) {
-        out[(int64_t) t * out_stride] = sum_lanes(_mm256_add_ps(even[t], odd[t]));
-    }
-}
-
-/*
- * Rows [from, to) of a Q4_0 matrix times `tokens` quantized inputs (engram_quantize_q8):
- * y[t * y_rows + r]. Tokens go GROUP at a time, then four, then one, so each block of weights is
- * unpacked once for several tokens.
- */
-void KERNEL(engram_q4_0)(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q,
-        const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
+static inline __attribute__((always_inline)) void KERNEL(rows)(const int q4, const uint8_t *w, int32_t from,
+        int32_t to, int32_t cols, const int8_t *q, const float *d, const int32_t *c, int32_t tokens, float *y,
+        int32_t y_rows) {
     int32_t blocks = cols / 32;
-    int64_t row_bytes = (int64_t) blocks * 18;
-    for (int32_t r = from; r < to; r++) {
+    int64_t row_bytes = (int64_t) blocks * (q4 ? 18 : 34);
+    int32_t r = from;
+    for (; to - r >= 8; r += 8) {
         const uint8_t *row = w + r * row_bytes;
         int32_t t = 0;
-#define Q4_TOKENS(n)                                                                                    \
+#define ROWS8_TOKENS(n)                                                                                \
         for (; tokens - t >= (n); t += (n)) {                                                         \
             int64_t xo = (int64_t) t * blocks;                                                          \
-            KERNEL(q4_0_group)(row, blocks, q + (int64_t) t * cols, d + xo, c + xo, cols, (n),        \
-                    y + (int64_t) t * y_rows + r, y_rows);                                              \
+            KERNEL(rows8)(q4, row, row_bytes, blocks, q + (int64_t) t * cols, d + xo, q4 ? c + xo : NULL, \
+                    cols, (n), y + (int64_t) t * y_rows + r, y_rows);                                   \
         }
-        Q4_TOKENS(GROUP)
-        Q4_TOKENS(4)
-        Q4_TOKENS(1)
-#undef Q4_TOKENS
+        ROWS8_TOKENS(GROUP)
+        ROWS8_TOKENS(4)
+        ROWS8_TOKENS(1)
+#undef ROWS8_TOKENS
+    }
+    for (; r < to; r++) {
+        KERNEL(rows1)(q4, w + r * row_bytes, blocks, q, d, c, cols, tokens, y + r, y_rows);
     }
 }
 
-/* Like engram_q4_0 for Q8_0 weights. */
-void KERNEL(engram_q8_0)(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q,
-        const float *d, int32_t tokens, float *y, int32_t y_rows) {
-    int32_t blocks = cols / 32;
-    int64_t row_bytes = (int64_t) blocks * 34;
-    for (int32_t r = from; r < to; r++) {
-        const uint8_t *row = w + r * row_bytes;
-        int32_t t = 0;
-#define Q8_TOKENS(n)                                                                                    \
-        for (; tokens - t >= (n); t += (n)) {                                                         \
-            KERNEL(q8_0_group)(row, blocks, q + (int64_t) t * cols, d + (int64_t) t * blocks, cols,   \
-                    (n), y + (int64_t) t * y_rows + r, y_rows);                                         \
-        }
-        Q8_TOKENS(GROUP)
-        Q8_TOKENS(4)
-        Q8_TOKENS(1)
-#undef Q8_TOKENS
-    }
-}

@@ -25,8 +25,8 @@ import java.util.Optional;
  *
  * <p>The library is built for Linux on x86-64 and loaded from the jar through an anonymous memory
  * file, so nothing is written to disk. Each block's product is an exact integer and the float scaling
- * runs in one order per token, so a token's result is the same alone or with others, and the same
- * from both variants.
+ * runs in one order per token, so a token's result is the same alone or with others, from either
+ * variant, and from the kernel for one token or the one for many.
  */
 public final class Int8Kernels {
     /** The processor features a variant needs. */
@@ -110,9 +110,15 @@ public final class Int8Kernels {
         return "native int8 kernels (" + variant.label + ")";
     }
 
-    /** Whether these kernels multiply {@code w}. */
-    public static boolean takes(WeightMatrix w) {
-        return w instanceof Q4Matrix || w instanceof Q8Matrix;
+    /**
+     * Whether these kernels multiply {@code w} for tokens being decoded, or for a prompt's tokens: many
+     * tokens at once are only faster than the Vector API's blocked product with Q4_0 weights and
+     * AVX-512 VNNI, where sixteen rows are multiplied with one instruction.
+     */
+    public boolean takes(WeightMatrix w, boolean prompt) {
+        return prompt
+                ? variant == Variant.VNNI && w instanceof Q4Matrix
+                : w instanceof Q4Matrix || w instanceof Q8Matrix;
     }
 
     /** Quantizes {@code tokens} inputs of {@code cols} values each (a multiple of 32), one after the other in {@code x}. */
@@ -130,7 +136,8 @@ public final class Int8Kernels {
 
     /**
      * Rows {@code [from, to)} of {@code w}'s product with every token of {@code x}:
-     * {@code y[t * w.rows() + r]}. The arithmetic per token does not depend on how many tokens there are.
+     * {@code y[t * w.rows() + r]}. A token's result does not depend on how many tokens there are or
+     * how the rows are cut, and is the same from every variant.
      */
     public void multiply(WeightMatrix w, Input x, float[] y, int from, int to) {
         Objects.checkFromToIndex(from, to, w.rows());

@@ -8,10 +8,11 @@ import java.util.Optional;
  * part of the weights. Several matrices with the same input (query, key and value; gate and up) run as
  * one step.
  *
- * <p>Which kernel runs depends on what the tokens are, never on how many share the step: tokens being
+ * <p>Which kernel runs depends on what the tokens are, never on how many share the step. Tokens being
  * decoded (and every output-head product) use the {@link Int8Kernels} for quantized weights when they
- * are given, {@link WeightMatrix#decode} otherwise; the tokens of a prompt use {@link Gemm}. A sequence
- * therefore gets the same numbers alone or in any batch.
+ * are given, {@link WeightMatrix#decode} otherwise; the tokens of a prompt use the {@link Int8Kernels}'
+ * prompt kernel where it takes the weights, {@link Gemm} otherwise. A sequence therefore gets the same
+ * numbers alone or in any batch.
  */
 public final class MatMul {
     private static final int DECODE_CHUNK = 16;
@@ -37,36 +38,54 @@ public final class MatMul {
 
     /** {@code y[i][t * rows + r]} = token {@code t}'s product with matrix {@code i}, for {@code tokens} decoded tokens. */
     public void decode(WeightMatrix[] w, float[] x, int tokens, float[][] y) {
-        Int8Kernels kernels =
-                int8.filter(k -> Arrays.stream(w).anyMatch(Int8Kernels::takes)).orElse(null);
+        multiply(w, x, tokens, y, false);
+    }
+
+    public void decode(WeightMatrix w, float[] x, int tokens, float[] y) {
+        decode(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
+    }
+
+    /** Like {@link #decode(WeightMatrix[], float[], int, float[][])} for the tokens of a prompt. */
+    public void prefill(WeightMatrix[] w, float[] x, int tokens, float[][] y) {
+        multiply(w, x, tokens, y, true);
+    }
+
+    public void prefill(WeightMatrix w, float[] x, int tokens, float[] y) {
+        prefill(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
+    }
+
+    private void multiply(WeightMatrix[] w, float[] x, int tokens, float[][] y, boolean prompt) {
+        Int8Kernels kernels = int8.filter(k -> Arrays.stream(w).anyMatch(m -> k.takes(m, prompt)))
+                .orElse(null);
         Int8Kernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
-        float[] sums = null;
-        for (WeightMatrix m : w) {
-            if (m.needsBlockSums() && kernels == null) {
-                sums = WeightMatrix.blockSums(x, tokens, m.cols());
-                break;
-            }
-        }
-        float[] blockSums = sums;
+        float[] sums = prompt ? null : blockSums(w, x, tokens, kernels);
         int[] starts = starts(w);
-        team.forEach(starts[w.length], DECODE_CHUNK, (from, to) -> {
+        team.forEach(starts[w.length], prompt ? PREFILL_CHUNK : DECODE_CHUNK, (from, to) -> {
             for (int i = 0; i < w.length; i++) {
-                int lo = Math.max(from, starts[i]);
-                int hi = Math.min(to, starts[i + 1]);
+                int lo = Math.max(from, starts[i]) - starts[i];
+                int hi = Math.min(to, starts[i + 1]) - starts[i];
                 if (lo >= hi) {
                     continue;
                 }
-                if (kernels != null && Int8Kernels.takes(w[i])) {
-                    kernels.multiply(w[i], quantized, y[i], lo - starts[i], hi - starts[i]);
+                if (kernels != null && kernels.takes(w[i], prompt)) {
+                    kernels.multiply(w[i], quantized, y[i], lo, hi);
+                } else if (prompt) {
+                    Gemm.multiply(w[i], x, tokens, y[i], lo, hi, scratch.get());
                 } else {
-                    decodeRows(w[i], x, blockSums, tokens, y[i], lo - starts[i], hi - starts[i]);
+                    decodeRows(w[i], x, sums, tokens, y[i], lo, hi);
                 }
             }
         });
     }
 
-    public void decode(WeightMatrix w, float[] x, int tokens, float[] y) {
-        decode(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
+    /** The inputs' {@link WeightMatrix#blockSums} when a matrix left to the Vector API kernels needs them. */
+    private static float[] blockSums(WeightMatrix[] w, float[] x, int tokens, Int8Kernels kernels) {
+        for (WeightMatrix m : w) {
+            if (m.needsBlockSums() && (kernels == null || !kernels.takes(m, false))) {
+                return WeightMatrix.blockSums(x, tokens, m.cols());
+            }
+        }
+        return null;
     }
 
     /** Tokens in groups of four, then two, then one: the per-token arithmetic is the same in each. */
@@ -81,24 +100,6 @@ public final class MatMul {
         for (; first < tokens; first++) {
             w.decode(x, sums, first, 1, y, from, to);
         }
-    }
-
-    /** Like {@link #decode(WeightMatrix[], float[], int, float[][])} for the tokens of a prompt. */
-    public void prefill(WeightMatrix[] w, float[] x, int tokens, float[][] y) {
-        int[] starts = starts(w);
-        team.forEach(starts[w.length], PREFILL_CHUNK, (from, to) -> {
-            for (int i = 0; i < w.length; i++) {
-                int lo = Math.max(from, starts[i]);
-                int hi = Math.min(to, starts[i + 1]);
-                if (lo < hi) {
-                    Gemm.multiply(w[i], x, tokens, y[i], lo - starts[i], hi - starts[i], scratch.get());
-                }
-            }
-        });
-    }
-
-    public void prefill(WeightMatrix w, float[] x, int tokens, float[] y) {
-        prefill(new WeightMatrix[] {w}, x, tokens, new float[][] {y});
     }
 
     /** Where each matrix's rows begin in the step's shared row numbering. */

@@ -79,22 +79,70 @@ class Int8KernelsTest {
         "Q8_0, 37, 224, 9",
         "Q8_0, 130, 2048, 6"
     })
-    void equalTheReferenceInEveryVariantAndDoNotDependOnTheBatch(RowFormat format, int rows, int cols, int tokens) {
-        Random random = new Random(rows * 31L + cols);
-        WeightMatrix w = KernelsTest.matrix(arena, format, rows, cols, random);
-        float[] x = new float[tokens * cols];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
+    void decodingEqualsTheReferenceInEveryVariantAndDoesNotDependOnTheBatch(
+            RowFormat format, int rows, int cols, int tokens) {
+        WeightMatrix w = KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 31L + cols));
+        float[] x = inputs(tokens, cols, new Random(rows));
         Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
         Int8Kernels.Input in = avx2.quantize(x, tokens, cols);
         float[] y = new float[tokens * rows];
         avx2.multiply(w, in, y, 0, rows);
+        assertEqualsTheReference(format, w, x, in, y);
+        assertDoesNotDependOnTheBatch(avx2, w, x, in, y, rows / 2);
 
+        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        assumeTrue(vnni.isPresent(), "this processor lacks AVX-512 VNNI; only the AVX2 variant ran");
+        float[] viaVnni = new float[tokens * rows];
+        vnni.get().multiply(w, in, viaVnni, 0, rows);
+        assertThat(viaVnni).as("VNNI against AVX2").containsExactly(y);
+    }
+
+    /**
+     * Many tokens with Q4_0 (the VNNI variant's panel kernel): rows beyond a multiple of 16, columns
+     * beyond a pass of 64 blocks, tokens beyond a tile of 8; each token alone goes through the row
+     * kernel and must give the same bits.
+     */
+    @ParameterizedTest(name = "Q4_0 {0}x{1}, {2} tokens")
+    @CsvSource({"1, 32, 4", "37, 224, 11", "130, 2048, 9", "21, 2080, 17"})
+    void manyTokensEqualTheReferenceAndEachTokenAlone(int rows, int cols, int tokens) {
+        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        kernels(Int8Kernels.Variant.AVX2);
+        assumeTrue(vnni.isPresent(), "the prompt kernel needs AVX-512 VNNI, which this processor lacks");
+        Int8Kernels kernels = vnni.get();
+        WeightMatrix w = KernelsTest.matrix(arena, RowFormat.Q4_0, rows, cols, new Random(rows * 17L + cols));
+        assertThat(kernels.takes(w, true)).isTrue();
+        assertThat(kernels(Int8Kernels.Variant.AVX2).takes(w, true)).isFalse();
+        float[] x = inputs(tokens, cols, new Random(cols));
+        Int8Kernels.Input in = kernels.quantize(x, tokens, cols);
+        float[] y = new float[tokens * rows];
+        kernels.multiply(w, in, y, 0, rows);
+        assertEqualsTheReference(RowFormat.Q4_0, w, x, in, y);
+        assertDoesNotDependOnTheBatch(kernels, w, x, in, y, Math.min(rows, 7));
+        float[] viaAvx2 = new float[y.length];
+        kernels(Int8Kernels.Variant.AVX2).multiply(w, in, viaAvx2, 0, rows);
+        assertThat(viaAvx2).as("AVX2 rows against VNNI panels").containsExactly(y);
+    }
+
+    private static float[] inputs(int tokens, int cols, Random random) {
+        float[] x = new float[tokens * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
+    }
+
+    /**
+     * {@code y} against double-precision products: with the quantized inputs within float rounding, with
+     * the float inputs within what the inputs' rounding (half a step per value) allows.
+     */
+    private static void assertEqualsTheReference(
+            RowFormat format, WeightMatrix w, float[] x, Int8Kernels.Input in, float[] y) {
+        int rows = w.rows();
+        int cols = w.cols();
         float[] weights = new float[cols];
         for (int r = 0; r < rows; r++) {
             format.decode(w.data(), r * format.rowBytes(cols), weights, 0, cols);
-            for (int t = 0; t < tokens; t++) {
+            for (int t = 0; t < in.tokens(); t++) {
                 double quantized = 0;
                 double exact = 0;
                 double magnitude = 0;
@@ -116,23 +164,23 @@ class Int8KernelsTest {
                         .isCloseTo(exact, offset(inputRounding + 2e-5 * magnitude + 1e-6));
             }
         }
+    }
 
-        // Each token alone, in part of the rows, or in a smaller batch: the same bits.
-        for (int t = 0; t < tokens; t++) {
+    /** Each token alone, and the rows cut in two at {@code split}: the same bits as {@code y}. */
+    private static void assertDoesNotDependOnTheBatch(
+            Int8Kernels kernels, WeightMatrix w, float[] x, Int8Kernels.Input in, float[] y, int split) {
+        int rows = w.rows();
+        int cols = w.cols();
+        for (int t = 0; t < in.tokens(); t++) {
             float[] alone = new float[rows];
-            avx2.multiply(w, avx2.quantize(Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, cols), alone, 0, rows);
+            Int8Kernels.Input one = kernels.quantize(Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, cols);
+            kernels.multiply(w, one, alone, 0, rows);
             assertThat(alone).as("token %d alone", t).containsExactly(Arrays.copyOfRange(y, t * rows, (t + 1) * rows));
         }
-        float[] split = new float[tokens * rows];
-        avx2.multiply(w, in, split, 0, rows / 2);
-        avx2.multiply(w, in, split, rows / 2, rows);
-        assertThat(split).containsExactly(y);
-
-        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
-        assumeTrue(vnni.isPresent(), "this processor lacks AVX-512 VNNI; only the AVX2 variant ran");
-        float[] viaVnni = new float[tokens * rows];
-        vnni.get().multiply(w, in, viaVnni, 0, rows);
-        assertThat(viaVnni).as("VNNI against AVX2").containsExactly(y);
+        float[] cut = new float[y.length];
+        kernels.multiply(w, in, cut, 0, split);
+        kernels.multiply(w, in, cut, split, rows);
+        assertThat(cut).as("rows cut at %d", split).containsExactly(y);
     }
 
     @Test
