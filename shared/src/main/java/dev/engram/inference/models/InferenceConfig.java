@@ -45,10 +45,10 @@ public interface InferenceConfig {
     Optional<WeightFormat> quantize();
 
     /**
-     * Whether the own engine decodes with its native integer kernels where the weights are Q8_0 or
-     * Q4_0: each step's inputs are quantized to 8 bits per block of 32 (as llama.cpp does) and
-     * multiplied with integer dot-product instructions. They run on Linux x86-64 with AVX2 (AVX-512
-     * VNNI when present); elsewhere, or when off, the Vector API kernels serve with float inputs.
+     * Whether the own engine multiplies Q8_0 and Q4_0 weights with its native integer kernels: each
+     * step's inputs are quantized to 8 bits per block of 32 (as llama.cpp does) and multiplied with
+     * integer dot-product instructions. They decode on Linux x86-64 with AVX2 and also read Q4_0 prompts
+     * with AVX-512 VNNI; elsewhere, or when off, the Vector API kernels serve with float inputs.
      */
     @WithDefault("true")
     boolean nativeKernels();
