@@ -85,6 +85,7 @@ void engram_quantize_q8(const float *x, int32_t tokens, int32_t cols, int8_t *q,
 
 #define KERNEL(name) name##_avx2
 #define GROUP 4
+#define WIDE 0
 #define DOT_U8S8(acc, u, s) \
     _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_maddubs_epi16((u), (s)), _mm256_set1_epi16(1)))
 #include "int8_dot.h"
@@ -100,6 +101,7 @@ void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 }
 #undef KERNEL
 #undef GROUP
+#undef WIDE
 #undef DOT_U8S8
 #pragma GCC pop_options
 
@@ -107,6 +109,7 @@ void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 #pragma GCC target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 #define KERNEL(name) name##_vnni
 #define GROUP 8
+#define WIDE 1
 #define DOT_U8S8(acc, u, s) _mm256_dpbusd_epi32((acc), (u), (s))
 #include "int8_dot.h"
 #include "int8_prompt.h"
@@ -129,5 +132,6 @@ void engram_q8_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 }
 #undef KERNEL
 #undef GROUP
+#undef WIDE
 #undef DOT_U8S8
 #pragma GCC pop_options

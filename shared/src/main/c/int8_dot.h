@@ -2,7 +2,7 @@
  * The decoding kernels, written once and compiled twice by engram_kernels.c: for AVX2 and for
  * AVX-512 VNNI. DOT_U8S8(acc, u, s) adds to each 32-bit lane of acc the four products of unsigned
  * bytes u and signed bytes s that share the lane; GROUP is the most tokens one pass over a block
- * serves (AVX2 has half the registers).
+ * serves (AVX2 has half the registers); WIDE puts two rows in each 512-bit register.
  *
  * Every kernel here and in int8_prompt.h computes a product the same way, to the bit: for each block,
  * the exact integer sum of the weights times the quantized inputs, then, block after block,
@@ -55,6 +55,83 @@ static inline __attribute__((always_inline)) __m256i KERNEL(q4_0_unpack)(const u
     return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), _mm256_set1_epi8(0x0F));
 }
 
+#if WIDE
+/* Eight rows' blocks, two rows to a register: rows k and k + 4 in the halves of w[k]. */
+typedef struct {
+    __m512i w[4];
+} KERNEL(eight);
+
+static inline __attribute__((always_inline)) KERNEL(eight) KERNEL(load8)(const int q4, const uint8_t *block,
+        int64_t row_bytes) {
+    KERNEL(eight) e;
+    for (int k = 0; k < 4; k++) {
+        const uint8_t *low = block + k * row_bytes;
+        const uint8_t *high = block + (k + 4) * row_bytes;
+        if (q4) {
+            /* Each row's 16 bytes twice, the second copy shifted: low nibbles, then high nibbles. */
+            __m512i packed = _mm512_inserti64x4(
+                    _mm512_castsi256_si512(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *) (low + 2)))),
+                    _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *) (high + 2))), 1);
+            e.w[k] = _mm512_and_si512(_mm512_srlv_epi64(packed, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4)),
+                    _mm512_set1_epi8(0x0F));
+        } else {
+            e.w[k] = _mm512_inserti64x4(
+                    _mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *) (low + 2))),
+                    _mm256_loadu_si256((const __m256i *) (high + 2)), 1);
+        }
+    }
+    return e;
+}
+
+/* The eight rows' integer sums with one block of inputs, row k in lane k. */
+static inline __attribute__((always_inline)) __m256i KERNEL(sums8)(const int q4, const KERNEL(eight) *e,
+        const int8_t *in) {
+    __m512i x = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *) in));
+    __m512i dots[4];
+    for (int k = 0; k < 4; k++) {
+        if (q4) {
+            dots[k] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), e->w[k], x);
+        } else {
+            __m512i signed_x = _mm512_mask_sub_epi8(x, _mm512_movepi8_mask(e->w[k]), _mm512_setzero_si512(), x);
+            dots[k] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(e->w[k]), signed_x);
+        }
+    }
+    __m512i s01 = _mm512_add_epi32(_mm512_unpacklo_epi32(dots[0], dots[1]), _mm512_unpackhi_epi32(dots[0], dots[1]));
+    __m512i s23 = _mm512_add_epi32(_mm512_unpacklo_epi32(dots[2], dots[3]), _mm512_unpackhi_epi32(dots[2], dots[3]));
+    /* 128-bit lane j holds partial sums of rows 0-3 (j = 0, 1) or rows 4-7 (j = 2, 3). */
+    __m512i s = _mm512_add_epi32(_mm512_unpacklo_epi64(s01, s23), _mm512_unpackhi_epi64(s01, s23));
+    s = _mm512_add_epi32(s, _mm512_shuffle_i64x2(s, s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm512_castsi512_si256(_mm512_shuffle_i64x2(s, s, _MM_SHUFFLE(2, 0, 2, 0)));
+}
+#else
+/* Eight rows' blocks, a row to a register. */
+typedef struct {
+    __m256i w[8];
+} KERNEL(eight);
+
+static inline __attribute__((always_inline)) KERNEL(eight) KERNEL(load8)(const int q4, const uint8_t *block,
+        int64_t row_bytes) {
+    KERNEL(eight) e;
+    for (int k = 0; k < 8; k++) {
+        e.w[k] = q4 ? KERNEL(q4_0_unpack)(block + k * row_bytes)
+                    : _mm256_loadu_si256((const __m256i *) (block + k * row_bytes + 2));
+    }
+    return e;
+}
+
+/* The eight rows' integer sums with one block of inputs, row k in lane k. */
+static inline __attribute__((always_inline)) __m256i KERNEL(sums8)(const int q4, const KERNEL(eight) *e,
+        const int8_t *in) {
+    __m256i x = _mm256_loadu_si256((const __m256i *) in);
+    __m256i dots[8];
+    for (int k = 0; k < 8; k++) {
+        dots[k] = q4 ? DOT_U8S8(_mm256_setzero_si256(), e->w[k], x)
+                     : DOT_U8S8(_mm256_setzero_si256(), _mm256_abs_epi8(e->w[k]), _mm256_sign_epi8(x, e->w[k]));
+    }
+    return KERNEL(sum8)(dots);
+}
+#endif
+
 /*
  * Eight rows from `row` times n tokens: y[t * y_rows + k] for row k. Q4_0 multiplies the unsigned
  * nibbles and adds the input's correction c = -8 * sum(q); Q8_0 multiplies |w| by the input with w's
@@ -75,21 +152,11 @@ static inline __attribute__((always_inline)) void KERNEL(rows8)(const int q4, co
                 _mm_prefetch((const char *) block + k * row_bytes + PREFETCH, _MM_HINT_T0);
             }
         }
-        __m256i w[8];
-        for (int k = 0; k < 8; k++) {
-            w[k] = q4 ? KERNEL(q4_0_unpack)(block + k * row_bytes)
-                      : _mm256_loadu_si256((const __m256i *) (block + k * row_bytes + 2));
-        }
+        KERNEL(eight) rows = KERNEL(load8)(q4, block, row_bytes);
         __m256 dw = KERNEL(scales8)(block, row_bytes);
         for (int t = 0; t < n; t++) {
             int64_t xb = (int64_t) t * blocks + b;
-            __m256i x = _mm256_loadu_si256((const __m256i *) (q + (int64_t) t * cols + b * 32));
-            __m256i dots[8];
-            for (int k = 0; k < 8; k++) {
-                dots[k] = q4 ? DOT_U8S8(_mm256_setzero_si256(), w[k], x)
-                             : DOT_U8S8(_mm256_setzero_si256(), _mm256_abs_epi8(w[k]), _mm256_sign_epi8(x, w[k]));
-            }
-            __m256i sums = KERNEL(sum8)(dots);
+            __m256i sums = KERNEL(sums8)(q4, &rows, q + (int64_t) t * cols + b * 32);
             if (q4) {
                 sums = _mm256_add_epi32(sums, _mm256_set1_epi32(c[xb]));
             }

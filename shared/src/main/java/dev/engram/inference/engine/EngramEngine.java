@@ -85,15 +85,18 @@ public final class EngramEngine implements LanguageModel {
         return name;
     }
 
-    /** What the kernels run on, for logs and reports: weight format, threads, vector width, native kernels. */
+    /** What the kernels run on, for logs and reports: weight format, threads, vector width, and for quantized weights the native kernels. */
     public String describe() {
-        String kernels = model.matMul()
-                .int8()
-                .map(k -> ", " + k.describe())
-                .orElse(Int8Kernels.unavailableReason()
-                        .map(reason -> ", no native kernels: " + reason)
-                        .orElse(""));
-        return model.weights().format() + " weights, " + team.size() + " threads, " + Lanes.describe() + kernels;
+        String format = model.weights().format();
+        String kernels = format.equals("F32")
+                ? ""
+                : model.matMul()
+                        .int8()
+                        .map(k -> ", " + k.describe())
+                        .orElse(Int8Kernels.unavailableReason()
+                                .map(reason -> ", no native kernels: " + reason)
+                                .orElse(""));
+        return format + " weights, " + team.size() + " threads, " + Lanes.describe() + kernels;
     }
 
     public LlamaModel model() {
