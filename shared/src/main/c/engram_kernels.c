@@ -34,14 +34,6 @@ int32_t engram_features(void) {
     return features;
 }
 
-/* Lanes added in a fixed order. */
-static inline __attribute__((always_inline)) float sum_lanes(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 /*
  * Quantizes `tokens` rows of `cols` floats in blocks of 32: q = round(x / d) with d = max|x| / 127,
  * and c = -8 * the block's sum of q, which the Q4_0 kernel adds to turn its unsigned nibbles into

@@ -10,9 +10,9 @@ import java.util.Optional;
  *
  * <p>Which kernel runs depends on what the tokens are, never on how many share the step. Tokens being
  * decoded (and every output-head product) use the {@link Int8Kernels} for quantized weights when they
- * are given, {@link WeightMatrix#decode} otherwise; the tokens of a prompt use the {@link Int8Kernels}'
- * prompt kernel where it takes the weights, {@link Gemm} otherwise. A sequence therefore gets the same
- * numbers alone or in any batch.
+ * are given, {@link WeightMatrix#decode} otherwise; the tokens of a prompt use the {@link Int8Kernels}
+ * where they take the prompt ({@link Int8Kernels#takes}), {@link Gemm} otherwise. A sequence therefore
+ * gets the same numbers alone or in any batch.
  */
 public final class MatMul {
     private static final int DECODE_CHUNK = 16;
@@ -27,7 +27,7 @@ public final class MatMul {
         this.int8 = int8;
     }
 
-    /** The native kernels decode steps use for quantized weights, if any. */
+    /** The native kernels for quantized weights, if any. */
     public Optional<Int8Kernels> int8() {
         return int8;
     }
