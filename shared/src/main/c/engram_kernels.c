@@ -104,9 +104,9 @@ void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 #define WIDE 1
 #define DOT_U8S8(acc, u, s) _mm256_dpbusd_epi32((acc), (u), (s))
 #include "int8_dot.h"
-#include "int8_prompt.h"
+#include "int8_panel.h"
 
-/* From this many tokens on, rearranging sixteen rows into a panel pays (int8_prompt.h). */
+/* From this many tokens on, rearranging sixteen rows into a panel pays (int8_panel.h). */
 #define PANEL_TOKENS 4
 
 void engram_q4_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,

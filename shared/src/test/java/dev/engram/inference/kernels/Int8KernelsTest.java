@@ -107,7 +107,7 @@ class Int8KernelsTest {
     void manyTokensEqualTheReferenceAndEachTokenAlone(int rows, int cols, int tokens) {
         Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
         kernels(Int8Kernels.Variant.AVX2);
-        assumeTrue(vnni.isPresent(), "the prompt kernel needs AVX-512 VNNI, which this processor lacks");
+        assumeTrue(vnni.isPresent(), "the panel kernel needs AVX-512 VNNI, which this processor lacks");
         Int8Kernels kernels = vnni.get();
         WeightMatrix w = KernelsTest.matrix(arena, RowFormat.Q4_0, rows, cols, new Random(rows * 17L + cols));
         assertThat(kernels.takes(w, true)).isTrue();

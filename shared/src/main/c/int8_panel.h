@@ -1,10 +1,10 @@
 /*
- * The prompt kernel for Q4_0 weights (AVX-512 VNNI): a prompt's tokens times sixteen rows at a time,
- * one row per 32-bit lane. A pass's blocks of the sixteen rows are first rearranged into a panel, in
- * which register k of a block holds values 4k..4k+3 of every row; one dot-product instruction then
+ * The panel kernel for Q4_0 weights (AVX-512 VNNI): four or more tokens (a prompt, or a batched decode
+ * step) times sixteen rows at a time, one row per 32-bit lane. A pass's blocks of the sixteen rows are
+ * first rearranged into a panel, in which register k of a block holds values 4k..4k+3 of every row; one dot-product instruction then
  * adds four products for all sixteen rows, with the token's four inputs broadcast, and a block costs
- * eight of them per token plus one scaling for all sixteen rows. A token or two would not repay the
- * rearranging; they go row by row (int8_dot.h), with the same result to the bit.
+ * eight of them per token plus one scaling for all sixteen rows. One to three tokens would not repay
+ * the rearranging; they go row by row (int8_dot.h), with the same result to the bit.
  */
 
 /* Blocks of a pass: the panel (32 KB) and its scales stay in the first-level cache. */
