@@ -106,16 +106,20 @@ void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 #include "int8_dot.h"
 #include "int8_panel.h"
 
-/* From this many tokens on, rearranging sixteen rows into a panel pays (int8_panel.h). */
-#define PANEL_TOKENS 4
-
 void engram_q4_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,
         const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
-    if (tokens >= PANEL_TOKENS) {
-        q4_0_panels_vnni(w, from, to, cols, q, d, c, tokens, y, y_rows);
-    } else {
-        rows_vnni(1, w, from, to, cols, q, d, c, tokens, y, y_rows);
-    }
+    rows_vnni(1, w, from, to, cols, q, d, c, tokens, y, y_rows);
+}
+
+/* Rearranges groups [first, last) of sixteen rows of a Q4_0 matrix into panels (int8_panel.h). */
+void engram_q4_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
+    q4_0_pack(w, rows, cols, first, last, p);
+}
+
+/* Like engram_q4_0_vnni, for a matrix in panels: any number of tokens, the same result to the bit. */
+void engram_q4_0_panels_vnni(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
+        const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
+    q4_0_panels(p, from, to, cols, q, d, c, tokens, y, y_rows);
 }
 
 void engram_q8_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,

@@ -1,59 +1,116 @@
 /*
- * The panel kernel for Q4_0 weights (AVX-512 VNNI): four or more tokens (a prompt, or a batched decode
- * step) times sixteen rows at a time, one row per 32-bit lane. A pass's blocks of the sixteen rows are
- * first rearranged into a panel, in which register k of a block holds values 4k..4k+3 of every row; one dot-product instruction then
- * adds four products for all sixteen rows, with the token's four inputs broadcast, and a block costs
- * eight of them per token plus one scaling for all sixteen rows. One to three tokens would not repay
- * the rearranging; they go row by row (int8_dot.h), with the same result to the bit.
+ * Q4_0 weights in panels (AVX-512 VNNI): rearranged once at load so that sixteen rows are multiplied
+ * together, one row per 32-bit lane. Register k of a block holds bytes 4k..4k+3 of each row's packed
+ * values (values 4k..4k+3 in the low nibbles, 16+4k..16+4k+3 in the high ones); one dot-product
+ * instruction with a token's four inputs broadcast adds four products for all sixteen rows, and a
+ * block's sums come out one per row, so nothing is summed across lanes and the sixteen scales are one
+ * load. Decoding reads the weights at the memory's pace; a prompt reuses each pass of blocks, held in
+ * the first-level cache, for every token.
+ *
+ * Layout: rows in groups of sixteen (the last padded with zero rows). A group holds each block's four
+ * 64-byte registers, block after block, then each block's sixteen fp16 scales; as many bytes per row
+ * and block as GGML's 18.
  */
 
-/* Blocks of a pass: the panel (32 KB) and its scales stay in the first-level cache. */
+#define PANEL_ROWS 16
+#define PANEL_NIBBLES 256
+#define PANEL_SCALES 32
+#ifndef PANEL_AHEAD
+#define PANEL_AHEAD 2048
+#endif
+/* Blocks of a pass when tokens are done in tiles: 18 KB of weights stay in the first-level cache. */
 #define PASS_BLOCKS 64
+/* Tokens one pass over a block serves: eight sums and eight accumulators beside eight weight registers. */
+#define TILE_TOKENS 8
 
-/* Unpacks blocks [b0, b0 + count) of the rows at `base` (`lanes` of them) into the panel. */
-static inline __attribute__((always_inline)) void q4_0_panel(const uint8_t *base, int64_t row_bytes,
-        __mmask16 lanes, int32_t b0, int32_t count, __m512i *panel, __m512 *scales) {
-    const __m512i rows = _mm512_mullo_epi32(
-            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-            _mm512_set1_epi32((int32_t) row_bytes));
-    const __m512i low = _mm512_set1_epi8(0x0F);
-    for (int32_t b = 0; b < count; b++) {
-        const uint8_t *block = base + (int64_t) (b0 + b) * 18;
-        /* The scale is the low half of the block's first four bytes. */
-        __m512i head = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, rows, block, 1);
-        scales[b] = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(head));
-        for (int k = 0; k < 4; k++) {
-            __m512i packed = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, rows, block + 2 + 4 * k, 1);
-            panel[b * 8 + k] = _mm512_and_si512(packed, low);
-            panel[b * 8 + 4 + k] = _mm512_and_si512(_mm512_srli_epi32(packed, 4), low);
+/* Groups [first, last) of the Q4_0 matrix w (rows × cols) into panels p. */
+static void q4_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
+    int32_t blocks = cols / 32;
+    int64_t row_bytes = (int64_t) blocks * 18;
+    int64_t group_bytes = (int64_t) blocks * (PANEL_NIBBLES + PANEL_SCALES);
+    for (int32_t g = first; g < last; g++) {
+        uint8_t *nibbles = p + g * group_bytes;
+        uint8_t *scales = nibbles + (int64_t) blocks * PANEL_NIBBLES;
+        for (int32_t b = 0; b < blocks; b++) {
+            for (int32_t lane = 0; lane < PANEL_ROWS; lane++) {
+                int32_t row = g * PANEL_ROWS + lane;
+                uint8_t *scale = scales + b * PANEL_SCALES + 2 * lane;
+                if (row >= rows) {
+                    memset(scale, 0, 2);
+                    for (int k = 0; k < 4; k++) {
+                        memset(nibbles + b * PANEL_NIBBLES + 64 * k + 4 * lane, 0, 4);
+                    }
+                    continue;
+                }
+                const uint8_t *block = w + row * row_bytes + b * 18;
+                memcpy(scale, block, 2);
+                for (int k = 0; k < 4; k++) {
+                    memcpy(nibbles + b * PANEL_NIBBLES + 64 * k + 4 * lane, block + 2 + 4 * k, 4);
+                }
+            }
         }
     }
 }
 
-/* n tokens from t0 over a pass's panel; the sums wait in y between passes. */
-static inline __attribute__((always_inline)) void q4_0_prompt_tile(const __m512i *panel, const __m512 *scales,
-        int32_t b0, int32_t count, int32_t blocks, int32_t cols, const int8_t *q, const float *d,
-        const int32_t *c, int32_t t0, const int n, float *y, int32_t y_rows, int32_t r0, __mmask16 lanes) {
-    __m512 acc[8];
+/* A block's eight registers of unsigned values, from its four packed ones. */
+static inline __attribute__((always_inline)) void q4_0_unpack_block(const uint8_t *block, __m512i *weights) {
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    for (int k = 0; k < 4; k++) {
+        __m512i packed = _mm512_loadu_si512(block + 64 * k);
+        weights[k] = _mm512_and_si512(packed, low);
+        weights[4 + k] = _mm512_and_si512(_mm512_srli_epi32(packed, 4), low);
+    }
+}
+
+/*
+ * Tokens t0 .. t0 + n - 1 times blocks [b0, b0 + count) of one group, unpacking each block here or,
+ * when `unpacked` is given, reading the pass's blocks unpacked; the sums wait in y between passes.
+ */
+static inline __attribute__((always_inline)) void q4_0_panel_tile(const uint8_t *group, const __m512i *unpacked,
+        int32_t blocks, int32_t b0, int32_t count, int32_t cols, const int8_t *q, const float *d, const int32_t *c,
+        int32_t t0, const int n, float *y, int32_t y_rows, int32_t r0, __mmask16 lanes) {
+    const uint8_t *nibbles = group + (int64_t) b0 * PANEL_NIBBLES;
+    const uint8_t *scales = group + (int64_t) blocks * PANEL_NIBBLES + (int64_t) b0 * PANEL_SCALES;
+    /* With few tokens, two chains of sums, so a token's dot products need not wait for each other. */
+    const int chains = n < 4 ? 2 : 1;
+    __m512 acc[TILE_TOKENS];
     for (int t = 0; t < n; t++) {
         acc[t] = b0 == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(lanes, y + (int64_t) (t0 + t) * y_rows + r0);
     }
     for (int32_t b = 0; b < count; b++) {
-        __m512i sum[8];
+        __m512i weights[8];
+        if (unpacked) {
+            for (int k = 0; k < 8; k++) {
+                weights[k] = unpacked[b * 8 + k];
+            }
+        } else {
+            const uint8_t *block = nibbles + (int64_t) b * PANEL_NIBBLES;
+            for (int k = 0; k < 4; k++) {
+                _mm_prefetch((const char *) block + PANEL_AHEAD + 64 * k, _MM_HINT_T0);
+            }
+            if ((b & 1) == 0) {
+                _mm_prefetch((const char *) scales + (int64_t) b * PANEL_SCALES + PANEL_AHEAD / 8, _MM_HINT_T0);
+            }
+            q4_0_unpack_block(block, weights);
+        }
+        __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (scales + (int64_t) b * PANEL_SCALES)));
+        /* Token by token within each register, so the tokens' chains of sums advance together. */
+        __m512i sums[TILE_TOKENS][2];
         for (int t = 0; t < n; t++) {
-            sum[t] = _mm512_set1_epi32(c[(int64_t) (t0 + t) * blocks + b0 + b]);
+            sums[t][0] = _mm512_set1_epi32(c[(int64_t) (t0 + t) * (cols / 32) + b0 + b]);
+            sums[t][1] = _mm512_setzero_si512();
         }
         for (int k = 0; k < 8; k++) {
-            __m512i weights = panel[b * 8 + k];
             for (int t = 0; t < n; t++) {
                 int32_t four;
-                memcpy(&four, q + (int64_t) (t0 + t) * cols + (int64_t) (b0 + b) * 32 + 4 * k, 4);
-                sum[t] = _mm512_dpbusd_epi32(sum[t], weights, _mm512_set1_epi32(four));
+                memcpy(&four, q + ((int64_t) (t0 + t) * (cols / 32) + b0 + b) * 32 + 4 * k, 4);
+                sums[t][k % chains] = _mm512_dpbusd_epi32(sums[t][k % chains], weights[k], _mm512_set1_epi32(four));
             }
         }
         for (int t = 0; t < n; t++) {
-            __m512 scale = _mm512_mul_ps(scales[b], _mm512_set1_ps(d[(int64_t) (t0 + t) * blocks + b0 + b]));
-            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[t]), scale, acc[t]);
+            int64_t xb = (int64_t) (t0 + t) * (cols / 32) + b0 + b;
+            __m512i sum = chains == 2 ? _mm512_add_epi32(sums[t][0], sums[t][1]) : sums[t][0];
+            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(dw, _mm512_set1_ps(d[xb])), acc[t]);
         }
     }
     for (int t = 0; t < n; t++) {
@@ -61,25 +118,49 @@ static inline __attribute__((always_inline)) void q4_0_prompt_tile(const __m512i
     }
 }
 
-/* Rows [from, to) of a Q4_0 matrix times `tokens` quantized inputs: y[t * y_rows + r]. */
-static void q4_0_panels_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q,
+/* A tile of n (1..TILE_TOKENS) tokens, each count compiled on its own so the loops over tokens unroll. */
+static void q4_0_panel_tiles(const uint8_t *group, const __m512i *unpacked, int32_t blocks, int32_t b0,
+        int32_t count, int32_t cols, const int8_t *q, const float *d, const int32_t *c, int32_t t0, int32_t n,
+        float *y, int32_t y_rows, int32_t r0, __mmask16 lanes) {
+    switch (n) {
+#define TILE(k)                                                                                             \
+    case k:                                                                                                 \
+        q4_0_panel_tile(group, unpacked, blocks, b0, count, cols, q, d, c, t0, k, y, y_rows, r0, lanes); \
+        break;
+        TILE(1) TILE(2) TILE(3) TILE(4) TILE(5) TILE(6) TILE(7) TILE(8)
+#undef TILE
+    }
+}
+
+/* Rows [from, to) of a Q4_0 matrix in panels p times `tokens` quantized inputs: y[t * y_rows + r]. */
+static void q4_0_panels(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
         const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
     int32_t blocks = cols / 32;
-    int64_t row_bytes = (int64_t) blocks * 18;
-    __m512i panel[PASS_BLOCKS * 8];
-    __m512 scales[PASS_BLOCKS];
-    for (int32_t r0 = from; r0 < to; r0 += 16) {
-        int32_t here = to - r0 < 16 ? to - r0 : 16;
-        __mmask16 lanes = (__mmask16) ((1u << here) - 1);
-        for (int32_t b0 = 0; b0 < blocks; b0 += PASS_BLOCKS) {
-            int32_t count = blocks - b0 < PASS_BLOCKS ? blocks - b0 : PASS_BLOCKS;
-            q4_0_panel(w + r0 * row_bytes, row_bytes, lanes, b0, count, panel, scales);
-            int32_t t = 0;
-            for (; tokens - t >= 8; t += 8) {
-                q4_0_prompt_tile(panel, scales, b0, count, blocks, cols, q, d, c, t, 8, y, y_rows, r0, lanes);
+    int64_t group_bytes = (int64_t) blocks * (PANEL_NIBBLES + PANEL_SCALES);
+    /*
+     * Up to a tile's tokens go through all blocks at once, unpacking each as they go; more unpack a
+     * pass of blocks once (32 KB, in the first-level cache) and reuse it for every tile.
+     */
+    int reuse = tokens > TILE_TOKENS;
+    int32_t pass = reuse ? PASS_BLOCKS : blocks;
+    __m512i unpacked[PASS_BLOCKS * 8];
+    for (int32_t g = from / PANEL_ROWS; g * PANEL_ROWS < to; g++) {
+        int32_t r0 = g * PANEL_ROWS;
+        int32_t lo = from > r0 ? from - r0 : 0;
+        int32_t hi = to - r0 < PANEL_ROWS ? to - r0 : PANEL_ROWS;
+        __mmask16 lanes = (__mmask16) (((1u << hi) - 1) & ~((1u << lo) - 1));
+        const uint8_t *group = p + g * group_bytes;
+        for (int32_t b0 = 0; b0 < blocks; b0 += pass) {
+            int32_t count = blocks - b0 < pass ? blocks - b0 : pass;
+            if (reuse) {
+                for (int32_t b = 0; b < count; b++) {
+                    q4_0_unpack_block(group + (int64_t) (b0 + b) * PANEL_NIBBLES, unpacked + b * 8);
+                }
             }
-            for (; t < tokens; t++) {
-                q4_0_prompt_tile(panel, scales, b0, count, blocks, cols, q, d, c, t, 1, y, y_rows, r0, lanes);
+            for (int32_t t = 0; t < tokens; t += TILE_TOKENS) {
+                int32_t n = tokens - t < TILE_TOKENS ? tokens - t : TILE_TOKENS;
+                q4_0_panel_tiles(group, reuse ? unpacked : NULL, blocks, b0, count, cols, q, d, c, t, n, y, y_rows,
+                        r0, lanes);
             }
         }
     }

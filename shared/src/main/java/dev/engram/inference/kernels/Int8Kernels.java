@@ -62,6 +62,8 @@ public final class Int8Kernels {
             ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
     private static final FunctionDescriptor Q8 = FunctionDescriptor.ofVoid(
             ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor PACK =
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final FunctionDescriptor QUANTIZE =
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
 
@@ -70,12 +72,17 @@ public final class Int8Kernels {
     private final Variant variant;
     private final MethodHandle q4;
     private final MethodHandle q8;
+    private final MethodHandle q4Panels;
+    private final MethodHandle pack;
 
     private Int8Kernels(Variant variant, SymbolLookup symbols) {
         this.variant = variant;
         String suffix = "_" + variant.name().toLowerCase(Locale.ROOT);
         this.q4 = downcall(symbols, "engram_q4_0" + suffix, Q4);
         this.q8 = downcall(symbols, "engram_q8_0" + suffix, Q8);
+        boolean panels = variant == Variant.VNNI;
+        this.q4Panels = panels ? downcall(symbols, "engram_q4_0_panels_vnni", Q4) : null;
+        this.pack = panels ? downcall(symbols, "engram_q4_0_pack", PACK) : null;
     }
 
     /** The fastest variant this processor runs, or empty when the library cannot load here. */
@@ -112,13 +119,41 @@ public final class Int8Kernels {
 
     /**
      * Whether these kernels multiply {@code w} for tokens being decoded, or for a prompt's tokens: many
-     * tokens at once are only faster than the Vector API's blocked product with Q4_0 weights and
-     * AVX-512 VNNI, where sixteen rows are multiplied with one instruction.
+     * tokens at once are only faster than the Vector API's blocked product with Q4_0 weights in panels
+     * and AVX-512 VNNI, where sixteen rows are multiplied with one instruction.
      */
     public boolean takes(WeightMatrix w, boolean prompt) {
         return prompt
-                ? variant == Variant.VNNI && w instanceof Q4Matrix
+                ? q4Panels != null && w instanceof Q4Matrix m && m.inPanels()
                 : w instanceof Q4Matrix || w instanceof Q8Matrix;
+    }
+
+    /**
+     * Whether {@code w} is faster in panels: Q4_0 weights with AVX-512 VNNI, where sixteen rows'
+     * sums come out one per lane and decoding reads the weights at the memory's pace.
+     */
+    public boolean packs(WeightMatrix w) {
+        return q4Panels != null && w instanceof Q4Matrix m && !m.inPanels();
+    }
+
+    /**
+     * Rearranges rows {@code [from, to)} of {@code w} into {@code panels} ({@link
+     * Q4Matrix#panelBytes} long); both ends are multiples of sixteen, or {@code to} is the last row.
+     */
+    public void pack(Q4Matrix w, MemorySegment panels, int from, int to) {
+        if (pack == null) {
+            throw new UnsupportedOperationException("panels need AVX-512 VNNI");
+        }
+        Objects.checkFromToIndex(from, to, w.rows());
+        if (from % 16 != 0 || (to % 16 != 0 && to != w.rows())) {
+            throw new IllegalArgumentException("rows " + from + " to " + to + " are not whole groups of sixteen");
+        }
+        if (panels.byteSize() < Q4Matrix.panelBytes(w.rows(), w.cols())) {
+            throw new IllegalArgumentException("panels too short for " + w.rows() + " x " + w.cols());
+        }
+        call(() -> {
+            pack.invokeExact(w.data(), w.rows(), w.cols(), from / 16, (to + 15) / 16, panels);
+        });
     }
 
     /** Quantizes {@code tokens} inputs of {@code cols} values each (a multiple of 32), one after the other in {@code x}. */
@@ -146,11 +181,14 @@ public final class Int8Kernels {
                     + " x " + w.cols() + " into " + y.length);
         }
         switch (w) {
-            case Q4Matrix m ->
+            case Q4Matrix m -> {
+                MethodHandle kernel = m.inPanels() && q4Panels != null ? q4Panels : q4;
+                MemorySegment weights = kernel == q4Panels ? m.panels() : m.data();
                 call(() -> {
-                    q4.invokeExact(
-                            m.data(), from, to, m.cols(), heap(x.q), heap(x.d), heap(x.c), x.tokens, heap(y), m.rows());
+                    kernel.invokeExact(
+                            weights, from, to, m.cols(), heap(x.q), heap(x.d), heap(x.c), x.tokens, heap(y), m.rows());
                 });
+            }
             case Q8Matrix m ->
                 call(() -> {
                     q8.invokeExact(m.data(), from, to, m.cols(), heap(x.q), heap(x.d), x.tokens, heap(y), m.rows());

@@ -1,5 +1,7 @@
 package dev.engram.inference.kernels;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -17,6 +19,7 @@ import java.util.Optional;
 public final class MatMul {
     private static final int DECODE_CHUNK = 16;
     private static final int PREFILL_CHUNK = 64;
+    private static final int PACK_CHUNK = 256;
 
     private final Team team;
     private final Optional<Int8Kernels> int8;
@@ -34,6 +37,23 @@ public final class MatMul {
 
     public Team team() {
         return team;
+    }
+
+    /**
+     * {@code w} as these kernels multiply it fastest: Q4_0 weights are rearranged into panels ({@link
+     * Int8Kernels#packs}) in memory from {@code arena}, by the whole team. The stored matrix stays for
+     * row lookups; what packing read of a mapped file is given back to the file.
+     */
+    public WeightMatrix prepare(WeightMatrix w, Arena arena) {
+        if (int8.isEmpty() || !int8.get().packs(w) || !(w instanceof Q4Matrix m)) {
+            return w;
+        }
+        MemorySegment panels = arena.allocate(Q4Matrix.panelBytes(m.rows(), m.cols()), 64);
+        team.forEach(m.rows(), PACK_CHUNK, (from, to) -> int8.get().pack(m, panels, from, to));
+        if (m.data().isMapped()) {
+            m.data().unload();
+        }
+        return new Q4Matrix(m.data(), m.rows(), m.cols(), panels);
     }
 
     /** {@code y[i][t * rows + r]} = token {@code t}'s product with matrix {@code i}, for {@code tokens} decoded tokens. */

@@ -20,12 +20,19 @@ import jdk.incubator.vector.VectorOperators;
  * {@code (q - 8) · d}. The decode kernel multiplies the unsigned nibbles and subtracts
  * {@code 8 · d · Σx} once per block (the input's {@link WeightMatrix#blockSums}), which saves two
  * vector operations per block.
+ *
+ * <p>{@code panels} is the same matrix rearranged for the native kernels ({@link Int8Kernels#pack}),
+ * or {@link MemorySegment#NULL}; {@code data} stays the matrix for everything else.
  */
-public record Q4Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
+public record Q4Matrix(MemorySegment data, int rows, int cols, MemorySegment panels) implements WeightMatrix {
     public static final int BLOCK_BYTES = 18;
     private static final ValueLayout.OfShort SCALE = ValueLayout.JAVA_SHORT_UNALIGNED;
     /** Float vectors of one block holding low nibbles; the rest hold high nibbles. */
     private static final int LOW = PER_BLOCK / 2;
+
+    public Q4Matrix(MemorySegment data, int rows, int cols) {
+        this(data, rows, cols, MemorySegment.NULL);
+    }
 
     public Q4Matrix {
         if (cols % 32 != 0) {
@@ -34,6 +41,19 @@ public record Q4Matrix(MemorySegment data, int rows, int cols) implements Weight
         if (data.byteSize() < (long) rows * (cols / 32) * BLOCK_BYTES) {
             throw new IllegalArgumentException("Q4_0 data too short for " + rows + " x " + cols);
         }
+        if (!panels.equals(MemorySegment.NULL) && panels.byteSize() < panelBytes(rows, cols)) {
+            throw new IllegalArgumentException("Q4_0 panels too short for " + rows + " x " + cols);
+        }
+    }
+
+    /** Bytes of the matrix in panels: whole groups of sixteen rows, as many bytes per row as stored. */
+    public static long panelBytes(int rows, int cols) {
+        return bytesFor((rows + 15) / 16 * 16, cols);
+    }
+
+    /** Whether {@link #panels} holds the matrix. */
+    public boolean inPanels() {
+        return !panels.equals(MemorySegment.NULL);
     }
 
     public static long bytesFor(int rows, int cols) {

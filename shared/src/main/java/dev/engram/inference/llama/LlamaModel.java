@@ -23,9 +23,10 @@ public final class LlamaModel implements AutoCloseable {
     private final Buffers decodeBuffers = new Buffers();
     private final Buffers promptBuffers = new Buffers();
 
+    /** Takes over {@code weights}, as {@code matMul} multiplies them fastest ({@link MatMul#prepare}). */
     public LlamaModel(LlamaConfig config, Rotary rotary, LlamaWeights weights, MatMul matMul) {
         this.config = config;
-        this.weights = weights;
+        this.weights = weights.prepared(matMul::prepare);
         this.matMul = matMul;
         this.attention = new Attention(config, rotary);
     }

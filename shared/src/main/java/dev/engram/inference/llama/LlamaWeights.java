@@ -1,6 +1,9 @@
 package dev.engram.inference.llama;
 
 import dev.engram.inference.kernels.WeightMatrix;
+import java.lang.foreign.Arena;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * A Llama-family model's weights in the kernels' formats. Norm weights and biases are small and kept
@@ -39,6 +42,41 @@ public record LlamaWeights(
                     + layer.down().bytes();
         }
         return bytes;
+    }
+
+    /**
+     * These weights with every matrix that products read passed through {@code prepare}, which may
+     * allocate from an arena closed with them. The embedding stays as stored, for its row lookups.
+     */
+    public LlamaWeights prepared(BiFunction<WeightMatrix, Arena, WeightMatrix> prepare) {
+        Arena arena = Arena.ofShared();
+        try {
+            UnaryOperator<WeightMatrix> p = m -> prepare.apply(m, arena);
+            Layer[] prepared = new Layer[layers.length];
+            for (int i = 0; i < layers.length; i++) {
+                Layer l = layers[i];
+                prepared[i] = new Layer(
+                        l.attentionNorm(),
+                        p.apply(l.query()),
+                        p.apply(l.key()),
+                        p.apply(l.value()),
+                        l.queryBias(),
+                        l.keyBias(),
+                        l.valueBias(),
+                        p.apply(l.attentionOutput()),
+                        l.ffnNorm(),
+                        p.apply(l.gate()),
+                        p.apply(l.up()),
+                        p.apply(l.down()));
+            }
+            return new LlamaWeights(embedding, prepared, outputNorm, p.apply(output), () -> {
+                arena.close();
+                storage.close();
+            });
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
     }
 
     /** The format most of the weights are stored in (that of the first layer's gate). */

@@ -98,29 +98,40 @@ class Int8KernelsTest {
     }
 
     /**
-     * Many tokens with Q4_0 (the VNNI variant's panel kernel): rows beyond a multiple of 16, columns
-     * beyond a pass of 64 blocks, tokens beyond a tile of 8; each token alone goes through the row
-     * kernel and must give the same bits.
+     * Q4_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond a pass of 64
+     * blocks, one token to beyond a tile of 8; packed in pieces, cut anywhere, each token alone, and the
+     * AVX2 variant's rows over the stored matrix must all give the same bits.
      */
     @ParameterizedTest(name = "Q4_0 {0}x{1}, {2} tokens")
-    @CsvSource({"1, 32, 4", "37, 224, 11", "130, 2048, 9", "21, 2080, 17"})
-    void manyTokensEqualTheReferenceAndEachTokenAlone(int rows, int cols, int tokens) {
+    @CsvSource({"1, 32, 1", "37, 224, 3", "37, 224, 11", "130, 2048, 9", "21, 2080, 17", "48, 64, 8"})
+    void panelsEqualTheReferenceTheStoredMatrixAndEachTokenAlone(int rows, int cols, int tokens) {
+        Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
         Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
-        kernels(Int8Kernels.Variant.AVX2);
-        assumeTrue(vnni.isPresent(), "the panel kernel needs AVX-512 VNNI, which this processor lacks");
+        assumeTrue(vnni.isPresent(), "panels need AVX-512 VNNI, which this processor lacks");
         Int8Kernels kernels = vnni.get();
-        WeightMatrix w = KernelsTest.matrix(arena, RowFormat.Q4_0, rows, cols, new Random(rows * 17L + cols));
+        Q4Matrix stored =
+                (Q4Matrix) KernelsTest.matrix(arena, RowFormat.Q4_0, rows, cols, new Random(rows * 17L + cols));
+        assertThat(avx2.packs(stored)).isFalse();
+        assertThat(kernels.packs(stored)).isTrue();
+        Q4Matrix w = new Q4Matrix(stored.data(), rows, cols, arena.allocate(Q4Matrix.panelBytes(rows, cols), 64));
+        int first = rows > 16 ? 16 : rows;
+        if (first < rows) {
+            kernels.pack(stored, w.panels(), first, rows);
+        }
+        kernels.pack(stored, w.panels(), 0, first);
+        assertThat(kernels.packs(w)).isFalse();
         assertThat(kernels.takes(w, true)).isTrue();
-        assertThat(kernels(Int8Kernels.Variant.AVX2).takes(w, true)).isFalse();
+        assertThat(kernels.takes(stored, true)).isFalse();
+
         float[] x = inputs(tokens, cols, new Random(cols));
         Int8Kernels.Input in = kernels.quantize(x, tokens, cols);
         float[] y = new float[tokens * rows];
         kernels.multiply(w, in, y, 0, rows);
         assertEqualsTheReference(RowFormat.Q4_0, w, x, in, y);
         assertDoesNotDependOnTheBatch(kernels, w, x, in, y, Math.min(rows, 7));
-        float[] viaAvx2 = new float[y.length];
-        kernels(Int8Kernels.Variant.AVX2).multiply(w, in, viaAvx2, 0, rows);
-        assertThat(viaAvx2).as("AVX2 rows against VNNI panels").containsExactly(y);
+        float[] viaRows = new float[y.length];
+        avx2.multiply(stored, in, viaRows, 0, rows);
+        assertThat(viaRows).as("AVX2 rows against VNNI panels").containsExactly(y);
     }
 
     private static float[] inputs(int tokens, int cols, Random random) {
@@ -199,6 +210,18 @@ class Int8KernelsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kernels.multiply(
                         KernelsTest.matrix(arena, RowFormat.F32, 4, 64, new Random(1)), in, new float[8], 0, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        assumeTrue(vnni.isPresent(), "panels need AVX-512 VNNI, which this processor lacks");
+        Q4Matrix tall = (Q4Matrix) KernelsTest.matrix(arena, RowFormat.Q4_0, 40, 64, new Random(2));
+        assertThatThrownBy(() -> vnni.get().pack(tall, arena.allocate(Q4Matrix.panelBytes(40, 64)), 8, 40))
+                .as("not a whole group of sixteen")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> vnni.get().pack(tall, arena.allocate(Q4Matrix.bytesFor(40, 64)), 0, 40))
+                .as("no room for the padded last group")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Q4Matrix(tall.data(), 40, 64, arena.allocate(Q4Matrix.bytesFor(40, 64))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
