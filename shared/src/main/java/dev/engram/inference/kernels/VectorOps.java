@@ -4,11 +4,13 @@ import static dev.engram.inference.kernels.Lanes.FLOATS;
 import static dev.engram.inference.kernels.Lanes.LENGTH;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The small per-token operations between matrix products. Like the products, each gives the same bits
  * interpreted or compiled: lanes are summed with {@link Lanes#sum} and exponentials come from
- * {@link Math#exp}, never from the Vector API's approximations.
+ * {@link Math#exp} or {@link #exp}, never from the Vector API's own approximations.
  */
 public final class VectorOps {
     private VectorOps() {}
@@ -57,12 +59,71 @@ public final class VectorOps {
         }
     }
 
-    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code i} in {@code [from, to)}: SwiGLU. */
+    /**
+     * {@code gate[i] = silu(gate[i]) · up[i]} for {@code i} in {@code [from, to)}: SwiGLU, with
+     * {@code silu(g) = g / (1 + e^-g)}. The exponential is {@link #exp}'s, lane by lane, the tail with the
+     * same operations one value at a time, so a value's result does not depend on where it lies.
+     */
     public static void swiGlu(float[] gate, float[] up, int from, int to) {
-        for (int i = from; i < to; i++) {
-            float g = gate[i];
-            gate[i] = (float) (g / (1.0 + Math.exp(-g))) * up[i];
+        int i = from;
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        for (; to - i >= LENGTH; i += LENGTH) {
+            FloatVector g = FloatVector.fromArray(FLOATS, gate, i);
+            g.div(one.add(exp(g.neg())))
+                    .mul(FloatVector.fromArray(FLOATS, up, i))
+                    .intoArray(gate, i);
         }
+        for (; i < to; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + exp(-g)) * up[i];
+        }
+    }
+
+    private static final float EXP_LIMIT = 87f;
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HIGH = 0.693145752f;
+    private static final float LN2_LOW = 1.42860677e-6f;
+    /** Added and taken away again, rounds to an integer: 1.5 · 2^23. */
+    private static final float ROUND = 12582912f;
+
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** 1/k! for k = 7 down to 2: Taylor's series, within a few units in the last place for |r| ≤ ln 2 / 2. */
+    private static final float[] TAYLOR = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 1f / 2};
+
+    /**
+     * e^x, x limited to ±87, from exact IEEE operations only (add, multiply, fused multiply-add, bit
+     * moves): {@code x = n·ln 2 + r}, a polynomial for e^r, and 2^n put into the exponent. The Vector
+     * API's own exponential differs between compiled and interpreted code; this gives the same bits in
+     * both, and in {@link #exp(float)}.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector v = x.max(-EXP_LIMIT).min(EXP_LIMIT);
+        FloatVector shifted = v.fma(FloatVector.broadcast(FLOATS, LOG2E), FloatVector.broadcast(FLOATS, ROUND));
+        FloatVector n = shifted.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(FLOATS, -LN2_HIGH), v);
+        r = n.fma(FloatVector.broadcast(FLOATS, -LN2_LOW), r);
+        FloatVector p = FloatVector.broadcast(FLOATS, TAYLOR[0]);
+        for (int k = 1; k < TAYLOR.length; k++) {
+            p = p.fma(r, FloatVector.broadcast(FLOATS, TAYLOR[k]));
+        }
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f)).fma(r, FloatVector.broadcast(FLOATS, 1f));
+        IntVector bits = shifted.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /** {@link #exp(FloatVector)} for one value, operation for operation. */
+    static float exp(float x) {
+        float v = Math.min(Math.max(x, -EXP_LIMIT), EXP_LIMIT);
+        float shifted = Math.fma(v, LOG2E, ROUND);
+        float n = shifted - ROUND;
+        float r = Math.fma(n, -LN2_HIGH, v);
+        r = Math.fma(n, -LN2_LOW, r);
+        float p = TAYLOR[0];
+        for (int k = 1; k < TAYLOR.length; k++) {
+            p = Math.fma(p, r, TAYLOR[k]);
+        }
+        p = Math.fma(Math.fma(p, r, 1f), r, 1f);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(shifted) - (ROUND_BITS - 127)) << 23);
     }
 
     /** {@code out[oo + i] += p · v[vo + i]} for {@code i < n}. */

@@ -186,7 +186,10 @@ public final class LlamaModel implements AutoCloseable {
             }
         });
         int heads = config.headCount();
-        matMul.team().forEach(n * heads, Math.max(1, n * heads / (matMul.team().size() * 2)), (from, to) -> {
+        // At most a token's heads to a chunk: a prompt's later tokens attend over more positions, and
+        // small chunks keep the members evenly busy.
+        int perHeads = Math.max(1, Math.min(heads, n * heads / (matMul.team().size() * 4)));
+        matMul.team().forEach(n * heads, perHeads, (from, to) -> {
             for (int item = from; item < to; item++) {
                 int t = item / heads;
                 attention.attend(b.q, t, item % heads, caches[t], l, positions[t], b.att);
