@@ -1,6 +1,6 @@
 /*
- * The decoding kernels, written once and compiled twice by engram_kernels.c: for AVX2 and for
- * AVX-512 VNNI. DOT_U8S8(acc, u, s) adds to each 32-bit lane of acc the four products of unsigned
+ * The row kernels (Q8_0 weights, and Q4_0 weights not in panels), written once and compiled twice by
+ * engram_kernels.c: for AVX2 and for AVX-512 VNNI. DOT_U8S8(acc, u, s) adds to each 32-bit lane of acc the four products of unsigned
  * bytes u and signed bytes s that share the lane; GROUP is the most tokens one pass over a block
  * serves (AVX2 has half the registers); WIDE puts two rows in each 512-bit register.
  *
@@ -8,8 +8,8 @@
  * the exact integer sum of the weights times the quantized inputs, then, block after block,
  * acc = fma(float(sum), weight scale * input scale, acc). Integer sums do not depend on the order of
  * their terms, so the kernels can gather them differently (lanes of one row here, a lane per row in
- * the panel kernel) and the engine may pick a kernel by the number of tokens without changing any
- * token's result.
+ * the panel kernel) and the engine may pick a kernel by the weights' layout or the number of tokens
+ * without changing any token's result.
  */
 
 /* Lane k of the result is the sum of the lanes of v[k]. */

@@ -36,7 +36,7 @@ final class BandwidthBench {
 
         Bench.progress("memory bandwidth: Vector API probe");
         String java = "Vector API probe, " + cores + " threads";
-        probes.put(java, gigabytes(BandwidthProbe.measure(bytes, passes)));
+        probes.put(java, gigabytes(BandwidthProbe.measureApart(bytes, passes)));
         rows.add(Row.of(
                 "bandwidth",
                 java,

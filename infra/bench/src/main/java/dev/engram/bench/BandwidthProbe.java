@@ -1,10 +1,15 @@
 package dev.engram.bench;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +27,32 @@ final class BandwidthProbe {
     /** Passes that fault the pages in and let the JIT compile the loop (the first two are 5-10x slower). */
     private static final int WARM_UP_PASSES = 2;
 
+    /** The harness's first argument that runs {@link #printSamples} (the harness is packaged as a Quarkus jar). */
+    static final String APART = "--bandwidth-probe";
+
     private BandwidthProbe() {}
+
+    /**
+     * Bytes per second, one sample per pass, measured in a JVM of its own: reading an off-heap buffer
+     * with the Vector API here would leave the JIT compiling the engine's reads of its mapped weights
+     * less well for the rest of the run (F32 decode ran about a third slower after it).
+     */
+    static List<Double> measureApart(long bytes, int passes) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of(
+                "-jar", System.getProperty("java.class.path"), APART, Long.toString(bytes), Integer.toString(passes)));
+        String out = Subprocess.run(command, Path.of("."), Map.of(), "", Duration.ofMinutes(10));
+        return out.lines().filter(l -> !l.isBlank()).map(Double::parseDouble).toList();
+    }
+
+    /** Prints {@link #measure}'s samples for {@link #measureApart}, one per line. */
+    static void printSamples(String[] args) throws Exception {
+        for (double sample : measure(Long.parseLong(args[0]), Integer.parseInt(args[1]))) {
+            System.out.println(sample);
+        }
+    }
 
     /** Bytes per second, one sample per pass. */
     static List<Double> measure(long bytes, int passes) throws Exception {

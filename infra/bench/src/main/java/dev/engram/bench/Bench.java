@@ -19,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +55,15 @@ public class Bench implements QuarkusApplication {
     @ConfigProperty(name = "quarkus.redis.hosts")
     String redisUri;
 
-    /** Starts a redis-server of its own (fsync always, like infra/redis/redis.conf) for the run. */
-    public static void main(String... args) {
+    /**
+     * Starts a redis-server of its own (fsync always, like infra/redis/redis.conf) for the run; with
+     * {@link BandwidthProbe#APART} first, only measures the bandwidth, for a harness started before.
+     */
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals(BandwidthProbe.APART)) {
+            BandwidthProbe.printSamples(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int[] exit = {0};
         try (RedisServer server = new RedisServer().start()) {
             System.setProperty("quarkus.redis.hosts", server.uri());
@@ -169,7 +177,8 @@ public class Bench implements QuarkusApplication {
         // Jlama goes last: its Vector API code, run in this JVM, leaves the JIT compiling the memory
         // accesses the engine shares with it less well (F32 decode ran about a third slower after it).
         for (Map.Entry<BenchWeights, InferenceBench.EngineFigures> e : forJlama.entrySet()) {
-            new JlamaBaseline(options, rows).run(e.getKey(), e.getKey().jlamaDir().orElseThrow(), e.getValue());
+            new JlamaBaseline(options, rows)
+                    .run(e.getKey(), e.getKey().jlamaDir().orElseThrow(), e.getValue());
         }
         if (llama.isPresent()) {
             String reference = options.referenceModel().getFileName().toString();

@@ -37,8 +37,8 @@ final class GenerateHttpBench {
                         weights.label() + ": POST /generate, end to end",
                         "tok/s",
                         stats,
-                        "client wall time, after one warm-up request of the same length; greedy text differs from the engine's in " + mismatches + " of "
-                                + options.repeats())
+                        "client wall time, after one warm-up request of the same length; greedy text differs from the engine's in "
+                                + mismatches + " of " + options.repeats())
                 .compared(stats.median() / engine.endToEnd().median(), "a/b (HTTP / engine, end to end)", 0.95));
     }
 }

@@ -13,6 +13,17 @@ import jdk.incubator.vector.VectorOperators;
  * {@link Math#exp} or {@link #exp}, never from the Vector API's own approximations.
  */
 public final class VectorOps {
+    private static final float EXP_LIMIT = 87f;
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HIGH = 0.693145752f;
+    private static final float LN2_LOW = 1.42860677e-6f;
+    /** Added and taken away again, rounds to an integer: 1.5 · 2^23. */
+    private static final float ROUND = 12582912f;
+
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** 1/k! for k = 7 down to 2: Taylor's series, within a few units in the last place for |r| ≤ ln 2 / 2. */
+    private static final float[] TAYLOR = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 1f / 2};
+
     private VectorOps() {}
 
     /** {@code Σ a[ao + i] · b[bo + i]} for {@code i < n}: vector lanes first, then the tail in order. */
@@ -78,17 +89,6 @@ public final class VectorOps {
             gate[i] = g / (1f + exp(-g)) * up[i];
         }
     }
-
-    private static final float EXP_LIMIT = 87f;
-    private static final float LOG2E = 1.44269504f;
-    private static final float LN2_HIGH = 0.693145752f;
-    private static final float LN2_LOW = 1.42860677e-6f;
-    /** Added and taken away again, rounds to an integer: 1.5 · 2^23. */
-    private static final float ROUND = 12582912f;
-
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
-    /** 1/k! for k = 7 down to 2: Taylor's series, within a few units in the last place for |r| ≤ ln 2 / 2. */
-    private static final float[] TAYLOR = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 1f / 2};
 
     /**
      * e^x, x limited to ±87, from exact IEEE operations only (add, multiply, fused multiply-add, bit
