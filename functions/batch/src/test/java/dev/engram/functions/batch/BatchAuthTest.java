@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.engram.batch.BatchKeys;
+import dev.engram.batch.BatchStatus;
 import dev.engram.erase.TenantEraser;
 import dev.engram.tenant.Tenant;
 import dev.engram.testing.AuthChecks;
@@ -173,8 +174,18 @@ class BatchAuthTest {
                 .jsonPath()
                 .getString("jobId");
         awaitCompleted(jobId);
-        // Unfinished entries of both tenants, as a runner would find them mid-job.
-        redis.execute("SADD", BatchKeys.GLOBAL_UNFINISHED, ALPHA + "/bdeadbeefdeadbeef", BETA + "/bfeedfacefeedface");
+        // Unfinished entries of both tenants, as a runner would find them mid-job. Beta's job is being
+        // loaded by another instance, so this instance's runner leaves its entry alone (it drops entries
+        // of jobs that are gone).
+        BatchKeys beta = BatchKeys.of(BETA, "bfeedfacefeedface");
+        redis.execute(
+                "HSET",
+                beta.meta(),
+                "state",
+                BatchStatus.LOADING,
+                "loadedAt",
+                Long.toString(System.currentTimeMillis() + Duration.ofHours(1).toMillis()));
+        redis.execute("SADD", BatchKeys.GLOBAL_UNFINISHED, ALPHA + "/bdeadbeefdeadbeef", beta.globalMember());
 
         eraser.erase(Tenant.of(ALPHA));
 
@@ -184,7 +195,8 @@ class BatchAuthTest {
         assertThat(unfinished).noneMatch(m -> m.startsWith(ALPHA + "/")).contains(BETA + "/bfeedfacefeedface");
         AuthChecks.post(ALPHA_KEY, "/batch-status", "{\"jobId\":\"" + jobId + "\"}")
                 .statusCode(404);
-        redis.execute("SREM", BatchKeys.GLOBAL_UNFINISHED, BETA + "/bfeedfacefeedface");
+        redis.execute("SREM", BatchKeys.GLOBAL_UNFINISHED, beta.globalMember());
+        redis.execute("DEL", beta.meta());
     }
 
     private static JsonPath awaitCompleted(String jobId) {
