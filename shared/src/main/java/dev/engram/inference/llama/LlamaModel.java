@@ -23,10 +23,18 @@ public final class LlamaModel implements AutoCloseable {
     private final Buffers decodeBuffers = new Buffers();
     private final Buffers promptBuffers = new Buffers();
 
-    /** Takes over {@code weights}, as {@code matMul} multiplies them fastest ({@link MatMul#prepare}). */
+    /**
+     * Takes over {@code weights}, as {@code matMul} multiplies them fastest ({@link MatMul#prepare}); they
+     * are closed if that fails (the panels need as much memory again as the Q4_0 weights, briefly).
+     */
     public LlamaModel(LlamaConfig config, Rotary rotary, LlamaWeights weights, MatMul matMul) {
         this.config = config;
-        this.weights = weights.prepared(matMul::prepare);
+        try {
+            this.weights = weights.prepared(matMul::prepare);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            weights.close();
+            throw e;
+        }
         this.matMul = matMul;
         this.attention = new Attention(config, rotary);
     }
