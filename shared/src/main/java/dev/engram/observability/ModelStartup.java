@@ -23,9 +23,12 @@ public class ModelStartup implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Models.State state = models.state();
-        return HealthCheckResponse.named("model-load")
-                .withData("state", state.name().toLowerCase())
-                .status(state != Models.State.LOADING)
-                .build();
+        var response = HealthCheckResponse.named("model-load")
+                .withData("state", state.name().toLowerCase());
+        Models.WarmUp warmUp = models.warmUp();
+        if (warmUp != null) {
+            response.withData("warmUpMillis", warmUp.millis());
+        }
+        return response.status(state != Models.State.LOADING).build();
     }
 }

@@ -1,8 +1,11 @@
 package dev.engram.inference.models;
 
 import dev.engram.errors.UnavailableException;
+import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
+import dev.engram.inference.TokenListener;
 import dev.engram.inference.engine.EngramEngine;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.inference.quant.RowFormat;
@@ -13,6 +16,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +34,21 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Models {
     private static final Logger LOG = Logger.getLogger(Models.class);
+    private static final String WARM_UP = "Once upon a time";
+
+    /**
+     * The {@code @Startup} priority a function starts the load with: ahead of the other start-up work,
+     * so the load (and its warm-up) runs on another core while the server comes up.
+     */
+    public static final int LOAD_FIRST = Interceptor.Priority.PLATFORM_BEFORE;
 
     private final ModelConfig modelConfig;
     private final InferenceConfig inferenceConfig;
     private final RemoteConfig remoteConfig;
     private final InferenceObserver observer;
     private volatile CompletableFuture<LanguageModel> loading;
+    private volatile WarmUp warmUp;
+    private volatile boolean counting;
 
     @Inject
     public Models(
@@ -136,6 +149,37 @@ public class Models {
     }
 
     private LanguageModel load() {
+        LanguageModel model = loadModel();
+        int tokens = inferenceConfig.warmUpTokens();
+        if (tokens > 0 && inferenceConfig.backend() != InferenceConfig.Backend.REMOTE) {
+            long start = System.nanoTime();
+            try {
+                model.generate(GenerationRequest.greedy(Prompt.of(WARM_UP), tokens), TokenListener.NONE);
+                warmUp = new WarmUp(tokens, (System.nanoTime() - start) / 1_000_000);
+                LOG.infof("Warmed up in %d ms (%d tokens)", warmUp.millis(), tokens);
+            } catch (RuntimeException e) {
+                // Only a speed-up: requests still get the model and meet whatever made it fail themselves.
+                LOG.warnf(e, "The warm-up generation failed; the model is served without it");
+            }
+        }
+        counting = true;
+        return model;
+    }
+
+    /** What the warm-up after the load did, or null (none, or not yet). */
+    public WarmUp warmUp() {
+        return warmUp;
+    }
+
+    /** The generation that ran once after the load, before the model was handed out. */
+    public record WarmUp(int tokens, long millis) {}
+
+    /** The warm-up is not a request: metrics and traces only see generations after it. */
+    private InferenceObserver.Generation begin(String model) {
+        return counting ? observer.begin(model) : InferenceObserver.Generation.NONE;
+    }
+
+    private LanguageModel loadModel() {
         try {
             if (inferenceConfig.backend() == InferenceConfig.Backend.REMOTE) {
                 // No weights here: the server holds the model. Jlama is never touched.
@@ -160,7 +204,7 @@ public class Models {
                                 inferenceConfig.queueTimeout(),
                                 inferenceConfig.threads(),
                                 inferenceConfig.workDir(),
-                                observer));
+                                this::begin));
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException(
                         "Could not load the model in " + location + " (" + e.getMessage() + "). It must be a "
@@ -197,7 +241,7 @@ public class Models {
                         inferenceConfig.stepTokens(),
                         inferenceConfig.queueSize(),
                         inferenceConfig.queueTimeout(),
-                        observer));
+                        this::begin));
         LOG.infof(
                 "Loaded %s in %d ms: %s",
                 location.getFileName(), (System.nanoTime() - start) / 1_000_000, engine.describe());

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.engram.errors.UnavailableException;
+import dev.engram.inference.GenerationRequest;
+import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
+import dev.engram.inference.Prompt;
+import dev.engram.inference.TokenListener;
 import dev.engram.inference.engine.EngramEngine;
 import dev.engram.inference.jlama.JlamaEngine;
 import dev.engram.inference.remote.RemoteConfigs;
@@ -14,6 +18,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +52,10 @@ class ModelsTest {
     }
 
     static InferenceConfig inference(InferenceConfig.Backend backend) {
+        return inference(backend, 0);
+    }
+
+    static InferenceConfig inference(InferenceConfig.Backend backend, int warmUpTokens) {
         return new InferenceConfig() {
             public Backend backend() {
                 return backend;
@@ -92,6 +101,10 @@ class ModelsTest {
             public int defaultMaxTokens() {
                 return 16;
             }
+
+            public int warmUpTokens() {
+                return warmUpTokens;
+            }
         };
     }
 
@@ -124,6 +137,41 @@ class ModelsTest {
         assertThat(jlama.get()).isInstanceOf(JlamaEngine.class);
         assertThat(jlama.get().status().backend()).isEqualTo("jlama");
         jlama.close();
+    }
+
+    @Test
+    void theWarmUpRunsBeforeTheModelIsHandedOutAndIsNotCountedAsARequest() {
+        Path dir = SyntheticModel.write(temp.resolve("tiny"), SyntheticModel.Shape.tiny(), 7L);
+        AtomicInteger generations = new AtomicInteger();
+        InferenceObserver counting = model -> {
+            generations.incrementAndGet();
+            return InferenceObserver.Generation.NONE;
+        };
+        for (InferenceConfig.Backend backend : InferenceConfig.Backend.values()) {
+            if (backend == InferenceConfig.Backend.REMOTE) {
+                continue;
+            }
+            generations.set(0);
+            Models models = new Models(
+                    model(Optional.of(dir), "unused/unused", temp),
+                    inference(backend, 3),
+                    RemoteConfigs.unused(),
+                    counting);
+            LanguageModel loaded = models.get();
+            assertThat(models.warmUp()).as(backend.name()).isNotNull();
+            assertThat(models.warmUp().tokens()).isEqualTo(3);
+            assertThat(generations).as("the warm-up is not counted").hasValue(0);
+            loaded.generate(GenerationRequest.greedy(Prompt.of("Once upon a time"), 2), TokenListener.NONE);
+            assertThat(generations).as("a request after it is").hasValue(1);
+            models.close();
+        }
+        Models cold = new Models(
+                model(Optional.of(dir), "unused/unused", temp),
+                inference(InferenceConfig.Backend.LOCAL, 0),
+                RemoteConfigs.unused());
+        cold.get();
+        assertThat(cold.warmUp()).as("0 turns it off").isNull();
+        cold.close();
     }
 
     @Test

@@ -38,7 +38,7 @@ public class BatchFunction {
     }
 
     /** Load the model and the language detector, then take up unfinished jobs (this instance's after a restart, others'). */
-    @Startup
+    @Startup(Models.LOAD_FIRST)
     void start() {
         models.startLoading();
         languages.startLoading();

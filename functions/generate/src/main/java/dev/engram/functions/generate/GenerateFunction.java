@@ -23,7 +23,7 @@ public class GenerateFunction {
     }
 
     /** Load the model while the server comes up; readiness turns green when it is in. */
-    @Startup
+    @Startup(Models.LOAD_FIRST)
     void loadModel() {
         models.startLoading();
     }

@@ -1,6 +1,7 @@
 package dev.engram.functions.generate;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
@@ -32,7 +33,9 @@ class GenerateHealthTest {
         given().get("/q/health/started")
                 .then()
                 .statusCode(200)
-                .body("checks.find { it.name == 'model-load' }.data.state", is("ready"));
+                .body("checks.find { it.name == 'model-load' }.data.state", is("ready"))
+                // the function warmed the model up (engram.inference.warm-up-tokens) before it counted as loaded
+                .body("checks.find { it.name == 'model-load' }.data.warmUpMillis", greaterThanOrEqualTo(0));
         given().get("/q/health/ready")
                 .then()
                 .body("checks.find { it.name == 'redis' }.status", is("UP"))

@@ -23,7 +23,7 @@ public class SummarizeFunction {
     }
 
     /** Load the model while the server comes up; extractive summaries do not wait for it. */
-    @Startup
+    @Startup(Models.LOAD_FIRST)
     void loadModel() {
         models.startLoading();
     }

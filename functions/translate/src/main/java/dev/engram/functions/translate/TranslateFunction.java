@@ -26,7 +26,7 @@ public class TranslateFunction {
     }
 
     /** Load the model and the language detector while the server comes up. */
-    @Startup
+    @Startup(Models.LOAD_FIRST)
     void load() {
         models.startLoading();
         languages.startLoading();
