@@ -58,6 +58,7 @@ final class StartupBench {
         List<Double> rss = new ArrayList<>();
         List<Double> boot = new ArrayList<>();
         List<Double> modelLoad = new ArrayList<>();
+        List<Double> warmUp = new ArrayList<>();
         for (int i = 0; i < options.repeats(); i++) {
             long start = System.nanoTime();
             try (FunctionProcess process = FunctionProcess.launch(target.jar(), target.env(), jvm)) {
@@ -68,6 +69,7 @@ final class StartupBench {
                 String log = Files.readString(process.log());
                 figure(log, BOOT, 1000).ifPresent(boot::add);
                 figure(log, MODEL_LOAD, 1).ifPresent(modelLoad::add);
+                figure(log, WARM_UP, 1).ifPresent(warmUp::add);
             }
         }
         String flags =
@@ -76,30 +78,24 @@ final class StartupBench {
         Stats time = Stats.of(millis);
         Stats memory = Stats.of(rss);
         rows.add(Row.of("startup", prefix + "start to first POST /" + target.call(), "ms", time, flags.strip()));
-        // The timeline: Quarkus's own start (JVM start to listening), the model's load beside it (in the
+        // The timeline: Quarkus's own start (JVM start to listening), the model's load and warm-up beside it (in the
         // background: requests that need no model are served meanwhile), the rest is the first request.
-        if (!boot.isEmpty()) {
-            rows.add(Row.of(
-                    "startup",
-                    prefix + "Quarkus start (its 'started in')",
-                    "ms",
-                    Stats.of(boot),
-                    "part of the row above"));
-        }
-        if (!modelLoad.isEmpty()) {
-            rows.add(Row.of(
-                    "startup",
-                    prefix + "model load (background thread)",
-                    "ms",
-                    Stats.of(modelLoad),
-                    "from the function's log"));
-        }
+        timeline(prefix + "Quarkus start (its 'started in')", boot, "part of the row above");
+        timeline(prefix + "model load (background thread)", modelLoad, "from the function's log");
+        timeline(prefix + "model warm-up after the load (same thread)", warmUp, "engram.inference.warm-up-tokens");
         rows.add(Row.of("startup", prefix + "RSS after the first request", "MB", memory, ""));
         return new Measured(time.median(), memory.median());
     }
 
+    private void timeline(String figure, List<Double> millis, String note) {
+        if (!millis.isEmpty()) {
+            rows.add(Row.of("startup", figure, "ms", Stats.of(millis), note));
+        }
+    }
+
     private static final Pattern BOOT = Pattern.compile("started in (\\d+\\.\\d+)s");
     private static final Pattern MODEL_LOAD = Pattern.compile("Loaded .* in (\\d+) ms");
+    private static final Pattern WARM_UP = Pattern.compile("Warmed up in (\\d+) ms");
 
     private static Optional<Double> figure(String log, Pattern pattern, double scale) {
         Matcher matcher = pattern.matcher(log);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import jdk.incubator.vector.VectorShape;
 
 /**
  * The native integer kernels ({@code src/main/c}): {@link Q4Matrix} and {@link Q8Matrix} weights times
@@ -85,9 +86,16 @@ public final class Int8Kernels {
         this.pack = panels ? downcall(symbols, "engram_q4_0_pack", PACK) : null;
     }
 
-    /** The fastest variant this processor runs, or empty when the library cannot load here. */
+    /**
+     * The fastest variant this processor runs within the JVM's own vector width, or empty when the
+     * library cannot load here. A JVM kept to 256-bit vectors ({@code -XX:UseAVX=2}, {@code
+     * -XX:MaxVectorSize=32}: what operators set where AVX-512 lowers the clock) keeps the native
+     * kernels to AVX2 as well.
+     */
     public static Optional<Int8Kernels> best() {
-        return of(Variant.VNNI).or(() -> of(Variant.AVX2));
+        Optional<Int8Kernels> wide =
+                VectorShape.preferredShape().vectorBitSize() >= 512 ? of(Variant.VNNI) : Optional.empty();
+        return wide.or(() -> of(Variant.AVX2));
     }
 
     /** {@code variant}, or empty when the library cannot load here or the processor lacks its features. */
@@ -118,14 +126,12 @@ public final class Int8Kernels {
     }
 
     /**
-     * Whether these kernels multiply {@code w} for tokens being decoded, or for a prompt's tokens: many
-     * tokens at once are only faster than the Vector API's blocked product with Q4_0 weights in panels
-     * and AVX-512 VNNI, where sixteen rows are multiplied with one instruction.
+     * Whether these kernels multiply {@code w}: Q4_0 and Q8_0 weights, for tokens being decoded and for
+     * a prompt's tokens alike (in panels where {@link #packs} put them there, else row by row). On
+     * AVX2 as on AVX-512, an integer block sum costs a fraction of the Vector API's float product.
      */
-    public boolean takes(WeightMatrix w, boolean prompt) {
-        return prompt
-                ? q4Panels != null && w instanceof Q4Matrix m && m.inPanels()
-                : w instanceof Q4Matrix || w instanceof Q8Matrix;
+    public boolean takes(WeightMatrix w) {
+        return w instanceof Q4Matrix || w instanceof Q8Matrix;
     }
 
     /**

@@ -10,11 +10,11 @@ import java.util.Optional;
  * part of the weights. Several matrices with the same input (query, key and value; gate and up) run as
  * one step.
  *
- * <p>Which kernel runs depends on what the tokens are, never on how many share the step. Tokens being
- * decoded (and every output-head product) use the {@link Int8Kernels} for quantized weights when they
- * are given, {@link WeightMatrix#decode} otherwise; the tokens of a prompt use the {@link Int8Kernels}
- * where they take the prompt ({@link Int8Kernels#takes}), {@link Gemm} otherwise. A sequence therefore
- * gets the same numbers alone or in any batch.
+ * <p>Which kernel runs depends on the weights and on what the tokens are, never on how many share the
+ * step. Quantized weights use the {@link Int8Kernels} when they are given ({@link Int8Kernels#takes}),
+ * for every token; otherwise tokens being decoded (and every output-head product) use {@link
+ * WeightMatrix#decode} and the tokens of a prompt use {@link Gemm}. A sequence therefore gets the
+ * same numbers alone or in any batch.
  */
 public final class MatMul {
     private static final int DECODE_CHUNK = 16;
@@ -75,8 +75,8 @@ public final class MatMul {
     }
 
     private void multiply(WeightMatrix[] w, float[] x, int tokens, float[][] y, boolean prompt) {
-        Int8Kernels kernels = int8.filter(k -> Arrays.stream(w).anyMatch(m -> k.takes(m, prompt)))
-                .orElse(null);
+        Int8Kernels kernels =
+                int8.filter(k -> Arrays.stream(w).anyMatch(k::takes)).orElse(null);
         Int8Kernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
         float[] sums = prompt ? null : blockSums(w, x, tokens, kernels);
         int[] starts = starts(w);
@@ -87,7 +87,7 @@ public final class MatMul {
                 if (lo >= hi) {
                     continue;
                 }
-                if (kernels != null && kernels.takes(w[i], prompt)) {
+                if (kernels != null && kernels.takes(w[i])) {
                     kernels.multiply(w[i], quantized, y[i], lo, hi);
                 } else if (prompt) {
                     Gemm.multiply(w[i], x, tokens, y[i], lo, hi, scratch.get());
@@ -101,7 +101,7 @@ public final class MatMul {
     /** The inputs' {@link WeightMatrix#blockSums} when a matrix left to the Vector API kernels needs them. */
     private static float[] blockSums(WeightMatrix[] w, float[] x, int tokens, Int8Kernels kernels) {
         for (WeightMatrix m : w) {
-            if (m.needsBlockSums() && (kernels == null || !kernels.takes(m, false))) {
+            if (m.needsBlockSums() && (kernels == null || !kernels.takes(m))) {
                 return WeightMatrix.blockSums(x, tokens, m.cols());
             }
         }

@@ -47,8 +47,9 @@ public interface InferenceConfig {
     /**
      * Whether the own engine multiplies Q8_0 and Q4_0 weights with its native integer kernels: each
      * step's inputs are quantized to 8 bits per block of 32 (as llama.cpp does) and multiplied with
-     * integer dot-product instructions. They decode on Linux x86-64 with AVX2; with AVX-512 VNNI, Q4_0
-     * matrices are rearranged at load into sixteen-row panels, which prompts use too. Elsewhere, or when
+     * integer dot-product instructions, for decoding and prompts alike. They run on Linux x86-64 with
+     * AVX2; with AVX-512 VNNI (and a JVM using 512-bit vectors), Q4_0 matrices are rearranged at load
+     * into sixteen-row panels. Elsewhere, or when
      * off, the Vector API kernels serve with float inputs.
      */
     @WithDefault("true")

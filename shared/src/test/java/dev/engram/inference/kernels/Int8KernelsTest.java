@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
+import jdk.incubator.vector.VectorShape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,17 @@ class Int8KernelsTest {
         assumeTrue(x86Linux, "the library is built for Linux on x86-64 only");
         assertThat(Int8Kernels.unavailableReason()).isEmpty();
         assertThat(Int8Kernels.best()).isPresent();
+    }
+
+    @Test
+    void theBestVariantKeepsToTheJvmsVectorWidth() {
+        Optional<Int8Kernels> best = Int8Kernels.best();
+        assumeTrue(best.isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
+        boolean wideJvm = VectorShape.preferredShape().vectorBitSize() >= 512;
+        boolean vnniHere = Int8Kernels.of(Int8Kernels.Variant.VNNI).isPresent();
+        // the vector-256 execution runs this with -XX:MaxVectorSize=32: AVX2 there even on an AVX-512 machine
+        assertThat(best.get().variant())
+                .isEqualTo(wideJvm && vnniHere ? Int8Kernels.Variant.VNNI : Int8Kernels.Variant.AVX2);
     }
 
     @Test
@@ -120,8 +132,8 @@ class Int8KernelsTest {
         }
         kernels.pack(stored, w.panels(), 0, first);
         assertThat(kernels.packs(w)).isFalse();
-        assertThat(kernels.takes(w, true)).isTrue();
-        assertThat(kernels.takes(stored, true)).isFalse();
+        assertThat(kernels.takes(w)).isTrue();
+        assertThat(kernels.takes(stored)).as("in rows: the row kernel").isTrue();
 
         float[] x = inputs(tokens, cols, new Random(cols));
         Int8Kernels.Input in = kernels.quantize(x, tokens, cols);
