@@ -78,8 +78,8 @@ final class StartupBench {
         Stats time = Stats.of(millis);
         Stats memory = Stats.of(rss);
         rows.add(Row.of("startup", prefix + "start to first POST /" + target.call(), "ms", time, flags.strip()));
-        // The timeline: Quarkus's own start (JVM start to listening), the model's load and warm-up beside it (in the
-        // background: requests that need no model are served meanwhile), the rest is the first request.
+        // The timeline: Quarkus's own start (JVM start to listening), the model's load and warm-up beside it
+        // (in the background: requests that need no model are served meanwhile), the rest is the first request.
         timeline(prefix + "Quarkus start (its 'started in')", boot, "part of the row above");
         timeline(prefix + "model load (background thread)", modelLoad, "from the function's log");
         timeline(prefix + "model warm-up after the load (same thread)", warmUp, "engram.inference.warm-up-tokens");
