@@ -37,11 +37,19 @@ public class BatchFunction {
         this.languages = languages;
     }
 
-    /** Load the model and the language detector, then take up unfinished jobs (this instance's after a restart, others'). */
+    /** Load the model and the language detector while the server comes up. */
     @Startup(Models.LOAD_FIRST)
-    void start() {
+    void load() {
         models.startLoading();
         languages.startLoading();
+    }
+
+    /**
+     * Then take up unfinished jobs (this instance's after a restart, others'). Not with the loads: the
+     * runner's threads use beans that must not be created while the start-up is still creating others.
+     */
+    @Startup
+    void run() {
         runner.startRunning();
     }
 
