@@ -38,7 +38,9 @@ public class Models {
 
     /**
      * The {@code @Startup} priority a function starts the load with: ahead of the other start-up work,
-     * so the load (and its warm-up) runs on another core while the server comes up.
+     * so the load (and its warm-up) runs on another core while the server comes up. Only for work whose
+     * threads create no beans: beans created on another thread while the start-up still creates its own
+     * can fail (the batch runner does, so it starts at the default priority).
      */
     public static final int LOAD_FIRST = Interceptor.Priority.PLATFORM_BEFORE;
 
