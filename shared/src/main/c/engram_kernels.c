@@ -6,9 +6,12 @@
  * The engine loads this library through the FFM API (Int8Kernels.java) and picks the best variant
  * the processor runs; without it, the Vector API kernels serve.
  */
+#include <cpuid.h>
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /*
  * How far ahead of use each row's weights are fetched, in bytes. The weights are read from memory once
@@ -20,7 +23,24 @@
 #pragma GCC push_options
 #pragma GCC target("avx2,fma,f16c")
 
-/* Bit 0: AVX2 with FMA and F16C; bit 1: AVX-512 (F, BW, VL) with VNNI as well. */
+/*
+ * Whether the processor has AMX tiles with int8 products and Linux lets this process use them: tile
+ * data is too large for the default signal frame, so a process asks for it once (arch_prctl).
+ */
+static int amx_usable(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(d & (1u << 24)) || !(d & (1u << 25))) {
+        return 0; /* tiles and int8 products */
+    }
+    const long request_permission = 0x1023; /* ARCH_REQ_XCOMP_PERM */
+    const long tile_data = 18;              /* XFEATURE_XTILEDATA */
+    return syscall(SYS_arch_prctl, request_permission, tile_data) == 0;
+}
+
+/*
+ * Bit 0: AVX2 with FMA and F16C; bit 1: AVX-512 (F, BW, VL) with VNNI as well; bit 2: AMX tiles
+ * with int8 products as well.
+ */
 int32_t engram_features(void) {
     __builtin_cpu_init();
     int32_t features = 0;
@@ -29,6 +49,9 @@ int32_t engram_features(void) {
         if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
                 && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")) {
             features |= 2;
+            if (amx_usable()) {
+                features |= 4;
+            }
         }
     }
     return features;
@@ -98,13 +121,14 @@ void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 #pragma GCC pop_options
 
 #pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
+#pragma GCC target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni,amx-tile,amx-int8")
 #define KERNEL(name) name##_vnni
 #define GROUP 8
 #define WIDE 1
 #define DOT_U8S8(acc, u, s) _mm256_dpbusd_epi32((acc), (u), (s))
 #include "int8_dot.h"
 #include "int8_panel.h"
+#include "int8_amx.h"
 
 void engram_q4_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,
         const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
@@ -120,6 +144,31 @@ void engram_q4_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t firs
 void engram_q4_0_panels_vnni(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
         const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
     q4_0_panels(p, from, to, cols, q, d, c, tokens, y, y_rows);
+}
+
+/* Lays out quantized inputs for engram_q4_0_panels_amx: ceil(tokens / 16) * 16 * cols bytes. */
+void engram_tile_q8(const int8_t *q, int32_t tokens, int32_t cols, int8_t *tiles) {
+    q8_tiles(q, tokens, cols, tiles);
+}
+
+/*
+ * Like engram_q4_0_panels_vnni, with the integer products of whole tiles of tokens on AMX (the same
+ * result to the bit), reading the inputs from `tiles` (engram_tile_q8). A tile pays for all sixteen
+ * of its rows, so a last tile of fewer than AMX_MIN_TOKENS tokens stays with VNNI, as does everything
+ * without tiles. Only for a process engram_features gave bit 2.
+ */
+void engram_q4_0_panels_amx(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
+        const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows, const int8_t *tiles) {
+    int32_t rest = tokens % AMX_TOKENS;
+    int32_t tiled = tiles == NULL ? 0 : rest >= AMX_MIN_TOKENS ? tokens : tokens - rest;
+    if (tiled > 0) {
+        q4_0_panels_amx(p, from, to, cols, tiles, d, tiled, y, y_rows);
+    }
+    if (tiled < tokens) {
+        int64_t blocks = (int64_t) tiled * (cols / 32);
+        q4_0_panels(p, from, to, cols, q + (int64_t) tiled * cols, d + blocks, c + blocks, tokens - tiled,
+                y + (int64_t) tiled * y_rows, y_rows);
+    }
 }
 
 void engram_q8_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, const int8_t *q, const float *d,

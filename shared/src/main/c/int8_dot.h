@@ -4,7 +4,7 @@
  * bytes u and signed bytes s that share the lane; GROUP is the most tokens one pass over a block
  * serves (AVX2 has half the registers); WIDE puts two rows in each 512-bit register.
  *
- * Every kernel here and in int8_panel.h computes a product the same way, to the bit: for each block,
+ * Every kernel here, in int8_panel.h and in int8_amx.h computes a product the same way, to the bit: for each block,
  * the exact integer sum of the weights times the quantized inputs, then, block after block,
  * acc = fma(float(sum), weight scale * input scale, acc). Integer sums do not depend on the order of
  * their terms, so the kernels can gather them differently (lanes of one row here, a lane per row in

@@ -35,7 +35,13 @@ public final class Int8Kernels {
         /** AVX2 with FMA and F16C: pairs of byte products, then pairs of 16-bit sums. */
         AVX2(1, "AVX2"),
         /** AVX-512 VNNI: four byte products and their sum in one instruction. */
-        VNNI(2, "AVX-512 VNNI");
+        VNNI(2, "AVX-512 VNNI"),
+        /**
+         * AVX-512 VNNI, and AMX tiles for Q4_0 panels times a dozen tokens or more (Sapphire Rapids and
+         * later; Linux must grant the process the tile state): one instruction multiplies sixteen
+         * tokens by a block of sixteen rows. About 1.3–1.5 times VNNI's speed on prompts.
+         */
+        AMX(4, "AVX-512 VNNI, AMX");
 
         private final int feature;
         private final String label;
@@ -46,21 +52,35 @@ public final class Int8Kernels {
         }
     }
 
-    /** Inputs quantized per block of 32: {@code x ≈ q · d}, and {@code c = -8 · Σq} for 4-bit weights. */
-    public record Input(byte[] q, float[] d, int[] c, int tokens, int cols) {
+    /**
+     * Inputs quantized per block of 32: {@code x ≈ q · d}, and {@code c = -8 · Σq} for 4-bit weights;
+     * {@code tiles} holds {@code q} again, laid out for the AMX kernel, or is null.
+     */
+    public record Input(byte[] q, float[] d, int[] c, int tokens, int cols, byte[] tiles) {
         public Input {
             int blocks = tokens * (cols / 32);
             if (cols % 32 != 0 || q.length < tokens * cols || d.length < blocks || c.length < blocks) {
                 throw new IllegalArgumentException("arrays too short for " + tokens + " inputs of " + cols);
             }
+            if (tiles != null && tiles.length < (tokens + TILE_TOKENS - 1) / TILE_TOKENS * TILE_TOKENS * cols) {
+                throw new IllegalArgumentException("tiles too short for " + tokens + " inputs of " + cols);
+            }
         }
     }
+
+    /** Tokens in one AMX tile; fewer than {@link #TILED_FROM} in all are faster on VNNI (int8_amx.h). */
+    private static final int TILE_TOKENS = 16;
+
+    private static final int TILED_FROM = 12;
 
     private static final String RESOURCE = "linux-x86-64/libengram_kernels.so";
     private static final int MFD_CLOEXEC = 1;
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
     private static final FunctionDescriptor Q4 = FunctionDescriptor.ofVoid(
             ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor Q4_TILES = FunctionDescriptor.ofVoid(
+            ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+    private static final FunctionDescriptor TILE = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
     private static final FunctionDescriptor Q8 = FunctionDescriptor.ofVoid(
             ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
     private static final FunctionDescriptor PACK =
@@ -75,14 +95,21 @@ public final class Int8Kernels {
     private final MethodHandle q8;
     private final MethodHandle q4Panels;
     private final MethodHandle pack;
+    private final MethodHandle tile;
 
     private Int8Kernels(Variant variant, SymbolLookup symbols) {
         this.variant = variant;
-        String suffix = "_" + variant.name().toLowerCase(Locale.ROOT);
-        this.q4 = downcall(symbols, "engram_q4_0" + suffix, Q4);
-        this.q8 = downcall(symbols, "engram_q8_0" + suffix, Q8);
-        boolean panels = variant == Variant.VNNI;
-        this.q4Panels = panels ? downcall(symbols, "engram_q4_0_panels_vnni", Q4) : null;
+        // AMX adds a panel kernel only: its rows and Q8_0 kernels are VNNI's.
+        String rows =
+                "_" + (variant == Variant.AMX ? Variant.VNNI : variant).name().toLowerCase(Locale.ROOT);
+        this.q4 = downcall(symbols, "engram_q4_0" + rows, Q4);
+        this.q8 = downcall(symbols, "engram_q8_0" + rows, Q8);
+        boolean panels = variant != Variant.AVX2;
+        boolean tiles = variant == Variant.AMX;
+        this.q4Panels = tiles
+                ? downcall(symbols, "engram_q4_0_panels_amx", Q4_TILES)
+                : panels ? downcall(symbols, "engram_q4_0_panels_vnni", Q4) : null;
+        this.tile = tiles ? downcall(symbols, "engram_tile_q8", TILE) : null;
         this.pack = panels ? downcall(symbols, "engram_q4_0_pack", PACK) : null;
     }
 
@@ -93,9 +120,10 @@ public final class Int8Kernels {
      * kernels to AVX2 as well.
      */
     public static Optional<Int8Kernels> best() {
-        Optional<Int8Kernels> wide =
-                VectorShape.preferredShape().vectorBitSize() >= 512 ? of(Variant.VNNI) : Optional.empty();
-        return wide.or(() -> of(Variant.AVX2));
+        if (VectorShape.preferredShape().vectorBitSize() < 512) {
+            return of(Variant.AVX2);
+        }
+        return of(Variant.AMX).or(() -> of(Variant.VNNI)).or(() -> of(Variant.AVX2));
     }
 
     /** {@code variant}, or empty when the library cannot load here or the processor lacks its features. */
@@ -135,7 +163,7 @@ public final class Int8Kernels {
     }
 
     /**
-     * Whether {@code w} is faster in panels: Q4_0 weights with AVX-512 VNNI, where sixteen rows'
+     * Whether {@code w} is faster in panels: Q4_0 weights with AVX-512 VNNI (and AMX), where sixteen rows'
      * sums come out one per lane and decoding reads the weights at the memory's pace.
      */
     public boolean packs(WeightMatrix w) {
@@ -168,10 +196,18 @@ public final class Int8Kernels {
             throw new IllegalArgumentException(tokens + " inputs of " + cols + " values do not fit " + x.length);
         }
         int blocks = tokens * (cols / 32);
-        Input in = new Input(new byte[tokens * cols], new float[blocks], new int[blocks], tokens, cols);
+        byte[] tiles = tile != null && tokens >= TILED_FROM
+                ? new byte[(tokens + TILE_TOKENS - 1) / TILE_TOKENS * TILE_TOKENS * cols]
+                : null;
+        Input in = new Input(new byte[tokens * cols], new float[blocks], new int[blocks], tokens, cols, tiles);
         call(() -> {
             LIBRARY.quantize.invokeExact(heap(x), tokens, cols, heap(in.q), heap(in.d), heap(in.c));
         });
+        if (tiles != null) {
+            call(() -> {
+                tile.invokeExact(heap(in.q), tokens, cols, heap(tiles));
+            });
+        }
         return in;
     }
 
@@ -188,6 +224,24 @@ public final class Int8Kernels {
         }
         switch (w) {
             case Q4Matrix m -> {
+                if (m.inPanels() && tile != null) {
+                    MemorySegment tiles = x.tiles == null ? MemorySegment.NULL : heap(x.tiles);
+                    call(() -> {
+                        q4Panels.invokeExact(
+                                m.panels(),
+                                from,
+                                to,
+                                m.cols(),
+                                heap(x.q),
+                                heap(x.d),
+                                heap(x.c),
+                                x.tokens,
+                                heap(y),
+                                m.rows(),
+                                tiles);
+                    });
+                    return;
+                }
                 MethodHandle kernel = m.inPanels() && q4Panels != null ? q4Panels : q4;
                 MemorySegment weights = kernel == q4Panels ? m.panels() : m.data();
                 call(() -> {

@@ -50,9 +50,15 @@ class Int8KernelsTest {
         assumeTrue(best.isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
         boolean wideJvm = VectorShape.preferredShape().vectorBitSize() >= 512;
         boolean vnniHere = Int8Kernels.of(Int8Kernels.Variant.VNNI).isPresent();
+        boolean amxHere = Int8Kernels.of(Int8Kernels.Variant.AMX).isPresent();
         // the vector-256 execution runs this with -XX:MaxVectorSize=32: AVX2 there even on an AVX-512 machine
         assertThat(best.get().variant())
-                .isEqualTo(wideJvm && vnniHere ? Int8Kernels.Variant.VNNI : Int8Kernels.Variant.AVX2);
+                .isEqualTo(
+                        !wideJvm
+                                ? Int8Kernels.Variant.AVX2
+                                : amxHere
+                                        ? Int8Kernels.Variant.AMX
+                                        : vnniHere ? Int8Kernels.Variant.VNNI : Int8Kernels.Variant.AVX2);
     }
 
     @Test
@@ -112,10 +118,23 @@ class Int8KernelsTest {
     /**
      * Q4_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond a pass of 64
      * blocks, one token to beyond a tile of 8; packed in pieces, cut anywhere, each token alone, and the
-     * AVX2 variant's rows over the stored matrix must all give the same bits.
+     * AVX2 variant's rows over the stored matrix must all give the same bits. Where AMX is usable, its
+     * panel kernel too: whole tiles of sixteen tokens, a last tile on AMX (12 or more tokens) or on VNNI
+     * (fewer), an odd number of blocks.
      */
     @ParameterizedTest(name = "Q4_0 {0}x{1}, {2} tokens")
-    @CsvSource({"1, 32, 1", "37, 224, 3", "37, 224, 11", "130, 2048, 9", "21, 2080, 17", "48, 64, 8"})
+    @CsvSource({
+        "1, 32, 1",
+        "37, 224, 3",
+        "37, 224, 11",
+        "130, 2048, 9",
+        "21, 2080, 17",
+        "48, 64, 8",
+        "37, 224, 16",
+        "130, 2048, 28",
+        "21, 2080, 40",
+        "33, 96, 13"
+    })
     void panelsEqualTheReferenceTheStoredMatrixAndEachTokenAlone(int rows, int cols, int tokens) {
         Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
         Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
@@ -144,6 +163,15 @@ class Int8KernelsTest {
         float[] viaRows = new float[y.length];
         avx2.multiply(stored, in, viaRows, 0, rows);
         assertThat(viaRows).as("AVX2 rows against VNNI panels").containsExactly(y);
+
+        Optional<Int8Kernels> amx = Int8Kernels.of(Int8Kernels.Variant.AMX);
+        assumeTrue(amx.isPresent(), "this processor or kernel offers no AMX tiles; the VNNI panels ran");
+        Int8Kernels.Input tiled = amx.get().quantize(x, tokens, cols);
+        assertThat(tiled.tiles() != null).as("laid out in tiles").isEqualTo(tokens >= 12);
+        float[] viaTiles = new float[y.length];
+        amx.get().multiply(w, tiled, viaTiles, 0, rows);
+        assertThat(viaTiles).as("AMX panels against VNNI panels").containsExactly(y);
+        assertDoesNotDependOnTheBatch(amx.get(), w, x, tiled, y, Math.min(rows, 7));
     }
 
     private static float[] inputs(int tokens, int cols, Random random) {
@@ -218,7 +246,7 @@ class Int8KernelsTest {
         assertThatThrownBy(() -> kernels.multiply(w, kernels.quantize(new float[96], 1, 96), new float[8], 0, 4))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kernels.quantize(new float[64], 2, 64)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Int8Kernels.Input(new byte[63], new float[2], new int[2], 1, 64))
+        assertThatThrownBy(() -> new Int8Kernels.Input(new byte[63], new float[2], new int[2], 1, 64, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kernels.multiply(
                         KernelsTest.matrix(arena, RowFormat.F32, 4, 64, new Random(1)), in, new float[8], 0, 4))
