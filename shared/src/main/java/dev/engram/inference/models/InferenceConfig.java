@@ -49,7 +49,8 @@ public interface InferenceConfig {
      * step's inputs are quantized to 8 bits per block of 32 (as llama.cpp does) and multiplied with
      * integer dot-product instructions, for decoding and prompts alike. They run on Linux x86-64 with
      * AVX2; with AVX-512 VNNI (and a JVM using 512-bit vectors), Q4_0 matrices are rearranged at load
-     * into sixteen-row panels. Elsewhere, or when off, the Vector API kernels serve with float inputs.
+     * into sixteen-row panels, multiplied on AMX tiles for a dozen tokens or more where the processor
+     * has them. Elsewhere, or when off, the Vector API kernels serve with float inputs.
      */
     @WithDefault("true")
     boolean nativeKernels();
