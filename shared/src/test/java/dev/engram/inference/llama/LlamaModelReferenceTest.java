@@ -86,6 +86,49 @@ class LlamaModelReferenceTest {
         }
     }
 
+    /**
+     * The native kernels' variants (AVX2 rows, VNNI panels, AMX tiles for a dozen tokens or more) give
+     * the same logits to the bit for a prompt of Q4_0 stories260K read in one chunk: which variant a
+     * machine runs changes no answer.
+     */
+    @Test
+    void everyNativeVariantGivesTheSameLogits() throws Exception {
+        Path dir = TestModels.stories260K();
+        ReferenceCases.Case first = ReferenceCases.load(dir).getFirst();
+        int[] tokens = new int[first.prompt_token_ids().length + first.token_ids().length];
+        System.arraycopy(first.prompt_token_ids(), 0, tokens, 0, first.prompt_token_ids().length);
+        System.arraycopy(first.token_ids(), 0, tokens, first.prompt_token_ids().length, first.token_ids().length);
+        assertThat(tokens.length).as("enough tokens for AMX tiles").isGreaterThanOrEqualTo(32);
+        float[] expected = null;
+        List<Int8Kernels.Variant> ran = new ArrayList<>();
+        for (Int8Kernels.Variant variant : Int8Kernels.Variant.values()) {
+            Optional<Int8Kernels> kernels = Int8Kernels.of(variant);
+            if (kernels.isEmpty()) {
+                continue;
+            }
+            LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(RowFormat.Q4_0));
+            try (Team team = new Team(2);
+                    LlamaModel model = new LlamaModel(
+                            loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team, kernels))) {
+                KvPool pool = new KvPool(loaded.config(), 64L << 20);
+                float[] prompt;
+                try (KvCache cache = new KvCache(pool, loaded.config())) {
+                    assertThat(cache.ensure(tokens.length)).isTrue();
+                    prompt = model.forward(List.of(new Chunk(tokens, 0, cache, true, tokens.length)));
+                }
+                if (expected == null) {
+                    expected = prompt;
+                }
+                assertThat(prompt)
+                        .as("%s, a prompt of %d tokens", variant, tokens.length)
+                        .containsExactly(expected);
+            }
+            ran.add(variant);
+        }
+        assertThat(ran).as("variants this machine runs").isNotEmpty();
+        System.out.printf("stories260K Q4_0: the same prompt logits from %s%n", ran);
+    }
+
     /** Greedy ids after {@code prompt}; the prompt is computed in chunks of {@code chunk} tokens. */
     static int[] greedy(LlamaModel model, KvPool pool, int[] prompt, int count, int chunk) {
         int vocab = model.config().vocabSize();
