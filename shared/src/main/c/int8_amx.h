@@ -153,9 +153,7 @@ static void q4_0_panels_amx(const uint8_t *p, int32_t from, int32_t to, int32_t 
     __m512i unpacked[PASS_BLOCKS * 8];
     for (int32_t g = from / PANEL_ROWS; g * PANEL_ROWS < to; g++) {
         int32_t r0 = g * PANEL_ROWS;
-        int32_t lo = from > r0 ? from - r0 : 0;
-        int32_t hi = to - r0 < PANEL_ROWS ? to - r0 : PANEL_ROWS;
-        __mmask16 lanes = (__mmask16) (((1u << hi) - 1) & ~((1u << lo) - 1));
+        __mmask16 lanes = panel_lanes(from, to, r0);
         const uint8_t *group = p + g * group_bytes;
         for (int32_t b0 = 0; b0 < blocks; b0 += PASS_BLOCKS) {
             int32_t count = blocks - b0 < PASS_BLOCKS ? blocks - b0 : PASS_BLOCKS;

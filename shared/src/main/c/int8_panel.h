@@ -131,6 +131,13 @@ static void q4_0_panel_tiles(const uint8_t *group, const __m512i *unpacked, int3
     }
 }
 
+/* The lanes of the group whose first row is r0 that hold rows [from, to). */
+static inline __attribute__((always_inline)) __mmask16 panel_lanes(int32_t from, int32_t to, int32_t r0) {
+    int32_t lo = from > r0 ? from - r0 : 0;
+    int32_t hi = to - r0 < PANEL_ROWS ? to - r0 : PANEL_ROWS;
+    return (__mmask16) (((1u << hi) - 1) & ~((1u << lo) - 1));
+}
+
 /* Rows [from, to) of a Q4_0 matrix in panels p times `tokens` quantized inputs: y[t * y_rows + r]. */
 static void q4_0_panels(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
         const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
@@ -145,9 +152,7 @@ static void q4_0_panels(const uint8_t *p, int32_t from, int32_t to, int32_t cols
     __m512i unpacked[PASS_BLOCKS * 8];
     for (int32_t g = from / PANEL_ROWS; g * PANEL_ROWS < to; g++) {
         int32_t r0 = g * PANEL_ROWS;
-        int32_t lo = from > r0 ? from - r0 : 0;
-        int32_t hi = to - r0 < PANEL_ROWS ? to - r0 : PANEL_ROWS;
-        __mmask16 lanes = (__mmask16) (((1u << hi) - 1) & ~((1u << lo) - 1));
+        __mmask16 lanes = panel_lanes(from, to, r0);
         const uint8_t *group = p + g * group_bytes;
         for (int32_t b0 = 0; b0 < blocks; b0 += pass) {
             int32_t count = blocks - b0 < pass ? blocks - b0 : pass;
