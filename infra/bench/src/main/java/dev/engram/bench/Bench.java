@@ -169,8 +169,20 @@ public class Bench implements QuarkusApplication {
                 GenerateHttpBench.run(options, rows, weights, client, engine.get());
                 if (isMain && options.runs("concurrency")) {
                     progress("concurrency " + weights.label());
-                    ConcurrencyBench.run(
-                            client, weights.label(), Math.max(8, options.decodeTokens() / 4), options.repeats(), rows);
+                    int tokens = Math.max(8, options.decodeTokens() / 4);
+                    ConcurrencyBench.run(client, weights.label(), tokens, options.repeats(), rows);
+                    progress("concurrency " + weights.label() + ": one client, with and without batching");
+                    try (FunctionProcess unbatched = FunctionProcess.start(
+                            jar(options, "generate"),
+                            Map.of(
+                                    "ENGRAM_MODEL_PATH",
+                                    engineModel.get().toString(),
+                                    "ENGRAM_INFERENCE_MAX_BATCH",
+                                    "1"),
+                            List.of("-Xmx2g"))) {
+                        ConcurrencyBench.batchingCost(
+                                client, new FunctionClient(unbatched.uri()), tokens, options.repeats(), rows);
+                    }
                 }
             }
         }

@@ -156,6 +156,38 @@ final class ConcurrencyBench {
                 ttft.size() + " answers compared with the single-client answer to the same prompt"));
     }
 
+    /**
+     * One client's speed on the batching function against a function whose engine runs one sequence
+     * at a time ({@code engram.inference.max-batch=1}), request by request in turn so a drift of the
+     * machine favours neither. Goal: batching costs a lone client at most 5 %.
+     */
+    static void batchingCost(FunctionClient batched, FunctionClient unbatched, int tokens, int rounds, List<Row> rows)
+            throws Exception {
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        for (int round = 0; round < 4 * rounds; round++) {
+            with.add(speed(batched, round % PROMPTS.length, tokens));
+            without.add(speed(unbatched, round % PROMPTS.length, tokens));
+        }
+        Stats alone = Stats.of(without);
+        Stats shared = Stats.of(with);
+        rows.add(Row.of(
+                "concurrency",
+                "1 client, engine without batching (max-batch 1)",
+                "tok/s",
+                alone,
+                tokens + " greedy tokens, prefill and HTTP included; requests alternate with the row below"));
+        rows.add(Row.of("concurrency", "1 client, engine batching (max-batch 8)", "tok/s", shared, "the same requests")
+                .compared(shared.median() / alone.median(), "batching / without", 0.95));
+    }
+
+    /** Completion tokens per second of one request, as its client sees it. */
+    private static double speed(FunctionClient client, int prompt, int tokens) throws Exception {
+        long start = System.nanoTime();
+        JsonNode answer = client.call("generate", body(prompt, tokens));
+        return answer.path("usage").path("completionTokens").asLong() * 1e9 / (System.nanoTime() - start);
+    }
+
     private static Map<String, Object> body(int prompt, int tokens) {
         return Map.of("prompt", PROMPTS[prompt], "maxTokens", tokens, "temperature", 0);
     }
