@@ -30,26 +30,31 @@ import java.util.Optional;
  */
 public final class ChatTemplate {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
-            .withTrimBlocks(true)
-            .withLstripBlocks(true)
-            // a template comes from a model file: bound what it can make the renderer do
-            .withMaxOutputSize(64L << 20)
-            .withMaxStringLength(64L << 20)
-            .withMaxMacroRecursionDepth(20)
-            .withRangeLimit(10_000)
-            .withLegacyOverrides(LegacyOverrides.newBuilder()
-                    .withParseWhitespaceControlStrictly(true)
-                    .withUseTrimmingForNotesAndExpressions(true)
-                    .build())
-            .build());
 
-    static {
-        JINJAVA.getGlobalContext()
-                .registerFunction(new ELFunctionDefinition(
-                        "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+    /** Made with the first template: a model without one never pays for jinjava's start. */
+    private static final class Renderer {
+        static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                // a template comes from a model file: bound what it can make the renderer do
+                .withMaxOutputSize(64L << 20)
+                .withMaxStringLength(64L << 20)
+                .withMaxMacroRecursionDepth(20)
+                .withRangeLimit(10_000)
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withParseWhitespaceControlStrictly(true)
+                        .withUseTrimmingForNotesAndExpressions(true)
+                        .build())
+                .build());
+
+        static {
+            JINJAVA.getGlobalContext()
+                    .registerFunction(new ELFunctionDefinition(
+                            "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+        }
     }
 
+    private final Jinjava renderer = Renderer.JINJAVA;
     private final String source;
     private final String bosToken;
     private final String eosToken;
@@ -151,7 +156,7 @@ public final class ChatTemplate {
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
-        RenderResult result = JINJAVA.renderForResult(source, context);
+        RenderResult result = renderer.renderForResult(source, context);
         for (TemplateError error : result.getErrors()) {
             TemplateRefusal refusal = refusal(error.getException());
             if (refusal != null) {
