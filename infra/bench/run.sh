@@ -35,6 +35,9 @@ fi
 if [[ "${ENGRAM_SKIP_BUILD:-0}" != "1" ]]; then
   echo "Building the functions and the harness ..."
   ./mvnw -B -q -ntp -DskipTests package -pl functions/generate,functions/memory,functions/classify,functions/batch,infra/bench/baseline-function,infra/bench -am
+  # The start-up rows with an AOT cache start what -Paot packages (aot-jar), beside the default packaging
+  ./mvnw -B -q -ntp -DskipTests package -pl functions/generate,functions/memory,infra/bench/baseline-function \
+    -Dquarkus.package.jar.type=aot-jar -Dquarkus.package.output-directory=quarkus-aot-app
 fi
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g \
   -Dengram.bench.root="$ROOT" -jar infra/bench/target/quarkus-app/quarkus-run.jar "$@"

@@ -48,6 +48,15 @@ public final class FunctionProcess implements AutoCloseable {
 
     /** Starts {@code jar} on a free port and returns at once, for callers that time the start-up themselves. */
     public static FunctionProcess launch(Path jar, Map<String, String> env, List<String> jvmOptions) {
+        return launch(jar, env, jvmOptions, true);
+    }
+
+    /**
+     * As {@link #launch(Path, Map, List)}; without {@code vectorApi} the JVM does not resolve the Vector
+     * API's incubator module (for a function that never uses it: what the module costs a start).
+     */
+    public static FunctionProcess launch(
+            Path jar, Map<String, String> env, List<String> jvmOptions, boolean vectorApi) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No packaged function at " + jar + " (run the package phase first)");
         }
@@ -56,10 +65,11 @@ public final class FunctionProcess implements AutoCloseable {
         Path log = jar.resolveSibling("process-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules",
-                "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx1g"));
+        if (vectorApi) {
+            command.addAll(1, List.of("--add-modules", "jdk.incubator.vector"));
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder =

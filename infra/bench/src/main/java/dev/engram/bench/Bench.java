@@ -219,8 +219,11 @@ public class Bench implements QuarkusApplication {
         progress("start-up: a minimal Funqy function (baseline)");
         Path baselineJar = options.functionsDir()
                 .resolveSibling("infra/bench/baseline-function/target/quarkus-app/quarkus-run.jar");
-        StartupBench.Result baseline = bench.run(new StartupBench.Target(
-                "minimal Funqy function", baselineJar, "echo", Map.of("text", "hello"), Map.of()));
+        StartupBench.Target minimal = new StartupBench.Target(
+                "minimal Funqy function", baselineJar, "echo", Map.of("text", "hello"), Map.of());
+        StartupBench.Result baseline = bench.run(minimal);
+        progress("start-up: a minimal Funqy function without the Vector API module");
+        bench.withoutTheVectorApi(minimal, baseline);
         progress("start-up: generate");
         StartupBench.Result generate = bench.run(new StartupBench.Target(
                 "generate",

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Row 4: process start to the first successful request, as a scale-to-zero platform sees it, plain
  * and with a JDK AOT cache (JEP 483/514: classes loaded and linked ahead of time, recorded by one
- * training run of the same jar); and the resident memory after that first request.
+ * training run of the same jar); and the resident memory after that first request. The plain rows start
+ * the default packaging (fast-jar), the AOT rows Quarkus's aot-jar packaging as {@code -Paot} builds it,
+ * which {@code run.sh} writes beside it into {@code target/quarkus-aot-app}.
  */
 final class StartupBench {
     private final BenchOptions options;
@@ -36,9 +38,10 @@ final class StartupBench {
         Path aotDir = Files.createTempDirectory("engram-bench-aot-");
         try {
             Path cache = aotDir.resolve(target.name() + ".aot");
-            train(target, cache);
-            Measured plain = measure(target, List.of(), "plain JVM");
-            Measured aot = measure(target, List.of("-XX:AOTCache=" + cache), "AOT cache");
+            Target aotJar = aotPackaging(target);
+            train(aotJar, cache, true);
+            Measured plain = measure(target, List.of(), "plain JVM", true);
+            Measured aot = measure(aotJar, List.of("-XX:AOTCache=" + cache), "AOT cache", true);
             rows.add(Row.of(
                     "startup",
                     target.name() + ": AOT / plain",
@@ -51,9 +54,46 @@ final class StartupBench {
         }
     }
 
+    /**
+     * The minimal function with the AOT cache, started without the Vector API's incubator module, against
+     * {@code with} (the same with it, as every Engram function starts): with an incubator module resolved
+     * the JDK archives no module graph, and the cache loses what depends on it.
+     */
+    void withoutTheVectorApi(Target target, Result with) throws Exception {
+        Path aotDir = Files.createTempDirectory("engram-bench-aot-");
+        try {
+            Path cache = aotDir.resolve(target.name() + "-no-vector.aot");
+            Target aotJar = aotPackaging(target);
+            train(aotJar, cache, false);
+            Measured without = measure(
+                    aotJar, List.of("-XX:AOTCache=" + cache), "AOT cache, without the Vector API module", false);
+            rows.add(Row.of(
+                    "startup",
+                    target.name() + ", AOT cache: with / without the Vector API module",
+                    "x",
+                    Stats.of(with.aotMillis() / without.millis()),
+                    "start to first answer; --add-modules jdk.incubator.vector"));
+        } finally {
+            BenchFiles.deleteTree(aotDir);
+        }
+    }
+
     private record Measured(double millis, double rss) {}
 
-    private Measured measure(Target target, List<String> jvm, String label) throws Exception {
+    /**
+     * The target as {@code -Paot} packages it (aot-jar: the JDK's class loaders load every class, so the
+     * cache can hold them all), or as it is where that package was not built (the smoke test's).
+     */
+    private static Target aotPackaging(Target target) {
+        Path aotJar = target.jar().getParent().resolveSibling("quarkus-aot-app").resolve("quarkus-run.jar");
+        if (!Files.isRegularFile(aotJar)) {
+            System.err.println("No aot-jar package at " + aotJar + ": the AOT rows start " + target.jar());
+            return target;
+        }
+        return new Target(target.name(), aotJar, target.call(), target.body(), target.env());
+    }
+
+    private Measured measure(Target target, List<String> jvm, String label, boolean vectorApi) throws Exception {
         List<Double> millis = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         List<Double> boot = new ArrayList<>();
@@ -61,7 +101,7 @@ final class StartupBench {
         List<Double> warmUp = new ArrayList<>();
         for (int i = 0; i < options.repeats(); i++) {
             long start = System.nanoTime();
-            try (FunctionProcess process = FunctionProcess.launch(target.jar(), target.env(), jvm)) {
+            try (FunctionProcess process = FunctionProcess.launch(target.jar(), target.env(), jvm, vectorApi)) {
                 FunctionClient client = new FunctionClient(process.uri());
                 long done = client.firstSuccess(target.call(), target.body(), Duration.ofSeconds(120), process::alive);
                 millis.add((done - start) / 1e6);
@@ -72,8 +112,9 @@ final class StartupBench {
                 figure(log, WARM_UP, 1).ifPresent(warmUp::add);
             }
         }
-        String flags =
-                "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g " + String.join(" ", jvm);
+        String flags = (vectorApi ? "--add-modules jdk.incubator.vector " : "")
+                + "--enable-native-access=ALL-UNNAMED -Xmx1g " + String.join(" ", jvm) + " ("
+                + target.jar().getParent().getFileName() + ")";
         String prefix = target.name() + ", " + label + ": ";
         Stats time = Stats.of(millis);
         Stats memory = Stats.of(rss);
@@ -103,9 +144,9 @@ final class StartupBench {
     }
 
     /** The training run: serve a few requests, then a clean exit, at which the JVM writes the cache. */
-    private static void train(Target target, Path cache) throws Exception {
+    private static void train(Target target, Path cache, boolean vectorApi) throws Exception {
         try (FunctionProcess process =
-                FunctionProcess.launch(target.jar(), target.env(), List.of("-XX:AOTCacheOutput=" + cache))) {
+                FunctionProcess.launch(target.jar(), target.env(), List.of("-XX:AOTCacheOutput=" + cache), vectorApi)) {
             FunctionClient client = new FunctionClient(process.uri());
             client.firstSuccess(target.call(), target.body(), Duration.ofSeconds(120), process::alive);
             for (int i = 0; i < 5; i++) {
