@@ -35,23 +35,15 @@ final class StartupBench {
     record Result(double plainMillis, double aotMillis, double plainRss, double aotRss) {}
 
     Result run(Target target) throws Exception {
-        Path aotDir = Files.createTempDirectory("engram-bench-aot-");
-        try {
-            Path cache = aotDir.resolve(target.name() + ".aot");
-            Target aotJar = aotPackaging(target);
-            train(aotJar, cache, true);
-            Measured plain = measure(target, List.of(), "plain JVM", true);
-            Measured aot = measure(aotJar, List.of("-XX:AOTCache=" + cache), "AOT cache", true);
-            rows.add(Row.of(
-                    "startup",
-                    target.name() + ": AOT / plain",
-                    "x",
-                    Stats.of(aot.millis() / plain.millis()),
-                    "start-up time ratio"));
-            return new Result(plain.millis(), aot.millis(), plain.rss(), aot.rss());
-        } finally {
-            BenchFiles.deleteTree(aotDir);
-        }
+        Measured plain = measure(target, List.of(), "plain JVM", true);
+        Measured aot = withAotCache(target, "AOT cache", true);
+        rows.add(Row.of(
+                "startup",
+                target.name() + ": AOT / plain",
+                "x",
+                Stats.of(aot.millis() / plain.millis()),
+                "start-up time ratio"));
+        return new Result(plain.millis(), aot.millis(), plain.rss(), aot.rss());
     }
 
     /**
@@ -60,19 +52,23 @@ final class StartupBench {
      * the JDK archives no module graph, and the cache loses what depends on it.
      */
     void withoutTheVectorApi(Target target, Result with) throws Exception {
+        Measured without = withAotCache(target, "AOT cache, without the Vector API module", false);
+        rows.add(Row.of(
+                "startup",
+                target.name() + ", AOT cache: with / without the Vector API module",
+                "x",
+                Stats.of(with.aotMillis() / without.millis()),
+                "start to first answer; --add-modules jdk.incubator.vector"));
+    }
+
+    /** Starts of the target as {@code -Paot} packages it, from a cache a training run of it records first. */
+    private Measured withAotCache(Target target, String label, boolean vectorApi) throws Exception {
         Path aotDir = Files.createTempDirectory("engram-bench-aot-");
         try {
-            Path cache = aotDir.resolve(target.name() + "-no-vector.aot");
+            Path cache = aotDir.resolve("app.aot");
             Target aotJar = aotPackaging(target);
-            train(aotJar, cache, false);
-            Measured without = measure(
-                    aotJar, List.of("-XX:AOTCache=" + cache), "AOT cache, without the Vector API module", false);
-            rows.add(Row.of(
-                    "startup",
-                    target.name() + ", AOT cache: with / without the Vector API module",
-                    "x",
-                    Stats.of(with.aotMillis() / without.millis()),
-                    "start to first answer; --add-modules jdk.incubator.vector"));
+            train(aotJar, cache, vectorApi);
+            return measure(aotJar, List.of("-XX:AOTCache=" + cache), label, vectorApi);
         } finally {
             BenchFiles.deleteTree(aotDir);
         }
