@@ -39,7 +39,7 @@ public final class Int8Kernels {
         /**
          * AVX-512 VNNI, and AMX tiles for Q4_0 panels times a dozen tokens or more (Sapphire Rapids and
          * later; Linux must grant the process the tile state): one instruction multiplies sixteen
-         * tokens by a block of sixteen rows. About 1.3–1.5 times VNNI's speed on prompts.
+         * tokens by a block of sixteen rows. About 1.5–1.9 times VNNI's speed on prompts.
          */
         AMX(4, "AVX-512 VNNI, AMX");
 
