@@ -126,17 +126,48 @@ public final class VectorOps {
         return p * Float.intBitsToFloat((Float.floatToRawIntBits(shifted) - (ROUND_BITS - 127)) << 23);
     }
 
-    /** {@code out[oo + i] += p · v[vo + i]} for {@code i < n}. */
-    public static void addScaled(float[] out, int oo, float p, float[] v, int vo, int n) {
+    /**
+     * {@code out[oo + i] += Σ_j w[wo + j] · rows[ro + j · stride + i]} for {@code i < n} and {@code j <
+     * count}, each element's products added in the order of {@code j}, as {@code count} single
+     * multiply-adds would. Four vectors of {@code out} stay in registers while the rows go by, so a row's
+     * products do not wait for the last row's to be stored.
+     */
+    public static void addScaledRows(
+            float[] out, int oo, float[] w, int wo, float[] rows, int ro, int stride, int count, int n) {
         int whole = n - n % LENGTH;
-        FloatVector pv = FloatVector.broadcast(FLOATS, p);
-        for (int i = 0; i < whole; i += LENGTH) {
-            FloatVector.fromArray(FLOATS, v, vo + i)
-                    .fma(pv, FloatVector.fromArray(FLOATS, out, oo + i))
-                    .intoArray(out, oo + i);
+        int i = 0;
+        for (; i + 4 * LENGTH <= whole; i += 4 * LENGTH) {
+            FloatVector a0 = FloatVector.fromArray(FLOATS, out, oo + i);
+            FloatVector a1 = FloatVector.fromArray(FLOATS, out, oo + i + LENGTH);
+            FloatVector a2 = FloatVector.fromArray(FLOATS, out, oo + i + 2 * LENGTH);
+            FloatVector a3 = FloatVector.fromArray(FLOATS, out, oo + i + 3 * LENGTH);
+            for (int j = 0; j < count; j++) {
+                FloatVector p = FloatVector.broadcast(FLOATS, w[wo + j]);
+                int r = ro + j * stride + i;
+                a0 = FloatVector.fromArray(FLOATS, rows, r).fma(p, a0);
+                a1 = FloatVector.fromArray(FLOATS, rows, r + LENGTH).fma(p, a1);
+                a2 = FloatVector.fromArray(FLOATS, rows, r + 2 * LENGTH).fma(p, a2);
+                a3 = FloatVector.fromArray(FLOATS, rows, r + 3 * LENGTH).fma(p, a3);
+            }
+            a0.intoArray(out, oo + i);
+            a1.intoArray(out, oo + i + LENGTH);
+            a2.intoArray(out, oo + i + 2 * LENGTH);
+            a3.intoArray(out, oo + i + 3 * LENGTH);
         }
-        for (int i = whole; i < n; i++) {
-            out[oo + i] = Math.fma(v[vo + i], p, out[oo + i]);
+        for (; i < whole; i += LENGTH) {
+            FloatVector a = FloatVector.fromArray(FLOATS, out, oo + i);
+            for (int j = 0; j < count; j++) {
+                a = FloatVector.fromArray(FLOATS, rows, ro + j * stride + i)
+                        .fma(FloatVector.broadcast(FLOATS, w[wo + j]), a);
+            }
+            a.intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float a = out[oo + i];
+            for (int j = 0; j < count; j++) {
+                a = Math.fma(rows[ro + j * stride + i], w[wo + j], a);
+            }
+            out[oo + i] = a;
         }
     }
 

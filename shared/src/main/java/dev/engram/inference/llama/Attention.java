@@ -64,31 +64,42 @@ final class Attention {
 
     /**
      * Head {@code head} of token {@code t}: attends over positions 0..position of its cache, writes the
-     * head's output into {@code out}.
+     * head's output into {@code out}. The cache is read page by page, a page's rows at a stride.
      */
     void attend(float[] q, int t, int head, KvCache cache, int layer, int position, float[] out) {
         int size = config.headDim();
+        int kvDim = config.kvDim();
         int kvOffset = head / (config.headCount() / config.headCountKv()) * size;
         int qo = t * config.queryDim() + head * size;
+        int span = position + 1;
         float[] s = scores.get();
         float max = Float.NEGATIVE_INFINITY;
-        for (int p = 0; p <= position; p++) {
-            float score = VectorOps.dot(q, qo, cache.keys(layer, p), cache.offset(p) + kvOffset, size) * scale;
-            s[p] = score;
-            if (score > max) {
-                max = score;
+        for (int first = 0; first < span; first += KvCache.PAGE) {
+            float[] keys = cache.keys(layer, first);
+            int row = cache.offset(first) + kvOffset;
+            for (int p = first; p < Math.min(span, first + KvCache.PAGE); p++, row += kvDim) {
+                float score = VectorOps.dot(q, qo, keys, row, size) * scale;
+                s[p] = score;
+                if (score > max) {
+                    max = score;
+                }
             }
         }
         float sum = 0;
-        for (int p = 0; p <= position; p++) {
+        for (int p = 0; p < span; p++) {
             float e = (float) Math.exp(s[p] - max);
             s[p] = e;
             sum += e;
         }
         float inverse = 1f / sum;
+        for (int p = 0; p < span; p++) {
+            s[p] *= inverse;
+        }
         java.util.Arrays.fill(out, qo, qo + size, 0f);
-        for (int p = 0; p <= position; p++) {
-            VectorOps.addScaled(out, qo, s[p] * inverse, cache.values(layer, p), cache.offset(p) + kvOffset, size);
+        for (int first = 0; first < span; first += KvCache.PAGE) {
+            int count = Math.min(span, first + KvCache.PAGE) - first;
+            VectorOps.addScaledRows(
+                    out, qo, s, first, cache.values(layer, first), cache.offset(first) + kvOffset, kvDim, count, size);
         }
     }
 }

@@ -8,7 +8,10 @@ import java.util.Random;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
-/** The exponential of the per-token operations and SwiGLU built on it, against {@link Math#exp}. */
+/**
+ * The exponential of the per-token operations and SwiGLU built on it, against {@link Math#exp}; the
+ * attention's weighted sum of rows against one multiply-add after another.
+ */
 class VectorOpsTest {
 
     @Test
@@ -69,5 +72,36 @@ class VectorOpsTest {
         VectorOps.swiGlu(cut, up, n - 1, n);
         assertThat(cut).containsExactly(whole);
         assertThat(Arrays.equals(whole, gate)).isFalse();
+    }
+
+    @Test
+    void weightedRowsEqualOneMultiplyAddAfterAnother() {
+        Random random = new Random(7);
+        int stride = 9 * Lanes.LENGTH + 5;
+        // Four vectors at a time, single vectors, a scalar tail: every path with every row count.
+        for (int n : new int[] {3, Lanes.LENGTH, 4 * Lanes.LENGTH, 6 * Lanes.LENGTH + 3, 9 * Lanes.LENGTH}) {
+            for (int count : new int[] {1, 2, 17, 64}) {
+                float[] rows = new float[1 + count * stride];
+                float[] w = new float[count + 2];
+                float[] out = new float[n + 4];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = (float) random.nextGaussian();
+                }
+                for (int j = 0; j < w.length; j++) {
+                    w[j] = random.nextFloat();
+                }
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (float) random.nextGaussian();
+                }
+                float[] expected = out.clone();
+                for (int j = 0; j < count; j++) {
+                    for (int i = 0; i < n; i++) {
+                        expected[2 + i] = Math.fma(rows[1 + j * stride + i], w[2 + j], expected[2 + i]);
+                    }
+                }
+                VectorOps.addScaledRows(out, 2, w, 2, rows, 1, stride, count, n);
+                assertThat(out).as("%d values, %d rows", n, count).containsExactly(expected);
+            }
+        }
     }
 }
