@@ -14,8 +14,9 @@ import java.util.concurrent.Future;
  * speed-up bought with wrong text shows up here. Goals: aggregate ≥ 2.5× one client at 4 clients and
  * ≥ 4× at 8; p95 time to first token at most 2× one client's at 4 (as a ratio 1-client / n-client ≥ 0.5).
  *
- * <p>In those rows the clients send together, round after round: every prompt arrives with three
- * others, the worst case for time to first token. A last row lets four clients send independently,
+ * <p>In those rows the clients send together: every prompt arrives with the others, the worst case
+ * for time to first token. The client counts take turns round by round, so the ratios compare
+ * figures taken over the same minutes. A last row lets four clients send independently,
  * each starting a quarter of a request's time after the one before and then sending again as soon as
  * its answer is back, so most prompts arrive while the others are being decoded.
  */
@@ -38,15 +39,20 @@ final class ConcurrencyBench {
         for (int i = 0; i < PROMPTS.length; i++) {
             alone[i] = client.call("generate", body(i, tokens)).path("text").asText();
         }
-        Double single = null;
-        Double singleTtft = null;
-        for (int clients : new int[] {1, 2, 4, 8}) {
-            List<Double> ttft = new ArrayList<>();
-            List<Double> aggregate = new ArrayList<>();
-            int corrupted = 0;
-            int answers = 0;
-            try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-                for (int round = 0; round < rounds; round++) {
+        int[] counts = {1, 2, 4, 8};
+        List<List<Double>> ttft = new ArrayList<>();
+        List<List<Double>> aggregate = new ArrayList<>();
+        int[] corrupted = new int[counts.length];
+        int[] answers = new int[counts.length];
+        for (int k = 0; k < counts.length; k++) {
+            ttft.add(new ArrayList<>());
+            aggregate.add(new ArrayList<>());
+        }
+        // Round after round of every client count, so a drift of the machine's speed touches each alike.
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < counts.length; k++) {
+                int clients = counts[k];
+                try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
                     long start = System.nanoTime();
                     List<Future<JsonNode>> futures = new ArrayList<>();
                     for (int c = 0; c < clients; c++) {
@@ -58,16 +64,22 @@ final class ConcurrencyBench {
                         JsonNode answer = futures.get(c).get();
                         generated +=
                                 answer.path("usage").path("completionTokens").asLong();
-                        ttft.add(answer.path("timings")
-                                .path("timeToFirstTokenMs")
-                                .asDouble());
-                        corrupted += answer.path("text").asText().equals(alone[c]) ? 0 : 1;
-                        answers++;
+                        ttft.get(k)
+                                .add(answer.path("timings")
+                                        .path("timeToFirstTokenMs")
+                                        .asDouble());
+                        corrupted[k] += answer.path("text").asText().equals(alone[c]) ? 0 : 1;
+                        answers[k]++;
                     }
-                    aggregate.add(generated * 1e9 / (System.nanoTime() - start));
+                    aggregate.get(k).add(generated * 1e9 / (System.nanoTime() - start));
                 }
             }
-            Stats throughput = Stats.of(aggregate);
+        }
+        Double single = null;
+        Double singleTtft = null;
+        for (int k = 0; k < counts.length; k++) {
+            int clients = counts[k];
+            Stats throughput = Stats.of(aggregate.get(k));
             Row row = Row.of(
                     "concurrency",
                     clients + " client(s): aggregate",
@@ -82,7 +94,7 @@ final class ConcurrencyBench {
                                     ? row.compared(throughput.median() / single, "vs 1 client", goal)
                                     : row.compared(throughput.median() / single, "vs 1 client"));
             single = single == null ? throughput.median() : single;
-            Stats t = Stats.of(ttft);
+            Stats t = Stats.of(ttft.get(k));
             Row p95 = Row.of(
                     "concurrency",
                     clients + " client(s): p95 time to first token",
@@ -100,8 +112,8 @@ final class ConcurrencyBench {
                     "concurrency",
                     clients + " client(s): corrupted answers",
                     "count",
-                    Stats.of(corrupted),
-                    answers + " answers compared with the single-client answer to the same prompt"));
+                    Stats.of(corrupted[k]),
+                    answers[k] + " answers compared with the single-client answer to the same prompt"));
         }
         staggered(client, tokens, rounds, (long) (tokens * 1e9 / single), alone, singleTtft, rows);
     }
