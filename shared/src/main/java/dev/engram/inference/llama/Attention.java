@@ -64,7 +64,8 @@ final class Attention {
 
     /**
      * Head {@code head} of token {@code t}: attends over positions 0..position of its cache, writes the
-     * head's output into {@code out}. The cache is read page by page, a page's rows at a stride.
+     * head's output into {@code out}. The cache is read page by page: a page's positions lie {@code kvDim}
+     * floats apart ({@link KvCache#offset}).
      */
     void attend(float[] q, int t, int head, KvCache cache, int layer, int position, float[] out) {
         int size = config.headDim();
