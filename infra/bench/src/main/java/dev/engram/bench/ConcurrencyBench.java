@@ -48,7 +48,6 @@ final class ConcurrencyBench {
             ttft.add(new ArrayList<>());
             aggregate.add(new ArrayList<>());
         }
-        // Round after round of every client count, so a drift of the machine's speed touches each alike.
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < counts.length; k++) {
                 int clients = counts[k];
