@@ -150,21 +150,51 @@ public final class LlamaModel implements AutoCloseable {
             }
         }
         float[] rotations = attention.rotations(positions, n);
-        for (int layer = 0; layer < config.blockCount(); layer++) {
-            layer(layer, weights.layers()[layer], n, prompt, b, positions, caches, rotations);
+        int last = config.blockCount() - 1;
+        for (int layer = 0; layer < last; layer++) {
+            storeKeysAndValues(layer, weights.layers()[layer], n, prompt, b, positions, caches, rotations);
+            attendAndFeedForward(layer, weights.layers()[layer], n, prompt, b, positions, caches);
         }
-        t = 0;
+        storeKeysAndValues(last, weights.layers()[last], n, prompt, b, positions, caches, rotations);
+        int wanted = keepWantedRows(group, b, positions, caches);
+        if (wanted > 0) {
+            attendAndFeedForward(last, weights.layers()[last], wanted, prompt, b, positions, caches);
+        }
+        int row = 0;
         for (Chunk chunk : group) {
             int slot = slots[all.indexOf(chunk)];
-            int first = chunk.tokens().length - chunk.logits();
-            for (int i = first; i < chunk.tokens().length; i++) {
-                System.arraycopy(b.x, (t + i) * dim, finals, (slot + i - first) * dim, dim);
-            }
-            t += chunk.tokens().length;
+            System.arraycopy(b.x, row * dim, finals, slot * dim, chunk.logits() * dim);
+            row += chunk.logits();
         }
     }
 
-    private void layer(
+    /**
+     * Moves the rows whose logits are wanted to the front, in order, and returns how many there are.
+     * Past its keys and values, the last layer's work on any other row would only be thrown away: a
+     * prompt of n tokens needs one row there, not n.
+     */
+    private int keepWantedRows(List<Chunk> group, Buffers b, int[] positions, KvCache[] caches) {
+        int dim = config.embeddingLength();
+        int queryDim = config.queryDim();
+        int kept = 0;
+        int t = 0;
+        for (Chunk chunk : group) {
+            int length = chunk.tokens().length;
+            for (int row = t + length - chunk.logits(); row < t + length; row++, kept++) {
+                if (row != kept) {
+                    System.arraycopy(b.x, row * dim, b.x, kept * dim, dim);
+                    System.arraycopy(b.q, row * queryDim, b.q, kept * queryDim, queryDim);
+                    positions[kept] = positions[row];
+                    caches[kept] = caches[row];
+                }
+            }
+            t += length;
+        }
+        return kept;
+    }
+
+    /** A layer's first half: normalizes the n rows, computes their queries and stores their keys and values. */
+    private void storeKeysAndValues(
             int l,
             LlamaWeights.Layer w,
             int n,
@@ -176,7 +206,7 @@ public final class LlamaModel implements AutoCloseable {
         int dim = config.embeddingLength();
         int kvDim = config.kvDim();
         int queryDim = config.queryDim();
-        int perChunk = Math.max(1, n / (matMul.team().size() * 4));
+        int perChunk = perChunk(n);
         matMul.team().forEach(n, perChunk, (from, to) -> {
             for (int t = from; t < to; t++) {
                 VectorOps.rmsNorm(b.x, t * dim, w.attentionNorm(), config.rmsNormEpsilon(), b.xn, t * dim, dim);
@@ -193,6 +223,13 @@ public final class LlamaModel implements AutoCloseable {
                 Attention.store(caches[t], l, positions[t], b.k, b.v, t, kvDim);
             }
         });
+    }
+
+    /** A layer's second half for the first n rows: attention over their caches, then the feed-forward network. */
+    private void attendAndFeedForward(
+            int l, LlamaWeights.Layer w, int n, boolean prompt, Buffers b, int[] positions, KvCache[] caches) {
+        int dim = config.embeddingLength();
+        int perChunk = perChunk(n);
         int heads = config.headCount();
         // At most a token's heads to a chunk: a prompt's later tokens attend over more positions, and
         // small chunks keep the members evenly busy.
@@ -219,6 +256,11 @@ public final class LlamaModel implements AutoCloseable {
                         (from, to) -> VectorOps.swiGlu(b.gate, b.up, from, to));
         multiply(prompt, new WeightMatrix[] {w.down()}, b.gate, n, new float[][] {b.out});
         VectorOps.add(b.x, b.out, n * dim);
+    }
+
+    /** Rows per work item of the per-token loops: four items per team member keep them evenly busy. */
+    private int perChunk(int n) {
+        return Math.max(1, n / (matMul.team().size() * 4));
     }
 
     private void multiply(boolean prompt, WeightMatrix[] w, float[] x, int n, float[][] y) {

@@ -129,6 +129,53 @@ class LlamaModelReferenceTest {
         System.out.printf("stories260K Q4_0: the same prompt logits from %s%n", ran);
     }
 
+    /**
+     * Past its keys and values, the last layer computes only the rows whose logits are wanted. A step
+     * with a chunk that wants no logits, one that wants its last token's and one that wants every
+     * token's gives each wanted row the logits it has when every row is computed, and the chunk that
+     * wanted none continues in the next step as if all its rows had been.
+     */
+    @ParameterizedTest(name = "native kernels: {0}")
+    @ValueSource(booleans = {false, true})
+    void rowsNobodyWantsChangeNoLogit(boolean nativeKernels) throws Exception {
+        Path dir = TestModels.stories260K();
+        ReferenceCases.Case first = ReferenceCases.load(dir).getFirst();
+        int[] tokens = new int[first.prompt_token_ids().length + first.token_ids().length];
+        System.arraycopy(first.prompt_token_ids(), 0, tokens, 0, first.prompt_token_ids().length);
+        System.arraycopy(first.token_ids(), 0, tokens, first.prompt_token_ids().length, first.token_ids().length);
+        int half = tokens.length / 2;
+        RowFormat format = nativeKernels ? RowFormat.Q4_0 : RowFormat.F32;
+        LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(format));
+        Optional<Int8Kernels> kernels = nativeKernels ? Int8Kernels.best() : Optional.empty();
+        KvPool pool = new KvPool(loaded.config(), 64L << 20);
+        try (Team team = new Team(2);
+                LlamaModel model =
+                        new LlamaModel(loaded.config(), loaded.rotary(), loaded.weights(), new MatMul(team, kernels));
+                KvCache alone = new KvCache(pool, loaded.config());
+                KvCache split = new KvCache(pool, loaded.config());
+                KvCache last = new KvCache(pool, loaded.config());
+                KvCache every = new KvCache(pool, loaded.config())) {
+            for (KvCache cache : List.of(alone, split, last, every)) {
+                assertThat(cache.ensure(tokens.length)).isTrue();
+            }
+            int vocab = loaded.config().vocabSize();
+            float[] expected = model.forward(List.of(new Chunk(tokens, 0, alone, true, tokens.length)));
+            float[] lastRow = Arrays.copyOfRange(expected, (tokens.length - 1) * vocab, tokens.length * vocab);
+            float[] step = model.forward(List.of(
+                    new Chunk(Arrays.copyOf(tokens, half), 0, split, true, 0),
+                    new Chunk(tokens, 0, last, true, 1),
+                    new Chunk(tokens, 0, every, true, tokens.length)));
+            assertThat(step).hasSize((1 + tokens.length) * vocab);
+            assertThat(Arrays.copyOf(step, vocab)).as("the last token's logits").containsExactly(lastRow);
+            assertThat(Arrays.copyOfRange(step, vocab, step.length))
+                    .as("every token's logits")
+                    .containsExactly(expected);
+            float[] rest = model.forward(
+                    List.of(new Chunk(Arrays.copyOfRange(tokens, half, tokens.length), half, split, true, 1)));
+            assertThat(rest).as("after a chunk that wanted no logits").containsExactly(lastRow);
+        }
+    }
+
     /** Greedy ids after {@code prompt}; the prompt is computed in chunks of {@code chunk} tokens. */
     static int[] greedy(LlamaModel model, KvPool pool, int[] prompt, int count, int chunk) {
         int vocab = model.config().vocabSize();
