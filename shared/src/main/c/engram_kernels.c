@@ -154,20 +154,16 @@ void engram_tile_q8(const int8_t *q, int32_t tokens, int32_t cols, int8_t *tiles
 /*
  * Like engram_q4_0_panels_vnni, with the integer products of whole tiles of tokens on AMX (the same
  * result to the bit), reading the inputs from `tiles` (engram_tile_q8). A tile pays for all sixteen
- * of its rows, so a last tile of fewer than AMX_MIN_TOKENS tokens stays with VNNI, as does everything
- * without tiles. Only for a process engram_features gave bit 2.
+ * of its rows, so fewer than AMX_MIN_TOKENS tokens in all stay with VNNI, as does everything without
+ * tiles. A last tile of fewer tokens than that still goes to the tile unit with the others: it costs
+ * less than a second pass over the weights. Only for a process engram_features gave bit 2.
  */
 void engram_q4_0_panels_amx(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
         const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows, const int8_t *tiles) {
-    int32_t rest = tokens % AMX_TOKENS;
-    int32_t tiled = tiles == NULL ? 0 : rest >= AMX_MIN_TOKENS ? tokens : tokens - rest;
-    if (tiled > 0) {
-        q4_0_panels_amx(p, from, to, cols, tiles, d, tiled, y, y_rows);
-    }
-    if (tiled < tokens) {
-        int64_t blocks = (int64_t) tiled * (cols / 32);
-        q4_0_panels(p, from, to, cols, q + (int64_t) tiled * cols, d + blocks, c + blocks, tokens - tiled,
-                y + (int64_t) tiled * y_rows, y_rows);
+    if (tiles != NULL && tokens >= AMX_MIN_TOKENS) {
+        q4_0_panels_amx(p, from, to, cols, tiles, d, tokens, y, y_rows);
+    } else {
+        q4_0_panels(p, from, to, cols, q, d, c, tokens, y, y_rows);
     }
 }
 
