@@ -40,6 +40,14 @@ public final class MatMul {
     }
 
     /**
+     * Whether {@code w} gives a token the same bits as a prompt token and as a decoded one: true when
+     * the native kernels take it, which pick their code by the number of tokens only.
+     */
+    public boolean sameForPromptAndDecoded(WeightMatrix w) {
+        return int8.filter(k -> k.takes(w)).isPresent();
+    }
+
+    /**
      * {@code w} as these kernels multiply it fastest: Q4_0 weights are rearranged into panels ({@link
      * Int8Kernels#packs}) in memory from {@code arena}, by the whole team. The stored matrix stays for
      * row lookups; what packing read of a mapped file is given back to the file.

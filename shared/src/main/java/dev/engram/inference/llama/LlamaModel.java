@@ -4,13 +4,16 @@ import dev.engram.inference.kernels.MatMul;
 import dev.engram.inference.kernels.VectorOps;
 import dev.engram.inference.kernels.WeightMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The Llama-family forward pass over a step of several sequences: decoded tokens of running sequences
  * and prompt chunks of new ones. Decoded tokens go through the layers together (each matrix streamed
- * once for all of them), prompt tokens together through the blocked product; each token reads and
- * writes only its own sequence's cache.
+ * once for all of them), prompt tokens together through the blocked product; where the native integer
+ * kernels take every matrix (they give a token the same bits either way), all of a step's tokens go
+ * through together, in one pass over the weights. Each token reads and writes only its own sequence's
+ * cache.
  *
  * <p>Not thread-safe: one step at a time (the engine's scheduler thread). The kernels run on the
  * {@link MatMul}'s team.
@@ -22,6 +25,8 @@ public final class LlamaModel implements AutoCloseable {
     private final Attention attention;
     private final Buffers decodeBuffers = new Buffers();
     private final Buffers promptBuffers = new Buffers();
+    /** Whether a step's decoded and prompt tokens go through the layers together, in one pass over the weights. */
+    private final boolean oneGroup;
 
     /**
      * Takes over {@code weights}, as {@code matMul} multiplies them fastest ({@link MatMul#prepare}); they
@@ -37,6 +42,9 @@ public final class LlamaModel implements AutoCloseable {
         }
         this.matMul = matMul;
         this.attention = new Attention(config, rotary);
+        this.oneGroup = Arrays.stream(this.weights.layers())
+                .flatMap(layer -> layer.matrices().stream())
+                .allMatch(matMul::sameForPromptAndDecoded);
     }
 
     public MatMul matMul() {
@@ -99,8 +107,18 @@ public final class LlamaModel implements AutoCloseable {
         }
         float[] finals = new float[wanted * config.embeddingLength()];
         int[] finalSlot = slots(chunks);
-        run(decoded, false, decodeBuffers, chunks, finalSlot, finals);
-        run(prompts, true, promptBuffers, chunks, finalSlot, finals);
+        if (oneGroup) {
+            run(
+                    chunks,
+                    !prompts.isEmpty(),
+                    prompts.isEmpty() ? decodeBuffers : promptBuffers,
+                    chunks,
+                    finalSlot,
+                    finals);
+        } else {
+            run(decoded, false, decodeBuffers, chunks, finalSlot, finals);
+            run(prompts, true, promptBuffers, chunks, finalSlot, finals);
+        }
         float[] logits = new float[wanted * config.vocabSize()];
         float[] normed = new float[finals.length];
         for (int t = 0; t < wanted; t++) {

@@ -2,6 +2,8 @@ package dev.engram.inference.llama;
 
 import dev.engram.inference.kernels.WeightMatrix;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -27,21 +29,21 @@ public record LlamaWeights(
             float[] ffnNorm,
             WeightMatrix gate,
             WeightMatrix up,
-            WeightMatrix down) {}
+            WeightMatrix down) {
+
+        /** The layer's matrices, in the order a token meets them. */
+        public List<WeightMatrix> matrices() {
+            return List.of(query, key, value, attentionOutput, gate, up, down);
+        }
+    }
 
     /** Bytes one decoded token reads: every matrix once (the embedding row lookup is negligible). */
     public long bytesPerToken() {
-        long bytes = output.bytes();
-        for (Layer layer : layers) {
-            bytes += layer.query().bytes()
-                    + layer.key().bytes()
-                    + layer.value().bytes()
-                    + layer.attentionOutput().bytes()
-                    + layer.gate().bytes()
-                    + layer.up().bytes()
-                    + layer.down().bytes();
-        }
-        return bytes;
+        return output.bytes()
+                + Arrays.stream(layers)
+                        .flatMap(layer -> layer.matrices().stream())
+                        .mapToLong(WeightMatrix::bytes)
+                        .sum();
     }
 
     /**

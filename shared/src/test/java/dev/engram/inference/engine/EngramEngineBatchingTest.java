@@ -8,12 +8,14 @@ import dev.engram.inference.GenerationRequest;
 import dev.engram.inference.GenerationResult;
 import dev.engram.inference.Prompt;
 import dev.engram.inference.Sampling;
+import dev.engram.inference.quant.RowFormat;
 import dev.engram.testing.TestModels;
 import dev.engram.testing.synthetic.SyntheticModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +23,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Continuous batching must not change anybody's answer: every request, run together with others of
@@ -60,9 +64,28 @@ class EngramEngineBatchingTest {
                         0));
     }
 
-    @Test
-    void storiesAnswersAreTheSameAloneAndInABatch() throws Exception {
-        try (EngramEngine engine = EngramEngine.load(TestModels.stories260K(), EngramEngineReferenceTest.options())) {
+    /**
+     * As stored (F32) and quantized to Q4_0 at load: with the native kernels, a quantized model's
+     * decoded tokens share one pass over the weights with the prompt tokens of the same step.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = RowFormat.class,
+            names = {"F32", "Q4_0"})
+    void storiesAnswersAreTheSameAloneAndInABatch(RowFormat format) throws Exception {
+        EngramEngine.Options options = EngramEngineReferenceTest.options();
+        try (EngramEngine engine = EngramEngine.load(
+                TestModels.stories260K(),
+                new EngramEngine.Options(
+                        options.threads(),
+                        Optional.of(format),
+                        options.nativeKernels(),
+                        options.kvMemory(),
+                        options.maxBatch(),
+                        options.stepTokens(),
+                        options.queueSize(),
+                        options.queueTimeout(),
+                        options.observer()))) {
             compare(engine, mix());
         }
     }

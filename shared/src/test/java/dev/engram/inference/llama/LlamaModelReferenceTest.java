@@ -130,14 +130,15 @@ class LlamaModelReferenceTest {
     }
 
     /**
-     * Past its keys and values, the last layer computes only the rows whose logits are wanted. A step
-     * with a chunk that wants no logits, one that wants its last token's and one that wants every
-     * token's gives each wanted row the logits it has when every row is computed, and the chunk that
-     * wanted none continues in the next step as if all its rows had been.
+     * Past its keys and values, the last layer computes only the rows whose logits are wanted, and a
+     * step's decoded tokens may share the pass of its prompt tokens. A step with a decoded token, a
+     * chunk that wants no logits, one that wants its last token's and one that wants every token's
+     * gives each wanted row the logits it has when every row is computed, and the chunk that wanted
+     * none continues in the next step as if all its rows had been.
      */
     @ParameterizedTest(name = "native kernels: {0}")
     @ValueSource(booleans = {false, true})
-    void rowsNobodyWantsChangeNoLogit(boolean nativeKernels) throws Exception {
+    void aStepGivesEveryWantedRowItsOwnLogits(boolean nativeKernels) throws Exception {
         Path dir = TestModels.stories260K();
         ReferenceCases.Case first = ReferenceCases.load(dir).getFirst();
         int[] tokens = new int[first.prompt_token_ids().length + first.token_ids().length];
@@ -154,20 +155,28 @@ class LlamaModelReferenceTest {
                 KvCache alone = new KvCache(pool, loaded.config());
                 KvCache split = new KvCache(pool, loaded.config());
                 KvCache last = new KvCache(pool, loaded.config());
-                KvCache every = new KvCache(pool, loaded.config())) {
-            for (KvCache cache : List.of(alone, split, last, every)) {
+                KvCache every = new KvCache(pool, loaded.config());
+                KvCache decoded = new KvCache(pool, loaded.config())) {
+            for (KvCache cache : List.of(alone, split, last, every, decoded)) {
                 assertThat(cache.ensure(tokens.length)).isTrue();
             }
             int vocab = loaded.config().vocabSize();
             float[] expected = model.forward(List.of(new Chunk(tokens, 0, alone, true, tokens.length)));
             float[] lastRow = Arrays.copyOfRange(expected, (tokens.length - 1) * vocab, tokens.length * vocab);
+            model.forward(List.of(new Chunk(Arrays.copyOf(tokens, tokens.length - 1), 0, decoded, true, 1)));
             float[] step = model.forward(List.of(
+                    Chunk.decode(tokens[tokens.length - 1], tokens.length - 1, decoded),
                     new Chunk(Arrays.copyOf(tokens, half), 0, split, true, 0),
                     new Chunk(tokens, 0, last, true, 1),
                     new Chunk(tokens, 0, every, true, tokens.length)));
-            assertThat(step).hasSize((1 + tokens.length) * vocab);
-            assertThat(Arrays.copyOf(step, vocab)).as("the last token's logits").containsExactly(lastRow);
-            assertThat(Arrays.copyOfRange(step, vocab, step.length))
+            assertThat(step).hasSize((2 + tokens.length) * vocab);
+            assertThat(Arrays.copyOf(step, vocab))
+                    .as("the decoded token's logits")
+                    .containsExactly(lastRow);
+            assertThat(Arrays.copyOfRange(step, vocab, 2 * vocab))
+                    .as("the last token's logits")
+                    .containsExactly(lastRow);
+            assertThat(Arrays.copyOfRange(step, 2 * vocab, step.length))
                     .as("every token's logits")
                     .containsExactly(expected);
             float[] rest = model.forward(
