@@ -94,10 +94,7 @@ class LlamaModelReferenceTest {
     @Test
     void everyNativeVariantGivesTheSameLogits() throws Exception {
         Path dir = TestModels.stories260K();
-        ReferenceCases.Case first = ReferenceCases.load(dir).getFirst();
-        int[] tokens = new int[first.prompt_token_ids().length + first.token_ids().length];
-        System.arraycopy(first.prompt_token_ids(), 0, tokens, 0, first.prompt_token_ids().length);
-        System.arraycopy(first.token_ids(), 0, tokens, first.prompt_token_ids().length, first.token_ids().length);
+        int[] tokens = firstCaseTokens(dir);
         assertThat(tokens.length).as("enough tokens for AMX tiles").isGreaterThanOrEqualTo(32);
         float[] expected = null;
         List<Int8Kernels.Variant> ran = new ArrayList<>();
@@ -140,10 +137,7 @@ class LlamaModelReferenceTest {
     @ValueSource(booleans = {false, true})
     void aStepGivesEveryWantedRowItsOwnLogits(boolean nativeKernels) throws Exception {
         Path dir = TestModels.stories260K();
-        ReferenceCases.Case first = ReferenceCases.load(dir).getFirst();
-        int[] tokens = new int[first.prompt_token_ids().length + first.token_ids().length];
-        System.arraycopy(first.prompt_token_ids(), 0, tokens, 0, first.prompt_token_ids().length);
-        System.arraycopy(first.token_ids(), 0, tokens, first.prompt_token_ids().length, first.token_ids().length);
+        int[] tokens = firstCaseTokens(dir);
         int half = tokens.length / 2;
         RowFormat format = nativeKernels ? RowFormat.Q4_0 : RowFormat.F32;
         LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(format));
@@ -183,6 +177,15 @@ class LlamaModelReferenceTest {
                     List.of(new Chunk(Arrays.copyOfRange(tokens, half, tokens.length), half, split, true, 1)));
             assertThat(rest).as("after a chunk that wanted no logits").containsExactly(lastRow);
         }
+    }
+
+    /** The first reference case's prompt followed by its greedy continuation. */
+    private static int[] firstCaseTokens(Path dir) {
+        ReferenceCases.Case first = ReferenceCases.load(dir).getFirst();
+        int[] tokens =
+                Arrays.copyOf(first.prompt_token_ids(), first.prompt_token_ids().length + first.token_ids().length);
+        System.arraycopy(first.token_ids(), 0, tokens, first.prompt_token_ids().length, first.token_ids().length);
+        return tokens;
     }
 
     /** Greedy ids after {@code prompt}; the prompt is computed in chunks of {@code chunk} tokens. */
