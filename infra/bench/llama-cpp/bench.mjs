@@ -9,14 +9,22 @@
 //     "prefill": [[ids...], ...],                    // each list is evaluated whole, without generating
 //     "decode": { "prompt": [ids...], "tokens": 32 }, // greedy continuation of the prompt
 //     "warmUpTokens": 8,                              // one short decode before anything is timed
-//     "tokenize": ["text", ...] }                     // the model's own ids for texts (no BOS)
-// Every field but "model" and "threads" is optional.
+//     "tokenize": ["text", ...],                      // the model's own ids for texts (no BOS)
+//     "parallel": { "prompts": [[ids...], ...],      // sequences that start together, as the slots of
+//                   "tokens": 32, "counts": [1, 4, 8] } // llama.cpp's server: prompt i on sequence i
+// Every field but "model" and "threads" is optional. With "parallel", the context has as many
+// sequences as the largest count, each of "contextSize" cells, and node-llama-cpp evaluates what the
+// sequences queue together in one batch.
 //
 // Result:
 //   { "llama": {...}, "loadMs": n, "contextSize": n, "batchSize": n,
 //     "prefill": [{ "tokens": n, "tokensPerSecond": [per repeat] }],
 //     "decode": { "tokensPerSecond": [per repeat], "tokens": [ids], "text": str, "sameEveryRepeat": bool },
-//     "tokenize": [[ids], ...] }
+//     "tokenize": [[ids], ...],
+//     "parallel": { "alone": [[ids] per prompt],      // each prompt's greedy tokens on its own
+//                   "runs": [{ "sequences": n,         // one per count and repeat
+//                              "tokensPerSecond": n,   // all sequences' tokens over the run's time
+//                              "timeToFirstTokenMs": [per sequence], "tokens": [[ids] per sequence] }] } }
 // Decode speed is (generated - 1) tokens over the time from the first generated token to the last, so
 // the prompt's pass is not in it (as GenerationResult.tokensPerSecond on the Java side).
 import { getLlama } from "node-llama-cpp";
@@ -40,9 +48,10 @@ const context = await model.createContext({
     contextSize: request.contextSize ?? 1024,
     batchSize: request.batchSize ?? 512,
     threads: { ideal: threads, min: threads },
-    sequences: 1
+    sequences: request.parallel ? Math.max(...request.parallel.counts) : 1
 });
-const sequence = context.getSequence();
+const sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
+const sequence = sequences[0];
 
 const result = {
     llama: {
@@ -97,18 +106,46 @@ if (request.decode) {
     };
 }
 
+if (request.parallel) {
+    result.parallel = await parallel(request.parallel);
+}
+
 await context.dispose();
 await model.dispose();
 await llama.dispose();
 process.stdout.write(JSON.stringify(result) + "\n");
 
+/** The prompts alone, one after another, then for each repeat and count the first `count` prompts started together. */
+async function parallel({ prompts, tokens, counts }) {
+    const alone = [];
+    for (const prompt of prompts.slice(0, Math.max(...counts))) {
+        alone.push((await greedy(prompt, tokens)).tokens);
+    }
+    const runs = [];
+    for (let r = 0; r < repeats; r++) {
+        for (const count of counts) {
+            const start = performance.now();
+            const answers = await Promise.all(
+                prompts.slice(0, count).map((prompt, i) => greedy(prompt, tokens, sequences[i])));
+            const seconds = (performance.now() - start) / 1000;
+            runs.push({
+                sequences: count,
+                tokensPerSecond: answers.reduce((sum, a) => sum + a.tokens.length, 0) / seconds,
+                timeToFirstTokenMs: answers.map(a => a.firstAt - start),
+                tokens: answers.map(a => a.tokens)
+            });
+        }
+    }
+    return { alone, runs };
+}
+
 /** Greedy tokens after the prompt; end-of-generation tokens are kept, so the count is always `count`. */
-async function greedy(prompt, count) {
-    await sequence.clearHistory();
+async function greedy(prompt, count, on = sequence) {
+    await on.clearHistory();
     const tokens = [];
     let firstAt = 0;
     let lastAt = 0;
-    for await (const token of sequence.evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
+    for await (const token of on.evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
         lastAt = performance.now();
         if (tokens.length === 0) {
             firstAt = lastAt;
@@ -119,7 +156,7 @@ async function greedy(prompt, count) {
         }
     }
     const tokensPerSecond = tokens.length > 1 ? (tokens.length - 1) * 1000 / (lastAt - firstAt) : 0;
-    return { tokens, tokensPerSecond };
+    return { tokens, tokensPerSecond, firstAt };
 }
 
 async function readStdin() {

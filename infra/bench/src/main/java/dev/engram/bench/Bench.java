@@ -170,7 +170,13 @@ public class Bench implements QuarkusApplication {
                 if (isMain && options.runs("concurrency")) {
                     progress("concurrency " + weights.label());
                     int tokens = Math.max(8, options.decodeTokens() / 4);
-                    ConcurrencyBench.run(client, weights.label(), tokens, options.repeats(), rows);
+                    ConcurrencyBench.Figures figures =
+                            ConcurrencyBench.run(client, weights.label(), tokens, options.repeats(), rows);
+                    if (llama.isPresent()) {
+                        progress("concurrency " + weights.label() + ": llama.cpp, sequences together");
+                        ConcurrencyBench.llamaCpp(
+                                llama.get(), weights.gguf(), tokens, options.repeats(), figures, rows);
+                    }
                     progress("concurrency " + weights.label() + ": one client, with and without batching");
                     try (FunctionProcess unbatched = FunctionProcess.start(
                             jar(options, "generate"),

@@ -1,12 +1,16 @@
 package dev.engram.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.engram.testing.synthetic.SyntheticModel;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 /**
  * Row 5: 1, 2, 4 and 8 clients at once against one running function, whose engine batches them.
@@ -19,6 +23,10 @@ import java.util.concurrent.Future;
  * figures taken over the same minutes. A last row lets four clients send independently,
  * each starting a quarter of a request's time after the one before and then sending again as soon as
  * its answer is back, so most prompts arrive while the others are being decoded.
+ *
+ * <p>llama.cpp's rows ({@link #llamaCpp}) run the same prompts, as the same ids, on as many sequences
+ * of one context started together, which node-llama-cpp evaluates in shared batches as llama.cpp's
+ * server runs its parallel slots: the ratios a CPU server reaches on this machine, beside the goals.
  */
 final class ConcurrencyBench {
     private static final String[] PROMPTS = {
@@ -32,25 +40,38 @@ final class ConcurrencyBench {
         "On the hill stood a house with green shutters",
     };
 
+    private static final int[] COUNTS = {1, 2, 4, 8};
+    private static final Duration LLAMA_TIMEOUT = Duration.ofMinutes(10);
+
     private ConcurrencyBench() {}
 
-    static void run(FunctionClient client, String model, int tokens, int rounds, List<Row> rows) throws Exception {
+    /**
+     * The function's aggregate tokens/s per client count (as {@link #COUNTS}), for llama.cpp's rows.
+     *
+     * @param promptTokens each prompt's length in tokens as the function read it
+     */
+    record Figures(int[] promptTokens, double[] aggregate) {}
+
+    static Figures run(FunctionClient client, String model, int tokens, int rounds, List<Row> rows) throws Exception {
         String[] alone = new String[PROMPTS.length];
+        int[] promptTokens = new int[PROMPTS.length];
         for (int i = 0; i < PROMPTS.length; i++) {
-            alone[i] = client.call("generate", body(i, tokens)).path("text").asText();
+            JsonNode answer = client.call("generate", body(i, tokens));
+            alone[i] = answer.path("text").asText();
+            promptTokens[i] = answer.path("usage").path("promptTokens").asInt();
         }
-        int[] counts = {1, 2, 4, 8};
+        double[] aggregates = new double[COUNTS.length];
         List<List<Double>> ttft = new ArrayList<>();
         List<List<Double>> aggregate = new ArrayList<>();
-        int[] corrupted = new int[counts.length];
-        int[] answers = new int[counts.length];
-        for (int k = 0; k < counts.length; k++) {
+        int[] corrupted = new int[COUNTS.length];
+        int[] answers = new int[COUNTS.length];
+        for (int k = 0; k < COUNTS.length; k++) {
             ttft.add(new ArrayList<>());
             aggregate.add(new ArrayList<>());
         }
         for (int round = 0; round < rounds; round++) {
-            for (int k = 0; k < counts.length; k++) {
-                int clients = counts[k];
+            for (int k = 0; k < COUNTS.length; k++) {
+                int clients = COUNTS[k];
                 try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
                     long start = System.nanoTime();
                     List<Future<JsonNode>> futures = new ArrayList<>();
@@ -76,9 +97,10 @@ final class ConcurrencyBench {
         }
         Double single = null;
         Double singleTtft = null;
-        for (int k = 0; k < counts.length; k++) {
-            int clients = counts[k];
+        for (int k = 0; k < COUNTS.length; k++) {
+            int clients = COUNTS[k];
             Stats throughput = Stats.of(aggregate.get(k));
+            aggregates[k] = throughput.median();
             Row row = Row.of(
                     "concurrency",
                     clients + " client(s): aggregate",
@@ -115,6 +137,91 @@ final class ConcurrencyBench {
                     answers[k] + " answers compared with the single-client answer to the same prompt"));
         }
         staggered(client, tokens, rounds, (long) (tokens * 1e9 / single), alone, singleTtft, rows);
+        return new Figures(promptTokens, aggregates);
+    }
+
+    /**
+     * llama.cpp on {@code gguf} with the same prompts, as the ids the function read ({@code engine}'s
+     * lengths are checked), started together on 1, 2, 4 and 8 sequences: its aggregate and p95 time
+     * to first token against its own single sequence, the function's against it, and its answers
+     * that differ from the same prompt alone. Its times are taken in-process, without HTTP.
+     */
+    static void llamaCpp(LlamaCpp llama, Path gguf, int tokens, int repeats, Figures engine, List<Row> rows)
+            throws Exception {
+        LlamaCpp.Result tokenized = llama.run(
+                new LlamaCpp.Request(
+                        gguf.toString(), threads(), null, null, null, null, null, null, List.of(PROMPTS), null),
+                LLAMA_TIMEOUT);
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < PROMPTS.length; i++) {
+            int[] ids = IntStream.concat(
+                            IntStream.of(SyntheticModel.BOS),
+                            IntStream.of(tokenized.tokenize().get(i)))
+                    .toArray();
+            if (ids.length != engine.promptTokens()[i]) {
+                throw new IllegalStateException("llama.cpp reads prompt " + i + " as " + ids.length
+                        + " tokens, the function as " + engine.promptTokens()[i] + ": the rows would not compare");
+            }
+            prompts.add(ids);
+        }
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow() + tokens;
+        LlamaCpp.Result result = llama.run(
+                new LlamaCpp.Request(
+                        gguf.toString(),
+                        threads(),
+                        null,
+                        (longest / 256 + 1) * 256,
+                        repeats,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new LlamaCpp.Parallel(prompts, tokens, COUNTS)),
+                LLAMA_TIMEOUT);
+        String how = llama.describe(result) + ", " + gguf.getFileName() + ", " + tokens + " greedy tokens each";
+        Double single = null;
+        Double singleTtft = null;
+        for (int k = 0; k < COUNTS.length; k++) {
+            int count = COUNTS[k];
+            List<LlamaCpp.ParallelRun> runs = result.parallel().runs().stream()
+                    .filter(r -> r.sequences() == count)
+                    .toList();
+            Stats throughput = Stats.of(
+                    runs.stream().map(LlamaCpp.ParallelRun::tokensPerSecond).toList());
+            Row aggregate =
+                    Row.of("concurrency", "llama.cpp, " + count + " sequence(s): aggregate", "tok/s", throughput, how);
+            rows.add(single == null ? aggregate : aggregate.compared(throughput.median() / single, "vs 1 sequence"));
+            single = single == null ? throughput.median() : single;
+            rows.add(Row.of(
+                            "concurrency",
+                            count + " client(s): function / llama.cpp, aggregate",
+                            "x",
+                            Stats.of(engine.aggregate()[k] / throughput.median()),
+                            "medians of the rows above")
+                    .compared(engine.aggregate()[k] / throughput.median(), "function / llama.cpp"));
+            Stats t = Stats.of(
+                    runs.stream().flatMap(r -> r.timeToFirstTokenMs().stream()).toList());
+            Row p95 = Row.of(
+                    "concurrency",
+                    "llama.cpp, " + count + " sequence(s): p95 time to first token",
+                    "ms",
+                    new Stats(t.p95(), t.min(), t.max(), t.p95(), t.n()),
+                    "from the start of the run, in-process (median column shows p95)");
+            rows.add(singleTtft == null ? p95 : p95.compared(singleTtft / t.p95(), "1 sequence's p95 / this"));
+            singleTtft = singleTtft == null ? t.p95() : singleTtft;
+            rows.add(Row.of(
+                    "concurrency",
+                    "llama.cpp, " + count + " sequence(s): answers differing from alone",
+                    "count",
+                    Stats.of(runs.stream()
+                            .mapToInt(r -> r.differing(result.parallel().alone()))
+                            .sum()),
+                    runs.size() * count + " answers compared with the same prompt on one sequence"));
+        }
+    }
+
+    private static int threads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** Four clients that start a quarter of a request apart and then send one request after another. */

@@ -146,6 +146,7 @@ final class InferenceBench {
                                 prefill,
                                 new LlamaCpp.Decode(prompts.decode().ids(), weights.decodeTokens()),
                                 WARM_UP_TOKENS,
+                                null,
                                 null),
                         LLAMA_TIMEOUT);
         samples.decode.addAll(result.decode().tokensPerSecond());
@@ -292,6 +293,7 @@ final class InferenceBench {
                                 new LlamaCpp.Decode(
                                         new int[] {1} /* stories260K's <s>: its stories start there */, tokens),
                                 WARM_UP_TOKENS,
+                                null,
                                 null),
                         LLAMA_TIMEOUT);
         rows.add(

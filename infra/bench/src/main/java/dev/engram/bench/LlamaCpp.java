@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * llama.cpp, the baseline of the decode and prefill rows: node-llama-cpp's prebuilt CPU binaries
@@ -39,10 +41,17 @@ final class LlamaCpp {
             List<int[]> prefill,
             Decode decode,
             Integer warmUpTokens,
-            List<String> tokenize) {}
+            List<String> tokenize,
+            Parallel parallel) {}
 
     /** A greedy continuation of {@code prompt} (ids, BOS included) of {@code tokens} tokens. */
     record Decode(int[] prompt, int tokens) {}
+
+    /**
+     * For each count, that many sequences (prompt i on sequence i, ids with BOS) started together, each
+     * continued greedily for {@code tokens} tokens, as llama.cpp's server runs parallel slots.
+     */
+    record Parallel(List<int[]> prompts, int tokens, int[] counts) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Result(
@@ -52,12 +61,28 @@ final class LlamaCpp {
             int batchSize,
             List<Prefill> prefill,
             DecodeResult decode,
-            List<int[]> tokenize) {}
+            List<int[]> tokenize,
+            ParallelResult parallel) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Prefill(int tokens, List<Double> tokensPerSecond) {}
 
     /** Speeds per repeat; the greedy ids of the first repeat (end-of-generation tokens kept) and their text. */
+    /** Each prompt's greedy tokens alone, and one run per count and repeat. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ParallelResult(List<int[]> alone, List<ParallelRun> runs) {}
+
+    /** All sequences' tokens per second of the run; per sequence, the time from the start to its first token and its tokens. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ParallelRun(int sequences, double tokensPerSecond, List<Double> timeToFirstTokenMs, List<int[]> tokens) {
+        /** How many sequences' tokens differ from their prompt's {@code alone}. */
+        int differing(List<int[]> alone) {
+            return (int) IntStream.range(0, sequences)
+                    .filter(i -> !Arrays.equals(tokens.get(i), alone.get(i)))
+                    .count();
+        }
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DecodeResult(List<Double> tokensPerSecond, int[] tokens, String text, boolean sameEveryRepeat) {}
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The GGUF files the harness compares against llama.cpp are files llama.cpp reads as meant: stories260K
  * exported to GGUF and run by llama.cpp (node-llama-cpp) splits the reference prompts into llama2.c's
  * token ids and continues them greedily with llama2.c's tokens, token for token (reference.json). A
- * wrong tensor layout, Q/K permutation, norm, RoPE or tokenizer field would change the tokens.
+ * wrong tensor layout, Q/K permutation, norm, RoPE or tokenizer field would change the tokens. The
+ * concurrency rows' parallel sequences are checked on the same prompts.
  */
 class LlamaCppReferenceTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
@@ -45,7 +46,8 @@ class LlamaCppReferenceTest {
                         null,
                         null,
                         null,
-                        cases.stream().map(Case::prompt).toList()),
+                        cases.stream().map(Case::prompt).toList(),
+                        null),
                 TIMEOUT);
         for (int i = 0; i < cases.size(); i++) {
             int[] expected =
@@ -81,6 +83,52 @@ class LlamaCppReferenceTest {
         }
     }
 
+    @Test
+    void parallelSequencesGetTheirOwnPromptsAndReportEveryRun() throws Exception {
+        LlamaCpp llama = LlamaCppInstall.llamaCpp();
+        List<Case> cases = cases().subList(0, 3);
+        int tokens = cases.stream().mapToInt(c -> c.tokens().length).min().orElseThrow();
+        LlamaCpp.Result result = llama.run(
+                new LlamaCpp.Request(
+                        export(GgmlType.F32).toString(),
+                        2,
+                        null,
+                        512,
+                        2,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new LlamaCpp.Parallel(
+                                cases.stream().map(Case::promptIds).toList(), tokens, new int[] {1, 3})),
+                TIMEOUT);
+
+        // Alone, sequence i continues prompt i as llama2.c does, and so does the run of one sequence.
+        for (int i = 0; i < cases.size(); i++) {
+            assertThat(result.parallel().alone().get(i))
+                    .as("'%s' alone", cases.get(i).prompt())
+                    .containsExactly(Arrays.copyOf(cases.get(i).tokens(), tokens));
+        }
+        assertThat(result.parallel().runs())
+                .extracting(LlamaCpp.ParallelRun::sequences)
+                .containsExactly(1, 3, 1, 3);
+        for (LlamaCpp.ParallelRun run : result.parallel().runs()) {
+            assertThat(run.tokens())
+                    .hasSize(run.sequences())
+                    .allSatisfy(t -> assertThat(t).hasSize(tokens));
+            assertThat(run.timeToFirstTokenMs())
+                    .hasSize(run.sequences())
+                    .allSatisfy(ms -> assertThat(ms)
+                            .isPositive()
+                            .isLessThan(run.sequences() * tokens * 1000.0 / run.tokensPerSecond()));
+        }
+        assertThat(result.parallel()
+                        .runs()
+                        .getFirst()
+                        .differing(result.parallel().alone()))
+                .isZero();
+    }
+
     private Path export(GgmlType type) throws Exception {
         return GgufExport.export(TestModels.stories260K(), type, temp.resolve("stories260K-" + type + ".gguf"))
                 .file();
@@ -89,7 +137,16 @@ class LlamaCppReferenceTest {
     private static int[] greedy(LlamaCpp llama, Path gguf, int[] prompt, int count) throws Exception {
         return llama.run(
                         new LlamaCpp.Request(
-                                gguf.toString(), 2, null, 512, 1, null, new LlamaCpp.Decode(prompt, count), null, null),
+                                gguf.toString(),
+                                2,
+                                null,
+                                512,
+                                1,
+                                null,
+                                new LlamaCpp.Decode(prompt, count),
+                                null,
+                                null,
+                                null),
                         TIMEOUT)
                 .decode()
                 .tokens();
