@@ -17,6 +17,8 @@
 #define AMX_TOKENS 16
 /* Fewer tokens than this are faster with the VNNI kernel (4096 x 2048 weights: 0.8x at 8 tokens, 1.4x at 12). */
 #define AMX_MIN_TOKENS 12
+/* Blocks unpacked at a time for all tiles of tokens: 32 KB, held in the first-level cache. */
+#define PASS_BLOCKS 64
 
 /* Palette 1's configuration: per tile, its rows and bytes per row. */
 typedef struct {

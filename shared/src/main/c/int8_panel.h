@@ -4,8 +4,9 @@
  * values (values 4k..4k+3 in the low nibbles, 16+4k..16+4k+3 in the high ones); one dot-product
  * instruction with a token's four inputs broadcast adds four products for all sixteen rows, and a
  * block's sums come out one per row, so nothing is summed across lanes and the sixteen scales are one
- * load. Decoding reads the weights at the memory's pace; a prompt reuses each pass of blocks, held in
- * the first-level cache, for every token.
+ * load. Decoding reads the weights at the memory's pace; a prompt goes through a group's panels once
+ * per tile of tokens, the later times from the caches, unpacking them again each time: that costs less
+ * than keeping the blocks unpacked and loading twice the bytes back.
  *
  * Layout: rows in groups of sixteen (the last padded with zero rows). A group holds each block's four
  * 64-byte registers, block after block, then each block's sixteen fp16 scales; as many bytes per row
@@ -17,8 +18,6 @@
 #define PANEL_SCALES 32
 /* How far ahead of use the panels are fetched: decoding streamed fastest at 2 KB (0.5 to 4 KB tried). */
 #define PANEL_AHEAD 2048
-/* Blocks of a pass when tokens are done in tiles: 18 KB of weights stay in the first-level cache. */
-#define PASS_BLOCKS 64
 /* Tokens one pass over a block serves: eight sums and eight accumulators beside eight weight registers. */
 #define TILE_TOKENS 8
 
@@ -61,53 +60,43 @@ static inline __attribute__((always_inline)) void q4_0_unpack_block(const uint8_
     }
 }
 
-/*
- * Tokens t0 .. t0 + n - 1 times blocks [b0, b0 + count) of one group, unpacking each block here or,
- * when `unpacked` is given, reading the pass's blocks unpacked; the sums wait in y between passes.
- */
-static inline __attribute__((always_inline)) void q4_0_panel_tile(const uint8_t *group, const __m512i *unpacked,
-        int32_t blocks, int32_t b0, int32_t count, int32_t cols, const int8_t *q, const float *d, const int32_t *c,
-        int32_t t0, const int n, float *y, int32_t y_rows, int32_t r0, __mmask16 lanes) {
-    const uint8_t *nibbles = group + (int64_t) b0 * PANEL_NIBBLES;
-    const uint8_t *scales = group + (int64_t) blocks * PANEL_NIBBLES + (int64_t) b0 * PANEL_SCALES;
+/* Tokens t0 .. t0 + n - 1 times all blocks of one group, unpacking each block as it goes. */
+static inline __attribute__((always_inline)) void q4_0_panel_tile(const uint8_t *group, int32_t blocks,
+        int32_t cols, const int8_t *q, const float *d, const int32_t *c, int32_t t0, const int n, float *y,
+        int32_t y_rows, int32_t r0, __mmask16 lanes) {
+    const uint8_t *scales = group + (int64_t) blocks * PANEL_NIBBLES;
     /* With few tokens, two chains of sums, so a token's dot products need not wait for each other. */
     const int chains = n < 4 ? 2 : 1;
     __m512 acc[TILE_TOKENS];
     for (int t = 0; t < n; t++) {
-        acc[t] = b0 == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(lanes, y + (int64_t) (t0 + t) * y_rows + r0);
+        acc[t] = _mm512_setzero_ps();
     }
-    for (int32_t b = 0; b < count; b++) {
-        __m512i weights[8];
-        if (unpacked) {
-            for (int k = 0; k < 8; k++) {
-                weights[k] = unpacked[b * 8 + k];
-            }
-        } else {
-            const uint8_t *block = nibbles + (int64_t) b * PANEL_NIBBLES;
-            for (int k = 0; k < 4; k++) {
-                _mm_prefetch((const char *) block + PANEL_AHEAD + 64 * k, _MM_HINT_T0);
-            }
-            if ((b & 1) == 0) {
-                _mm_prefetch((const char *) scales + (int64_t) b * PANEL_SCALES + PANEL_AHEAD / 8, _MM_HINT_T0);
-            }
-            q4_0_unpack_block(block, weights);
+    for (int32_t b = 0; b < blocks; b++) {
+        const uint8_t *block = group + (int64_t) b * PANEL_NIBBLES;
+        for (int k = 0; k < 4; k++) {
+            _mm_prefetch((const char *) block + PANEL_AHEAD + 64 * k, _MM_HINT_T0);
         }
+        if ((b & 1) == 0) {
+            _mm_prefetch((const char *) scales + (int64_t) b * PANEL_SCALES + PANEL_AHEAD / 8, _MM_HINT_T0);
+        }
+        __m512i weights[8];
+        q4_0_unpack_block(block, weights);
         __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (scales + (int64_t) b * PANEL_SCALES)));
         /* Token by token within each register, so the tokens' chains of sums advance together. */
         __m512i sums[TILE_TOKENS][2];
         for (int t = 0; t < n; t++) {
-            sums[t][0] = _mm512_set1_epi32(c[(int64_t) (t0 + t) * (cols / 32) + b0 + b]);
+            sums[t][0] = _mm512_set1_epi32(c[(int64_t) (t0 + t) * blocks + b]);
             sums[t][1] = _mm512_setzero_si512();
         }
         for (int k = 0; k < 8; k++) {
             for (int t = 0; t < n; t++) {
                 int32_t four;
-                memcpy(&four, q + ((int64_t) (t0 + t) * (cols / 32) + b0 + b) * 32 + 4 * k, 4);
+                memcpy(&four, q + ((int64_t) (t0 + t) * blocks + b) * 32 + 4 * k, 4);
                 sums[t][k % chains] = _mm512_dpbusd_epi32(sums[t][k % chains], weights[k], _mm512_set1_epi32(four));
             }
         }
         for (int t = 0; t < n; t++) {
-            int64_t xb = (int64_t) (t0 + t) * (cols / 32) + b0 + b;
+            int64_t xb = (int64_t) (t0 + t) * blocks + b;
             __m512i sum = chains == 2 ? _mm512_add_epi32(sums[t][0], sums[t][1]) : sums[t][0];
             acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(dw, _mm512_set1_ps(d[xb])), acc[t]);
         }
@@ -118,13 +107,13 @@ static inline __attribute__((always_inline)) void q4_0_panel_tile(const uint8_t 
 }
 
 /* A tile of n (1..TILE_TOKENS) tokens, each count compiled on its own so the loops over tokens unroll. */
-static void q4_0_panel_tiles(const uint8_t *group, const __m512i *unpacked, int32_t blocks, int32_t b0,
-        int32_t count, int32_t cols, const int8_t *q, const float *d, const int32_t *c, int32_t t0, int32_t n,
-        float *y, int32_t y_rows, int32_t r0, __mmask16 lanes) {
+static void q4_0_panel_tiles(const uint8_t *group, int32_t blocks, int32_t cols, const int8_t *q,
+        const float *d, const int32_t *c, int32_t t0, int32_t n, float *y, int32_t y_rows, int32_t r0,
+        __mmask16 lanes) {
     switch (n) {
-#define TILE(k)                                                                                             \
-    case k:                                                                                                 \
-        q4_0_panel_tile(group, unpacked, blocks, b0, count, cols, q, d, c, t0, k, y, y_rows, r0, lanes); \
+#define TILE(k)                                                                  \
+    case k:                                                                      \
+        q4_0_panel_tile(group, blocks, cols, q, d, c, t0, k, y, y_rows, r0, lanes); \
         break;
         TILE(1) TILE(2) TILE(3) TILE(4) TILE(5) TILE(6) TILE(7) TILE(8)
 #undef TILE
@@ -143,29 +132,13 @@ static void q4_0_panels(const uint8_t *p, int32_t from, int32_t to, int32_t cols
         const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
     int32_t blocks = cols / 32;
     int64_t group_bytes = (int64_t) blocks * (PANEL_NIBBLES + PANEL_SCALES);
-    /*
-     * Up to a tile's tokens go through all blocks at once, unpacking each as they go; more unpack a
-     * pass of blocks once (32 KB, in the first-level cache) and reuse it for every tile.
-     */
-    int reuse = tokens > TILE_TOKENS;
-    int32_t pass = reuse ? PASS_BLOCKS : blocks;
-    __m512i unpacked[PASS_BLOCKS * 8];
     for (int32_t g = from / PANEL_ROWS; g * PANEL_ROWS < to; g++) {
         int32_t r0 = g * PANEL_ROWS;
         __mmask16 lanes = panel_lanes(from, to, r0);
         const uint8_t *group = p + g * group_bytes;
-        for (int32_t b0 = 0; b0 < blocks; b0 += pass) {
-            int32_t count = blocks - b0 < pass ? blocks - b0 : pass;
-            if (reuse) {
-                for (int32_t b = 0; b < count; b++) {
-                    q4_0_unpack_block(group + (int64_t) (b0 + b) * PANEL_NIBBLES, unpacked + b * 8);
-                }
-            }
-            for (int32_t t = 0; t < tokens; t += TILE_TOKENS) {
-                int32_t n = tokens - t < TILE_TOKENS ? tokens - t : TILE_TOKENS;
-                q4_0_panel_tiles(group, reuse ? unpacked : NULL, blocks, b0, count, cols, q, d, c, t, n, y, y_rows,
-                        r0, lanes);
-            }
+        for (int32_t t = 0; t < tokens; t += TILE_TOKENS) {
+            int32_t n = tokens - t < TILE_TOKENS ? tokens - t : TILE_TOKENS;
+            q4_0_panel_tiles(group, blocks, cols, q, d, c, t, n, y, y_rows, r0, lanes);
         }
     }
 }

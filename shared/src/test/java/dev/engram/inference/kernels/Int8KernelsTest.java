@@ -116,8 +116,8 @@ class Int8KernelsTest {
     }
 
     /**
-     * Q4_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond a pass of 64
-     * blocks, one token to beyond a tile of 8; packed in pieces, cut anywhere, each token alone, and the
+     * Q4_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond the AMX kernel's
+     * pass of 64 blocks, one token to several tiles of 8; packed in pieces, cut anywhere, each token alone, and the
      * AVX2 variant's rows over the stored matrix must all give the same bits. Where AMX is usable, its
      * panel kernel too: whole tiles of sixteen tokens, last tiles of 1, 8 and 12 tokens, fewer than 12
      * tokens in all (on VNNI), an odd number of blocks.
