@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * llama.cpp, the baseline of the decode and prefill rows: node-llama-cpp's prebuilt CPU binaries
+ * llama.cpp, the baseline of the decode, prefill and concurrency rows: node-llama-cpp's prebuilt CPU binaries
  * driven by {@code bench.mjs} in its install directory ({@code infra/bench/llama-cpp}, installed by
  * {@code infra/bench/run.sh} with {@code npm ci}). Each {@link #run} is one Node process that loads
  * one GGUF file and exits, so llama.cpp never holds memory while the engine is measured.
@@ -67,7 +67,6 @@ final class LlamaCpp {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Prefill(int tokens, List<Double> tokensPerSecond) {}
 
-    /** Speeds per repeat; the greedy ids of the first repeat (end-of-generation tokens kept) and their text. */
     /** Each prompt's greedy tokens alone, and one run per count and repeat. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ParallelResult(List<int[]> alone, List<ParallelRun> runs) {}
@@ -83,6 +82,7 @@ final class LlamaCpp {
         }
     }
 
+    /** Speeds per repeat; the greedy ids of the first repeat (end-of-generation tokens kept) and their text. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DecodeResult(List<Double> tokensPerSecond, int[] tokens, String text, boolean sameEveryRepeat) {}
 

@@ -38,7 +38,11 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
         int yo = first * rows;
         switch (tokens) {
             case 1 -> {
-                for (int r = from; r < to; r++) {
+                int r = from;
+                for (; r + 1 < to; r += 2) {
+                    dotRows2(r, x, xo, y, yo);
+                }
+                for (; r < to; r++) {
                     y[yo + r] = dot1(r, x, xo);
                 }
             }
@@ -65,6 +69,33 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
             acc = FloatVector.fromMemorySegment(FLOATS, data, base + 4L * i, ORDER)
                     .fma(FloatVector.fromArray(FLOATS, x, xo + i), acc);
         }
+        return finish(acc, base, x, xo, whole);
+    }
+
+    /**
+     * Rows {@code row} and {@code row + 1} with one token, each summed exactly as {@link #dot1} sums it:
+     * two independent chains of multiply-adds, so neither waits on the other's latency (one chain alone
+     * kept a 512-bit core from reading at the memory's pace).
+     */
+    private void dotRows2(int row, float[] x, int xo, float[] y, int yo) {
+        long base0 = (long) row * cols * Float.BYTES;
+        long base1 = base0 + (long) cols * Float.BYTES;
+        int whole = cols - cols % LENGTH;
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = acc0;
+        for (int i = 0; i < whole; i += LENGTH) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, xo + i);
+            acc0 = FloatVector.fromMemorySegment(FLOATS, data, base0 + 4L * i, ORDER)
+                    .fma(v, acc0);
+            acc1 = FloatVector.fromMemorySegment(FLOATS, data, base1 + 4L * i, ORDER)
+                    .fma(v, acc1);
+        }
+        y[yo + row] = finish(acc0, base0, x, xo, whole);
+        y[yo + row + 1] = finish(acc1, base1, x, xo, whole);
+    }
+
+    /** A row's sum: its vector lanes, then the tail shorter than a vector. */
+    private float finish(FloatVector acc, long base, float[] x, int xo, int whole) {
         float sum = Lanes.sum(acc);
         for (int i = whole; i < cols; i++) {
             sum += data.get(FLOAT, base + 4L * i) * x[xo + i];
