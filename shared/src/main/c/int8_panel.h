@@ -62,8 +62,8 @@ static inline __attribute__((always_inline)) void q4_0_unpack_block(const uint8_
 
 /* Tokens t0 .. t0 + n - 1 times all blocks of one group, unpacking each block as it goes. */
 static inline __attribute__((always_inline)) void q4_0_panel_tile(const uint8_t *group, int32_t blocks,
-        int32_t cols, const int8_t *q, const float *d, const int32_t *c, int32_t t0, const int n, float *y,
-        int32_t y_rows, int32_t r0, __mmask16 lanes) {
+        const int8_t *q, const float *d, const int32_t *c, int32_t t0, const int n, float *y, int32_t y_rows,
+        int32_t r0, __mmask16 lanes) {
     const uint8_t *scales = group + (int64_t) blocks * PANEL_NIBBLES;
     /* With few tokens, two chains of sums, so a token's dot products need not wait for each other. */
     const int chains = n < 4 ? 2 : 1;
@@ -107,13 +107,12 @@ static inline __attribute__((always_inline)) void q4_0_panel_tile(const uint8_t 
 }
 
 /* A tile of n (1..TILE_TOKENS) tokens, each count compiled on its own so the loops over tokens unroll. */
-static void q4_0_panel_tiles(const uint8_t *group, int32_t blocks, int32_t cols, const int8_t *q,
-        const float *d, const int32_t *c, int32_t t0, int32_t n, float *y, int32_t y_rows, int32_t r0,
-        __mmask16 lanes) {
+static void q4_0_panel_tiles(const uint8_t *group, int32_t blocks, const int8_t *q, const float *d,
+        const int32_t *c, int32_t t0, int32_t n, float *y, int32_t y_rows, int32_t r0, __mmask16 lanes) {
     switch (n) {
-#define TILE(k)                                                                  \
-    case k:                                                                      \
-        q4_0_panel_tile(group, blocks, cols, q, d, c, t0, k, y, y_rows, r0, lanes); \
+#define TILE(k)                                                            \
+    case k:                                                                \
+        q4_0_panel_tile(group, blocks, q, d, c, t0, k, y, y_rows, r0, lanes); \
         break;
         TILE(1) TILE(2) TILE(3) TILE(4) TILE(5) TILE(6) TILE(7) TILE(8)
 #undef TILE
@@ -138,7 +137,7 @@ static void q4_0_panels(const uint8_t *p, int32_t from, int32_t to, int32_t cols
         const uint8_t *group = p + g * group_bytes;
         for (int32_t t = 0; t < tokens; t += TILE_TOKENS) {
             int32_t n = tokens - t < TILE_TOKENS ? tokens - t : TILE_TOKENS;
-            q4_0_panel_tiles(group, blocks, cols, q, d, c, t, n, y, y_rows, r0, lanes);
+            q4_0_panel_tiles(group, blocks, q, d, c, t, n, y, y_rows, r0, lanes);
         }
     }
 }
