@@ -54,14 +54,16 @@ class SummarizeDeadlineTest {
         assertThat(cut.jsonPath().getString("error")).isEqualTo("deadline_exceeded");
         assertThat(cut.jsonPath().getString("message")).contains("engram.request.timeout");
         assertThat(cut.header("Retry-After")).isNotBlank();
-        // Of the 8+ map steps and the reduce, at most the one in flight at the deadline ran: the rest were refused.
-        // (Splitting the text into chunks is not interrupted: on a busy machine it alone can outlast the deadline.)
+        // The text makes more than five map steps (a chunk is shorter than the context) and a reduce: had the
+        // deadline been ignored, all of them would have run. How many end before the deadline depends only on the
+        // machine's speed (splitting the text is not interrupted: on a busy machine it alone can outlast the
+        // deadline); the steps after it are refused, so fewer than five ran.
         double calls = metric(
                         "gen_ai_client_token_usage_count",
                         "gen_ai_operation_name=\"summarize\"",
                         "gen_ai_token_type=\"output\"")
                 - callsBefore;
-        assertThat(calls).isLessThanOrEqualTo(1.0);
+        assertThat(calls).isLessThan(5.0);
         assertThat(metric(
                                 "engram_requests_rejected_total",
                                 "gen_ai_operation_name=\"summarize\"",
