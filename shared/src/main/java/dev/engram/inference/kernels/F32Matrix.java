@@ -113,15 +113,8 @@ public record F32Matrix(MemorySegment data, int rows, int cols) implements Weigh
             acc0 = w.fma(FloatVector.fromArray(FLOATS, x, xo + i), acc0);
             acc1 = w.fma(FloatVector.fromArray(FLOATS, x, xo + cols + i), acc1);
         }
-        float sum0 = Lanes.sum(acc0);
-        float sum1 = Lanes.sum(acc1);
-        for (int i = whole; i < cols; i++) {
-            float w = data.get(FLOAT, base + 4L * i);
-            sum0 += w * x[xo + i];
-            sum1 += w * x[xo + cols + i];
-        }
-        y[yo + row] = sum0;
-        y[yo + rows + row] = sum1;
+        y[yo + row] = finish(acc0, base, x, xo, whole);
+        y[yo + rows + row] = finish(acc1, base, x, xo + cols, whole);
     }
 
     @Override
