@@ -1,5 +1,6 @@
 package dev.engram.inference.llama;
 
+import dev.engram.inference.kernels.LargePageArena;
 import dev.engram.inference.kernels.WeightMatrix;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public record LlamaWeights(
      * allocate from an arena closed with them. The embedding stays as stored, for its row lookups.
      */
     public LlamaWeights prepared(BiFunction<WeightMatrix, Arena, WeightMatrix> prepare) {
-        Arena arena = Arena.ofShared();
+        Arena arena = new LargePageArena();
         try {
             UnaryOperator<WeightMatrix> p = m -> prepare.apply(m, arena);
             Layer[] prepared = new Layer[layers.length];
