@@ -1,7 +1,9 @@
 /*
  * Engram's native kernels: quantized weights (GGML's Q4_0 and Q8_0 blocks) times inputs quantized
  * to 8 bits, with integer dot-product instructions. The Vector API has no such instruction, and a
- * block done in floats costs several times the operations, which makes decode compute-bound.
+ * block done in floats costs several times the operations, which makes decode compute-bound. One
+ * float kernel as well: F32 rows for decoding (f32_dot.h), which streams the weights faster than the
+ * Vector API's loop.
  *
  * The engine loads this library through the FFM API (Int8Kernels.java) and picks the best variant
  * the processor runs; without it, the Vector API kernels serve.
@@ -114,6 +116,26 @@ void engram_q8_0_avx2(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
         int32_t tokens, float *y, int32_t y_rows) {
     rows_avx2(0, w, from, to, cols, q, d, NULL, tokens, y, y_rows);
 }
+
+#define VEC __m256
+#define VZERO _mm256_setzero_ps()
+#define VLOAD(p) _mm256_loadu_ps(p)
+#define VSTORE(p, v) _mm256_storeu_ps((p), (v))
+#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define LANES 8
+#include "f32_dot.h"
+
+/* F32 rows for a JVM with 256-bit vectors (f32_dot.h). */
+void engram_f32_avx2(const float *w, int32_t from, int32_t to, int32_t cols, const float *x, int32_t tokens, float *y,
+        int32_t y_rows) {
+    f32_rows_avx2(w, from, to, cols, x, tokens, y, y_rows);
+}
+#undef VEC
+#undef VZERO
+#undef VLOAD
+#undef VSTORE
+#undef VFMA
+#undef LANES
 #undef KERNEL
 #undef GROUP
 #undef WIDE
@@ -171,6 +193,26 @@ void engram_q8_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
         int32_t tokens, float *y, int32_t y_rows) {
     rows_vnni(0, w, from, to, cols, q, d, NULL, tokens, y, y_rows);
 }
+
+#define VEC __m512
+#define VZERO _mm512_setzero_ps()
+#define VLOAD(p) _mm512_loadu_ps(p)
+#define VSTORE(p, v) _mm512_storeu_ps((p), (v))
+#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define LANES 16
+#include "f32_dot.h"
+
+/* F32 rows for a JVM with 512-bit vectors (f32_dot.h). */
+void engram_f32_vnni(const float *w, int32_t from, int32_t to, int32_t cols, const float *x, int32_t tokens, float *y,
+        int32_t y_rows) {
+    f32_rows_vnni(w, from, to, cols, x, tokens, y, y_rows);
+}
+#undef VEC
+#undef VZERO
+#undef VLOAD
+#undef VSTORE
+#undef VFMA
+#undef LANES
 #undef KERNEL
 #undef GROUP
 #undef WIDE

@@ -28,6 +28,9 @@ import jdk.incubator.vector.VectorShape;
  * file, so nothing is written to disk. Each block's product is an exact integer and the float scaling
  * runs in one order per token, so a token's result is the same alone or with others, from either
  * variant, and from the kernel for one token or the one for many.
+ *
+ * <p>The same library carries one float kernel: {@link F32Matrix} rows for decoding, summed in the
+ * Vector API kernel's order, four rows at a time so that the weights stream at the memory's pace.
  */
 public final class Int8Kernels {
     /** The processor features a variant needs. */
@@ -85,6 +88,8 @@ public final class Int8Kernels {
             ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
     private static final FunctionDescriptor PACK =
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final FunctionDescriptor F32 =
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
     private static final FunctionDescriptor QUANTIZE =
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
 
@@ -96,6 +101,8 @@ public final class Int8Kernels {
     private final MethodHandle q4Panels;
     private final MethodHandle pack;
     private final MethodHandle tile;
+    /** F32 rows, where the kernels' vectors are as wide as the Vector API's: else null. */
+    private final MethodHandle f32;
 
     private Int8Kernels(Variant variant, SymbolLookup symbols) {
         this.variant = variant;
@@ -111,6 +118,7 @@ public final class Int8Kernels {
                 : panels ? downcall(symbols, "engram_q4_0_panels_vnni", Q4) : null;
         this.tile = tiles ? downcall(symbols, "engram_tile_q8", TILE) : null;
         this.pack = panels ? downcall(symbols, "engram_q4_0_pack", PACK) : null;
+        this.f32 = Lanes.LENGTH == (panels ? 16 : 8) ? downcall(symbols, "engram_f32" + rows, F32) : null;
     }
 
     /**
@@ -255,6 +263,33 @@ public final class Int8Kernels {
                 });
             default -> throw new IllegalArgumentException("no int8 kernel for " + w.format());
         }
+    }
+
+    /**
+     * Whether {@link #decode(F32Matrix, float[], int, float[], int, int)} serves here: it sums each row in
+     * the Vector API kernel's order, so only where its vectors are as wide.
+     */
+    public boolean decodesF32() {
+        return f32 != null;
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code w}'s product with {@code tokens} inputs of {@code w.cols()} floats
+     * one after the other in {@code x}: {@code y[t * w.rows() + r]}, each row summed exactly as {@link
+     * F32Matrix#decode} sums it (the same bits), four rows at a time.
+     */
+    public void decode(F32Matrix w, float[] x, int tokens, float[] y, int from, int to) {
+        if (f32 == null) {
+            throw new UnsupportedOperationException("no native F32 kernel for " + Lanes.describe());
+        }
+        Objects.checkFromToIndex(from, to, w.rows());
+        if ((long) tokens * w.cols() > x.length || (long) tokens * w.rows() > y.length) {
+            throw new IllegalArgumentException(
+                    tokens + " inputs do not fit " + x.length + " floats, or their products " + y.length);
+        }
+        call(() -> {
+            f32.invokeExact(w.data(), from, to, w.cols(), heap(x), tokens, heap(y), w.rows());
+        });
     }
 
     private static MemorySegment heap(float[] a) {

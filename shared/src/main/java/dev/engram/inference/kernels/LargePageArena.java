@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * A shared arena for weights that every decoded token streams: on Linux, allocations of 2 MiB or more
  * come from anonymous regions advised for transparent huge pages ({@code madvise(MADV_HUGEPAGE)},
- * which the default {@code madvise} mode honours). Streaming a matrix through 4 KiB pages costs a
+ * which the kernel honours in its {@code madvise} and {@code always} modes). Streaming a matrix through 4 KiB pages costs a
  * page-table walk every 4 KiB and stops the processor's prefetchers at each page's end; 2 MiB pages
  * do neither. The regions are advised before anything touches them, so the kernel backs them with
  * large pages as they are first written; a region's untouched tail costs no memory.

@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Which kernel runs depends on the weights and on what the tokens are, never on how many share the
  * step. Quantized weights use the {@link Int8Kernels} when they are given ({@link Int8Kernels#takes}),
  * for every token; otherwise tokens being decoded (and every output-head product) use {@link
- * WeightMatrix#decode} and the tokens of a prompt use {@link Gemm}. A sequence therefore gets the
+ * WeightMatrix#decode}, or for F32 weights the native kernel that sums a row in its order ({@link
+ * Int8Kernels#decodesF32}), and the tokens of a prompt use {@link Gemm}. A sequence therefore gets the
  * same numbers alone or in any batch.
  */
 public final class MatMul {
@@ -87,6 +88,7 @@ public final class MatMul {
                 int8.filter(k -> Arrays.stream(w).anyMatch(k::takes)).orElse(null);
         Int8Kernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
         float[] sums = prompt ? null : blockSums(w, x, tokens, kernels);
+        Int8Kernels f32 = int8.filter(Int8Kernels::decodesF32).orElse(null);
         int[] starts = starts(w);
         team.forEach(starts[w.length], prompt ? PREFILL_CHUNK : DECODE_CHUNK, (from, to) -> {
             for (int i = 0; i < w.length; i++) {
@@ -99,6 +101,8 @@ public final class MatMul {
                     kernels.multiply(w[i], quantized, y[i], lo, hi);
                 } else if (prompt) {
                     Gemm.multiply(w[i], x, tokens, y[i], lo, hi, scratch.get());
+                } else if (f32 != null && w[i] instanceof F32Matrix f) {
+                    f32.decode(f, x, tokens, y[i], lo, hi);
                 } else {
                     decodeRows(w[i], x, sums, tokens, y[i], lo, hi);
                 }

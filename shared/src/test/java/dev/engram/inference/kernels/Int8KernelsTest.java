@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The native int8 kernels against plain products in double precision: of the quantized weights with
  * the quantized inputs (equal within float rounding), and with the float inputs (within the bound the
  * inputs' rounding allows). Each variant the processor runs is tested, and they must agree bit for bit.
+ * The native F32 rows must give the Vector API kernel's bits.
  */
 class Int8KernelsTest {
     private static Arena arena;
@@ -172,6 +173,37 @@ class Int8KernelsTest {
         amx.get().multiply(w, tiled, viaTiles, 0, rows);
         assertThat(viaTiles).as("AMX panels against VNNI panels").containsExactly(y);
         assertDoesNotDependOnTheBatch(amx.get(), w, x, tiled, y, Math.min(rows, 7));
+    }
+
+    @ParameterizedTest(name = "F32 {0}x{1}, {2} tokens")
+    @CsvSource({"1, 1, 1", "7, 17, 3", "37, 67, 5", "130, 256, 8", "9, 1000, 2", "66, 2048, 1"})
+    void f32RowsEqualTheVectorApiKernelBitForBit(int rows, int cols, int tokens) {
+        Optional<Int8Kernels> best = Int8Kernels.best();
+        assumeTrue(best.isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
+        // Both executions (512-bit and 256-bit vectors) pick a variant whose vectors are the JVM's width.
+        assertThat(best.get().decodesF32())
+                .as("an F32 kernel at " + Lanes.describe())
+                .isTrue();
+        Random random = new Random(rows * 31L + cols);
+        F32Matrix w = (F32Matrix) KernelsTest.matrix(arena, RowFormat.F32, rows, cols, random);
+        float[] x = inputs(tokens, cols, random);
+        float[] expected = new float[tokens * rows];
+        for (int t = 0; t < tokens; t++) {
+            w.decode(x, null, t, 1, expected, 0, rows);
+        }
+        float[] y = new float[tokens * rows];
+        best.get().decode(w, x, tokens, y, 0, rows);
+        assertThat(y).as("native against the Vector API, every token").containsExactly(expected);
+        float[] cut = new float[y.length];
+        int split = Math.min(rows, 5);
+        best.get().decode(w, x, tokens, cut, 0, split);
+        best.get().decode(w, x, tokens, cut, split, rows);
+        assertThat(cut).as("rows cut at %d", split).containsExactly(y);
+        assertThatThrownBy(() -> best.get().decode(w, x, tokens + 1, new float[(tokens + 1) * rows], 0, rows))
+                .as("more tokens than the inputs hold")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> best.get().decode(w, x, tokens, y, 0, rows + 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     private static float[] inputs(int tokens, int cols, Random random) {
