@@ -165,7 +165,18 @@ void engram_q4_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t firs
 /* Like engram_q4_0_vnni, for a matrix in panels: any number of tokens, the same result to the bit. */
 void engram_q4_0_panels_vnni(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
         const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
-    q4_0_panels(p, from, to, cols, q, d, c, tokens, y, y_rows);
+    panels(p, from, to, cols, q, d, c, tokens, y, y_rows, 0);
+}
+
+/* Rearranges groups [first, last) of sixteen rows of a Q8_0 matrix into panels (int8_panel.h). */
+void engram_q8_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
+    q8_0_pack(w, rows, cols, first, last, p);
+}
+
+/* Like engram_q8_0_vnni, for a matrix in panels; c is the inputs' -8 · Σq as for Q4_0. The same result to the bit. */
+void engram_q8_0_panels_vnni(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *q,
+        const float *d, const int32_t *c, int32_t tokens, float *y, int32_t y_rows) {
+    panels(p, from, to, cols, q, d, c, tokens, y, y_rows, 1);
 }
 
 /* Lays out quantized inputs for engram_q4_0_panels_amx: ceil(tokens / 16) * 16 * cols bytes. */
@@ -185,7 +196,7 @@ void engram_q4_0_panels_amx(const uint8_t *p, int32_t from, int32_t to, int32_t 
     if (tiles != NULL && tokens >= AMX_MIN_TOKENS) {
         q4_0_panels_amx(p, from, to, cols, tiles, d, tokens, y, y_rows);
     } else {
-        q4_0_panels(p, from, to, cols, q, d, c, tokens, y, y_rows);
+        panels(p, from, to, cols, q, d, c, tokens, y, y_rows, 0);
     }
 }
 

@@ -57,7 +57,7 @@ static inline __attribute__((always_inline)) void q4_0_unpack_signed(const uint8
     }
 }
 
-/* Scales n tokens' sums of one block (row t of `sums`) and adds them to acc, as q4_0_panel_tile does. */
+/* Scales n tokens' sums of one block (row t of `sums`) and adds them to acc, as panel_tile does. */
 static inline __attribute__((always_inline)) void q4_0_amx_scale(const int32_t *sums, const uint8_t *scales,
         const float *d, int64_t xb, int32_t blocks, const int n, __m512 *acc) {
     __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) scales));
@@ -149,7 +149,7 @@ static void q8_tiles(const int8_t *q, int32_t tokens, int32_t cols, int8_t *tile
     }
 }
 
-/* Like q4_0_panels, with the integer products on the tile unit; the inputs as q8_tiles lays them out. */
+/* Like panels (Q4_0), with the integer products on the tile unit; the inputs as q8_tiles lays them out. */
 static void q4_0_panels_amx(const uint8_t *p, int32_t from, int32_t to, int32_t cols, const int8_t *tiles,
         const float *d, int32_t tokens, float *y, int32_t y_rows) {
     int32_t blocks = cols / 32;

@@ -99,7 +99,9 @@ public final class Int8Kernels {
     private final MethodHandle q4;
     private final MethodHandle q8;
     private final MethodHandle q4Panels;
+    private final MethodHandle q8Panels;
     private final MethodHandle pack;
+    private final MethodHandle packQ8;
     private final MethodHandle tile;
     /** F32 rows, where the kernels' vectors are as wide as the Vector API's: else null. */
     private final MethodHandle f32;
@@ -118,6 +120,9 @@ public final class Int8Kernels {
                 : panels ? downcall(symbols, "engram_q4_0_panels_vnni", Q4) : null;
         this.tile = tiles ? downcall(symbols, "engram_tile_q8", TILE) : null;
         this.pack = panels ? downcall(symbols, "engram_q4_0_pack", PACK) : null;
+        // AMX multiplies Q4_0 panels only: Q8_0 panels stay with VNNI for any number of tokens.
+        this.q8Panels = panels ? downcall(symbols, "engram_q8_0_panels_vnni", Q4) : null;
+        this.packQ8 = panels ? downcall(symbols, "engram_q8_0_pack", PACK) : null;
         this.f32 = Lanes.LENGTH == (panels ? 16 : 8) ? downcall(symbols, "engram_f32" + rows, F32) : null;
     }
 
@@ -171,30 +176,44 @@ public final class Int8Kernels {
     }
 
     /**
-     * Whether {@code w} is faster in panels: Q4_0 weights with AVX-512 VNNI (and AMX), where sixteen rows'
-     * sums come out one per lane and decoding reads the weights at the memory's pace.
+     * Whether {@code w} is faster in panels: Q4_0 and Q8_0 weights with AVX-512 VNNI (and AMX), where
+     * sixteen rows' sums come out one per lane and decoding reads the weights at the memory's pace.
      */
     public boolean packs(WeightMatrix w) {
-        return q4Panels != null && w instanceof Q4Matrix m && !m.inPanels();
+        return switch (w) {
+            case Q4Matrix m -> pack != null && !m.inPanels();
+            case Q8Matrix m -> packQ8 != null && !m.inPanels();
+            default -> false;
+        };
+    }
+
+    /** Bytes {@code w} takes in panels ({@link Q4Matrix#panelBytes}, {@link Q8Matrix#panelBytes}). */
+    public static long panelBytes(WeightMatrix w) {
+        return switch (w) {
+            case Q4Matrix m -> Q4Matrix.panelBytes(m.rows(), m.cols());
+            case Q8Matrix m -> Q8Matrix.panelBytes(m.rows(), m.cols());
+            default -> throw new IllegalArgumentException("no panels for " + w.format());
+        };
     }
 
     /**
-     * Rearranges rows {@code [from, to)} of {@code w} into {@code panels} ({@link
-     * Q4Matrix#panelBytes} long); both ends are multiples of sixteen, or {@code to} is the last row.
+     * Rearranges rows {@code [from, to)} of a Q4_0 or Q8_0 matrix {@code w} into {@code panels} ({@link
+     * #panelBytes} long); both ends are multiples of sixteen, or {@code to} is the last row.
      */
-    public void pack(Q4Matrix w, MemorySegment panels, int from, int to) {
-        if (pack == null) {
-            throw new UnsupportedOperationException("panels need AVX-512 VNNI");
+    public void pack(WeightMatrix w, MemorySegment panels, int from, int to) {
+        MethodHandle kernel = w instanceof Q8Matrix ? packQ8 : w instanceof Q4Matrix ? pack : null;
+        if (kernel == null) {
+            throw new UnsupportedOperationException("panels need AVX-512 VNNI and Q4_0 or Q8_0 weights");
         }
         Objects.checkFromToIndex(from, to, w.rows());
         if (from % 16 != 0 || (to % 16 != 0 && to != w.rows())) {
             throw new IllegalArgumentException("rows " + from + " to " + to + " are not whole groups of sixteen");
         }
-        if (panels.byteSize() < Q4Matrix.panelBytes(w.rows(), w.cols())) {
+        if (panels.byteSize() < panelBytes(w)) {
             throw new IllegalArgumentException("panels too short for " + w.rows() + " x " + w.cols());
         }
         call(() -> {
-            pack.invokeExact(w.data(), w.rows(), w.cols(), from / 16, (to + 15) / 16, panels);
+            kernel.invokeExact(w.data(), w.rows(), w.cols(), from / 16, (to + 15) / 16, panels);
         });
     }
 
@@ -257,10 +276,27 @@ public final class Int8Kernels {
                             weights, from, to, m.cols(), heap(x.q), heap(x.d), heap(x.c), x.tokens, heap(y), m.rows());
                 });
             }
-            case Q8Matrix m ->
+            case Q8Matrix m -> {
+                if (m.inPanels() && q8Panels != null) {
+                    call(() -> {
+                        q8Panels.invokeExact(
+                                m.panels(),
+                                from,
+                                to,
+                                m.cols(),
+                                heap(x.q),
+                                heap(x.d),
+                                heap(x.c),
+                                x.tokens,
+                                heap(y),
+                                m.rows());
+                    });
+                    return;
+                }
                 call(() -> {
                     q8.invokeExact(m.data(), from, to, m.cols(), heap(x.q), heap(x.d), x.tokens, heap(y), m.rows());
                 });
+            }
             default -> throw new IllegalArgumentException("no int8 kernel for " + w.format());
         }
     }

@@ -49,20 +49,27 @@ public final class MatMul {
     }
 
     /**
-     * {@code w} as these kernels multiply it fastest: Q4_0 weights are rearranged into panels ({@link
-     * Int8Kernels#packs}) in memory from {@code arena}, by the whole team. The stored matrix stays for
-     * row lookups; what packing read of a mapped file is given back to the file.
+     * {@code w} as these kernels multiply it fastest: Q4_0 and Q8_0 weights are rearranged into panels
+     * ({@link Int8Kernels#packs}) in memory from {@code arena}, by the whole team. The stored matrix stays
+     * for row lookups; what packing read of a mapped file is given back to the file. Q8_0 weights held in
+     * memory (converted at load) keep their rows: panels beside them would double their memory.
      */
     public WeightMatrix prepare(WeightMatrix w, Arena arena) {
-        if (int8.isEmpty() || !int8.get().packs(w) || !(w instanceof Q4Matrix m)) {
+        if (int8.isEmpty()
+                || !int8.get().packs(w)
+                || (w instanceof Q8Matrix && !w.data().isMapped())) {
             return w;
         }
-        MemorySegment panels = arena.allocate(Q4Matrix.panelBytes(m.rows(), m.cols()), 64);
-        team.forEach(m.rows(), PACK_CHUNK, (from, to) -> int8.get().pack(m, panels, from, to));
-        if (m.data().isMapped()) {
-            m.data().unload();
+        MemorySegment panels = arena.allocate(Int8Kernels.panelBytes(w), 64);
+        team.forEach(w.rows(), PACK_CHUNK, (from, to) -> int8.get().pack(w, panels, from, to));
+        if (w.data().isMapped()) {
+            w.data().unload();
         }
-        return new Q4Matrix(m.data(), m.rows(), m.cols(), panels);
+        return switch (w) {
+            case Q8Matrix m -> new Q8Matrix(m.data(), m.rows(), m.cols(), panels);
+            case Q4Matrix m -> new Q4Matrix(m.data(), m.rows(), m.cols(), panels);
+            default -> throw new IllegalStateException("panels for " + w.format());
+        };
     }
 
     /** {@code y[i][t * rows + r]} = token {@code t}'s product with matrix {@code i}, for {@code tokens} decoded tokens. */

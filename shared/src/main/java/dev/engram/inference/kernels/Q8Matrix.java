@@ -15,12 +15,19 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * 8-bit weights in GGML's Q8_0 layout: blocks of 32 values, each an fp16 scale {@code d} and 32
  * signed bytes; a value is {@code q · d}.
+ *
+ * <p>{@code panels} is the same matrix rearranged for the native kernels ({@link Int8Kernels#pack}),
+ * or {@link MemorySegment#NULL}; {@code data} stays the matrix for everything else.
  */
-public record Q8Matrix(MemorySegment data, int rows, int cols) implements WeightMatrix {
+public record Q8Matrix(MemorySegment data, int rows, int cols, MemorySegment panels) implements WeightMatrix {
     public static final int BLOCK_BYTES = 34;
     private static final ValueLayout.OfShort SCALE = ValueLayout.JAVA_SHORT_UNALIGNED;
     /** Float vectors filled from one 16-byte load. */
     private static final int PER_LOAD = 16 / LENGTH;
+
+    public Q8Matrix(MemorySegment data, int rows, int cols) {
+        this(data, rows, cols, MemorySegment.NULL);
+    }
 
     public Q8Matrix {
         if (cols % 32 != 0) {
@@ -29,6 +36,19 @@ public record Q8Matrix(MemorySegment data, int rows, int cols) implements Weight
         if (data.byteSize() < bytesFor(rows, cols)) {
             throw new IllegalArgumentException("Q8_0 data too short for " + rows + " x " + cols);
         }
+        if (!panels.equals(MemorySegment.NULL) && panels.byteSize() < panelBytes(rows, cols)) {
+            throw new IllegalArgumentException("Q8_0 panels too short for " + rows + " x " + cols);
+        }
+    }
+
+    /** Bytes of the matrix in panels: whole groups of sixteen rows, as many bytes per row as stored. */
+    public static long panelBytes(int rows, int cols) {
+        return bytesFor((rows + 15) / 16 * 16, cols);
+    }
+
+    /** Whether {@link #panels} holds the matrix. */
+    public boolean inPanels() {
+        return !panels.equals(MemorySegment.NULL);
     }
 
     public static long bytesFor(int rows, int cols) {

@@ -30,7 +30,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * Takes over {@code weights}, as {@code matMul} multiplies them fastest ({@link MatMul#prepare}); they
-     * are closed if that fails (the panels need as much memory again as the Q4_0 weights, briefly).
+     * are closed if that fails (the panels need as much memory again as the quantized weights, briefly).
      */
     public LlamaModel(LlamaConfig config, Rotary rotary, LlamaWeights weights, MatMul matMul) {
         this.config = config;

@@ -48,9 +48,10 @@ public interface InferenceConfig {
      * Whether the own engine multiplies Q8_0 and Q4_0 weights with its native integer kernels: each
      * step's inputs are quantized to 8 bits per block of 32 (as llama.cpp does) and multiplied with
      * integer dot-product instructions, for decoding and prompts alike. They run on Linux x86-64 with
-     * AVX2; with AVX-512 VNNI (and a JVM using 512-bit vectors), Q4_0 matrices are rearranged at load
-     * into sixteen-row panels, multiplied on AMX tiles for a dozen tokens or more where the processor
-     * has them. Elsewhere, or when off, the Vector API kernels serve with float inputs.
+     * AVX2; with AVX-512 VNNI (and a JVM using 512-bit vectors), Q4_0 matrices, and Q8_0 ones read from
+     * the model file, are rearranged at load into sixteen-row panels, Q4_0 multiplied on AMX tiles for a
+     * dozen tokens or more where the processor has them; F32 weights being decoded go through the library's float rows (the same bits as the
+     * Vector API's). Elsewhere, or when off, the Vector API kernels serve with float inputs.
      */
     @WithDefault("true")
     boolean nativeKernels();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.engram.inference.quant.RowFormat;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
@@ -117,40 +118,49 @@ class Int8KernelsTest {
     }
 
     /**
-     * Q4_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond the AMX kernel's
-     * pass of 64 blocks, one token to several tiles of 8; packed in pieces, cut anywhere, each token alone, and the
-     * AVX2 variant's rows over the stored matrix must all give the same bits. Where AMX is usable, its
-     * panel kernel too: whole tiles of sixteen tokens, last tiles of 1, 8 and 12 tokens, fewer than 12
-     * tokens in all (on VNNI), an odd number of blocks.
+     * Q4_0 and Q8_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond the AMX
+     * kernel's pass of 64 blocks, one token to several tiles of 8; packed in pieces, cut anywhere, each
+     * token alone, and the AVX2 variant's rows over the stored matrix must all give the same bits. Where
+     * AMX is usable, its panel kernel too (Q4_0; Q8_0 panels stay with VNNI): whole tiles of sixteen
+     * tokens, last tiles of 1, 8 and 12 tokens, fewer than 12 tokens in all (on VNNI), an odd number of
+     * blocks.
      */
-    @ParameterizedTest(name = "Q4_0 {0}x{1}, {2} tokens")
+    @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
     @CsvSource({
-        "1, 32, 1",
-        "37, 224, 3",
-        "37, 224, 11",
-        "130, 2048, 9",
-        "21, 2080, 17",
-        "48, 64, 8",
-        "37, 224, 16",
-        "130, 2048, 28",
-        "21, 2080, 40",
-        "33, 96, 13"
+        "Q4_0, 1, 32, 1",
+        "Q4_0, 37, 224, 3",
+        "Q4_0, 37, 224, 11",
+        "Q4_0, 130, 2048, 9",
+        "Q4_0, 21, 2080, 17",
+        "Q4_0, 48, 64, 8",
+        "Q4_0, 37, 224, 16",
+        "Q4_0, 130, 2048, 28",
+        "Q4_0, 21, 2080, 40",
+        "Q4_0, 33, 96, 13",
+        "Q8_0, 1, 32, 1",
+        "Q8_0, 37, 224, 3",
+        "Q8_0, 130, 2048, 9",
+        "Q8_0, 48, 64, 8",
+        "Q8_0, 21, 2080, 17",
+        "Q8_0, 33, 96, 13"
     })
-    void panelsEqualTheReferenceTheStoredMatrixAndEachTokenAlone(int rows, int cols, int tokens) {
+    void panelsEqualTheReferenceTheStoredMatrixAndEachTokenAlone(RowFormat format, int rows, int cols, int tokens) {
         Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
         Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
         assumeTrue(vnni.isPresent(), "panels need AVX-512 VNNI, which this processor lacks");
         Int8Kernels kernels = vnni.get();
-        Q4Matrix stored =
-                (Q4Matrix) KernelsTest.matrix(arena, RowFormat.Q4_0, rows, cols, new Random(rows * 17L + cols));
+        WeightMatrix stored = KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 17L + cols));
         assertThat(avx2.packs(stored)).isFalse();
         assertThat(kernels.packs(stored)).isTrue();
-        Q4Matrix w = new Q4Matrix(stored.data(), rows, cols, arena.allocate(Q4Matrix.panelBytes(rows, cols), 64));
+        MemorySegment panels = arena.allocate(Int8Kernels.panelBytes(stored), 64);
+        WeightMatrix w = format == RowFormat.Q4_0
+                ? new Q4Matrix(stored.data(), rows, cols, panels)
+                : new Q8Matrix(stored.data(), rows, cols, panels);
         int first = rows > 16 ? 16 : rows;
         if (first < rows) {
-            kernels.pack(stored, w.panels(), first, rows);
+            kernels.pack(stored, panels, first, rows);
         }
-        kernels.pack(stored, w.panels(), 0, first);
+        kernels.pack(stored, panels, 0, first);
         assertThat(kernels.packs(w)).isFalse();
         assertThat(kernels.takes(w)).isTrue();
         assertThat(kernels.takes(stored)).as("in rows: the row kernel").isTrue();
@@ -159,7 +169,7 @@ class Int8KernelsTest {
         Int8Kernels.Input in = kernels.quantize(x, tokens, cols);
         float[] y = new float[tokens * rows];
         kernels.multiply(w, in, y, 0, rows);
-        assertEqualsTheReference(RowFormat.Q4_0, w, x, in, y);
+        assertEqualsTheReference(format, w, x, in, y);
         assertDoesNotDependOnTheBatch(kernels, w, x, in, y, Math.min(rows, 7));
         float[] viaRows = new float[y.length];
         avx2.multiply(stored, in, viaRows, 0, rows);
@@ -295,6 +305,13 @@ class Int8KernelsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Q4Matrix(tall.data(), 40, 64, arena.allocate(Q4Matrix.bytesFor(40, 64))))
                 .isInstanceOf(IllegalArgumentException.class);
+        Q8Matrix tallQ8 = (Q8Matrix) KernelsTest.matrix(arena, RowFormat.Q8_0, 40, 64, new Random(3));
+        assertThatThrownBy(() -> vnni.get().pack(tallQ8, arena.allocate(Q8Matrix.bytesFor(40, 64)), 0, 40))
+                .as("no room for the padded last group")
+                .isInstanceOf(IllegalArgumentException.class);
+        WeightMatrix floats = KernelsTest.matrix(arena, RowFormat.F32, 16, 64, new Random(4));
+        assertThatThrownBy(() -> vnni.get().pack(floats, arena.allocate(4096), 0, 16))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     private static Int8Kernels kernels(Int8Kernels.Variant variant) {
