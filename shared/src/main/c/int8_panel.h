@@ -11,6 +11,10 @@
  * Layout: rows in groups of sixteen (the last padded with zero rows). A group holds each block's four
  * 64-byte registers, block after block, then each block's sixteen fp16 scales; as many bytes per row
  * and block as GGML's 18.
+ *
+ * Q8_0 weights go into panels the same way, with eight registers per block (values 4k..4k+3 of each
+ * row in register k, offset by 128 into unsigned bytes) and nothing to unpack; as many bytes per row
+ * and block as GGML's 34.
  */
 
 #define PANEL_ROWS 16
