@@ -130,12 +130,6 @@ void engram_f32_avx2(const float *w, int32_t from, int32_t to, int32_t cols, con
         int32_t y_rows) {
     f32_rows_avx2(w, from, to, cols, x, tokens, y, y_rows);
 }
-#undef VEC
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VFMA
-#undef LANES
 #undef KERNEL
 #undef GROUP
 #undef WIDE
@@ -159,7 +153,7 @@ void engram_q4_0_vnni(const uint8_t *w, int32_t from, int32_t to, int32_t cols, 
 
 /* Rearranges groups [first, last) of sixteen rows of a Q4_0 matrix into panels (int8_panel.h). */
 void engram_q4_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
-    q4_0_pack(w, rows, cols, first, last, p);
+    pack_panels(w, rows, cols, first, last, p, 0);
 }
 
 /* Like engram_q4_0_vnni, for a matrix in panels: any number of tokens, the same result to the bit. */
@@ -170,7 +164,7 @@ void engram_q4_0_panels_vnni(const uint8_t *p, int32_t from, int32_t to, int32_t
 
 /* Rearranges groups [first, last) of sixteen rows of a Q8_0 matrix into panels (int8_panel.h). */
 void engram_q8_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
-    q8_0_pack(w, rows, cols, first, last, p);
+    pack_panels(w, rows, cols, first, last, p, 1);
 }
 
 /* Like engram_q8_0_vnni, for a matrix in panels; c is the inputs' -8 · Σq as for Q4_0. The same result to the bit. */
@@ -218,12 +212,6 @@ void engram_f32_vnni(const float *w, int32_t from, int32_t to, int32_t cols, con
         int32_t y_rows) {
     f32_rows_vnni(w, from, to, cols, x, tokens, y, y_rows);
 }
-#undef VEC
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VFMA
-#undef LANES
 #undef KERNEL
 #undef GROUP
 #undef WIDE

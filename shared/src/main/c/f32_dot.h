@@ -6,7 +6,8 @@
  * load and make four independent chains, which keeps enough reads in flight to stream the weights at
  * the memory's pace; a step's later tokens find the four rows in the caches.
  *
- * Included once per vector width, with VEC, VZERO, VLOAD, VSTORE, VFMA, LANES and KERNEL defined.
+ * Included once per vector width, with VEC, VZERO, VLOAD, VSTORE, VFMA, LANES and KERNEL defined; all
+ * but KERNEL are undefined at the end.
  */
 
 static inline float KERNEL(f32_finish)(VEC acc, const float *w, const float *x, int32_t whole, int32_t cols) {
@@ -65,3 +66,10 @@ static void KERNEL(f32_rows)(const float *w, int32_t from, int32_t to, int32_t c
         }
     }
 }
+
+#undef VEC
+#undef VZERO
+#undef VLOAD
+#undef VSTORE
+#undef VFMA
+#undef LANES

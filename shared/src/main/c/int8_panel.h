@@ -27,63 +27,39 @@
 /* Tokens one pass over a block serves: eight sums and eight accumulators beside eight weight registers. */
 #define TILE_TOKENS 8
 
-/* Groups [first, last) of the Q4_0 matrix w (rows × cols) into panels p. */
-static void q4_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
-    int32_t blocks = cols / 32;
-    int64_t row_bytes = (int64_t) blocks * 18;
-    int64_t group_bytes = (int64_t) blocks * (PANEL_NIBBLES + PANEL_SCALES);
-    for (int32_t g = first; g < last; g++) {
-        uint8_t *nibbles = p + g * group_bytes;
-        uint8_t *scales = nibbles + (int64_t) blocks * PANEL_NIBBLES;
-        for (int32_t b = 0; b < blocks; b++) {
-            for (int32_t lane = 0; lane < PANEL_ROWS; lane++) {
-                int32_t row = g * PANEL_ROWS + lane;
-                uint8_t *scale = scales + b * PANEL_SCALES + 2 * lane;
-                if (row >= rows) {
-                    memset(scale, 0, 2);
-                    for (int k = 0; k < 4; k++) {
-                        memset(nibbles + b * PANEL_NIBBLES + 64 * k + 4 * lane, 0, 4);
-                    }
-                    continue;
-                }
-                const uint8_t *block = w + row * row_bytes + b * 18;
-                memcpy(scale, block, 2);
-                for (int k = 0; k < 4; k++) {
-                    memcpy(nibbles + b * PANEL_NIBBLES + 64 * k + 4 * lane, block + 2 + 4 * k, 4);
-                }
-            }
-        }
-    }
-}
-
 /*
- * Groups [first, last) of the Q8_0 matrix w (rows × cols) into panels p: register k of a block holds
- * values 4k..4k+3 of each row, offset by 128 into unsigned bytes (the kernel takes 128 · Σ inputs back
- * off, so the integer sum is the row kernel's), then each block's sixteen fp16 scales.
+ * Groups [first, last) of the Q4_0 (q8 = 0) or Q8_0 matrix w (rows × cols) into panels p. A Q4_0 block's
+ * 16 bytes go as they are, four per register; a Q8_0 block's 32 signed bytes go eight per register,
+ * each offset by 128 (the top bit flipped) into an unsigned byte.
  */
-static void q8_0_pack(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p) {
+static void pack_panels(const uint8_t *w, int32_t rows, int32_t cols, int32_t first, int32_t last, uint8_t *p,
+        int q8) {
+    const int registers = q8 ? 8 : 4;
+    const int32_t stored = q8 ? 34 : 18;
+    const int64_t stride = 64 * registers;
+    const uint8_t offset = q8 ? 0x80 : 0;
     int32_t blocks = cols / 32;
-    int64_t row_bytes = (int64_t) blocks * 34;
-    int64_t group_bytes = (int64_t) blocks * (PANEL_BYTES + PANEL_SCALES);
+    int64_t row_bytes = (int64_t) blocks * stored;
+    int64_t group_bytes = (int64_t) blocks * (stride + PANEL_SCALES);
     for (int32_t g = first; g < last; g++) {
         uint8_t *values = p + g * group_bytes;
-        uint8_t *scales = values + (int64_t) blocks * PANEL_BYTES;
+        uint8_t *scales = values + (int64_t) blocks * stride;
         for (int32_t b = 0; b < blocks; b++) {
             for (int32_t lane = 0; lane < PANEL_ROWS; lane++) {
                 int32_t row = g * PANEL_ROWS + lane;
                 uint8_t *scale = scales + b * PANEL_SCALES + 2 * lane;
                 if (row >= rows) {
                     memset(scale, 0, 2);
-                    for (int k = 0; k < 8; k++) {
-                        memset(values + b * PANEL_BYTES + 64 * k + 4 * lane, 0x80, 4);
+                    for (int k = 0; k < registers; k++) {
+                        memset(values + b * stride + 64 * k + 4 * lane, 0, 4);
                     }
                     continue;
                 }
-                const uint8_t *block = w + row * row_bytes + b * 34;
+                const uint8_t *block = w + row * row_bytes + (int64_t) b * stored;
                 memcpy(scale, block, 2);
-                for (int k = 0; k < 8; k++) {
+                for (int k = 0; k < registers; k++) {
                     for (int i = 0; i < 4; i++) {
-                        values[b * PANEL_BYTES + 64 * k + 4 * lane + i] = block[2 + 4 * k + i] ^ 0x80;
+                        values[b * stride + 64 * k + 4 * lane + i] = block[2 + 4 * k + i] ^ offset;
                     }
                 }
             }

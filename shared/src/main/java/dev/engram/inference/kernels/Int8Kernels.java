@@ -250,55 +250,42 @@ public final class Int8Kernels {
                     + " x " + w.cols() + " into " + y.length);
         }
         switch (w) {
-            case Q4Matrix m -> {
-                if (m.inPanels() && tile != null) {
-                    MemorySegment tiles = x.tiles == null ? MemorySegment.NULL : heap(x.tiles);
-                    call(() -> {
-                        q4Panels.invokeExact(
-                                m.panels(),
-                                from,
-                                to,
-                                m.cols(),
-                                heap(x.q),
-                                heap(x.d),
-                                heap(x.c),
-                                x.tokens,
-                                heap(y),
-                                m.rows(),
-                                tiles);
-                    });
-                    return;
-                }
-                MethodHandle kernel = m.inPanels() && q4Panels != null ? q4Panels : q4;
-                MemorySegment weights = kernel == q4Panels ? m.panels() : m.data();
+            case Q4Matrix m
+            when m.inPanels() && tile != null -> {
+                MemorySegment tiles = x.tiles == null ? MemorySegment.NULL : heap(x.tiles);
                 call(() -> {
-                    kernel.invokeExact(
-                            weights, from, to, m.cols(), heap(x.q), heap(x.d), heap(x.c), x.tokens, heap(y), m.rows());
+                    q4Panels.invokeExact(
+                            m.panels(),
+                            from,
+                            to,
+                            m.cols(),
+                            heap(x.q),
+                            heap(x.d),
+                            heap(x.c),
+                            x.tokens,
+                            heap(y),
+                            m.rows(),
+                            tiles);
                 });
             }
-            case Q8Matrix m -> {
-                if (m.inPanels() && q8Panels != null) {
-                    call(() -> {
-                        q8Panels.invokeExact(
-                                m.panels(),
-                                from,
-                                to,
-                                m.cols(),
-                                heap(x.q),
-                                heap(x.d),
-                                heap(x.c),
-                                x.tokens,
-                                heap(y),
-                                m.rows());
-                    });
-                    return;
-                }
+            case Q4Matrix m when m.inPanels() && q4Panels != null -> withSums(q4Panels, m.panels(), m, x, y, from, to);
+            case Q4Matrix m -> withSums(q4, m.data(), m, x, y, from, to);
+            case Q8Matrix m when m.inPanels() && q8Panels != null -> withSums(q8Panels, m.panels(), m, x, y, from, to);
+            case Q8Matrix m ->
                 call(() -> {
                     q8.invokeExact(m.data(), from, to, m.cols(), heap(x.q), heap(x.d), x.tokens, heap(y), m.rows());
                 });
-            }
             default -> throw new IllegalArgumentException("no int8 kernel for " + w.format());
         }
+    }
+
+    /** A kernel that also takes the inputs' block sums ({@code Q4} in shape): Q4_0 rows, Q4_0 and Q8_0 panels. */
+    private static void withSums(
+            MethodHandle kernel, MemorySegment weights, WeightMatrix w, Input x, float[] y, int from, int to) {
+        call(() -> {
+            kernel.invokeExact(
+                    weights, from, to, w.cols(), heap(x.q), heap(x.d), heap(x.c), x.tokens, heap(y), w.rows());
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.engram.inference.quant.RowFormat;
 import java.lang.foreign.Arena;
@@ -11,12 +12,15 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 import jdk.incubator.vector.VectorShape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The native int8 kernels against plain products in double precision: of the quantized weights with
@@ -118,32 +122,36 @@ class Int8KernelsTest {
     }
 
     /**
-     * Q4_0 and Q8_0 in panels (the VNNI variant): rows beyond a multiple of 16, columns beyond the AMX
-     * kernel's pass of 64 blocks, one token to several tiles of 8; packed in pieces, cut anywhere, each
-     * token alone, and the AVX2 variant's rows over the stored matrix must all give the same bits. Where
-     * AMX is usable, its panel kernel too (Q4_0; Q8_0 panels stay with VNNI): whole tiles of sixteen
-     * tokens, last tiles of 1, 8 and 12 tokens, fewer than 12 tokens in all (on VNNI), an odd number of
-     * blocks.
+     * Rows beyond a multiple of 16, columns beyond the AMX kernel's pass of 64 blocks, one token to
+     * several tiles of 8 on VNNI; for AMX, whole tiles of sixteen tokens, last tiles of 1, 8 and 12
+     * tokens, fewer than 12 tokens in all (on VNNI), an odd number of blocks.
+     */
+    static Stream<Arguments> panelCases() {
+        return Stream.of(
+                arguments(RowFormat.Q4_0, 1, 32, 1),
+                arguments(RowFormat.Q4_0, 37, 224, 3),
+                arguments(RowFormat.Q4_0, 37, 224, 11),
+                arguments(RowFormat.Q4_0, 130, 2048, 9),
+                arguments(RowFormat.Q4_0, 21, 2080, 17),
+                arguments(RowFormat.Q4_0, 48, 64, 8),
+                arguments(RowFormat.Q4_0, 37, 224, 16),
+                arguments(RowFormat.Q4_0, 130, 2048, 28),
+                arguments(RowFormat.Q4_0, 21, 2080, 40),
+                arguments(RowFormat.Q4_0, 33, 96, 13),
+                arguments(RowFormat.Q8_0, 1, 32, 1),
+                arguments(RowFormat.Q8_0, 37, 224, 3),
+                arguments(RowFormat.Q8_0, 130, 2048, 9),
+                arguments(RowFormat.Q8_0, 48, 64, 8),
+                arguments(RowFormat.Q8_0, 21, 2080, 17),
+                arguments(RowFormat.Q8_0, 33, 96, 13));
+    }
+
+    /**
+     * Q4_0 and Q8_0 in panels (the VNNI variant), packed in pieces: against the reference, cut anywhere,
+     * each token alone, and the AVX2 variant's rows over the stored matrix must all give the same bits.
      */
     @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
-    @CsvSource({
-        "Q4_0, 1, 32, 1",
-        "Q4_0, 37, 224, 3",
-        "Q4_0, 37, 224, 11",
-        "Q4_0, 130, 2048, 9",
-        "Q4_0, 21, 2080, 17",
-        "Q4_0, 48, 64, 8",
-        "Q4_0, 37, 224, 16",
-        "Q4_0, 130, 2048, 28",
-        "Q4_0, 21, 2080, 40",
-        "Q4_0, 33, 96, 13",
-        "Q8_0, 1, 32, 1",
-        "Q8_0, 37, 224, 3",
-        "Q8_0, 130, 2048, 9",
-        "Q8_0, 48, 64, 8",
-        "Q8_0, 21, 2080, 17",
-        "Q8_0, 33, 96, 13"
-    })
+    @MethodSource("panelCases")
     void panelsEqualTheReferenceTheStoredMatrixAndEachTokenAlone(RowFormat format, int rows, int cols, int tokens) {
         Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
         Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
@@ -152,15 +160,7 @@ class Int8KernelsTest {
         WeightMatrix stored = KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 17L + cols));
         assertThat(avx2.packs(stored)).isFalse();
         assertThat(kernels.packs(stored)).isTrue();
-        MemorySegment panels = arena.allocate(Int8Kernels.panelBytes(stored), 64);
-        WeightMatrix w = format == RowFormat.Q4_0
-                ? new Q4Matrix(stored.data(), rows, cols, panels)
-                : new Q8Matrix(stored.data(), rows, cols, panels);
-        int first = rows > 16 ? 16 : rows;
-        if (first < rows) {
-            kernels.pack(stored, panels, first, rows);
-        }
-        kernels.pack(stored, panels, 0, first);
+        WeightMatrix w = inPanels(kernels, stored);
         assertThat(kernels.packs(w)).isFalse();
         assertThat(kernels.takes(w)).isTrue();
         assertThat(kernels.takes(stored)).as("in rows: the row kernel").isTrue();
@@ -174,15 +174,39 @@ class Int8KernelsTest {
         float[] viaRows = new float[y.length];
         avx2.multiply(stored, in, viaRows, 0, rows);
         assertThat(viaRows).as("AVX2 rows against VNNI panels").containsExactly(y);
+    }
 
+    /** Where AMX is usable: its panel kernel (Q4_0; Q8_0 panels stay with VNNI) gives VNNI's bits. */
+    @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
+    @MethodSource("panelCases")
+    void amxPanelsEqualVnniPanels(RowFormat format, int rows, int cols, int tokens) {
         Optional<Int8Kernels> amx = Int8Kernels.of(Int8Kernels.Variant.AMX);
-        assumeTrue(amx.isPresent(), "this processor or kernel offers no AMX tiles; the VNNI panels ran");
+        assumeTrue(amx.isPresent(), "this processor or kernel offers no AMX tiles");
+        Int8Kernels vnni = kernels(Int8Kernels.Variant.VNNI);
+        WeightMatrix w = inPanels(vnni, KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 17L + cols)));
+        float[] x = inputs(tokens, cols, new Random(cols));
+        float[] y = new float[tokens * rows];
+        vnni.multiply(w, vnni.quantize(x, tokens, cols), y, 0, rows);
         Int8Kernels.Input tiled = amx.get().quantize(x, tokens, cols);
         assertThat(tiled.tiles() != null).as("laid out in tiles").isEqualTo(tokens >= 12);
         float[] viaTiles = new float[y.length];
         amx.get().multiply(w, tiled, viaTiles, 0, rows);
         assertThat(viaTiles).as("AMX panels against VNNI panels").containsExactly(y);
         assertDoesNotDependOnTheBatch(amx.get(), w, x, tiled, y, Math.min(rows, 7));
+    }
+
+    /** {@code stored} packed into panels by {@code kernels}, the first group last (packing in pieces). */
+    private static WeightMatrix inPanels(Int8Kernels kernels, WeightMatrix stored) {
+        int rows = stored.rows();
+        MemorySegment panels = arena.allocate(Int8Kernels.panelBytes(stored), 64);
+        int first = rows > 16 ? 16 : rows;
+        if (first < rows) {
+            kernels.pack(stored, panels, first, rows);
+        }
+        kernels.pack(stored, panels, 0, first);
+        return stored instanceof Q4Matrix
+                ? new Q4Matrix(stored.data(), rows, stored.cols(), panels)
+                : new Q8Matrix(stored.data(), rows, stored.cols(), panels);
     }
 
     @ParameterizedTest(name = "F32 {0}x{1}, {2} tokens")
