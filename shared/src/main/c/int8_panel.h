@@ -37,7 +37,7 @@ static void pack_panels(const uint8_t *w, int32_t rows, int32_t cols, int32_t fi
     const int registers = q8 ? 8 : 4;
     const int32_t stored = q8 ? 34 : 18;
     const int64_t stride = 64 * registers;
-    const uint8_t offset = q8 ? 0x80 : 0;
+    const uint32_t flip = q8 ? 0x80808080u : 0;
     int32_t blocks = cols / 32;
     int64_t row_bytes = (int64_t) blocks * stored;
     int64_t group_bytes = (int64_t) blocks * (stride + PANEL_SCALES);
@@ -58,9 +58,10 @@ static void pack_panels(const uint8_t *w, int32_t rows, int32_t cols, int32_t fi
                 const uint8_t *block = w + row * row_bytes + (int64_t) b * stored;
                 memcpy(scale, block, 2);
                 for (int k = 0; k < registers; k++) {
-                    for (int i = 0; i < 4; i++) {
-                        values[b * stride + 64 * k + 4 * lane + i] = block[2 + 4 * k + i] ^ offset;
-                    }
+                    uint32_t four;
+                    memcpy(&four, block + 2 + 4 * k, 4);
+                    four ^= flip;
+                    memcpy(values + b * stride + 64 * k + 4 * lane, &four, 4);
                 }
             }
         }
