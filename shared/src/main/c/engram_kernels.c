@@ -5,7 +5,7 @@
  * float kernel as well: F32 rows for decoding (f32_dot.h), which streams the weights faster than the
  * Vector API's loop.
  *
- * The engine loads this library through the FFM API (Int8Kernels.java) and picks the best variant
+ * The engine loads this library through the FFM API (NativeKernels.java) and picks the best variant
  * the processor runs; without it, the Vector API kernels serve.
  */
 #include <cpuid.h>

@@ -3,7 +3,7 @@ package dev.engram.bench;
 import dev.engram.inference.InferenceObserver;
 import dev.engram.inference.LanguageModel;
 import dev.engram.inference.engine.EngramEngine;
-import dev.engram.inference.kernels.Int8Kernels;
+import dev.engram.inference.kernels.NativeKernels;
 import dev.engram.inference.kernels.Lanes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +47,7 @@ final class EngineUnderTest {
 
     /** The engine and its kernels, for the rows' notes. */
     static String describe() {
-        String kernels = Int8Kernels.best().map(k -> ", " + k.describe()).orElse("");
+        String kernels = NativeKernels.best().map(k -> ", " + k.describe()).orElse("");
         return "Engram engine (" + Runtime.getRuntime().availableProcessors() + " threads, " + Lanes.describe()
                 + kernels + ")";
     }

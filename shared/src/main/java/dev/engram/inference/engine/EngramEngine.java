@@ -16,9 +16,9 @@ import dev.engram.inference.decoding.StopSequences;
 import dev.engram.inference.decoding.TextDecoder;
 import dev.engram.inference.decoding.TokenSampler;
 import dev.engram.inference.gguf.GgufFile;
-import dev.engram.inference.kernels.Int8Kernels;
 import dev.engram.inference.kernels.Lanes;
 import dev.engram.inference.kernels.MatMul;
+import dev.engram.inference.kernels.NativeKernels;
 import dev.engram.inference.kernels.Team;
 import dev.engram.inference.llama.KvPool;
 import dev.engram.inference.llama.LlamaConfig;
@@ -93,7 +93,7 @@ public final class EngramEngine implements LanguageModel {
                 : model.matMul()
                         .int8()
                         .map(k -> ", " + k.describe())
-                        .orElse(Int8Kernels.unavailableReason()
+                        .orElse(NativeKernels.unavailableReason()
                                 .map(reason -> ", no native kernels: " + reason)
                                 .orElse(""));
         return format + " weights, " + team.size() + " threads, " + Lanes.describe() + kernels;
@@ -347,7 +347,7 @@ public final class EngramEngine implements LanguageModel {
                     loaded.config(),
                     loaded.rotary(),
                     loaded.weights(),
-                    new MatMul(team, options.nativeKernels() ? Int8Kernels.best() : Optional.empty()));
+                    new MatMul(team, options.nativeKernels() ? NativeKernels.best() : Optional.empty()));
             KvPool pool = new KvPool(loaded.config(), options.kvMemory());
             return new EngramEngine(
                     name,

@@ -11,10 +11,10 @@ import java.util.Optional;
  * one step.
  *
  * <p>Which kernel runs depends on the weights and on what the tokens are, never on how many share the
- * step. Quantized weights use the {@link Int8Kernels} when they are given ({@link Int8Kernels#takes}),
+ * step. Quantized weights use the {@link NativeKernels} when they are given ({@link NativeKernels#takes}),
  * for every token; otherwise tokens being decoded (and every output-head product) use {@link
  * WeightMatrix#decode}, or for F32 weights the native kernel that sums a row in its order ({@link
- * Int8Kernels#decodesF32}), and the tokens of a prompt use {@link Gemm}. A sequence therefore gets the
+ * NativeKernels#decodesF32}), and the tokens of a prompt use {@link Gemm}. A sequence therefore gets the
  * same numbers alone or in any batch.
  */
 public final class MatMul {
@@ -23,16 +23,16 @@ public final class MatMul {
     private static final int PACK_CHUNK = 256;
 
     private final Team team;
-    private final Optional<Int8Kernels> int8;
+    private final Optional<NativeKernels> int8;
     private final ThreadLocal<Gemm.Scratch> scratch = ThreadLocal.withInitial(Gemm.Scratch::new);
 
-    public MatMul(Team team, Optional<Int8Kernels> int8) {
+    public MatMul(Team team, Optional<NativeKernels> int8) {
         this.team = team;
         this.int8 = int8;
     }
 
     /** The native kernels for quantized weights, if any. */
-    public Optional<Int8Kernels> int8() {
+    public Optional<NativeKernels> int8() {
         return int8;
     }
 
@@ -50,7 +50,7 @@ public final class MatMul {
 
     /**
      * {@code w} as these kernels multiply it fastest: Q4_0 and Q8_0 weights are rearranged into panels
-     * ({@link Int8Kernels#packs}) in memory from {@code arena}, by the whole team. The stored matrix stays
+     * ({@link NativeKernels#packs}) in memory from {@code arena}, by the whole team. The stored matrix stays
      * for row lookups; what packing read of a mapped file is given back to the file. Q8_0 weights held in
      * memory (converted at load) keep their rows: panels beside them would double their memory.
      */
@@ -60,7 +60,7 @@ public final class MatMul {
                 || (w instanceof Q8Matrix && !w.data().isMapped())) {
             return w;
         }
-        MemorySegment panels = arena.allocate(Int8Kernels.panelBytes(w), 64);
+        MemorySegment panels = arena.allocate(NativeKernels.panelBytes(w), 64);
         team.forEach(w.rows(), PACK_CHUNK, (from, to) -> int8.get().pack(w, panels, from, to));
         if (w.data().isMapped()) {
             w.data().unload();
@@ -91,11 +91,11 @@ public final class MatMul {
     }
 
     private void multiply(WeightMatrix[] w, float[] x, int tokens, float[][] y, boolean prompt) {
-        Int8Kernels kernels =
+        NativeKernels kernels =
                 int8.filter(k -> Arrays.stream(w).anyMatch(k::takes)).orElse(null);
-        Int8Kernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
+        NativeKernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
         float[] sums = prompt ? null : blockSums(w, x, tokens, kernels);
-        Int8Kernels f32 = int8.filter(Int8Kernels::decodesF32).orElse(null);
+        NativeKernels f32 = int8.filter(NativeKernels::decodesF32).orElse(null);
         int[] starts = starts(w);
         team.forEach(starts[w.length], prompt ? PREFILL_CHUNK : DECODE_CHUNK, (from, to) -> {
             for (int i = 0; i < w.length; i++) {
@@ -118,7 +118,7 @@ public final class MatMul {
     }
 
     /** The inputs' {@link WeightMatrix#blockSums} when a matrix left to the Vector API kernels needs them. */
-    private static float[] blockSums(WeightMatrix[] w, float[] x, int tokens, Int8Kernels kernels) {
+    private static float[] blockSums(WeightMatrix[] w, float[] x, int tokens, NativeKernels kernels) {
         for (WeightMatrix m : w) {
             if (m.needsBlockSums() && (kernels == null || !kernels.takes(m))) {
                 return WeightMatrix.blockSums(x, tokens, m.cols());

@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code 8 · d · Σx} once per block (the input's {@link WeightMatrix#blockSums}), which saves two
  * vector operations per block.
  *
- * <p>{@code panels} is the same matrix rearranged for the native kernels ({@link Int8Kernels#pack}),
+ * <p>{@code panels} is the same matrix rearranged for the native kernels ({@link NativeKernels#pack}),
  * or {@link MemorySegment#NULL}; {@code data} stays the matrix for everything else.
  */
 public record Q4Matrix(MemorySegment data, int rows, int cols, MemorySegment panels) implements WeightMatrix {

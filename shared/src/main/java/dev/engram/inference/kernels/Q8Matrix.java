@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorOperators;
  * 8-bit weights in GGML's Q8_0 layout: blocks of 32 values, each an fp16 scale {@code d} and 32
  * signed bytes; a value is {@code q · d}.
  *
- * <p>{@code panels} is the same matrix rearranged for the native kernels ({@link Int8Kernels#pack}),
+ * <p>{@code panels} is the same matrix rearranged for the native kernels ({@link NativeKernels#pack}),
  * or {@link MemorySegment#NULL}; {@code data} stays the matrix for everything else.
  */
 public record Q8Matrix(MemorySegment data, int rows, int cols, MemorySegment panels) implements WeightMatrix {

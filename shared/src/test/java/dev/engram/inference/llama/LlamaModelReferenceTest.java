@@ -2,8 +2,8 @@ package dev.engram.inference.llama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.engram.inference.kernels.Int8Kernels;
 import dev.engram.inference.kernels.MatMul;
+import dev.engram.inference.kernels.NativeKernels;
 import dev.engram.inference.kernels.Team;
 import dev.engram.inference.kernels.VectorOps;
 import dev.engram.inference.quant.RowFormat;
@@ -56,7 +56,7 @@ class LlamaModelReferenceTest {
     void quantizedGreedyTokensStayCloseToF32(boolean nativeKernels) throws Exception {
         Path dir = TestModels.stories260K();
         List<ReferenceCases.Case> cases = ReferenceCases.load(dir);
-        Optional<Int8Kernels> kernels = nativeKernels ? Int8Kernels.best() : Optional.empty();
+        Optional<NativeKernels> kernels = nativeKernels ? NativeKernels.best() : Optional.empty();
         assertThat(kernels.isPresent()).as("native kernels loaded").isEqualTo(nativeKernels);
         for (RowFormat format : List.of(RowFormat.Q8_0, RowFormat.Q4_0)) {
             LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(format));
@@ -97,9 +97,9 @@ class LlamaModelReferenceTest {
         int[] tokens = firstCaseTokens(dir);
         assertThat(tokens.length).as("enough tokens for AMX tiles").isGreaterThanOrEqualTo(32);
         float[] expected = null;
-        List<Int8Kernels.Variant> ran = new ArrayList<>();
-        for (Int8Kernels.Variant variant : Int8Kernels.Variant.values()) {
-            Optional<Int8Kernels> kernels = Int8Kernels.of(variant);
+        List<NativeKernels.Variant> ran = new ArrayList<>();
+        for (NativeKernels.Variant variant : NativeKernels.Variant.values()) {
+            Optional<NativeKernels> kernels = NativeKernels.of(variant);
             if (kernels.isEmpty()) {
                 continue;
             }
@@ -141,7 +141,7 @@ class LlamaModelReferenceTest {
         int half = tokens.length / 2;
         RowFormat format = nativeKernels ? RowFormat.Q4_0 : RowFormat.F32;
         LlamaLoader.Loaded loaded = LlamaLoader.fromHuggingFace(dir, Optional.of(format));
-        Optional<Int8Kernels> kernels = nativeKernels ? Int8Kernels.best() : Optional.empty();
+        Optional<NativeKernels> kernels = nativeKernels ? NativeKernels.best() : Optional.empty();
         KvPool pool = new KvPool(loaded.config(), 64L << 20);
         try (Team team = new Team(2);
                 LlamaModel model =

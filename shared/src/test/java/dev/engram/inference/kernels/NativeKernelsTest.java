@@ -23,12 +23,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The native int8 kernels against plain products in double precision: of the quantized weights with
+ * The native integer kernels against plain products in double precision: of the quantized weights with
  * the quantized inputs (equal within float rounding), and with the float inputs (within the bound the
  * inputs' rounding allows). Each variant the processor runs is tested, and they must agree bit for bit.
  * The native F32 rows must give the Vector API kernel's bits.
  */
-class Int8KernelsTest {
+class NativeKernelsTest {
     private static Arena arena;
 
     @BeforeAll
@@ -46,36 +46,36 @@ class Int8KernelsTest {
         boolean x86Linux =
                 "Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"));
         assumeTrue(x86Linux, "the library is built for Linux on x86-64 only");
-        assertThat(Int8Kernels.unavailableReason()).isEmpty();
-        assertThat(Int8Kernels.best()).isPresent();
+        assertThat(NativeKernels.unavailableReason()).isEmpty();
+        assertThat(NativeKernels.best()).isPresent();
     }
 
     @Test
     void theBestVariantKeepsToTheJvmsVectorWidth() {
-        Optional<Int8Kernels> best = Int8Kernels.best();
-        assumeTrue(best.isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
+        Optional<NativeKernels> best = NativeKernels.best();
+        assumeTrue(best.isPresent(), () -> "no native kernels: " + NativeKernels.unavailableReason());
         boolean wideJvm = VectorShape.preferredShape().vectorBitSize() >= 512;
-        boolean vnniHere = Int8Kernels.of(Int8Kernels.Variant.VNNI).isPresent();
-        boolean amxHere = Int8Kernels.of(Int8Kernels.Variant.AMX).isPresent();
+        boolean vnniHere = NativeKernels.of(NativeKernels.Variant.VNNI).isPresent();
+        boolean amxHere = NativeKernels.of(NativeKernels.Variant.AMX).isPresent();
         // the vector-256 execution runs this with -XX:MaxVectorSize=32: AVX2 there even on an AVX-512 machine
         assertThat(best.get().variant())
                 .isEqualTo(
                         !wideJvm
-                                ? Int8Kernels.Variant.AVX2
+                                ? NativeKernels.Variant.AVX2
                                 : amxHere
-                                        ? Int8Kernels.Variant.AMX
-                                        : vnniHere ? Int8Kernels.Variant.VNNI : Int8Kernels.Variant.AVX2);
+                                        ? NativeKernels.Variant.AMX
+                                        : vnniHere ? NativeKernels.Variant.VNNI : NativeKernels.Variant.AVX2);
     }
 
     @Test
     void quantizesEachBlockWithinHalfAStep() {
-        Int8Kernels kernels = kernels(Int8Kernels.Variant.AVX2);
+        NativeKernels kernels = kernels(NativeKernels.Variant.AVX2);
         Random random = new Random(7);
         float[] x = new float[3 * 64];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (random.nextGaussian() * (i < 32 ? 0 : 1 + i % 5));
         }
-        Int8Kernels.Input in = kernels.quantize(x, 3, 64);
+        NativeKernels.Input in = kernels.quantize(x, 3, 64);
         for (int b = 0; b < 6; b++) {
             float max = 0;
             int sum = 0;
@@ -107,14 +107,14 @@ class Int8KernelsTest {
             RowFormat format, int rows, int cols, int tokens) {
         WeightMatrix w = KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 31L + cols));
         float[] x = inputs(tokens, cols, new Random(rows));
-        Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
-        Int8Kernels.Input in = avx2.quantize(x, tokens, cols);
+        NativeKernels avx2 = kernels(NativeKernels.Variant.AVX2);
+        NativeKernels.Input in = avx2.quantize(x, tokens, cols);
         float[] y = new float[tokens * rows];
         avx2.multiply(w, in, y, 0, rows);
         assertEqualsTheReference(format, w, x, in, y);
         assertDoesNotDependOnTheBatch(avx2, w, x, in, y, rows / 2);
 
-        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        Optional<NativeKernels> vnni = NativeKernels.of(NativeKernels.Variant.VNNI);
         assumeTrue(vnni.isPresent(), "this processor lacks AVX-512 VNNI; only the AVX2 variant ran");
         float[] viaVnni = new float[tokens * rows];
         vnni.get().multiply(w, in, viaVnni, 0, rows);
@@ -153,10 +153,10 @@ class Int8KernelsTest {
     @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
     @MethodSource("panelCases")
     void panelsEqualTheReferenceTheStoredMatrixAndEachTokenAlone(RowFormat format, int rows, int cols, int tokens) {
-        Int8Kernels avx2 = kernels(Int8Kernels.Variant.AVX2);
-        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        NativeKernels avx2 = kernels(NativeKernels.Variant.AVX2);
+        Optional<NativeKernels> vnni = NativeKernels.of(NativeKernels.Variant.VNNI);
         assumeTrue(vnni.isPresent(), "panels need AVX-512 VNNI, which this processor lacks");
-        Int8Kernels kernels = vnni.get();
+        NativeKernels kernels = vnni.get();
         WeightMatrix stored = KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 17L + cols));
         assertThat(avx2.packs(stored)).isFalse();
         assertThat(kernels.packs(stored)).isTrue();
@@ -166,7 +166,7 @@ class Int8KernelsTest {
         assertThat(kernels.takes(stored)).as("in rows: the row kernel").isTrue();
 
         float[] x = inputs(tokens, cols, new Random(cols));
-        Int8Kernels.Input in = kernels.quantize(x, tokens, cols);
+        NativeKernels.Input in = kernels.quantize(x, tokens, cols);
         float[] y = new float[tokens * rows];
         kernels.multiply(w, in, y, 0, rows);
         assertEqualsTheReference(format, w, x, in, y);
@@ -180,14 +180,14 @@ class Int8KernelsTest {
     @ParameterizedTest(name = "{0} {1}x{2}, {3} tokens")
     @MethodSource("panelCases")
     void amxPanelsEqualVnniPanels(RowFormat format, int rows, int cols, int tokens) {
-        Optional<Int8Kernels> amx = Int8Kernels.of(Int8Kernels.Variant.AMX);
+        Optional<NativeKernels> amx = NativeKernels.of(NativeKernels.Variant.AMX);
         assumeTrue(amx.isPresent(), "this processor or kernel offers no AMX tiles");
-        Int8Kernels vnni = kernels(Int8Kernels.Variant.VNNI);
+        NativeKernels vnni = kernels(NativeKernels.Variant.VNNI);
         WeightMatrix w = inPanels(vnni, KernelsTest.matrix(arena, format, rows, cols, new Random(rows * 17L + cols)));
         float[] x = inputs(tokens, cols, new Random(cols));
         float[] y = new float[tokens * rows];
         vnni.multiply(w, vnni.quantize(x, tokens, cols), y, 0, rows);
-        Int8Kernels.Input tiled = amx.get().quantize(x, tokens, cols);
+        NativeKernels.Input tiled = amx.get().quantize(x, tokens, cols);
         assertThat(tiled.tiles() != null).as("laid out in tiles").isEqualTo(tokens >= 12);
         float[] viaTiles = new float[y.length];
         amx.get().multiply(w, tiled, viaTiles, 0, rows);
@@ -196,9 +196,9 @@ class Int8KernelsTest {
     }
 
     /** {@code stored} packed into panels by {@code kernels}, the first group last (packing in pieces). */
-    private static WeightMatrix inPanels(Int8Kernels kernels, WeightMatrix stored) {
+    private static WeightMatrix inPanels(NativeKernels kernels, WeightMatrix stored) {
         int rows = stored.rows();
-        MemorySegment panels = arena.allocate(Int8Kernels.panelBytes(stored), 64);
+        MemorySegment panels = arena.allocate(NativeKernels.panelBytes(stored), 64);
         int first = rows > 16 ? 16 : rows;
         if (first < rows) {
             kernels.pack(stored, panels, first, rows);
@@ -212,8 +212,8 @@ class Int8KernelsTest {
     @ParameterizedTest(name = "F32 {0}x{1}, {2} tokens")
     @CsvSource({"1, 1, 1", "7, 17, 3", "37, 67, 5", "130, 256, 8", "9, 1000, 2", "66, 2048, 1"})
     void f32RowsEqualTheVectorApiKernelBitForBit(int rows, int cols, int tokens) {
-        Optional<Int8Kernels> best = Int8Kernels.best();
-        assumeTrue(best.isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
+        Optional<NativeKernels> best = NativeKernels.best();
+        assumeTrue(best.isPresent(), () -> "no native kernels: " + NativeKernels.unavailableReason());
         // Both executions (512-bit and 256-bit vectors) pick a variant whose vectors are the JVM's width.
         assertThat(best.get().decodesF32())
                 .as("an F32 kernel at " + Lanes.describe())
@@ -253,7 +253,7 @@ class Int8KernelsTest {
      * the float inputs within what the inputs' rounding (half a step per value) allows.
      */
     private static void assertEqualsTheReference(
-            RowFormat format, WeightMatrix w, float[] x, Int8Kernels.Input in, float[] y) {
+            RowFormat format, WeightMatrix w, float[] x, NativeKernels.Input in, float[] y) {
         int rows = w.rows();
         int cols = w.cols();
         float[] weights = new float[cols];
@@ -285,12 +285,12 @@ class Int8KernelsTest {
 
     /** Each token alone, and the rows cut in two at {@code split}: the same bits as {@code y}. */
     private static void assertDoesNotDependOnTheBatch(
-            Int8Kernels kernels, WeightMatrix w, float[] x, Int8Kernels.Input in, float[] y, int split) {
+            NativeKernels kernels, WeightMatrix w, float[] x, NativeKernels.Input in, float[] y, int split) {
         int rows = w.rows();
         int cols = w.cols();
         for (int t = 0; t < in.tokens(); t++) {
             float[] alone = new float[rows];
-            Int8Kernels.Input one = kernels.quantize(Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, cols);
+            NativeKernels.Input one = kernels.quantize(Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, cols);
             kernels.multiply(w, one, alone, 0, rows);
             assertThat(alone).as("token %d alone", t).containsExactly(Arrays.copyOfRange(y, t * rows, (t + 1) * rows));
         }
@@ -302,9 +302,9 @@ class Int8KernelsTest {
 
     @Test
     void refusesWhatWouldReadOrWriteOutOfBounds() {
-        Int8Kernels kernels = kernels(Int8Kernels.Variant.AVX2);
+        NativeKernels kernels = kernels(NativeKernels.Variant.AVX2);
         WeightMatrix w = KernelsTest.matrix(arena, RowFormat.Q4_0, 4, 64, new Random(1));
-        Int8Kernels.Input in = kernels.quantize(new float[2 * 64], 2, 64);
+        NativeKernels.Input in = kernels.quantize(new float[2 * 64], 2, 64);
         assertThatThrownBy(() -> kernels.multiply(w, in, new float[8], 0, 5))
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> kernels.multiply(w, in, new float[7], 0, 4))
@@ -312,13 +312,13 @@ class Int8KernelsTest {
         assertThatThrownBy(() -> kernels.multiply(w, kernels.quantize(new float[96], 1, 96), new float[8], 0, 4))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kernels.quantize(new float[64], 2, 64)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Int8Kernels.Input(new byte[63], new float[2], new int[2], 1, 64, null))
+        assertThatThrownBy(() -> new NativeKernels.Input(new byte[63], new float[2], new int[2], 1, 64, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kernels.multiply(
                         KernelsTest.matrix(arena, RowFormat.F32, 4, 64, new Random(1)), in, new float[8], 0, 4))
                 .isInstanceOf(IllegalArgumentException.class);
 
-        Optional<Int8Kernels> vnni = Int8Kernels.of(Int8Kernels.Variant.VNNI);
+        Optional<NativeKernels> vnni = NativeKernels.of(NativeKernels.Variant.VNNI);
         assumeTrue(vnni.isPresent(), "panels need AVX-512 VNNI, which this processor lacks");
         Q4Matrix tall = (Q4Matrix) KernelsTest.matrix(arena, RowFormat.Q4_0, 40, 64, new Random(2));
         assertThatThrownBy(() -> vnni.get().pack(tall, arena.allocate(Q4Matrix.panelBytes(40, 64)), 8, 40))
@@ -338,8 +338,8 @@ class Int8KernelsTest {
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
-    private static Int8Kernels kernels(Int8Kernels.Variant variant) {
-        assumeTrue(Int8Kernels.best().isPresent(), () -> "no native kernels: " + Int8Kernels.unavailableReason());
-        return Int8Kernels.of(variant).orElseThrow();
+    private static NativeKernels kernels(NativeKernels.Variant variant) {
+        assumeTrue(NativeKernels.best().isPresent(), () -> "no native kernels: " + NativeKernels.unavailableReason());
+        return NativeKernels.of(variant).orElseThrow();
     }
 }

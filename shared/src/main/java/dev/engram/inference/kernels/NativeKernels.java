@@ -19,8 +19,8 @@ import java.util.Optional;
 import jdk.incubator.vector.VectorShape;
 
 /**
- * The native integer kernels ({@code src/main/c}): {@link Q4Matrix} and {@link Q8Matrix} weights times
- * inputs quantized to 8 bits per block of 32, one integer dot-product instruction per 32 or 64
+ * The native kernels ({@code src/main/c}), mostly integer ones: {@link Q4Matrix} and {@link Q8Matrix}
+ * weights times inputs quantized to 8 bits per block of 32, one integer dot-product instruction per 32 or 64
  * multiply-adds. The Vector API has no such instruction; the float kernels spend about 20 operations
  * per block, so decode is bound by arithmetic rather than by memory.
  *
@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorShape;
  * <p>The same library carries one float kernel: {@link F32Matrix} rows for decoding, summed in the
  * Vector API kernel's order, four rows at a time so that the weights stream at the memory's pace.
  */
-public final class Int8Kernels {
+public final class NativeKernels {
     /** The processor features a variant needs. */
     public enum Variant {
         /** AVX2 with FMA and F16C: pairs of byte products, then pairs of 16-bit sums. */
@@ -106,7 +106,7 @@ public final class Int8Kernels {
     /** F32 rows, where the kernels' vectors are as wide as the Vector API's: else null. */
     private final MethodHandle f32;
 
-    private Int8Kernels(Variant variant, SymbolLookup symbols) {
+    private NativeKernels(Variant variant, SymbolLookup symbols) {
         this.variant = variant;
         // AMX adds a panel kernel only: its rows and Q8_0 kernels are VNNI's.
         String rows =
@@ -132,7 +132,7 @@ public final class Int8Kernels {
      * -XX:MaxVectorSize=32}: what operators set where AVX-512 lowers the clock) keeps the native
      * kernels to AVX2 as well.
      */
-    public static Optional<Int8Kernels> best() {
+    public static Optional<NativeKernels> best() {
         if (VectorShape.preferredShape().vectorBitSize() < 512) {
             return of(Variant.AVX2);
         }
@@ -140,11 +140,11 @@ public final class Int8Kernels {
     }
 
     /** {@code variant}, or empty when the library cannot load here or the processor lacks its features. */
-    public static Optional<Int8Kernels> of(Variant variant) {
+    public static Optional<NativeKernels> of(Variant variant) {
         if (LIBRARY.symbols == null || (LIBRARY.features & variant.feature) == 0) {
             return Optional.empty();
         }
-        return Optional.of(new Int8Kernels(variant, LIBRARY.symbols));
+        return Optional.of(new NativeKernels(variant, LIBRARY.symbols));
     }
 
     /** Why {@link #best} is empty, for the log; empty when it is not. */
@@ -161,9 +161,9 @@ public final class Int8Kernels {
         return variant;
     }
 
-    /** Describes the kernels for logs and reports, e.g. "native int8 kernels (AVX-512 VNNI)". */
+    /** Describes the kernels for logs and reports, e.g. "native kernels (AVX-512 VNNI)". */
     public String describe() {
-        return "native int8 kernels (" + variant.label + ")";
+        return "native kernels (" + variant.label + ")";
     }
 
     /**
@@ -356,7 +356,7 @@ public final class Int8Kernels {
             if (!"Linux".equals(os) || !"amd64".equals(arch)) {
                 return failed("it is built for Linux on x86-64, this is " + os + " on " + arch);
             }
-            try (InputStream in = Int8Kernels.class.getResourceAsStream(RESOURCE)) {
+            try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
                     return failed("this build does not contain it (gcc was missing when it was built)");
                 }
