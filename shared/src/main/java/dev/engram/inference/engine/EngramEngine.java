@@ -85,17 +85,20 @@ public final class EngramEngine implements LanguageModel {
         return name;
     }
 
-    /** What the kernels run on, for logs and reports: weight format, threads, vector width, and for quantized weights the native kernels. */
+    /** What the kernels run on, for logs and reports: weight format, threads, vector width, and the native kernels. */
     public String describe() {
         String format = model.weights().format();
-        String kernels = format.equals("F32")
-                ? ""
-                : model.matMul()
-                        .int8()
-                        .map(k -> ", " + k.describe())
-                        .orElse(NativeKernels.unavailableReason()
-                                .map(reason -> ", no native kernels: " + reason)
-                                .orElse(""));
+        boolean f32 = format.equals("F32");
+        String kernels = model.matMul()
+                .nativeKernels()
+                .filter(k -> !f32 || k.decodesF32())
+                .map(k -> ", " + k.describe())
+                .orElse(
+                        f32
+                                ? ""
+                                : NativeKernels.unavailableReason()
+                                        .map(reason -> ", no native kernels: " + reason)
+                                        .orElse(""));
         return format + " weights, " + team.size() + " threads, " + Lanes.describe() + kernels;
     }
 

@@ -23,17 +23,17 @@ public final class MatMul {
     private static final int PACK_CHUNK = 256;
 
     private final Team team;
-    private final Optional<NativeKernels> int8;
+    private final Optional<NativeKernels> nativeKernels;
     private final ThreadLocal<Gemm.Scratch> scratch = ThreadLocal.withInitial(Gemm.Scratch::new);
 
-    public MatMul(Team team, Optional<NativeKernels> int8) {
+    public MatMul(Team team, Optional<NativeKernels> nativeKernels) {
         this.team = team;
-        this.int8 = int8;
+        this.nativeKernels = nativeKernels;
     }
 
-    /** The native kernels for quantized weights, if any. */
-    public Optional<NativeKernels> int8() {
-        return int8;
+    /** The native kernels, if any. */
+    public Optional<NativeKernels> nativeKernels() {
+        return nativeKernels;
     }
 
     public Team team() {
@@ -45,7 +45,7 @@ public final class MatMul {
      * the native kernels take it, which pick their code by the number of tokens only.
      */
     public boolean sameForPromptAndDecoded(WeightMatrix w) {
-        return int8.filter(k -> k.takes(w)).isPresent();
+        return nativeKernels.filter(k -> k.takes(w)).isPresent();
     }
 
     /**
@@ -55,13 +55,13 @@ public final class MatMul {
      * memory (converted at load) keep their rows: panels beside them would double their memory.
      */
     public WeightMatrix prepare(WeightMatrix w, Arena arena) {
-        if (int8.isEmpty()
-                || !int8.get().packs(w)
+        if (nativeKernels.isEmpty()
+                || !nativeKernels.get().packs(w)
                 || (w instanceof Q8Matrix && !w.data().isMapped())) {
             return w;
         }
         MemorySegment panels = arena.allocate(NativeKernels.panelBytes(w), 64);
-        team.forEach(w.rows(), PACK_CHUNK, (from, to) -> int8.get().pack(w, panels, from, to));
+        team.forEach(w.rows(), PACK_CHUNK, (from, to) -> nativeKernels.get().pack(w, panels, from, to));
         if (w.data().isMapped()) {
             w.data().unload();
         }
@@ -92,10 +92,10 @@ public final class MatMul {
 
     private void multiply(WeightMatrix[] w, float[] x, int tokens, float[][] y, boolean prompt) {
         NativeKernels kernels =
-                int8.filter(k -> Arrays.stream(w).anyMatch(k::takes)).orElse(null);
+                nativeKernels.filter(k -> Arrays.stream(w).anyMatch(k::takes)).orElse(null);
         NativeKernels.Input quantized = kernels == null ? null : kernels.quantize(x, tokens, w[0].cols());
         float[] sums = prompt ? null : blockSums(w, x, tokens, kernels);
-        NativeKernels f32 = int8.filter(NativeKernels::decodesF32).orElse(null);
+        NativeKernels f32 = nativeKernels.filter(NativeKernels::decodesF32).orElse(null);
         int[] starts = starts(w);
         team.forEach(starts[w.length], prompt ? PREFILL_CHUNK : DECODE_CHUNK, (from, to) -> {
             for (int i = 0; i < w.length; i++) {
